@@ -1,0 +1,88 @@
+"""Plain records the analyzer fills during its one walk and resolves at the end."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+Pos = Tuple[int, int]
+
+
+def pos(node: ast.AST) -> Pos:
+    return (getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding. ``node`` and ``replacement`` let the fixer act on exactly what was found."""
+
+    line: int
+    col: int
+    code: str
+    message: str
+    node: Optional[ast.AST] = field(default=None, compare=False, repr=False)
+    replacement: Optional[str] = field(default=None, compare=False)
+
+
+@dataclass(eq=False)
+class TryFrame:
+    """A ``try`` inside a runner, with what its finally and handlers do."""
+
+    node: ast.AST
+    has_finally: bool
+    unconditional_metrics: bool
+    any_metrics: bool = False
+    envelope_handler: bool = False
+
+
+# A position inside a try: the frame and which part ("body" or "else").
+TryStack = Tuple[Tuple[TryFrame, str], ...]
+
+
+@dataclass(eq=False)
+class RunnerFrame:
+    """A runner method or runner function: the unit of the runner contract."""
+
+    name: str
+    owner: Optional["RunnerClass"]
+    self_name: Optional[str]
+    inputs: list[Pos] = field(default_factory=list)
+    outputs: list[tuple[Pos, TryStack]] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Site:
+    """A ``self.<method>`` use inside a runner class (a call or a callback reference)."""
+
+    method: str
+    at: Pos
+    trys: TryStack
+    frame: RunnerFrame
+
+
+@dataclass(eq=False)
+class RunnerClass:
+    name: str
+    methods: dict[str, RunnerFrame] = field(default_factory=dict)
+    sites: list[Site] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Access:
+    """A run access (``kind='run'``) or dynamic getattr (``kind='dynamic'``) on a plugin."""
+
+    node: ast.AST
+    kind: str
+    called: bool
+    runner: Optional[RunnerFrame]
+    trys: TryStack
+
+
+@dataclass(eq=False)
+class Route:
+    node: ast.AST
+    decorator: ast.Call
+    receiver: Optional[str]
+    path: Optional[str]
+    authorized: bool

@@ -1,0 +1,202 @@
+"""The judgments that need a whole module: the runner contract and route authorization.
+
+:mod:`analysis` records facts during its single walk; this module reads them once the
+module is complete (a helper method's callers, an ``include_router`` further down).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Optional, Union
+
+from .analysis import Analyzer
+from .messages import GOV003_PROBLEMS, message
+from .options import Config, normalize_route
+from .model import Access, Finding, Pos, RunnerFrame, Site, TryFrame, TryStack, pos
+from .vocabulary import parse_annotation, source_text, str_constant
+
+# What covers a run access: the covering try, or why none does
+# ("GOV002", or the GOV003 problem "missing"/"conditional").
+Coverage = Union[TryFrame, str]
+
+
+def analyze(tree: ast.AST, config: Config) -> list[Finding]:
+    """All findings of one module, sorted and without duplicates."""
+    analyzer = Analyzer(tree, config).run()
+    found = list(analyzer.findings)
+    found += RunnerContract(analyzer).findings()
+    found += route_findings(analyzer)
+    unique = {(f.line, f.col, f.code): f for f in found}
+    return [unique[key] for key in sorted(unique)]
+
+
+def coverage(trys: TryStack) -> Coverage:
+    """GOV002/GOV003: the innermost enclosing try (body) whose finally records metrics."""
+    guarded = [frame for frame, part in trys if part == "body" and frame.has_finally]
+    for frame in reversed(guarded):
+        if frame.unconditional_metrics:
+            return frame
+    if not guarded:
+        return "GOV002"
+    return "conditional" if any(f.any_metrics for f in guarded) else "missing"
+
+
+class RunnerContract:
+    """GOV001/002/003/007 and GOV101-103 for every confirmed plugin access."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.config = analyzer.config
+        self.accesses = analyzer.accesses
+        self.runner_name = (analyzer.config.runner_classes.first + ".run"
+                            if analyzer.config.runner_classes.patterns
+                            else analyzer.config.runner_functions.first)
+
+    def findings(self) -> Iterable[Finding]:
+        for access in self.accesses:
+            if access.runner is None:
+                yield from self._outside_runner(access)
+            elif access.kind == "run":
+                yield from self._inside_runner(access, access.runner)
+
+    def _finding(self, access: Access, code: str, **fields: object) -> Finding:
+        line, col = pos(access.node)
+        return Finding(line, col, code, message(code, access=self._text(access), **fields),
+                       access.node)
+
+    @staticmethod
+    def _text(access: Access) -> str:
+        text = source_text(access.node)
+        return text + "()" if access.called and isinstance(access.node, ast.Attribute) else text
+
+    def _outside_runner(self, access: Access) -> Iterable[Finding]:
+        cfg = self.config
+        if access.kind == "run":
+            yield self._finding(access, "GOV001", runner=self.runner_name.rsplit(".", 1)[0])
+        else:
+            line, col = pos(access.node)
+            yield Finding(line, col, "GOV007", message(
+                "GOV007", run=cfg.run_methods.first, runner=self.runner_name), access.node)
+
+    def _inside_runner(self, access: Access, frame: RunnerFrame) -> Iterable[Finding]:
+        metrics = self.config.metrics_functions.first
+        at = pos(access.node)
+        covered = coverage(access.trys)
+        if isinstance(covered, TryFrame):
+            yield from self._contract(access, [(frame, at, access.trys, covered)], None)
+            return
+        sites = self._sites(frame)
+        problem = self._helper_problem(frame, set()) if sites else covered
+        if problem is None:  # a helper method whose every caller covers it
+            contexts = [(s.frame, s.at, s.trys, c) for s in sites
+                        if isinstance(c := coverage(s.trys), TryFrame)]
+            yield from self._contract(access, contexts, (frame, at, access.trys))
+        elif problem == "GOV002":
+            yield self._finding(access, "GOV002", metrics=metrics)
+        else:
+            yield self._finding(access, "GOV003", metrics=metrics,
+                                problem=GOV003_PROBLEMS[problem])
+
+    def _contract(self, access: Access,
+                  contexts: list[tuple[RunnerFrame, Pos, TryStack, TryFrame]],
+                  helper: Optional[tuple[RunnerFrame, Pos, TryStack]]) -> Iterable[Finding]:
+        """GOV101-103 for a covered access; a helper passes when it, or every caller, does."""
+        cfg = self.config
+
+        def validated_input(frame: RunnerFrame, at: Pos) -> bool:
+            return any(p < at for p in frame.inputs)
+
+        def validated_output(frame: RunnerFrame, at: Pos, cover: Optional[TryFrame]) -> bool:
+            return any(p > at and (cover is None or any(f is cover for f, _ in trys))
+                       for p, trys in frame.outputs)
+
+        def enveloped(trys: TryStack) -> bool:
+            return any(f.envelope_handler for f, part in trys if part == "body")
+
+        checks = (
+            ("GOV101", cfg.input_validators.first,
+             lambda c: validated_input(c[0], c[1]),
+             lambda h: validated_input(h[0], h[1])),
+            ("GOV102", cfg.output_validators.first,
+             lambda c: validated_output(c[0], c[1], c[3]),
+             lambda h: validated_output(h[0], h[1], None)),
+            ("GOV103", cfg.error_envelope_builders.first,
+             lambda c: enveloped(c[2]),
+             lambda h: enveloped(h[2])),
+        )
+        for code, name, in_context, in_helper in checks:
+            if helper is not None and in_helper(helper):
+                continue
+            if contexts and all(in_context(c) for c in contexts):
+                continue
+            fields = {"builder": name} if code == "GOV103" else {"validator": name}
+            yield self._finding(access, code, **fields)
+
+    # -- helper methods: covered when every self.<method> use is covered ----------------
+
+    def _sites(self, frame: RunnerFrame) -> list[Site]:
+        if frame.owner is None:
+            return []
+        return [s for s in frame.owner.sites if s.method == frame.name and s.frame is not frame]
+
+    def _helper_problem(self, frame: RunnerFrame, visiting: set[int]) -> Optional[str]:
+        """None when every use of this helper is covered, else the first problem found."""
+        visiting = visiting | {id(frame)}
+        for site in self._sites(frame):
+            covered = coverage(site.trys)
+            if isinstance(covered, TryFrame):
+                continue
+            if id(site.frame) not in visiting and self._sites(site.frame) \
+                    and self._helper_problem(site.frame, visiting) is None:
+                continue
+            return covered
+        return None
+
+
+# -- GOV201 -----------------------------------------------------------------------------
+
+
+def route_findings(analyzer: Analyzer) -> Iterable[Finding]:
+    """GOV201: routes without the auth dependency (public routes are exempt)."""
+    cfg = analyzer.config
+    module_values = analyzer.module_scope.assigns
+    for route in analyzer.routes:
+        if route.authorized or (route.receiver in analyzer.authorized_routers):
+            continue
+        if route.path is not None:
+            if normalize_route(route.path) in cfg.public_routes:
+                continue
+        node = route.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if _parameters_authorized(analyzer, node.args, module_values):
+            continue
+        method = route.decorator.func.attr.upper()  # type: ignore[attr-defined]
+        label = f"{method} {route.path}" if route.path is not None else f"{method} {node.name}"
+        line, col = pos(node)
+        yield Finding(line, col, "GOV201", message(
+            "GOV201", route=label, auth=cfg.auth_dependencies.first), node)
+
+
+def _parameters_authorized(analyzer: Analyzer, args: ast.arguments,
+                           module_values: dict[str, list[ast.expr]]) -> bool:
+    defaults = [d for d in args.defaults + args.kw_defaults if d is not None]
+    if any(analyzer.is_auth_dependency(d) for d in defaults):
+        return True
+    annotations = [a.annotation for a in args.posonlyargs + args.args + args.kwonlyargs]
+    return any(_annotation_authorized(analyzer, a, module_values, 0) for a in annotations)
+
+
+def _annotation_authorized(analyzer: Analyzer, ann: Optional[ast.AST],
+                           module_values: dict[str, list[ast.expr]], depth: int) -> bool:
+    """``Annotated[T, Depends(A)]``, also through a module-level alias or a string."""
+    if ann is None or depth > 4:
+        return False
+    text = str_constant(ann)
+    if text is not None:
+        return _annotation_authorized(analyzer, parse_annotation(text), module_values, depth + 1)
+    if isinstance(ann, ast.Name) and ann.id in module_values:
+        return any(_annotation_authorized(analyzer, v, module_values, depth + 1)
+                   for v in module_values[ann.id])
+    if isinstance(ann, ast.Subscript) and analyzer.vocab.is_named(ann.value, "Annotated") \
+            and isinstance(ann.slice, ast.Tuple):
+        return any(analyzer.is_auth_dependency(e) for e in ann.slice.elts[1:])
+    return False

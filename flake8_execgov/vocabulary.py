@@ -1,0 +1,208 @@
+"""The spec's vocabulary (§2) as small predicates over ``ast`` nodes.
+
+Everything here looks at a node and its immediate structure only: no walking, so the
+analyzer stays one pass and every predicate is O(1) (or bounded by a small depth).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from http import HTTPStatus
+from typing import Mapping
+
+from .options import Config, NameMatcher
+
+Name, Attribute, Subscript, Call, Constant = (
+    ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)
+
+_HTTP_NAME = re.compile(r"^HTTP_(\d{3})(?:_|$)")
+_TEXT_LIMIT = 60
+
+
+def last_id(node: ast.AST) -> str | None:
+    """The last identifier of a name or attribute (``a.b.c`` -> ``c``)."""
+    if isinstance(node, Name):
+        return node.id
+    if isinstance(node, Attribute):
+        return node.attr
+    return None
+
+
+def dotted(node: ast.AST) -> str | None:
+    """``a.b.c`` as text for a chain of names and attributes, else None."""
+    parts = []
+    while isinstance(node, Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def source_text(node: ast.AST) -> str:
+    """Short source-like text of a node for messages; never raises."""
+    try:
+        text = ast.unparse(node)
+    except (RecursionError, ValueError, AttributeError):  # pragma: no cover - defensive
+        return "<expression>"
+    return text if len(text) <= _TEXT_LIMIT else text[: _TEXT_LIMIT - 3] + "..."
+
+
+def str_constant(node: ast.AST | None) -> str | None:
+    if isinstance(node, Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def member_like(name: str) -> bool:
+    """An all-upper-case identifier that is not a dunder (``SUCCESS``, not ``__MEMBERS__``)."""
+    return name.isupper() and not (name.startswith("__") and name.endswith("__"))
+
+
+def parse_annotation(text: str) -> ast.expr | None:
+    """Parse a string annotation (``"Optional[BasePlugin]"``); None when it is not one."""
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+class Vocabulary:
+    """Name matching that honours the module's import aliases (``import X as Y``)."""
+
+    def __init__(self, config: Config, aliases: Mapping[str, str]) -> None:
+        self.config = config
+        self.aliases = aliases
+
+    def matches(self, matcher: NameMatcher, node: ast.AST) -> bool:
+        """Does the last identifier of ``node``, or the name it aliases, match?"""
+        if isinstance(node, Name):
+            name = node.id
+            return matcher(name) or matcher(self.aliases.get(name))
+        if isinstance(node, Attribute):
+            return matcher(node.attr)
+        return False
+
+    def is_named(self, node: ast.AST, *names: str) -> bool:
+        """Is the last identifier (or its alias target) one of ``names``?"""
+        if isinstance(node, Name):
+            name = node.id
+            return name in names or self.aliases.get(name) in names
+        return isinstance(node, Attribute) and node.attr in names
+
+    # -- plugin expressions (§2) ---------------------------------------------------------
+
+    def is_collection(self, node: ast.AST) -> bool:
+        return self.matches(self.config.plugin_collections, node)
+
+    def plugin_expr(self, node: ast.AST) -> bool | str:
+        """True for a plugin expression, a local name that may be bound to one, else False."""
+        cfg = self.config
+        if isinstance(node, Name):
+            return True if self.matches(cfg.plugin_names, node) else node.id
+        if isinstance(node, Attribute):
+            return cfg.plugin_names(node.attr)
+        if isinstance(node, Subscript):
+            return self.is_collection(node.value)
+        if isinstance(node, Call):
+            func = node.func
+            if self.matches(cfg.plugin_getters, func):
+                return True
+            # ``plugins.get(name)`` is the subscript ``plugins[name]`` spelled as a call.
+            return (isinstance(func, Attribute) and func.attr == "get"
+                    and self.is_collection(func.value))
+        return False
+
+    def iterated_plugins(self, target: ast.AST, iterable: ast.AST) -> list[str]:
+        """Names a ``for`` binds to plugins: ``for p in C``, ``C.values()``, ``C.items()``."""
+        if self.is_collection(iterable) and isinstance(target, Name):
+            return [target.id]
+        if isinstance(iterable, Call) and not iterable.args:
+            func = iterable.func
+            if isinstance(func, Attribute) and self.is_collection(func.value):
+                if func.attr == "values" and isinstance(target, Name):
+                    return [target.id]
+                if (func.attr == "items" and isinstance(target, (ast.Tuple, ast.List))
+                        and len(target.elts) == 2
+                        and isinstance(target.elts[1], Name)):
+                    return [target.elts[1].id]
+        return []
+
+    def is_plugin_type(self, ann: ast.AST | None, depth: int = 0) -> bool:
+        """``BasePlugin``, ``Optional[...]``, ``Union[..., None]``, ``X | None``,
+        ``Annotated[X, ...]`` and string annotations of those."""
+        if ann is None or depth > 8:
+            return False
+        if isinstance(ann, (Name, Attribute)):
+            return self.matches(self.config.plugin_types, ann)
+        text = str_constant(ann)
+        if text is not None:
+            return self.is_plugin_type(parse_annotation(text), depth + 1)
+        if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
+            return self._union_of_plugins([ann.left, ann.right], depth)
+        if isinstance(ann, Subscript):
+            base, inner = ann.value, ann.slice
+            elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            if self.is_named(base, "Optional"):
+                return self.is_plugin_type(inner, depth + 1)
+            if self.is_named(base, "Union"):
+                return self._union_of_plugins(elts, depth)
+            if self.is_named(base, "Annotated") and elts:
+                return self.is_plugin_type(elts[0], depth + 1)
+        return False
+
+    def _union_of_plugins(self, members: list[ast.expr], depth: int) -> bool:
+        flat: list[ast.expr] = []
+        stack = list(members)
+        while stack:
+            m = stack.pop()
+            if isinstance(m, ast.BinOp) and isinstance(m.op, ast.BitOr):
+                stack.extend((m.left, m.right))
+            else:
+                flat.append(m)
+        rest = [m for m in flat
+                if not (isinstance(m, Constant) and m.value is None)
+                and not self.is_named(m, "None")]
+        return bool(rest) and all(self.is_plugin_type(m, depth + 1) for m in rest)
+
+    # -- lifecycle states (§2, GOV004/GOV005) ----------------------------------------------
+
+    def is_lifecycle_enum(self, node: ast.AST) -> bool:
+        return self.matches(self.config.lifecycle_enums, node)
+
+    def enum_member(self, node: ast.AST) -> str | None:
+        """``NAME`` for ``E.NAME``, ``E["NAME"]`` or ``E("NAME")`` of a lifecycle enum."""
+        if isinstance(node, Attribute):
+            if member_like(node.attr) and self.is_lifecycle_enum(node.value):
+                return node.attr
+            return None
+        if isinstance(node, Subscript):
+            name, enum = str_constant(node.slice), node.value
+        elif isinstance(node, Call) and len(node.args) == 1 and not node.keywords:
+            name, enum = str_constant(node.args[0]), node.func
+        else:
+            return None
+        if name is not None and member_like(name) and self.is_lifecycle_enum(enum):
+            return name
+        return None
+
+    # -- web (GOV201/GOV202) ----------------------------------------------------------------
+
+    def http_status(self, node: ast.AST) -> int | None:
+        """A status written as ``500``, ``status.HTTP_500_...`` or ``HTTPStatus.X[.value]``."""
+        if isinstance(node, Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, Attribute) and node.attr == "value":
+            node = node.value
+        name = last_id(node)
+        if name is None:
+            return None
+        found = _HTTP_NAME.match(name)
+        if found:
+            return int(found.group(1))
+        if isinstance(node, Attribute) and self.is_named(node.value, "HTTPStatus"):
+            member = HTTPStatus.__members__.get(name)
+            return member.value if member is not None else None
+        return None
