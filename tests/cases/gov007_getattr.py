@@ -1,0 +1,22 @@
+"""GOV007: dynamic attribute access on a plugin outside a runner."""
+
+
+def dynamic(plugin, registry, name, attr):
+    getattr(plugin, attr)  # expect: GOV007:5
+    getattr(registry.get_plugin(name), attr, None)  # expect: GOV007:5
+    getattr(plugin, f"{attr}_x")  # expect: GOV007:5
+    p = registry.get_plugin(name)
+    getattr(p, attr)  # expect: GOV007:5
+
+
+def silent(plugin, obj, attr):
+    getattr(plugin, "name", "?")
+    getattr(obj, attr)
+    getattr(plugin)
+    if callable(getattr(plugin, attr, None)):
+        pass
+
+
+class ToolRunner:
+    def run(self, plugin, attr):
+        return getattr(plugin, attr)

@@ -1,0 +1,93 @@
+"""Fixtures that run flake8 as users do: files on disk, config files, stdin, ``-j``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import pytest
+from flake8.main import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    exit_code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+    @property
+    def findings(self) -> list[tuple[int, int, str]]:
+        """``(line, col, code)`` of each output line."""
+        found = []
+        for line in self.lines:
+            _, lineno, col, rest = line.split(":", 3)
+            found.append((int(lineno), int(col), rest.split()[0]))
+        return found
+
+
+class Flake8Dir:
+    """A temporary project: write files, then run flake8 in it (like pytest-flake8-path)."""
+
+    def __init__(self, path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.path = path
+        self._capsys = capsys
+
+    def write(self, name: str, text: str, encoding: str = "utf-8") -> Path:
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding=encoding)
+        return target
+
+    def run(self, *args: str) -> Result:
+        """flake8 in-process (fast); ``--select=GOV`` unless the args select otherwise."""
+        argv = list(args)
+        if not any(a.startswith(("--select", "--extend-select")) for a in argv):
+            argv.insert(0, "--select=GOV")
+        self._capsys.readouterr()
+        old = os.getcwd()
+        os.chdir(self.path)
+        try:
+            try:
+                code = cli.main(argv)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            os.chdir(old)
+        captured = self._capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    def run_process(self, *args: str, stdin: str | None = None) -> Result:
+        """flake8 as a separate process (stdin, ``-j``, exit codes)."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "flake8", *args], cwd=self.path, input=stdin,
+            capture_output=True, text=True, timeout=120)
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    def lint(self, source: str, *args: str, name: str = "example.py") -> Result:
+        self.write(name, source)
+        return self.run(name, *args)
+
+
+@pytest.fixture
+def flake8_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Flake8Dir]:
+    yield Flake8Dir(tmp_path, capsys)
+
+
+def codes_of(result: Result) -> list[tuple[int, int, str]]:
+    return result.findings
+
+
+def run(cmd: Sequence[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(cmd), cwd=cwd, input=stdin, capture_output=True, text=True,
+                          timeout=300)
