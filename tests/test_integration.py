@@ -1,0 +1,216 @@
+"""flake8 behaviour users rely on: messages, stdin, -j, noqa, per-file-ignores, config."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Flake8Dir
+
+BAD = """\
+def handler(plugin, payload):
+    return plugin.run(payload)
+"""
+
+MIXED = """\
+def handler(plugin, payload, registry, name, attr):
+    plugin.run(payload)
+    registry.get_plugin(name).run(payload)  # noqa: GOV001
+    getattr(plugin, attr)  # noqa: GOV
+    plugin.run(payload)  # noqa
+    plugin.run(payload)  # noqa: E501
+"""
+
+
+def test_exact_output_line(flake8_dir: Flake8Dir) -> None:
+    result = flake8_dir.lint(BAD)
+    assert result.lines == [
+        "example.py:2:12: GOV001 plugin.run() bypasses ToolRunner; "
+        "execute plugins through ToolRunner.run()",
+    ]
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("class ToolRunner:\n    def run(self, plugin):\n        return plugin.run(1)\n",
+     "example.py:3:16: GOV002 plugin.run() runs outside a try/finally; run it in the body "
+     "of a try whose finally calls update_execution_metrics()"),
+    ("class ToolRunner:\n    def run(self, plugin):\n        try:\n            plugin.run(1)\n"
+     "        finally:\n            pass\n",
+     "example.py:4:13: GOV003 the finally around plugin.run() does not record metrics; "
+     "call update_execution_metrics() unconditionally in the finally"),
+    ("update_execution_metrics('ocr', 'SUCCESS', 1, False)\n",
+     "example.py:1:33: GOV004 state 'SUCCESS' reaching update_execution_metrics() is not a "
+     "lifecycle state; use one of LOADED, INITIALIZED, RUNNING, FAILED, UNAVAILABLE"),
+    ("x = LifecycleState.ERROR\n",
+     "example.py:1:5: GOV005 LifecycleState.ERROR is not a lifecycle state; use one of "
+     "LOADED, INITIALIZED, RUNNING, FAILED, UNAVAILABLE"),
+    ("tool_name = 'default'\n",
+     "example.py:1:13: GOV006 tool name falls back to hard-coded 'default'; require an "
+     "explicit tool name"),
+    ("getattr(plugin, name)\n",
+     "example.py:1:1: GOV007 getattr() with a dynamic name on a plugin can reach run(); use "
+     "a constant attribute name or execute through ToolRunner.run()"),
+    ("@router.get('/x')\ndef route():\n    pass\n",
+     "example.py:2:1: GOV201 route GET /x has no auth dependency; add Depends(require_auth)"),
+    ("@router.get('/health')\ndef route():\n    raise HTTPException(500)\n",
+     "example.py:3:11: GOV202 route answers HTTP 500; map errors to 400/404/409, never 500"),
+])
+def test_exact_messages(flake8_dir: Flake8Dir, source: str, expected: str) -> None:
+    assert flake8_dir.lint(source).lines == [expected]
+
+
+def test_exact_messages_runner_contract(flake8_dir: Flake8Dir) -> None:
+    source = ("class ToolRunner:\n    def run(self, plugin):\n        try:\n"
+              "            plugin.run(1)\n        finally:\n"
+              "            update_execution_metrics('x', 'RUNNING')\n")
+    assert flake8_dir.lint(source).lines == [
+        "example.py:4:13: GOV101 plugin.run() runs without input validation; "
+        "call validate_input_payload() before it",
+        "example.py:4:13: GOV102 plugin.run() output is not validated; "
+        "call validate_plugin_output() on it in the try body",
+        "example.py:4:13: GOV103 plugin.run() failure is not wrapped in an error envelope; "
+        "catch Exception and call build_error_envelope()",
+    ]
+
+
+def test_noqa_forms(flake8_dir: Flake8Dir) -> None:
+    result = flake8_dir.lint(MIXED)
+    assert result.findings == [(2, 5, "GOV001"), (6, 5, "GOV001")]
+
+
+def test_noqa_on_first_line_of_multiline_expression(flake8_dir: Flake8Dir) -> None:
+    source = "x = (\n    plugin  # noqa: GOV001\n    .run(1)\n)\ny = (\n    plugin\n    .run(1)\n)\n"
+    assert flake8_dir.lint(source).findings == [(6, 5, "GOV001")]
+
+
+def test_non_ascii_columns_are_characters(flake8_dir: Flake8Dir) -> None:
+    result = flake8_dir.lint("x = 'héllo—'; plugin.run(1)\n")
+    assert result.findings == [(1, 15, "GOV001")]
+
+
+def test_stdin_matches_disk(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("app/handlers.py", MIXED)
+    on_disk = flake8_dir.run_process("--select=GOV", "app/handlers.py")
+    via_stdin = flake8_dir.run_process("--select=GOV", "--stdin-display-name=app/handlers.py", "-",
+                                       stdin=MIXED)
+    assert on_disk.out == via_stdin.out
+    assert on_disk.lines and on_disk.exit_code == via_stdin.exit_code == 1
+
+
+def test_stdin_honours_per_file_ignores(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nper-file-ignores =\n    tests/*: GOV001\n")
+    flake8_dir.write("tests/test_x.py", BAD)
+    on_disk = flake8_dir.run_process("--select=GOV", "tests/test_x.py")
+    via_stdin = flake8_dir.run_process("--select=GOV", "--stdin-display-name=tests/test_x.py",
+                                       "-", stdin=BAD)
+    assert on_disk.out == via_stdin.out == ""
+    other = flake8_dir.run_process("--select=GOV", "--stdin-display-name=app/x.py", "-", stdin=BAD)
+    assert other.findings == [(2, 12, "GOV001")]
+
+
+def test_jobs_equal_serial(flake8_dir: Flake8Dir) -> None:
+    for i in range(6):
+        flake8_dir.write(f"pkg/m{i}.py", MIXED if i % 2 else BAD)
+    serial = flake8_dir.run_process("--select=GOV", "-j", "1", "pkg")
+    parallel = flake8_dir.run_process("--select=GOV", "-j", "2", "pkg")
+    assert sorted(serial.lines) == sorted(parallel.lines)
+    assert len(serial.lines) == 9
+
+
+def test_per_file_ignores_exempts_tests(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write(".flake8", "[flake8]\nper-file-ignores = tests/*:GOV001,GOV007\n")
+    flake8_dir.write("tests/test_plugin.py", BAD)
+    flake8_dir.write("app/x.py", BAD)
+    result = flake8_dir.run(".")
+    assert result.lines == [
+        "./app/x.py:2:12: GOV001 plugin.run() bypasses ToolRunner; "
+        "execute plugins through ToolRunner.run()"]
+
+
+def test_ignoring_pycodestyle_keeps_governance(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nignore = E,W\n")
+    flake8_dir.write("example.py", BAD)
+    result = flake8_dir.run("--select=E,W,F,GOV", "example.py")
+    assert result.findings == [(2, 12, "GOV001")]
+
+
+def test_extend_select_with_project_select(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("tox.ini", "[flake8]\nselect = F\nextend-select = GOV\n")
+    flake8_dir.write("example.py", BAD)
+    assert flake8_dir.run("--extend-select=GOV", "example.py").findings == [(2, 12, "GOV001")]
+
+
+@pytest.mark.parametrize("config_file", ["setup.cfg", "tox.ini", ".flake8"])
+@pytest.mark.parametrize("key", ["execgov-runner-classes", "execgov_runner_classes"])
+def test_config_files_and_key_spellings(flake8_dir: Flake8Dir, config_file: str, key: str) -> None:
+    flake8_dir.write(config_file, f"[flake8]\n{key} = GovernedRunner, *Executor\n")
+    source = ("class GovernedRunner:\n    def go(self, plugin):\n        return plugin.run(1)\n"
+              "class ToolRunner:\n    def go(self, plugin):\n        return plugin.run(1)\n"
+              "class JobExecutor:\n    def go(self, plugin):\n        return plugin.run(1)\n")
+    result = flake8_dir.lint(source)
+    assert result.findings == [(3, 16, "GOV002"), (6, 16, "GOV001"), (9, 16, "GOV002")]
+
+
+def test_command_line_option_replaces_default(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("example.py", "def f(engine, tool):\n    engine.run(1)\n    tool.run(1)\n"
+                                   "    plugin.run(1)\n")
+    result = flake8_dir.run("--execgov-plugin-names=engine,*tool", "example.py")
+    assert result.findings == [(2, 5, "GOV001"), (3, 5, "GOV001")]
+
+
+def test_runner_functions_option(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-functions = execute_*\n")
+    source = ("def execute_tool(plugin):\n    return plugin.run(1)\n"
+              "class Service:\n    def execute_job(self, plugin):\n        def inner():\n"
+              "            return plugin.run(2)\n        return inner()\n")
+    assert flake8_dir.lint(source).findings == [(2, 12, "GOV002"), (6, 20, "GOV002")]
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("execgov-runner-classes = Tool Runner(", "execgov-runner-classes: 'Runner(' is not a name"),
+    ("execgov-metrics-state-position = two", "execgov-metrics-state-position: 'two' is not a"),
+    ("execgov-forbidden-statuses = 500, 999", "execgov-forbidden-statuses: '999' is not an HTTP"),
+    ("execgov-public-routes = health", "execgov-public-routes: 'health' is not a route path"),
+    ("execgov-state-replacements = SUCCESS:DONE",
+     "execgov-state-replacements: SUCCESS:DONE replaces with 'DONE'"),
+    ("execgov-runner-class = GovernedRunner",
+     "unknown option 'execgov-runner-class' in [flake8] (did you mean 'execgov-runner-classes'?)"),
+])
+def test_invalid_configuration_is_one_line(flake8_dir: Flake8Dir, setting: str, message: str) -> None:
+    flake8_dir.write("setup.cfg", f"[flake8]\n{setting}\n")
+    flake8_dir.write("example.py", BAD)
+    result = flake8_dir.run_process("--select=GOV", "example.py")
+    assert result.exit_code == 2
+    assert result.out == ""
+    assert len(result.err.splitlines()) == 1, result.err
+    assert result.err.startswith("flake8: error: ") and message in result.err
+
+
+def test_invalid_command_line_value(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("example.py", BAD)
+    result = flake8_dir.run_process("--select=GOV", "--execgov-metrics-state-keyword=1x",
+                                    "example.py")
+    assert result.exit_code == 2
+    assert result.err == "flake8: error: execgov-metrics-state-keyword: '1x' is not a Python identifier\n"
+
+
+def test_syntax_error_file_is_e999_not_a_crash(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("broken.py", "def f(:\n    plugin.run(1)\n")
+    flake8_dir.write("fine.py", BAD)
+    result = flake8_dir.run_process("--select=E999,GOV", ".")
+    assert sorted(result.lines)[0].startswith("./broken.py:1:")
+    assert "E999" in sorted(result.lines)[0]
+    assert sorted(result.findings) == [(1, 8, "E999"), (2, 12, "GOV001")]
+    assert "Traceback" not in result.err
+
+
+def test_plugin_is_registered(flake8_dir: Flake8Dir) -> None:
+    result = flake8_dir.run_process("--version")
+    assert "flake8-execgov" in result.out
+
+
+def test_require_plugins(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("example.py", BAD)
+    result = flake8_dir.run_process("--require-plugins=flake8-execgov", "--select=GOV",
+                                    "example.py")
+    assert result.findings == [(2, 12, "GOV001")]
