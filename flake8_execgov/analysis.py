@@ -542,16 +542,13 @@ class Analyzer:
         return deferred
 
     def _check_state(self, expr: ast.expr) -> None:
+        """GOV004 for a string state. An invalid lifecycle-enum member reaching the call is
+        already GOV005 at the very same node: one mistake, one finding."""
         text = str_constant(expr)
-        node = expr
-        if text is None:
-            if isinstance(expr, ast.Attribute) and expr.attr == "value":
-                node = expr.value
-            text = self.vocab.enum_member(node)
-        if text is None or text in self.config.lifecycle_states or id(node) in self._states_seen:
+        if text is None or text in self.config.lifecycle_states or id(expr) in self._states_seen:
             return
-        self._states_seen.add(id(node))
-        self.report(node, "GOV004", message(
+        self._states_seen.add(id(expr))
+        self.report(expr, "GOV004", message(
             "GOV004", state=text, metrics=self.config.metrics_functions.first,
             states=self.config.states_text), self.config.state_replacements.get(text))
 
