@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional, Union
 
 from .messages import message
-from .model import Access, Finding, Pos, Route, RunnerClass, RunnerFrame, Site, TryFrame, TryStack, pos
+from .model import Access, Finding, Route, RunnerClass, RunnerFrame, Site, TryFrame, TryStack, pos
 from .options import Config
 from .vocabulary import Vocabulary, dotted, last_id, member_like, str_constant
 
@@ -574,7 +574,7 @@ class Analyzer:
         text = str_constant(value)
         if value is not None and text is not None \
                 and text.lower() in self.config.forbidden_tool_defaults:
-                self.report(value, "GOV006", message("GOV006", value=text))
+            self.report(value, "GOV006", message("GOV006", value=text))
 
     def _is_tool_name_expr(self, node: ast.AST) -> bool:
         names = self.config.tool_name_args
@@ -688,4 +688,3 @@ def _member_text(node: ast.AST, member: str) -> str:
         owner = dotted(node.value)
         return f"{owner}.{member}" if owner else member
     return f"{member!r}"
-

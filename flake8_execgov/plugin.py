@@ -10,7 +10,8 @@ from typing import Any, ClassVar, Iterator, Sequence
 
 from . import __version__
 from .model import Finding
-from .options import DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config, unknown_key_message, unknown_keys
+from .options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config,
+                      unknown_key_message, unknown_keys)
 from .rules import analyze
 
 # Route decorators (GOV201/202) need ``@<router>.get(`` & co. on the decorator's line.
