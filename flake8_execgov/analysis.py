@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional, Union
 
 from .messages import message
-from .model import Access, Finding, Route, RunnerClass, RunnerFrame, Site, TryFrame, TryStack, pos
+from .model import Access, Finding, Route, RunnerClass, RunnerFrame, Site, TryFrame, TryStack, end, pos
 from .options import Config
 from .vocabulary import Vocabulary, dotted, last_id, member_like, str_constant
 
@@ -105,7 +105,7 @@ class Analyzer:
         self.in_handler: list[TryFrame] = []
         self.route_depth = 0
         self.exempt: set[int] = set()   # ids of direct arguments of callable()
-        self.called: set[int] = set()   # ids of call targets
+        self.calls: dict[int, ast.Call] = {}  # id of a call target -> the call
         self._states_seen: set[int] = set()
         self._visit: dict[type, Callable[[Any, list[StackItem]], bool]] = {
             ast.Attribute: self._attribute,
@@ -154,10 +154,12 @@ class Analyzer:
         self._close_scope(self.module_scope)
         return self
 
-    def report(self, node: ast.AST, code: str, message: str,
-               replacement: Optional[str] = None) -> None:
+    def report(self, node: ast.AST, code: str, message: str, old: Optional[str] = None) -> None:
+        """Record a finding; ``old`` is the invalid state a state-replacement may fix."""
+        new = self.config.state_replacements.get(old) if old is not None else None
         line, col = pos(node)
-        self.findings.append(Finding(line, col, code, message, node, replacement))
+        self.findings.append(Finding(line, col, code, message, node,
+                                     (old, new) if old is not None and new else None))
 
     # -- scopes ----------------------------------------------------------------------------
 
@@ -423,7 +425,9 @@ class Analyzer:
             frame = self.runner
             if frame is not None and frame.owner is not None and frame.self_name is not None \
                     and isinstance(node.value, ast.Name) and node.value.id == frame.self_name:
-                frame.owner.sites.append(Site(node.attr, pos(node), self.trys, frame))
+                call = self.calls.get(id(node))
+                frame.owner.sites.append(Site(node.attr, pos(node), end(call or node),
+                                              self.trys, frame))
         if member_like(node.attr) and node.attr not in self.config.lifecycle_states \
                 and vocab.is_lifecycle_enum(node.value):
             self._invalid_member(node, node.attr)
@@ -437,7 +441,7 @@ class Analyzer:
 
     def _call(self, node: ast.Call, stack: list[StackItem]) -> bool:
         cfg, vocab, func = self.config, self.vocab, node.func
-        self.called.add(id(func))
+        self.calls[id(func)] = node
         name = last_id(func)
         if name is None:
             return True
@@ -457,7 +461,7 @@ class Analyzer:
             if vocab.matches(cfg.input_validators, func):
                 self.runner.inputs.append(pos(node))
             if vocab.matches(cfg.output_validators, func):
-                self.runner.outputs.append((pos(node), self.trys))
+                self.runner.outputs.append((pos(node), end(node), self.trys))
             if self.in_handler and vocab.matches(cfg.error_envelope_builders, func):
                 for frame in self.in_handler:
                     frame.envelope_handler = True
@@ -494,7 +498,7 @@ class Analyzer:
         plugin = self.vocab.plugin_expr(target)
         if plugin is False:
             return
-        access = Access(node, kind, id(node) in self.called, self.runner, self.trys)
+        access = Access(node, kind, self.calls.get(id(node)), self.runner, self.trys)
         if plugin is True:
             self.accesses.append(access)
         else:
@@ -550,12 +554,11 @@ class Analyzer:
         self._states_seen.add(id(expr))
         self.report(expr, "GOV004", message(
             "GOV004", state=text, metrics=self.config.metrics_functions.first,
-            states=self.config.states_text), self.config.state_replacements.get(text))
+            states=self.config.states_text), text)
 
     def _invalid_member(self, node: ast.AST, member: str) -> None:
         self.report(node, "GOV005", message(
-            "GOV005", member=_member_text(node, member), states=self.config.states_text),
-            self.config.state_replacements.get(member))
+            "GOV005", member=_member_text(node, member), states=self.config.states_text), member)
 
     def _enum_definitions(self, node: ast.ClassDef) -> None:
         for stmt in node.body:

@@ -13,16 +13,22 @@ def pos(node: ast.AST) -> Pos:
     return (getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
 
 
+def end(node: ast.AST) -> Pos:
+    return (getattr(node, "end_lineno", None) or getattr(node, "lineno", 1),
+            getattr(node, "end_col_offset", None) or getattr(node, "col_offset", 0))
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One finding. ``node`` and ``replacement`` let the fixer act on exactly what was found."""
+    """One finding. ``node`` and ``fix`` (old text, new text) let the fixer act on exactly
+    what was found."""
 
     line: int
     col: int
     code: str
     message: str
     node: Optional[ast.AST] = field(default=None, compare=False, repr=False)
-    replacement: Optional[str] = field(default=None, compare=False)
+    fix: Optional[Tuple[str, str]] = field(default=None, compare=False)
 
 
 @dataclass(eq=False)
@@ -48,7 +54,8 @@ class RunnerFrame:
     owner: Optional["RunnerClass"]
     self_name: Optional[str]
     inputs: list[Pos] = field(default_factory=list)
-    outputs: list[tuple[Pos, TryStack]] = field(default_factory=list)
+    # (start, end, where) of each output-validator call
+    outputs: list[tuple[Pos, Pos, TryStack]] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -57,6 +64,7 @@ class Site:
 
     method: str
     at: Pos
+    until: Pos  # end of the call (or reference)
     trys: TryStack
     frame: RunnerFrame
 
@@ -74,9 +82,18 @@ class Access:
 
     node: ast.AST
     kind: str
-    called: bool
+    call: Optional[ast.Call]  # the call executing it, when it is called
     runner: Optional[RunnerFrame]
     trys: TryStack
+
+    @property
+    def start(self) -> Pos:
+        return pos(self.node)
+
+    @property
+    def end(self) -> Pos:
+        """End of the executing call (its arguments run before the plugin does)."""
+        return end(self.call if self.call is not None else self.node)
 
 
 @dataclass(eq=False)

@@ -7,6 +7,7 @@ module is complete (a helper method's callers, an ``include_router`` further dow
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Iterable, Optional, Union
 
 from .analysis import Analyzer
@@ -66,7 +67,8 @@ class RunnerContract:
     @staticmethod
     def _text(access: Access) -> str:
         text = source_text(access.node)
-        return text + "()" if access.called and isinstance(access.node, ast.Attribute) else text
+        return text + "()" if access.call is not None and isinstance(access.node, ast.Attribute) \
+            else text
 
     def _outside_runner(self, access: Access) -> Iterable[Finding]:
         cfg = self.config
@@ -79,57 +81,39 @@ class RunnerContract:
 
     def _inside_runner(self, access: Access, frame: RunnerFrame) -> Iterable[Finding]:
         metrics = self.config.metrics_functions.first
-        at = pos(access.node)
         covered = coverage(access.trys)
-        if isinstance(covered, TryFrame):
-            yield from self._contract(access, [(frame, at, access.trys, covered)], None)
+        here = Context(frame, access.start, access.end, access.trys,
+                       covered if isinstance(covered, TryFrame) else None)
+        if here.cover is not None:
+            yield from self._contract(access, [here], None)
             return
         sites = self._sites(frame)
         problem = self._helper_problem(frame, set()) if sites else covered
         if problem is None:  # a helper method whose every caller covers it
-            contexts = [(s.frame, s.at, s.trys, c) for s in sites
-                        if isinstance(c := coverage(s.trys), TryFrame)]
-            yield from self._contract(access, contexts, (frame, at, access.trys))
+            callers = [Context(s.frame, s.at, s.until, s.trys, c) for s in sites
+                       if isinstance(c := coverage(s.trys), TryFrame)]
+            yield from self._contract(access, callers, here)
         elif problem == "GOV002":
             yield self._finding(access, "GOV002", metrics=metrics)
         else:
             yield self._finding(access, "GOV003", metrics=metrics,
                                 problem=GOV003_PROBLEMS[problem])
 
-    def _contract(self, access: Access,
-                  contexts: list[tuple[RunnerFrame, Pos, TryStack, TryFrame]],
-                  helper: Optional[tuple[RunnerFrame, Pos, TryStack]]) -> Iterable[Finding]:
+    def _contract(self, access: Access, contexts: list["Context"],
+                  helper: Optional["Context"]) -> Iterable[Finding]:
         """GOV101-103 for a covered access; a helper passes when it, or every caller, does."""
         cfg = self.config
-
-        def validated_input(frame: RunnerFrame, at: Pos) -> bool:
-            return any(p < at for p in frame.inputs)
-
-        def validated_output(frame: RunnerFrame, at: Pos, cover: Optional[TryFrame]) -> bool:
-            return any(p > at and (cover is None or any(f is cover for f, _ in trys))
-                       for p, trys in frame.outputs)
-
-        def enveloped(trys: TryStack) -> bool:
-            return any(f.envelope_handler for f, part in trys if part == "body")
-
         checks = (
-            ("GOV101", cfg.input_validators.first,
-             lambda c: validated_input(c[0], c[1]),
-             lambda h: validated_input(h[0], h[1])),
-            ("GOV102", cfg.output_validators.first,
-             lambda c: validated_output(c[0], c[1], c[3]),
-             lambda h: validated_output(h[0], h[1], None)),
-            ("GOV103", cfg.error_envelope_builders.first,
-             lambda c: enveloped(c[2]),
-             lambda h: enveloped(h[2])),
+            ("GOV101", "validator", cfg.input_validators.first, Context.validated_input),
+            ("GOV102", "validator", cfg.output_validators.first, Context.validated_output),
+            ("GOV103", "builder", cfg.error_envelope_builders.first, Context.enveloped),
         )
-        for code, name, in_context, in_helper in checks:
-            if helper is not None and in_helper(helper):
+        for code, field_name, name, check in checks:
+            if helper is not None and check(helper):
                 continue
-            if contexts and all(in_context(c) for c in contexts):
+            if contexts and all(check(c) for c in contexts):
                 continue
-            fields = {"builder": name} if code == "GOV103" else {"validator": name}
-            yield self._finding(access, code, **fields)
+            yield self._finding(access, code, **{field_name: name})
 
     # -- helper methods: covered when every self.<method> use is covered ----------------
 
@@ -150,6 +134,31 @@ class RunnerContract:
                 continue
             return covered
         return None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a covered execution happens: the access itself, or a call of its helper."""
+
+    frame: RunnerFrame
+    start: Pos
+    end: Pos  # end of the executing call: its arguments run before the plugin
+    trys: TryStack
+    cover: Optional[TryFrame]  # the covering try; None for a helper's own body
+
+    def validated_input(self) -> bool:
+        """An input validator written before, or inside the arguments of, the execution."""
+        return any(p < self.start or self.start < p < self.end for p in self.frame.inputs)
+
+    def validated_output(self) -> bool:
+        """An output validator after the execution or wrapping it, in the covering try."""
+        return any((p > self.start or (p <= self.start and e >= self.end))
+                   and (self.cover is None or any(f is self.cover for f, _ in trys))
+                   for p, e, trys in self.frame.outputs)
+
+    def enveloped(self) -> bool:
+        """An enclosing try's broad handler builds the error envelope."""
+        return any(f.envelope_handler for f, part in self.trys if part == "body")
 
 
 # -- GOV201 -----------------------------------------------------------------------------

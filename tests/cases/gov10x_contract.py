@@ -85,3 +85,21 @@ class ToolRunner:
             return plugin.run(payload)  # expect: GOV101:20 GOV102:20 GOV103:20
         finally:
             update_execution_metrics(name, "RUNNING", 1, False)
+
+    def wrapped_validators(self, name, payload):
+        plugin = self.registry.get_plugin(name)
+        try:
+            return validate_plugin_output(plugin.run(validate_input_payload(payload)))
+        except Exception as exc:
+            return None, build_error_envelope(exc)
+        finally:
+            update_execution_metrics(name, "RUNNING", 1, False)
+
+    def validator_in_other_call_argument(self, name, payload):
+        plugin = self.registry.get_plugin(name)
+        try:
+            return plugin.run(payload), validate_input_payload(payload)  # expect: GOV101:20 GOV102:20
+        except Exception as exc:
+            return None, build_error_envelope(exc)
+        finally:
+            update_execution_metrics(name, "RUNNING", 1, False)

@@ -1,0 +1,242 @@
+"""``execgov fix``: apply the fixes of exactly what the plugin reports, with libcst.
+
+The detector is the plugin's own (:func:`rules.analyze`); libcst only ever parses a file
+that has a fixable finding, so a clean tree costs a read and a regex per file.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import io
+import tokenize
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence, Union
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from .model import Finding
+from .options import Config
+from .plugin import char_col, findings_for, prefilter
+from .vocabulary import last_id
+
+SAFE = frozenset({"GOV004", "GOV005"})
+UNSAFE = frozenset({"GOV002", "GOV003"})
+
+
+class SourceError(Exception):
+    """The file cannot be decoded or parsed; it is reported and skipped."""
+
+
+@dataclass
+class Decoded:
+    """A file's text and what it takes to write it back byte-for-byte alike."""
+
+    text: str
+    encoding: str
+    bom: bool
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Decoded":
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            bom = data.startswith(codecs.BOM_UTF8)
+            text = data[len(codecs.BOM_UTF8):].decode("utf-8") if bom else data.decode(encoding)
+        except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+            raise SourceError(f"cannot decode: {exc}") from None
+        return cls(text, "utf-8" if bom else encoding, bom)
+
+    def encode(self, text: str) -> bytes:
+        try:
+            data = text.encode(self.encoding)
+        except UnicodeEncodeError as exc:
+            raise SourceError(f"the fix cannot be written in {self.encoding}: {exc}") from None
+        return (codecs.BOM_UTF8 + data) if self.bom else data
+
+
+Reported = Callable[[Finding], bool]
+
+
+def fixable(findings: Sequence[Finding], unsafe: bool) -> list[Finding]:
+    """The findings a fix exists for: safe state uses with a replacement, and (unsafe)
+    run accesses whose covering ``try`` can take the metrics call into a ``finally``."""
+    out = []
+    for found in findings:
+        if found.code in SAFE and found.fix is not None:
+            out.append(found)
+        elif unsafe and found.code in UNSAFE:
+            out.append(found)
+    return out
+
+
+def fix_text(text: str, config: Config, *, unsafe: bool = False,
+             reported: Optional[Reported] = None) -> str:
+    """The fixed source (``text`` itself when there is nothing to fix).
+
+    ``reported`` decides whether flake8 would report a finding (selection,
+    per-file-ignores, ``# noqa``); fixes apply only to what would be reported.
+    """
+    lines = text.splitlines(keepends=True)
+    pattern = prefilter(config)
+    if pattern is not None and not pattern.search(text):
+        return text
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError) as exc:
+        raise SourceError(f"cannot parse: {exc}") from None
+    todo = [f for f in fixable(findings_for(tree, lines, config, None), unsafe)
+            if reported is None or reported(f)]
+    if not todo:
+        return text
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:  # pragma: no cover - ast accepted it
+        raise SourceError(f"cannot parse: {exc}") from None
+    targets = {(f.line, char_col(lines, f.line, f.col)): f for f in todo}
+    fixed = MetadataWrapper(module, unsafe_skip_copy=True).visit(
+        _Fixer(targets, config)).code
+    if fixed != text:
+        try:
+            ast.parse(fixed)
+        except SyntaxError as exc:  # pragma: no cover - a bug, never written
+            raise SourceError(f"internal error: the fix does not parse ({exc})") from None
+    return fixed
+
+
+def _replace_string(node: cst.SimpleString, old: str, new: str) -> Optional[cst.SimpleString]:
+    """``"OLD"`` -> ``"NEW"`` keeping prefix and quotes; None when the literal is not plain."""
+    quote_start = len(node.prefix)
+    quote = node.quote
+    inner = node.value[quote_start + len(quote): len(node.value) - len(quote)]
+    if inner != old:
+        return None
+    return node.with_changes(value=node.value[: quote_start + len(quote)] + new + quote)
+
+
+class _Fixer(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, targets: dict[tuple[int, int], Finding], config: Config) -> None:
+        super().__init__()
+        self.config = config
+        self.states = {k: f for k, f in targets.items() if f.code in SAFE}
+        self.accesses = [k for k, f in targets.items() if f.code in UNSAFE]
+
+    def _start(self, node: cst.CSTNode) -> tuple[int, int]:
+        where: CodeRange = self.get_metadata(PositionProvider, node)
+        return (where.start.line, where.start.column)
+
+    # -- safe: state uses -------------------------------------------------------------
+
+    def leave_SimpleString(self, original: cst.SimpleString,
+                           updated: cst.SimpleString) -> cst.BaseExpression:
+        found = self.states.get(self._start(original))
+        if found is None or found.code != "GOV004" or found.fix is None:
+            return updated
+        # Only a plain literal whose whole value is the state (not one piece of "SUC" "CESS").
+        return _replace_string(updated, *found.fix) or updated
+
+    def leave_Attribute(self, original: cst.Attribute,
+                        updated: cst.Attribute) -> cst.BaseExpression:
+        found = self.states.get(self._start(original))
+        if found is None or found.code != "GOV005" or found.fix is None \
+                or not isinstance(found.node, ast.Attribute) or original.attr.value != found.fix[0]:
+            return updated
+        return updated.with_changes(attr=cst.Name(found.fix[1]))
+
+    def leave_Subscript(self, original: cst.Subscript,
+                        updated: cst.Subscript) -> cst.BaseExpression:
+        found = self._member_finding(original, ast.Subscript)
+        if found is None or len(updated.slice) != 1:
+            return updated
+        element = updated.slice[0]
+        index = element.slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+            new = self._swap(index.value, found)
+            if new is not None:
+                return updated.with_changes(
+                    slice=[element.with_changes(slice=index.with_changes(value=new))])
+        return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        found = self._member_finding(original, ast.Call)
+        if found is None or len(updated.args) != 1:
+            return updated
+        arg = updated.args[0]
+        if isinstance(arg.value, cst.SimpleString):
+            new = self._swap(arg.value, found)
+            if new is not None:
+                return updated.with_changes(args=[arg.with_changes(value=new)])
+        return updated
+
+    def _member_finding(self, original: cst.CSTNode, kind: type) -> Optional[Finding]:
+        found = self.states.get(self._start(original))
+        if found is None or found.code != "GOV005" or found.fix is None \
+                or not isinstance(found.node, kind):
+            return None
+        return found
+
+    @staticmethod
+    def _swap(node: cst.SimpleString, found: Finding) -> Optional[cst.SimpleString]:
+        assert found.fix is not None
+        return _replace_string(node, *found.fix)
+
+    # -- unsafe: move the metrics call into the finally --------------------------------------
+
+    def leave_Try(self, original: cst.Try, updated: cst.Try) -> cst.BaseStatement:
+        if not self.accesses or not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        body = list(updated.body.body)
+        if len(body) < 2 or not self._is_metrics_statement(body[-1]):
+            return updated
+        first, last = original.body.body[0], original.body.body[-2]
+        start = self._start(first)
+        end_range: CodeRange = self.get_metadata(PositionProvider, last)
+        end = (end_range.end.line, end_range.end.column)
+        inside = [a for a in self.accesses if start <= a <= end]
+        if not inside:
+            return updated
+        for access in inside:
+            self.accesses.remove(access)
+        call = body[-1]
+        handlers = [self._without_copies(h, call) for h in updated.handlers]
+        final = updated.finalbody
+        if final is None:
+            final = cst.Finally(body=cst.IndentedBlock(body=[call]))
+        else:
+            block = final.body
+            assert isinstance(block, cst.IndentedBlock)
+            final = final.with_changes(body=block.with_changes(body=[*block.body, call]))
+        return updated.with_changes(body=updated.body.with_changes(body=body[:-1]),
+                                    handlers=handlers, finalbody=final)
+
+    def _is_metrics_statement(self, stmt: cst.BaseStatement) -> bool:
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            return False
+        expr = stmt.body[0]
+        if not isinstance(expr, cst.Expr):
+            return False
+        value: cst.BaseExpression = expr.value
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if not isinstance(value, cst.Call):
+            return False
+        try:
+            func = ast.parse(cst.Module(body=[]).code_for_node(value.func), mode="eval").body
+        except SyntaxError:  # pragma: no cover - libcst produced it
+            return False
+        return last_id(func) is not None and self.config.metrics_functions(last_id(func))
+
+    @staticmethod
+    def _without_copies(handler: cst.ExceptHandler,
+                        call: Union[cst.BaseStatement, cst.BaseSmallStatement]) -> cst.ExceptHandler:
+        block = handler.body
+        if not isinstance(block, cst.IndentedBlock):
+            return handler
+        kept = [s for s in block.body if not s.deep_equals(call)]
+        if len(kept) == len(block.body):
+            return handler
+        if not kept:
+            kept = [cst.SimpleStatementLine(body=[cst.Pass()])]
+        return handler.with_changes(body=block.with_changes(body=kept))
