@@ -78,14 +78,11 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
     per-file-ignores, ``# noqa``); fixes apply only to what would be reported.
     """
     lines = text.splitlines(keepends=True)
-    pattern = prefilter(config)
-    if pattern is not None and not pattern.search(text):
-        return text
     try:
-        tree = ast.parse(text)
+        tree = ast.parse(text)  # always: a file that does not parse is reported
     except (SyntaxError, ValueError) as exc:
         raise SourceError(f"cannot parse: {exc}") from None
-    todo = [f for f in fixable(findings_for(tree, lines, config, None), unsafe)
+    todo = [f for f in fixable(findings_for(tree, lines, config, prefilter(config)), unsafe)
             if reported is None or reported(f)]
     if not todo:
         return text

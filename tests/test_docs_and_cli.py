@@ -1,0 +1,76 @@
+"""Rule documentation (one source, tested examples, fresh rendering) and the execgov CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Flake8Dir
+from flake8_execgov.messages import MESSAGES
+from flake8_execgov.ruledocs import RULES, render_readme, rules_page
+
+
+def execgov(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "flake8_execgov.cli", *args], cwd=cwd,
+                          input=stdin, capture_output=True, timeout=120)
+
+
+def test_every_code_is_documented() -> None:
+    assert [r.code for r in RULES] == sorted(MESSAGES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_examples(flake8_dir: Flake8Dir, rule: object) -> None:
+    """Fixit-style: the example yields the rule's code, the fixed example is clean."""
+    bad = flake8_dir.lint(rule.example, name="bad.py")  # type: ignore[attr-defined]
+    assert rule.code in {code for _, _, code in bad.findings}  # type: ignore[attr-defined]
+    good = flake8_dir.lint(rule.fixed, name="good.py")  # type: ignore[attr-defined]
+    assert good.findings == []
+
+
+def test_rendered_docs_are_current() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert render_readme(readme) == readme, "run: python -m flake8_execgov.ruledocs --write"
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_page()
+
+
+def test_rules_and_explain(tmp_path: Path) -> None:
+    text = execgov("rules", cwd=tmp_path)
+    assert text.returncode == 0 and text.stdout.decode().count("GOV") == len(RULES)
+    data = json.loads(execgov("rules", "--format", "json", cwd=tmp_path).stdout)
+    assert [r["code"] for r in data] == [r.code for r in RULES]
+    page = execgov("explain", "gov004", cwd=tmp_path).stdout.decode()
+    for heading in ("What it does", "Why is this bad", "Example", "Use instead", "Options",
+                    "Fix safety"):
+        assert f"### {heading}" in page
+    one = json.loads(execgov("explain", "GOV002", "--format", "json", cwd=tmp_path).stdout)
+    assert one["fix"] == "unsafe" and "execgov-metrics-functions" in one["options"]
+    bad = execgov("explain", "GOV999", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert bad.stderr.decode() == "execgov: error: unknown rule 'GOV999'; see 'execgov rules'\n"
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    assert execgov("nonsense", cwd=tmp_path).returncode == 2
+    missing = execgov("fix", "nope.py", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr.decode() == "execgov: error: no such file or directory: nope.py\n"
+
+
+def test_check_config(tmp_path: Path) -> None:
+    (tmp_path / "setup.cfg").write_text("[flake8]\nexecgov-runner-classes = A, B*\n")
+    result = execgov("check-config", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "execgov-runner-classes = A, B*\n" in result.stdout.decode()
+    assert "execgov-run-methods = run\n" in result.stdout.decode()
+    (tmp_path / "setup.cfg").write_text("[flake8]\nexecgov-runner-clases = A\n")
+    bad = execgov("check-config", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "unknown option 'execgov-runner-clases'" in bad.stderr.decode()
+    assert len(bad.stderr.decode().splitlines()) == 1
+    (tmp_path / "setup.cfg").write_text("[flake8]\nexecgov-metrics-state-position = -1\n")
+    assert execgov("check-config", cwd=tmp_path).returncode == 2

@@ -1,0 +1,237 @@
+"""``execgov fix`` end to end: safe/unsafe fixes, noqa, encodings, idempotency, stdin."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAFE_BEFORE = '''\
+from app.lifecycle import LifecycleState as LS
+
+
+def record(name, ok):
+    state = "SUCCESS" if ok else 'ERROR'  # keep this comment
+    update_execution_metrics(name, state, 0, not ok)
+    member = LifecycleState.SUCCESS
+    item = LifecycleState["ERROR"]
+    call = LS("SUCCESS")
+    kept = "SUCCESS"  # noqa: GOV004
+    update_execution_metrics(name, kept)
+    blanket = LS.ERROR  # noqa
+    pieces = "SUC" "CESS"
+    update_execution_metrics(name, pieces)
+    other = JobStatus.SUCCESS
+    update_execution_metrics(name, "UNKNOWN")
+'''
+
+SAFE_AFTER = '''\
+from app.lifecycle import LifecycleState as LS
+
+
+def record(name, ok):
+    state = "INITIALIZED" if ok else 'FAILED'  # keep this comment
+    update_execution_metrics(name, state, 0, not ok)
+    member = LifecycleState.INITIALIZED
+    item = LifecycleState["FAILED"]
+    call = LS("INITIALIZED")
+    kept = "SUCCESS"  # noqa: GOV004
+    update_execution_metrics(name, kept)
+    blanket = LS.ERROR  # noqa
+    pieces = "SUC" "CESS"
+    update_execution_metrics(name, pieces)
+    other = JobStatus.SUCCESS
+    update_execution_metrics(name, "UNKNOWN")
+'''
+
+ENUM = '''\
+class LifecycleState(enum.Enum):
+    LOADED = "LOADED"
+    SUCCESS = "SUCCESS"
+'''
+
+UNSAFE_BEFORE = '''\
+class ToolRunner:
+    def run(self, name, payload):
+        validate_input_payload(payload)
+        plugin = self.registry.get_plugin(name)
+        try:
+            result = validate_plugin_output(plugin.run(payload))
+            update_execution_metrics(name, "INITIALIZED", 0, False)
+        except Exception as exc:
+            update_execution_metrics(name, "INITIALIZED", 0, False)
+            return None, build_error_envelope(exc)
+        return result, None
+
+    async def run_async(self, name, payload):
+        validate_input_payload(payload)
+        plugin = self.registry.get_plugin(name)
+        try:
+            result = validate_plugin_output(await plugin.run(payload))
+            await record_metrics(name)
+            await update_execution_metrics(name, "INITIALIZED", 0, False)
+        except Exception as exc:
+            return None, build_error_envelope(exc)
+        finally:
+            self.log("done")
+        return result, None
+'''
+
+UNSAFE_AFTER = '''\
+class ToolRunner:
+    def run(self, name, payload):
+        validate_input_payload(payload)
+        plugin = self.registry.get_plugin(name)
+        try:
+            result = validate_plugin_output(plugin.run(payload))
+        except Exception as exc:
+            return None, build_error_envelope(exc)
+        finally:
+            update_execution_metrics(name, "INITIALIZED", 0, False)
+        return result, None
+
+    async def run_async(self, name, payload):
+        validate_input_payload(payload)
+        plugin = self.registry.get_plugin(name)
+        try:
+            result = validate_plugin_output(await plugin.run(payload))
+            await record_metrics(name)
+        except Exception as exc:
+            return None, build_error_envelope(exc)
+        finally:
+            self.log("done")
+            await update_execution_metrics(name, "INITIALIZED", 0, False)
+        return result, None
+'''
+
+
+def execgov(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "flake8_execgov.cli", *args], cwd=cwd,
+                          input=stdin, capture_output=True, timeout=120)
+
+
+def flake8_codes(cwd: Path, *paths: str) -> str:
+    return subprocess.run([sys.executable, "-m", "flake8", "--select=GOV", *paths], cwd=cwd,
+                          capture_output=True, text=True).stdout
+
+
+def test_safe_fixes(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(SAFE_BEFORE)
+    (tmp_path / "enum_def.py").write_text(ENUM)
+    result = execgov(tmp_path, "fix", ".")
+    assert result.returncode == 1
+    assert result.stdout.decode() == "./a.py: fixed\n"
+    assert (tmp_path / "a.py").read_text() == SAFE_AFTER
+    assert (tmp_path / "enum_def.py").read_text() == ENUM  # definitions are never changed
+    again = execgov(tmp_path, "fix", ".")
+    assert (again.returncode, again.stdout) == (0, b"")
+    assert (tmp_path / "a.py").read_text() == SAFE_AFTER
+
+
+def test_unsafe_fixes_need_the_flag(tmp_path: Path) -> None:
+    target = tmp_path / "runner.py"
+    target.write_text(UNSAFE_BEFORE)
+    safe_only = execgov(tmp_path, "fix", "runner.py")
+    assert (safe_only.returncode, target.read_text()) == (0, UNSAFE_BEFORE)
+    assert execgov(tmp_path, "fix", "--check", "--unsafe-fixes", "runner.py").returncode == 1
+    assert target.read_text() == UNSAFE_BEFORE
+    assert execgov(tmp_path, "fix", "--unsafe-fixes", "runner.py").returncode == 1
+    assert target.read_text() == UNSAFE_AFTER
+    assert flake8_codes(tmp_path, "runner.py") == ""
+    assert execgov(tmp_path, "fix", "--unsafe-fixes", "runner.py").returncode == 0
+
+
+def test_diff_and_check_write_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "a.py"
+    target.write_text(SAFE_BEFORE)
+    diff = execgov(tmp_path, "fix", "--diff", "a.py")
+    assert diff.returncode == 1
+    text = diff.stdout.decode()
+    assert text.startswith("--- a/a.py\n+++ b/a.py\n")
+    assert '-    state = "SUCCESS" if ok else \'ERROR\'  # keep this comment\n' in text
+    assert '+    state = "INITIALIZED" if ok else \'FAILED\'  # keep this comment\n' in text
+    check = execgov(tmp_path, "fix", "--check", "a.py")
+    assert (check.returncode, check.stdout) == (1, b"a.py: would fix\n")
+    assert target.read_text() == SAFE_BEFORE
+
+
+@pytest.mark.parametrize("encoding, bom, newline", [
+    ("utf-8", False, "\r\n"), ("utf-8", True, "\n"), ("latin-1", False, "\n"),
+    ("utf-8", True, "\r\n"),
+])
+def test_encodings_bom_and_line_endings_are_kept(tmp_path: Path, encoding: str, bom: bool,
+                                                 newline: str) -> None:
+    cookie = "# -*- coding: latin-1 -*-\n" if encoding == "latin-1" else ""
+    text = cookie + "café = 'é'\n" + SAFE_BEFORE
+    data = text.replace("\n", newline).encode(encoding)
+    if bom:
+        data = codecs.BOM_UTF8 + data
+    target = tmp_path / "a.py"
+    target.write_bytes(data)
+    assert execgov(tmp_path, "fix", "a.py").returncode == 1
+    expected = (cookie + "café = 'é'\n" + SAFE_AFTER).replace("\n", newline).encode(encoding)
+    assert target.read_bytes() == (codecs.BOM_UTF8 + expected if bom else expected)
+
+
+def test_clean_files_are_never_rewritten(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.py"
+    data = codecs.BOM_UTF8 + "x = 1\r\ny = 'SUCCESS'\r\n".encode()
+    clean.write_bytes(data)
+    os.utime(clean, (1_000_000, 1_000_000))
+    assert execgov(tmp_path, "fix", ".").returncode == 0
+    assert clean.read_bytes() == data and clean.stat().st_mtime == 1_000_000
+
+
+def test_unparsable_file_is_reported_and_others_fixed(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("def f(:\n    update_execution_metrics(n, 'SUCCESS')\n")
+    (tmp_path / "a.py").write_text(SAFE_BEFORE)
+    result = execgov(tmp_path, "fix", ".")
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("./broken.py: skipped: cannot parse:")
+    assert (tmp_path / "a.py").read_text() == SAFE_AFTER
+
+
+def test_stdin_to_stdout(tmp_path: Path) -> None:
+    result = execgov(tmp_path, "fix", "-", "--stdin-filename", "app/x.py",
+                     stdin=SAFE_BEFORE.encode())
+    assert (result.returncode, result.stdout.decode()) == (1, SAFE_AFTER)
+    clean = execgov(tmp_path, "fix", "-", stdin=b"x = 1\n")
+    assert (clean.returncode, clean.stdout) == (0, b"x = 1\n")
+    broken = execgov(tmp_path, "fix", "-", stdin=b"def f(:\n")
+    assert (broken.returncode, broken.stdout) == (1, b"def f(:\n")
+
+
+def test_same_configuration_as_flake8(tmp_path: Path) -> None:
+    """per-file-ignores, ignore and exclude decide for the fixer exactly as for flake8."""
+    (tmp_path / "setup.cfg").write_text(
+        "[flake8]\nper-file-ignores = tests/*: GOV004\nextend-exclude = build\n"
+        "execgov-state-replacements = SUCCESS:RUNNING\n")
+    for folder in ("tests", "app", "build"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "m.py").write_text("update_execution_metrics(n, 'SUCCESS')\n")
+    via_stdin = execgov(tmp_path, "fix", "-", "--stdin-filename", "tests/m.py",
+                        stdin=b"update_execution_metrics(n, 'SUCCESS')\n")
+    assert via_stdin.stdout == b"update_execution_metrics(n, 'SUCCESS')\n"
+    assert execgov(tmp_path, "fix", ".").returncode == 1
+    assert (tmp_path / "app" / "m.py").read_text() == "update_execution_metrics(n, 'RUNNING')\n"
+    assert (tmp_path / "tests" / "m.py").read_text() == "update_execution_metrics(n, 'SUCCESS')\n"
+    assert (tmp_path / "build" / "m.py").read_text() == "update_execution_metrics(n, 'SUCCESS')\n"
+
+
+def test_file_mode_is_kept(tmp_path: Path) -> None:
+    target = tmp_path / "a.py"
+    target.write_text(SAFE_BEFORE)
+    target.chmod(0o750)
+    execgov(tmp_path, "fix", "a.py")
+    assert target.stat().st_mode & 0o777 == 0o750
+    assert [p.name for p in tmp_path.iterdir()] == ["a.py"]  # no temporary file left
+
+
+def test_reference_runtime_is_untouched(tmp_path: Path) -> None:
+    runtime = Path(__file__).resolve().parent.parent / "reference_runtime"
+    result = execgov(tmp_path, "fix", "--check", "--unsafe-fixes", str(runtime))
+    assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
