@@ -6,7 +6,7 @@ import argparse
 import ast
 import re
 import sys
-from typing import Any, ClassVar, Iterator, Sequence
+from typing import Any, ClassVar, Iterable, Iterator, Optional, Sequence
 
 from . import __version__
 from .model import Finding
@@ -14,34 +14,47 @@ from .options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config
                       unknown_key_message, unknown_keys)
 from .rules import analyze
 
-# Route decorators (GOV201/202) need ``@<router>.get(`` & co. on the decorator's line.
+# A line with a route decorator (GOV201/202): ``@<router>.get(`` and friends. Unanchored,
+# so it matches a superset of decorator lines (more walks, never a miss).
 _ROUTE_DECORATOR = re.compile(
-    r"^[ \t]*@[^\n]*\.[ \t]*(?:get|post|put|patch|delete|head|options|api_route|websocket)"
-    r"[ \t]*\(", re.MULTILINE)
+    r"@[^\n]*\.[ \t]*(?:get|post|put|patch|delete|head|options|api_route|websocket)[ \t]*\(")
 
 
-def prefilter(config: Config) -> "re.Pattern[str] | None":
-    """A regex any file with a possible finding must match, or None when none can be built.
+class Prefilter:
+    """Text any file with a possible finding must contain.
 
     Every finding needs one of the configured names in the source text (a plugin name,
-    collection, getter or type; the metrics function; a lifecycle enum; a tool-name key)
-    or a route decorator, so files with none of them skip the walk entirely: flake8
-    runs every plugin on every file, and most files have nothing to do with plugins.
+    collection, getter or type; the metrics function; a lifecycle enum; a tool-name key;
+    an import alias names its original) or a route decorator, so files with none of them
+    skip the walk entirely: flake8 runs every plugin on every file, whatever ``--select``
+    says, and most files have nothing to do with plugins.
     """
-    literals: list[str] = []
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        kept: list[str] = []
+        for literal in sorted(set(literals), key=len):
+            if not any(shorter in literal for shorter in kept):
+                kept.append(literal)  # "plugin" already covers "_plugins", "get_plugin"
+        self.literals = tuple(kept)
+
+    def search(self, text: str) -> bool:
+        return any(literal in text for literal in self.literals) or \
+            ("@" in text and _ROUTE_DECORATOR.search(text) is not None)
+
+
+def prefilter(config: Config) -> Optional[Prefilter]:
+    """The prefilter for ``config``; None when a pattern (like ``*``) has no literal part."""
+    literals: list[str] = list(config.tool_name_args)
     for matcher in (config.plugin_names, config.plugin_collections, config.plugin_getters,
                     config.plugin_types, config.metrics_functions, config.lifecycle_enums):
-        if any(not lit for lit in matcher.literals):
-            return None  # a pattern like "*" can match any identifier
+        if any(not literal for literal in matcher.literals):
+            return None
         literals += matcher.literals
-    literals += sorted(config.tool_name_args)
-    alternatives = [re.escape(lit) for lit in sorted(set(literals), key=len, reverse=True)]
-    alternatives.append(_ROUTE_DECORATOR.pattern)
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.MULTILINE)
+    return Prefilter(literals)
 
 
 def findings_for(tree: ast.AST, lines: Sequence[str], config: Config,
-                 pattern: "re.Pattern[str] | None") -> list[Finding]:
+                 pattern: Optional[Prefilter]) -> list[Finding]:
     """Findings of one module, or none at once when the prefilter rules it out."""
     if pattern is not None and not pattern.search("".join(lines)):
         return []
@@ -63,7 +76,7 @@ class ExecGovChecker:
     name = "flake8-execgov"
     version = __version__
     config: ClassVar[Config] = DEFAULT_CONFIG
-    pattern: ClassVar["re.Pattern[str] | None"] = prefilter(DEFAULT_CONFIG)
+    pattern: ClassVar[Optional[Prefilter]] = prefilter(DEFAULT_CONFIG)
 
     def __init__(self, tree: ast.AST, lines: Sequence[str]) -> None:
         self.tree = tree

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 
 from conftest import Flake8Dir
 from flake8_execgov.options import DEFAULT_CONFIG, build_config
-from flake8_execgov.plugin import ExecGovChecker, findings_for
+from flake8_execgov.plugin import ExecGovChecker, findings_for, prefilter
 
 # Every option at a "match anything" setting, so the prefilter never skips a walk.
 WIDE = build_config({"execgov-plugin-names": "*", "execgov-runner-functions": "*run*",
@@ -34,6 +34,28 @@ def test_generated_programs_never_raise(source: str) -> None:
         return
     lint_tree(source)
     lint_tree(source, WIDE)
+    assert_prefilter_is_conservative(source)
+
+
+def assert_prefilter_is_conservative(source: str) -> None:
+    """Skipping the walk when the prefilter says so never loses a finding."""
+    tree, lines = ast.parse(source), source.splitlines(keepends=True)
+    assert findings_for(tree, lines, DEFAULT_CONFIG, prefilter(DEFAULT_CONFIG)) == \
+        findings_for(tree, lines, DEFAULT_CONFIG, None)
+
+
+@pytest.mark.parametrize("case", sorted((Path(__file__).parent / "cases").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_prefilter_keeps_every_fixture_finding(case: Path) -> None:
+    source = case.read_text(encoding="utf-8")
+    assert lint_tree(source)
+    assert_prefilter_is_conservative(source)
+    for line in source.splitlines(keepends=True):  # and line by line, where most skip
+        try:
+            ast.parse(line)
+        except SyntaxError:
+            continue
+        assert_prefilter_is_conservative(line)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
