@@ -22,6 +22,9 @@ from .vocabulary import Vocabulary, dotted, last_id, member_like, str_constant
 
 TRY_TYPES = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Introspection of a run method is a capability check, not an execution (like callable()).
+CAPABILITY_CHECKS = frozenset(("callable", "iscoroutinefunction", "isasyncgenfunction",
+                               "isgeneratorfunction", "signature"))
 ROUTE_METHODS = frozenset(
     ("get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket"))
 
@@ -445,7 +448,8 @@ class Analyzer:
         name = last_id(func)
         if name is None:
             return True
-        if isinstance(func, ast.Name) and name == "callable" and len(node.args) == 1:
+        if name in CAPABILITY_CHECKS and len(node.args) == 1 and \
+                (name != "callable" or isinstance(func, ast.Name)):
             self.exempt.add(id(node.args[0]))
         elif isinstance(func, ast.Name) and name == "getattr" and 2 <= len(node.args) <= 3 \
                 and id(node) not in self.exempt:

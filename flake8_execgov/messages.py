@@ -23,8 +23,8 @@ MESSAGES: dict[str, str] = {
 }
 
 GOV003_PROBLEMS = {
-    "missing": "does not record metrics",
-    "conditional": "records metrics only conditionally",
+    "missing": "is missing the metrics call",
+    "conditional": "makes the metrics call conditional",
 }
 
 

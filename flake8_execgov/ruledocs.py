@@ -36,8 +36,9 @@ RULES: tuple[RuleDoc, ...] = (
         "the run access (`plugin.run`, or the `getattr(plugin, \"run\")` call)",
         "Flags any access to a plugin's run method outside a runner class or runner function: "
         "called or not (`plugin.run(x)`, `await plugin.run(x)`, `f = plugin.run`, "
-        "`pool.submit(plugin.run, x)`), and `getattr(plugin, \"run\")`. `callable(plugin.run)` "
-        "is a capability check and is allowed.",
+        "`pool.submit(plugin.run, x)`), and `getattr(plugin, \"run\")`. A capability check is "
+        "allowed: the direct argument of `callable()`, `inspect.iscoroutinefunction()`, "
+        "`isasyncgenfunction()`, `isgeneratorfunction()` or `inspect.signature()`.",
         "Only the runner validates input and output, builds error envelopes and records "
         "metrics. A direct call skips all of it: failures go unrecorded and unstructured.",
         "async def analyze(self, request):\n"
@@ -76,8 +77,8 @@ RULES: tuple[RuleDoc, ...] = (
         "GOV003", "finally does not record metrics unconditionally", "the run access",
         "The `finally` covering a run access must call the metrics function unconditionally: "
         "a statement whose value is the call, directly in the `finally` or nested only in "
-        "`with` blocks or a `try` body. The message says `does not record metrics` when the "
-        "call is missing and `records metrics only conditionally` when it sits under `if`, a "
+        "`with` blocks or a `try` body. The message says `is missing the metrics call` when "
+        "there is none and `makes the metrics call conditional` when it sits under `if`, a "
         "loop or an `except` handler.",
         "Metrics recorded only on some paths undercount failures, exactly the executions "
         "operators need to see.",

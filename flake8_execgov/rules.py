@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Iterable, Optional, Union
+from typing import Callable, Iterable, Optional, Union
 
 from .analysis import Analyzer
 from .messages import GOV003_PROBLEMS, message
@@ -82,26 +82,20 @@ class RunnerContract:
     def _inside_runner(self, access: Access, frame: RunnerFrame) -> Iterable[Finding]:
         metrics = self.config.metrics_functions.first
         covered = coverage(access.trys)
-        here = Context(frame, access.start, access.end, access.trys,
-                       covered if isinstance(covered, TryFrame) else None)
-        if here.cover is not None:
-            yield from self._contract(access, [here], None)
-            return
-        sites = self._sites(frame)
-        problem = self._helper_problem(frame, set()) if sites else covered
-        if problem is None:  # a helper method whose every caller covers it
-            callers = [Context(s.frame, s.at, s.until, s.trys, c) for s in sites
-                       if isinstance(c := coverage(s.trys), TryFrame)]
-            yield from self._contract(access, callers, here)
-        elif problem == "GOV002":
+        problem = None if isinstance(covered, TryFrame) else \
+            self._helper_problem(frame, set()) if self._sites(frame) else covered
+        if problem == "GOV002":
             yield self._finding(access, "GOV002", metrics=metrics)
-        else:
+        elif problem is not None:
             yield self._finding(access, "GOV003", metrics=metrics,
                                 problem=GOV003_PROBLEMS[problem])
+        else:
+            here = Context(frame, access.start, access.end, access.trys,
+                           covered if isinstance(covered, TryFrame) else None)
+            yield from self._contract(access, here)
 
-    def _contract(self, access: Access, contexts: list["Context"],
-                  helper: Optional["Context"]) -> Iterable[Finding]:
-        """GOV101-103 for a covered access; a helper passes when it, or every caller, does."""
+    def _contract(self, access: Access, here: "Context") -> Iterable[Finding]:
+        """GOV101-103 for a covered access."""
         cfg = self.config
         checks = (
             ("GOV101", "validator", cfg.input_validators.first, Context.validated_input),
@@ -109,11 +103,20 @@ class RunnerContract:
             ("GOV103", "builder", cfg.error_envelope_builders.first, Context.enveloped),
         )
         for code, field_name, name, check in checks:
-            if helper is not None and check(helper):
-                continue
-            if contexts and all(check(c) for c in contexts):
-                continue
-            yield self._finding(access, code, **{field_name: name})
+            if not self._passes(check, here, set()):
+                yield self._finding(access, code, **{field_name: name})
+
+    def _passes(self, check: Callable[["Context"], bool], here: "Context",
+                visiting: set[int]) -> bool:
+        """The check passes where the plugin executes or, for a helper method, at every
+        ``self.<helper>`` use (recursively: a helper of a helper)."""
+        if check(here):
+            return True
+        sites = self._sites(here.frame)
+        if not sites or id(here.frame) in visiting:
+            return False
+        visiting = visiting | {id(here.frame)}
+        return all(self._passes(check, Context.at_site(site), visiting) for site in sites)
 
     # -- helper methods: covered when every self.<method> use is covered ----------------
 
@@ -145,6 +148,12 @@ class Context:
     end: Pos  # end of the executing call: its arguments run before the plugin
     trys: TryStack
     cover: Optional[TryFrame]  # the covering try; None for a helper's own body
+
+    @classmethod
+    def at_site(cls, site: Site) -> "Context":
+        covered = coverage(site.trys)
+        return cls(site.frame, site.at, site.until, site.trys,
+                   covered if isinstance(covered, TryFrame) else None)
 
     def validated_input(self) -> bool:
         """An input validator written before, or inside the arguments of, the execution."""

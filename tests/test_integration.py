@@ -36,7 +36,7 @@ def test_exact_output_line(flake8_dir: Flake8Dir) -> None:
      "of a try whose finally calls update_execution_metrics()"),
     ("class ToolRunner:\n    def run(self, plugin):\n        try:\n            plugin.run(1)\n"
      "        finally:\n            pass\n",
-     "example.py:4:13: GOV003 the finally around plugin.run() does not record metrics; "
+     "example.py:4:13: GOV003 the finally around plugin.run() is missing the metrics call; "
      "call update_execution_metrics() unconditionally in the finally"),
     ("update_execution_metrics('ocr', 'SUCCESS', 1, False)\n",
      "example.py:1:33: GOV004 state 'SUCCESS' reaching update_execution_metrics() is not a "
