@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Tuple, Union
 
 from .messages import message
 from .model import Access, Finding, Route, RunnerClass, RunnerFrame, Site, TryFrame, TryStack, end, pos
@@ -28,7 +28,8 @@ CAPABILITY_CHECKS = frozenset(("callable", "iscoroutinefunction", "isasyncgenfun
 ROUTE_METHODS = frozenset(
     ("get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket"))
 
-Action = tuple  # (callable, argument) pushed on the walk stack between nodes
+# (callable, argument) pushed on the walk stack between nodes: context changes.
+Action = Tuple[Callable[[Any], None], Any]
 StackItem = Union[ast.AST, Action]
 
 
@@ -146,12 +147,12 @@ class Analyzer:
         iter_children = ast.iter_child_nodes
         while stack:
             item = stack.pop()
-            if type(item) is tuple:
+            if isinstance(item, tuple):
                 item[0](item[1])
                 continue
             handler = visit.get(type(item))
-            if handler is None or handler(item, stack):  # type: ignore[arg-type]
-                children = list(iter_children(item))  # type: ignore[arg-type]
+            if handler is None or handler(item, stack):
+                children: list[StackItem] = list(iter_children(item))
                 children.reverse()
                 stack.extend(children)
         self._close_scope(self.module_scope)
@@ -329,7 +330,7 @@ class Analyzer:
         self.scope.stores.add(node.name)
         if self.config.lifecycle_enums(node.name):
             self._enum_definitions(node)
-        outside: list[ast.AST] = list(node.decorator_list) + list(node.bases)
+        outside: list[ast.AST] = [*node.decorator_list, *node.bases]
         outside += [kw.value for kw in node.keywords]
         stack.append((self._leave_class, node))
         stack.extend(reversed(node.body))
@@ -411,7 +412,7 @@ class Analyzer:
             if isinstance(stmt, (ast.With, ast.AsyncWith)):
                 stack.extend(stmt.body)
             elif isinstance(stmt, TRY_TYPES):
-                stack.extend(stmt.body + stmt.finalbody)  # type: ignore[attr-defined]
+                stack.extend(stmt.body + stmt.finalbody)
             elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)):
                 value = stmt.value
                 if isinstance(value, ast.Await):
@@ -506,7 +507,8 @@ class Analyzer:
         if plugin is True:
             self.accesses.append(access)
         else:
-            self.scope.pending_access.append((plugin, access))  # type: ignore[arg-type]
+            assert isinstance(plugin, str)
+            self.scope.pending_access.append((plugin, access))
 
     # -- states (GOV004/GOV005) --------------------------------------------------------------
 
@@ -601,7 +603,7 @@ class Analyzer:
     def _tool_name_defaults(self, args: ast.arguments) -> None:
         positional = args.posonlyargs + args.args
         pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-        pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
         for arg, default in pairs:
             if arg.arg in self.config.tool_name_args:
                 self._forbidden_default(default)

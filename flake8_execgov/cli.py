@@ -96,7 +96,7 @@ class Settings:
             raise UsageError(str(exc).splitlines()[0]) from None
         from .plugin import ExecGovChecker
         self.config: Config = ExecGovChecker.config
-        self.guides = StyleGuideManager(self.options, formatter=None)  # type: ignore[arg-type]
+        self.guides = StyleGuideManager(self.options, formatter=None)
 
     def reported(self, filename: str, text: str) -> Any:
         """Would flake8 report this finding in ``filename``? (selection, per-file, noqa)"""

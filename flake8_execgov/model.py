@@ -14,8 +14,9 @@ def pos(node: ast.AST) -> Pos:
 
 
 def end(node: ast.AST) -> Pos:
-    return (getattr(node, "end_lineno", None) or getattr(node, "lineno", 1),
-            getattr(node, "end_col_offset", None) or getattr(node, "col_offset", 0))
+    line: Optional[int] = getattr(node, "end_lineno", None)
+    col: Optional[int] = getattr(node, "end_col_offset", None)
+    return (line, col) if line is not None and col is not None else pos(node)
 
 
 @dataclass(frozen=True)

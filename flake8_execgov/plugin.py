@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import configparser
 import re
 import sys
+from pathlib import Path
 from typing import Any, ClassVar, Iterable, Iterator, Optional, Sequence
 
 from . import __version__
@@ -107,7 +109,12 @@ class ExecGovChecker:
 
 
 def _check_config_keys(options: argparse.Namespace) -> None:
-    """flake8 silently ignores unregistered keys: a misspelled ``execgov-`` key is an error."""
+    """flake8 silently ignores unregistered keys: a misspelled ``execgov-`` key is an error.
+
+    The keys are read again from the files flake8 used (a few small files once per run,
+    never a source file), and from ``[tool.flake8]`` when a pyproject loader such as
+    Flake8-pyproject has replaced flake8's config parsing.
+    """
     from flake8.options import config as flake8_config
 
     if getattr(options, "isolated", False):
@@ -118,6 +125,30 @@ def _check_config_keys(options: argparse.Namespace) -> None:
             isolated=False)
     except Exception:  # flake8 itself reports unreadable config files
         return
-    bad = unknown_keys(cfg)
-    if bad:
-        raise ConfigError(unknown_key_message(bad[0], "[flake8]"))
+    sources = [("[flake8]", unknown_keys(cfg))]
+    if flake8_config.parse_config.__module__ != flake8_config.__name__:
+        toml = Path(getattr(options, "toml_config", None) or "pyproject.toml")
+        sources.append((f"[tool.flake8] of {toml.name}", _pyproject_keys(toml)))
+    for where, bad in sources:
+        if bad:
+            raise ConfigError(unknown_key_message(bad[0], where))
+
+
+def _pyproject_keys(path: Path) -> list[str]:
+    try:
+        import tomllib  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # Python < 3.11: the loader brings tomli
+        try:
+            import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
+        except ImportError:
+            return []
+    try:
+        with path.open("rb") as handle:
+            section = tomllib.load(handle).get("tool", {}).get("flake8", {})
+    except (OSError, ValueError):
+        return []
+    cfg = configparser.RawConfigParser()
+    cfg.add_section("flake8")
+    for key in section:
+        cfg.set("flake8", key, "")
+    return unknown_keys(cfg)

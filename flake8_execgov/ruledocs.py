@@ -27,6 +27,18 @@ class RuleDoc:
         return MESSAGES[self.code]
 
 
+# The fixed form of every runner-contract example: validation, envelope, metrics in finally.
+CONFORMING_RUNNER = (
+    "class ToolRunner:\n"
+    "    def run(self, name, payload):\n"
+    "        validate_input_payload(payload)\n"
+    "        try:\n"
+    "            return validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
+    "        except Exception as exc:\n"
+    "            return build_error_envelope(exc)\n"
+    "        finally:\n"
+    "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n")
+
 _RUNNER_OPTIONS = ("runner-classes", "runner-functions", "plugin-names", "plugin-collections",
                    "plugin-getters", "plugin-types", "run-methods")
 
@@ -169,15 +181,7 @@ RULES: tuple[RuleDoc, ...] = (
         "            return build_error_envelope(exc)\n"
         "        finally:\n"
         "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
-        "class ToolRunner:\n"
-        "    def run(self, name, payload):\n"
-        "        validate_input_payload(payload)\n"
-        "        try:\n"
-        "            return validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
-        "        except Exception as exc:\n"
-        "            return build_error_envelope(exc)\n"
-        "        finally:\n"
-        "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
+        CONFORMING_RUNNER,
         ("input-validators",), "none"),
     RuleDoc(
         "GOV102", "runner does not validate the plugin's output", "the run access",
@@ -193,15 +197,7 @@ RULES: tuple[RuleDoc, ...] = (
         "            return build_error_envelope(exc)\n"
         "        finally:\n"
         "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
-        "class ToolRunner:\n"
-        "    def run(self, name, payload):\n"
-        "        validate_input_payload(payload)\n"
-        "        try:\n"
-        "            return validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
-        "        except Exception as exc:\n"
-        "            return build_error_envelope(exc)\n"
-        "        finally:\n"
-        "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
+        CONFORMING_RUNNER,
         ("output-validators",), "none"),
     RuleDoc(
         "GOV103", "runner handles a failure without the error envelope", "the run access",
@@ -216,15 +212,7 @@ RULES: tuple[RuleDoc, ...] = (
         "            return validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
         "        finally:\n"
         "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
-        "class ToolRunner:\n"
-        "    def run(self, name, payload):\n"
-        "        validate_input_payload(payload)\n"
-        "        try:\n"
-        "            return validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
-        "        except Exception as exc:\n"
-        "            return build_error_envelope(exc)\n"
-        "        finally:\n"
-        "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
+        CONFORMING_RUNNER,
         ("error-envelope-builders",), "none"),
     RuleDoc(
         "GOV201", "web route without the auth dependency", "the route's `def` line",

@@ -57,10 +57,8 @@ class PluginRegistry:
     def get_plugin(self, name: str) -> BasePlugin:
         """The plugin registered as ``name``; :class:`PluginNotFoundError` (404) otherwise."""
         with self._lock:
-            try:
-                return self._plugins[name]
-            except KeyError:
-                raise PluginNotFoundError(f"no plugin named {name!r}") from None
+            self._require(name)
+            return self._plugins[name]
 
     def names(self) -> list[str]:
         with self._lock:
@@ -69,10 +67,8 @@ class PluginRegistry:
     def metrics(self, name: str) -> PluginMetrics:
         """A snapshot of the plugin's metrics (immutable; later updates do not change it)."""
         with self._lock:
-            try:
-                return self._metrics[name]
-            except KeyError:
-                raise PluginNotFoundError(f"no plugin named {name!r}") from None
+            self._require(name)
+            return self._metrics[name]
 
     def update_execution_metrics(self, plugin_name: str, state: Union[LifecycleState, str],
                                  elapsed_ms: float, had_error: bool) -> PluginMetrics:
@@ -83,10 +79,8 @@ class PluginRegistry:
                 or not math.isfinite(elapsed_ms) or elapsed_ms < 0:
             raise ValueError(f"elapsed_ms must be a finite number >= 0, not {elapsed_ms!r}")
         with self._lock:
-            try:
-                old = self._metrics[plugin_name]
-            except KeyError:
-                raise PluginNotFoundError(f"no plugin named {plugin_name!r}") from None
+            self._require(plugin_name)
+            old = self._metrics[plugin_name]
             count = old.executions + 1
             previous_total = (old.avg_execution_time_ms or 0.0) * old.executions
             new = replace(
@@ -100,3 +94,8 @@ class PluginRegistry:
             )
             self._metrics[plugin_name] = new
             return new
+
+    def _require(self, name: str) -> None:
+        """Raise the typed 404 for an unknown name (called with the lock held)."""
+        if name not in self._plugins:
+            raise PluginNotFoundError(f"no plugin named {name!r}")

@@ -214,3 +214,17 @@ def test_require_plugins(flake8_dir: Flake8Dir) -> None:
     result = flake8_dir.run_process("--require-plugins=flake8-execgov", "--select=GOV",
                                     "example.py")
     assert result.findings == [(2, 12, "GOV001")]
+
+
+def test_pyproject_through_flake8_pyproject_loader(flake8_dir: Flake8Dir) -> None:
+    """pyproject.toml [tool.flake8] works where the user has a loader (Flake8-pyproject)."""
+    flake8_dir.write("pyproject.toml", '[tool.flake8]\nexecgov-runner-classes = ["GovernedRunner"]\n')
+    flake8_dir.write("a.py", "class GovernedRunner:\n    def go(self, plugin):\n"
+                             "        return plugin.run(1)\n")
+    result = flake8_dir.run_process("--select=GOV", "a.py")
+    assert result.findings == [(3, 16, "GOV002")]
+    flake8_dir.write("pyproject.toml", '[tool.flake8]\nexecgov-runner-clas = "x"\n')
+    bad = flake8_dir.run_process("--select=GOV", "a.py")
+    assert bad.exit_code == 2
+    assert bad.err == ("flake8: error: unknown option 'execgov-runner-clas' in [tool.flake8] of "
+                       "pyproject.toml (did you mean 'execgov-runner-classes'?)\n")
