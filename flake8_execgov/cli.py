@@ -166,14 +166,19 @@ def _fix(args: argparse.Namespace, out: TextIO) -> int:
             sys.stderr.write(f"{filename}: skipped: internal error: {exc!r}\n")
             failed += 1
             continue
-        changed += 1
         if args.diff:
             out.writelines(_diff(decoded.text, fixed, filename))
         elif args.check:
             out.write(f"{filename}: would fix\n")
         else:
-            _write_atomic(Path(filename), new_data)
+            try:
+                _write_atomic(Path(filename).resolve(), new_data)  # through symlinks
+            except OSError as exc:
+                sys.stderr.write(f"{filename}: skipped: cannot write: {exc}\n")
+                failed += 1
+                continue
             out.write(f"{filename}: fixed\n")
+        changed += 1
     return 1 if changed or failed else 0
 
 

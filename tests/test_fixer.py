@@ -235,3 +235,35 @@ def test_reference_runtime_is_untouched(tmp_path: Path) -> None:
     runtime = Path(__file__).resolve().parent.parent / "reference_runtime"
     result = execgov(tmp_path, "fix", "--check", "--unsafe-fixes", str(runtime))
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
+
+
+def test_symlink_target_is_fixed_and_link_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real.py"
+    real.write_text(SAFE_BEFORE)
+    link = tmp_path / "link.py"
+    link.symlink_to(real)
+    assert execgov(tmp_path, "fix", "link.py").returncode == 1
+    assert link.is_symlink() and real.read_text() == SAFE_AFTER
+
+
+def test_unwritable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from flake8_execgov import cli
+
+    (tmp_path / "a.py").write_text(SAFE_BEFORE)
+    (tmp_path / "b.py").write_text(SAFE_BEFORE)
+
+    def refuse(src: str, dst: str) -> None:
+        if str(dst).endswith("a.py"):
+            raise PermissionError("read-only file system")
+        os.rename(src, dst)
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli.os, "replace", refuse)
+    assert cli.main(["fix", "--isolated", "."]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("./a.py: skipped: cannot write: read-only file system")
+    assert captured.out == "./b.py: fixed\n"
+    assert (tmp_path / "a.py").read_text() == SAFE_BEFORE
+    assert (tmp_path / "b.py").read_text() == SAFE_AFTER
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]
