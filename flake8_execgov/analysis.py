@@ -96,7 +96,6 @@ class Analyzer:
         self.vocab = Vocabulary(config, self.aliases)
         self.findings: list[Finding] = []
         self.accesses: list[Access] = []
-        self.runner_classes: list[RunnerClass] = []
         self.routes: list[Route] = []
         self.authorized_routers: set[str] = set()
         self.module_scope = Scope("module", None)
@@ -104,11 +103,13 @@ class Analyzer:
         # runner context: the current runner frame and class, and where we are in its trys
         self.runner: Optional[RunnerFrame] = None
         self.runner_class: Optional[RunnerClass] = None
+        self._runner_scope: Optional[Scope] = None  # the scope of the current runner frame
+        self._runner_class_scope: Optional[Scope] = None
         self.trys: TryStack = ()
         self.in_finally: list[TryFrame] = []
         self.in_handler: list[TryFrame] = []
         self.route_depth = 0
-        self.exempt: set[int] = set()   # ids of direct arguments of callable()
+        self.exempt: set[int] = set()  # ids of direct arguments of capability checks
         self.calls: dict[int, ast.Call] = {}  # id of a call target -> the call
         self._states_seen: set[int] = set()
         self._visit: dict[type, Callable[[Any, list[StackItem]], bool]] = {
@@ -343,7 +344,6 @@ class Analyzer:
         if self.runner is None and self.runner_class is None \
                 and self.config.runner_classes(node.name):
             self.runner_class = RunnerClass(node.name)
-            self.runner_classes.append(self.runner_class)
             self._runner_class_scope = self.scope
 
     def _leave_class(self, node: ast.ClassDef) -> None:
@@ -677,9 +677,6 @@ class Analyzer:
             if status in self.config.forbidden_statuses:
                 self.report(node, "GOV202", message("GOV202", status=status))
                 return
-
-    _runner_scope: Optional[Scope] = None
-    _runner_class_scope: Optional[Scope] = None
 
 
 def _all_args(args: ast.arguments) -> Iterator[ast.arg]:

@@ -104,7 +104,7 @@ class NameMatcher:
             self._match = None
         # The longest literal run of each pattern: a file that contains none of them
         # cannot contain a matching identifier (used by the prefilter).
-        self.literals = tuple(max(_GLOB_META.split(p), key=len) for p in self.patterns)
+        self.literals = tuple(max(_literal_runs(p), key=len) for p in self.patterns)
 
     def __call__(self, name: str | None) -> bool:
         return name is not None and self._match is not None and self._match(name) is not None
@@ -116,6 +116,34 @@ class NameMatcher:
             if not _GLOB_META.search(pattern):
                 return pattern
         return self.patterns[0] if self.patterns else "?"
+
+
+def _literal_runs(pattern: str) -> list[str]:
+    """The literal parts of a glob, split at ``*``, ``?`` and ``[...]`` as fnmatch reads them
+    (an unterminated ``[`` is a literal)."""
+    runs, current, i, n = [], "", 0, len(pattern)
+    while i < n:
+        char = pattern[i]
+        if char in "*?":
+            runs.append(current)
+            current, i = "", i + 1
+            continue
+        if char == "[":
+            j = i + 1
+            if j < n and pattern[j] == "!":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 1
+            if j < n:  # a character class: one unknown character
+                runs.append(current)
+                current, i = "", j + 1
+                continue
+        current += char
+        i += 1
+    runs.append(current)
+    return runs
 
 
 @dataclass(frozen=True)
@@ -272,17 +300,3 @@ def unknown_keys(cfg: configparser.RawConfigParser) -> list[str]:
         if norm.startswith(PREFIX) and norm not in OPTIONS_BY_KEY:
             found.append(norm)
     return found
-
-
-def config_from_section(cfg: configparser.RawConfigParser, where: str = "") -> Config:
-    """Build a Config from the ``[flake8]`` section of a parsed config file."""
-    bad = unknown_keys(cfg)
-    if bad:
-        raise ConfigError(unknown_key_message(bad[0], where))
-    values: dict[str, str] = {}
-    if cfg.has_section("flake8"):
-        for key, value in cfg["flake8"].items():
-            norm = key.replace("_", "-")
-            if norm in OPTIONS_BY_KEY:
-                values[norm] = value
-    return build_config(values)

@@ -48,7 +48,6 @@ def assert_prefilter_is_conservative(source: str) -> None:
                          ids=lambda p: p.name)
 def test_prefilter_keeps_every_fixture_finding(case: Path) -> None:
     source = case.read_text(encoding="utf-8")
-    assert lint_tree(source)
     assert_prefilter_is_conservative(source)
     for line in source.splitlines(keepends=True):  # and line by line, where most skip
         try:

@@ -1,0 +1,131 @@
+"""Unit tests beside the end-to-end ones: option validation, prefilter, fixer edge cases."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from flake8_execgov.fixer import Decoded, SourceError, fix_text
+from flake8_execgov.options import DEFAULT_CONFIG, ConfigError, NameMatcher, build_config
+from flake8_execgov.plugin import Prefilter, char_col, prefilter
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"execgov-lifecycle-states": "LOADED, 2BAD"},
+     "execgov-lifecycle-states: '2BAD' is not a Python identifier"),
+    ({"execgov-tool-name-args": "tool-name"},
+     "execgov-tool-name-args: 'tool-name' is not a Python identifier"),
+    ({"execgov-public-routes": "health"}, "execgov-public-routes: 'health' is not a route path"),
+    ({"execgov-forbidden-statuses": "50x"}, "execgov-forbidden-statuses: '50x' is not an HTTP status"),
+    ({"execgov-forbidden-statuses": "99"}, "execgov-forbidden-statuses: '99' is not an HTTP status"),
+    ({"execgov-state-replacements": "SUCCESS"}, "execgov-state-replacements: 'SUCCESS' is not a FROM:TO"),
+    ({"execgov-state-replacements": "SUCCESS:"}, "is not a FROM:TO pair"),
+    ({"execgov-runner-classes": "Tool Runner()"}, "execgov-runner-classes: 'Runner()' is not a name"),
+    ({"execgov-metrics-state-keyword": "1st"}, "execgov-metrics-state-keyword: '1st' is not a Python"),
+    ({"execgov-metrics-state-position": "x"}, "execgov-metrics-state-position: 'x' is not a non-negative"),
+    ({"execgov-nope": "x"}, "unknown option 'execgov-nope'"),
+    ({"runner_classe": "x"},
+     "unknown option 'execgov-runner-classe' (did you mean 'execgov-runner-classes'?)"),
+])
+def test_invalid_values(values: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_config(values)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_values_replace_defaults_and_accept_lists() -> None:
+    config = build_config({"runner_classes": ["A", "B*"], "execgov-lifecycle-states": "X,Y",
+                           "execgov-state-replacements": "OK:X", "metrics-state-position": 0})
+    assert config.runner_classes("Bee") and not config.runner_classes("ToolRunner")
+    assert config.lifecycle_states == frozenset({"X", "Y"}) and config.states_text == "X, Y"
+    assert config.metrics_state_position == 0
+    assert dict(config.state_replacements) == {"OK": "X"}
+
+
+def test_name_matcher() -> None:
+    matcher = NameMatcher(["plugin", "*_plugin", "[ab]x?"])
+    assert [matcher(n) for n in ("plugin", "ocr_plugin", "_plugin", "Plugin", "axz", None)] == \
+        [True, True, True, False, True, False]
+    assert matcher.first == "plugin" and NameMatcher(["*x"]).first == "*x"
+    assert NameMatcher([]).first == "?" and not NameMatcher([])("x")
+    assert matcher.literals == ("plugin", "_plugin", "x")
+
+
+def test_prefilter_literals_and_wildcards() -> None:
+    assert prefilter(build_config({"plugin-names": "*"})) is None
+    pre = Prefilter(["plugin", "_plugins", "get_plugin", "Plugin", "tool_name"])
+    assert pre.literals == ("plugin", "Plugin", "tool_name")
+    assert pre.search("x = 1\n@app.post('/a')\ndef f(): pass\n")
+    assert not pre.search("x = a @ b\n")
+    default = prefilter(DEFAULT_CONFIG)
+    assert default is not None and not default.search("import os\nos.path.join('a')\n")
+
+
+def test_char_col() -> None:
+    assert char_col(["é = plugin\n"], 1, 5) == 4
+    assert char_col(["abc\n"], 1, 2) == 2
+    assert char_col([], 3, 7) == 7
+
+
+def test_decoding_errors() -> None:
+    with pytest.raises(SourceError, match="cannot decode"):
+        Decoded.from_bytes(b"x = '\xff\xfe'\n")
+    with pytest.raises(SourceError, match="cannot decode"):
+        Decoded.from_bytes(b"# -*- coding: nope -*-\nx = 1\n")
+    decoded = Decoded.from_bytes(codecs.BOM_UTF8 + b"x = 1\n")
+    assert (decoded.text, decoded.bom) == ("x = 1\n", True)
+    latin = Decoded.from_bytes("# coding: latin-1\nx = 'é'\n".encode("latin-1"))
+    with pytest.raises(SourceError, match="cannot be written in iso-8859-1"):
+        latin.encode("x = '€'\n")
+
+
+@pytest.mark.parametrize("source", [
+    "update_execution_metrics(n, 'SUC\\x43ESS')\n",      # escaped: not a plain literal
+    "update_execution_metrics(n, 'UNKNOWN')\n",          # no replacement configured
+    "x = LifecycleState('SUCCESS', 1)\n",                # not E("NAME")
+    "x = LifecycleState[NAME]\n",                        # not a constant
+    "class LifecycleState:\n    SUCCESS = 1\n",          # a definition: never fixed
+    "def f(plugin):\n    plugin.run(1)\n",                # GOV001: no fix exists
+    "class ToolRunner:\n    def r(self, plugin):\n        try:\n            plugin.run(1)\n"
+    "        except Exception:\n            pass\n",      # no metrics call to move
+    "class ToolRunner:\n    def r(self, plugin):\n        try:\n            plugin.run(1)\n"
+    "            update_execution_metrics(1, 'RUNNING')\n            x = 1\n"
+    "        except Exception:\n            pass\n",      # the call is not the last statement
+])
+def test_fixer_leaves_what_it_cannot_fix(source: str) -> None:
+    assert fix_text(source, DEFAULT_CONFIG, unsafe=True) == source
+
+
+def test_fixer_unsafe_keeps_handler_with_only_the_copy() -> None:
+    source = ("class ToolRunner:\n    def r(self, plugin):\n        try:\n            plugin.run(1)\n"
+              "            update_execution_metrics(1, 'RUNNING')\n"
+              "        except Exception:\n            update_execution_metrics(1, 'RUNNING')\n")
+    assert fix_text(source, DEFAULT_CONFIG, unsafe=True) == (
+        "class ToolRunner:\n    def r(self, plugin):\n        try:\n            plugin.run(1)\n"
+        "        except Exception:\n            pass\n"
+        "        finally:\n            update_execution_metrics(1, 'RUNNING')\n")
+
+
+def test_fixer_reports_unparsable_source() -> None:
+    with pytest.raises(SourceError, match="cannot parse"):
+        fix_text("def f(:\n", DEFAULT_CONFIG)
+
+
+@pytest.mark.parametrize("pattern, literal", [
+    ("plugin", "plugin"), ("*_plugin", "_plugin"), ("[ab]x?", "x"), ("get_[!x]lugin", "lugin"),
+    ("a[]b]cd", "cd"), ("unclosed[ab", "unclosed[ab"), ("*", ""), ("x*yy?zzz", "zzz"),
+])
+def test_pattern_literals_are_real_substrings(pattern: str, literal: str) -> None:
+    assert NameMatcher([pattern]).literals == (literal,)
+
+
+@pytest.mark.parametrize("pattern, name", [
+    ("[ab]x?", "axz"), ("get_[!x]lugin", "get_plugin"), ("a[]b]cd", "a]cd"),
+    ("unclosed[ab", "unclosed[ab"), ("x*yy?zzz", "x__yy_zzz"),
+])
+def test_prefilter_keeps_glob_matches(pattern: str, name: str) -> None:
+    matcher = NameMatcher([pattern])
+    assert matcher(name)
+    assert all(literal in name for literal in matcher.literals)
