@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator, Optional, Tuple, Union
 from .messages import message
 from .model import Access, Finding, Route, RunnerClass, RunnerFrame, Site, TryFrame, TryStack, end, pos
 from .options import Config
-from .vocabulary import Vocabulary, dotted, last_id, member_like, str_constant
+from .vocabulary import Vocabulary, dotted, last_id, member_like, source_text, str_constant
 
 TRY_TYPES = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -690,7 +690,8 @@ def _all_args(args: ast.arguments) -> Iterator[ast.arg]:
 
 
 def _member_text(node: ast.AST, member: str) -> str:
+    """``LifecycleState.SUCCESS``, ``LifecycleState['ERROR']``: the member as written."""
     if isinstance(node, ast.Attribute):
         owner = dotted(node.value)
         return f"{owner}.{member}" if owner else member
-    return f"{member!r}"
+    return source_text(node)
