@@ -19,7 +19,8 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from .model import Finding
 from .options import Config
 from .plugin import char_col, findings_for, prefilter
-from .vocabulary import last_id
+from .analysis import module_aliases
+from .vocabulary import Vocabulary
 
 SAFE = frozenset({"GOV004", "GOV005"})
 UNSAFE = frozenset({"GOV002", "GOV003"})
@@ -92,7 +93,7 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
         raise SourceError(f"cannot parse: {exc}") from None
     targets = {(f.line, char_col(lines, f.line, f.col)): f for f in todo}
     fixed = MetadataWrapper(module, unsafe_skip_copy=True).visit(
-        _Fixer(targets, config)).code
+        _Fixer(targets, Vocabulary(config, module_aliases(tree)))).code
     if fixed != text:
         try:
             ast.parse(fixed)
@@ -114,9 +115,9 @@ def _replace_string(node: cst.SimpleString, old: str, new: str) -> Optional[cst.
 class _Fixer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, targets: dict[tuple[int, int], Finding], config: Config) -> None:
+    def __init__(self, targets: dict[tuple[int, int], Finding], vocab: Vocabulary) -> None:
         super().__init__()
-        self.config = config
+        self.vocab = vocab
         self.states = {k: f for k, f in targets.items() if f.code in SAFE}
         self.accesses = [k for k, f in targets.items() if f.code in UNSAFE]
 
@@ -223,7 +224,7 @@ class _Fixer(cst.CSTTransformer):
             func = ast.parse(cst.Module(body=[]).code_for_node(value.func), mode="eval").body
         except SyntaxError:  # pragma: no cover - libcst produced it
             return False
-        return last_id(func) is not None and self.config.metrics_functions(last_id(func))
+        return self.vocab.matches(self.vocab.config.metrics_functions, func)
 
     @staticmethod
     def _without_copies(handler: cst.ExceptHandler,

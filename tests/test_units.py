@@ -129,3 +129,12 @@ def test_prefilter_keeps_glob_matches(pattern: str, name: str) -> None:
     matcher = NameMatcher([pattern])
     assert matcher(name)
     assert all(literal in name for literal in matcher.literals)
+
+
+def test_unsafe_fix_moves_an_aliased_metrics_call() -> None:
+    source = ("from app.registry import update_execution_metrics as record\n\n\n"
+              "class ToolRunner:\n    def r(self, plugin):\n        try:\n            plugin.run(1)\n"
+              "            record(1, 'RUNNING')\n        except Exception:\n            pass\n")
+    assert fix_text(source, DEFAULT_CONFIG, unsafe=True).endswith(
+        "        try:\n            plugin.run(1)\n        except Exception:\n            pass\n"
+        "        finally:\n            record(1, 'RUNNING')\n")
