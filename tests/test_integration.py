@@ -200,7 +200,9 @@ def test_syntax_error_file_is_e999_not_a_crash(flake8_dir: Flake8Dir) -> None:
     result = flake8_dir.run_process("--select=E999,GOV", ".")
     assert sorted(result.lines)[0].startswith("./broken.py:1:")
     assert "E999" in sorted(result.lines)[0]
-    assert sorted(result.findings) == [(1, 8, "E999"), (2, 12, "GOV001")]
+    # E999's column is CPython's parser offset, which differs between Python versions.
+    found = sorted(result.findings)
+    assert [(found[0][0], found[0][2]), found[1]] == [(1, "E999"), (2, 12, "GOV001")]
     assert "Traceback" not in result.err
 
 
