@@ -13,14 +13,16 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional, Tuple, Union
+from typing import Any, Callable, Iterator, Optional, Tuple, Type, Union
 
 from .messages import message
 from .model import Access, Finding, Route, RunnerClass, RunnerFrame, Site, TryFrame, TryStack, end, pos
 from .options import Config
 from .vocabulary import Vocabulary, dotted, last_id, member_like, source_text, str_constant
 
-TRY_TYPES = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
+# ``try`` and, from Python 3.11, ``try/except*`` (same fields; typed as Try for mypy on 3.9).
+TRY_TYPES: Tuple[Type[ast.Try], ...] = tuple(
+    t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Introspection of a run method is a capability check, not an execution (like callable()).
 CAPABILITY_CHECKS = frozenset(("callable", "iscoroutinefunction", "isasyncgenfunction",

@@ -34,7 +34,7 @@ class Prefilter:
 
     def __init__(self, literals: Iterable[str]) -> None:
         kept: list[str] = []
-        for literal in sorted(set(literals), key=len):
+        for literal in sorted(set(literals), key=lambda text: (len(text), text)):
             if not any(shorter in literal for shorter in kept):
                 kept.append(literal)  # "plugin" already covers "_plugins", "get_plugin"
         self.literals = tuple(kept)

@@ -56,7 +56,7 @@ def test_name_matcher() -> None:
 def test_prefilter_literals_and_wildcards() -> None:
     assert prefilter(build_config({"plugin-names": "*"})) is None
     pre = Prefilter(["plugin", "_plugins", "get_plugin", "Plugin", "tool_name"])
-    assert pre.literals == ("plugin", "Plugin", "tool_name")
+    assert pre.literals == ("Plugin", "plugin", "tool_name")  # shortest first, deterministic
     assert pre.search("x = 1\n@app.post('/a')\ndef f(): pass\n")
     assert not pre.search("x = a @ b\n")
     default = prefilter(DEFAULT_CONFIG)
