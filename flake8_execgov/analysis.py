@@ -291,7 +291,9 @@ class Analyzer:
         owner = self.runner_class if in_class_body else None
         if owner is not None or self.config.runner_functions(node.name):
             params = node.args.posonlyargs + node.args.args
-            frame = RunnerFrame(node.name, owner, params[0].arg if owner and params else None)
+            static = any(self.vocab.is_named(d, "staticmethod") for d in node.decorator_list)
+            self_name = params[0].arg if owner and params and not static else None
+            frame = RunnerFrame(node.name, owner, self_name)
             if owner is not None:
                 owner.methods.setdefault(node.name, frame)
             self.runner, self._runner_scope = frame, scope
