@@ -645,9 +645,17 @@ class Analyzer:
         return None
 
     def _has_auth_dependency(self, keywords: list[ast.keyword]) -> bool:
+        """``dependencies=[...]`` holding an auth dependency; the list may be a module-level
+        constant (``AUTH = [Depends(require_auth)]`` ... ``dependencies=AUTH``)."""
         for keyword in keywords:
-            if keyword.arg == "dependencies" and isinstance(keyword.value, (ast.List, ast.Tuple)):
-                if any(self.is_auth_dependency(e) for e in keyword.value.elts):
+            if keyword.arg != "dependencies":
+                continue
+            value = keyword.value
+            lists = self.module_scope.assigns.get(value.id, []) \
+                if isinstance(value, ast.Name) else [value]
+            for listed in lists:
+                if isinstance(listed, (ast.List, ast.Tuple)) and \
+                        any(self.is_auth_dependency(e) for e in listed.elts):
                     return True
         return False
 

@@ -12,6 +12,9 @@ router = APIRouter()
 secure = APIRouter(dependencies=[Depends(require_auth)])
 included = APIRouter()
 CurrentUser = Annotated[dict, Depends(require_auth)]
+AUTH = [Depends(require_auth)]
+OTHER = [Depends(get_db)]
+shared = APIRouter(dependencies=AUTH)
 
 
 @router.get("/open")
@@ -67,6 +70,21 @@ def include_level():
 @router.get("/i")
 def other_dependency(db=Depends(get_db)):  # expect: GOV201:1
     return db
+
+
+@router.get("/j", dependencies=AUTH)
+def shared_list():
+    return {}
+
+
+@router.get("/k", dependencies=OTHER)
+def other_list():  # expect: GOV201:1
+    return {}
+
+
+@shared.get("/l")
+def shared_router():
+    return {}
 
 
 @router.get("/health")
