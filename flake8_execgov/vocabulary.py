@@ -173,11 +173,8 @@ class Vocabulary:
         return self.matches(self.config.lifecycle_enums, node)
 
     def enum_member(self, node: ast.AST) -> str | None:
-        """``NAME`` for ``E.NAME``, ``E["NAME"]`` or ``E("NAME")`` of a lifecycle enum."""
-        if isinstance(node, Attribute):
-            if member_like(node.attr) and self.is_lifecycle_enum(node.value):
-                return node.attr
-            return None
+        """``NAME`` for ``E["NAME"]`` or ``E("NAME")`` of a lifecycle enum (``E.NAME`` is an
+        attribute, matched where attributes are visited)."""
         if isinstance(node, Subscript):
             name, enum = str_constant(node.slice), node.value
         elif isinstance(node, Call) and len(node.args) == 1 and not node.keywords:

@@ -74,3 +74,22 @@ def test_check_config(tmp_path: Path) -> None:
     assert len(bad.stderr.decode().splitlines()) == 1
     (tmp_path / "setup.cfg").write_text("[flake8]\nexecgov-metrics-state-position = -1\n")
     assert execgov("check-config", cwd=tmp_path).returncode == 2
+
+
+def test_fix_config_options(tmp_path: Path) -> None:
+    (tmp_path / "custom.cfg").write_text(
+        "[flake8]\nexecgov-state-replacements = SUCCESS:RUNNING\n")
+    (tmp_path / "a.py").write_text("update_execution_metrics(n, 'SUCCESS')\n")
+    assert execgov("fix", "--config", "custom.cfg", "a.py", cwd=tmp_path).returncode == 1
+    assert (tmp_path / "a.py").read_text() == "update_execution_metrics(n, 'RUNNING')\n"
+    missing = execgov("fix", "--config", "missing.cfg", "a.py", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr.decode() == \
+        "execgov: error: The specified config file does not exist: missing.cfg\n"
+    mixed = execgov("fix", "-", "a.py", cwd=tmp_path)
+    assert mixed.returncode == 2
+    assert mixed.stderr.decode() == "execgov: error: '-' (stdin) cannot be combined with paths\n"
+    diff = execgov("fix", "--diff", "-", cwd=tmp_path, stdin=b"update_execution_metrics(n, 'ERROR')\n")
+    assert diff.returncode == 1 and b"+update_execution_metrics(n, 'FAILED')" in diff.stdout
+    check = execgov("fix", "--check", "-", cwd=tmp_path, stdin=b"x = 1\n")
+    assert (check.returncode, check.stdout) == (0, b"")
