@@ -7,8 +7,7 @@ import ast
 import configparser
 import re
 import sys
-from pathlib import Path
-from typing import Any, ClassVar, Iterable, Iterator, Optional, Sequence
+from typing import Any, ClassVar, Dict, Iterable, Iterator, Optional, Sequence
 
 from . import __version__
 from .model import Finding
@@ -86,6 +85,7 @@ class ExecGovChecker:
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
+        _record_config_keys(manager)
         for spec in OPTIONS:
             manager.add_option(
                 f"--{spec.key}", default=spec.default, parse_from_config=True,
@@ -95,7 +95,7 @@ class ExecGovChecker:
     def parse_options(cls, manager: Any, options: argparse.Namespace,
                       args: Sequence[str] = ()) -> None:
         try:
-            _check_config_keys(options)
+            _check_config_keys(manager)
             cls.config = build_config({spec.key: getattr(options, spec.attr, None)
                                        for spec in OPTIONS})
         except ConfigError as exc:
@@ -108,47 +108,38 @@ class ExecGovChecker:
             yield found.line, char_col(self.lines, found.line, found.col), found.message, type(self)
 
 
-def _check_config_keys(options: argparse.Namespace) -> None:
-    """flake8 silently ignores unregistered keys: a misspelled ``execgov-`` key is an error.
+class _KeyRecorder(Dict[str, Any]):
+    """flake8's table of config options, remembering every key flake8 looks up.
 
-    The keys are read again from the files flake8 used (a few small files once per run,
-    never a source file), and from ``[tool.flake8]`` when a pyproject loader such as
-    Flake8-pyproject has replaced flake8's config parsing.
+    flake8's ``parse_config`` looks each key of the config it parsed up in this table -
+    whichever file it came from (``--config``, ``--append-config``, a pyproject loader;
+    none under ``--isolated``) - and silently ignores the keys nobody registered.
     """
-    from flake8.options import config as flake8_config
 
-    if getattr(options, "isolated", False):
+    def __init__(self, items: Dict[str, Any]) -> None:
+        super().__init__(items)
+        self.looked_up: list[str] = []
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.looked_up.append(key)
+        return super().get(key, default)
+
+
+def _record_config_keys(manager: Any) -> None:
+    table = getattr(manager, "config_options_dict", None)
+    if isinstance(table, dict) and not isinstance(table, _KeyRecorder):
+        manager.config_options_dict = _KeyRecorder(table)
+
+
+def _check_config_keys(manager: Any) -> None:
+    """A misspelled ``execgov-`` key would silently fall back to a default: an error."""
+    table = getattr(manager, "config_options_dict", None)
+    if not isinstance(table, _KeyRecorder):  # pragma: no cover - not flake8's option manager
         return
-    try:
-        cfg, _ = flake8_config.load_config(
-            getattr(options, "config", None), list(getattr(options, "append_config", []) or []),
-            isolated=False)
-    except Exception:  # flake8 itself reports unreadable config files
-        return
-    sources = [("[flake8]", unknown_keys(cfg))]
-    if flake8_config.parse_config.__module__ != flake8_config.__name__:
-        toml = Path(getattr(options, "toml_config", None) or "pyproject.toml")
-        sources.append((f"[tool.flake8] of {toml.name}", _pyproject_keys(toml)))
-    for where, bad in sources:
-        if bad:
-            raise ConfigError(unknown_key_message(bad[0], where))
-
-
-def _pyproject_keys(path: Path) -> list[str]:
-    try:
-        import tomllib  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # Python < 3.11: the loader brings tomli
-        try:
-            import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
-        except ImportError:
-            return []
-    try:
-        with path.open("rb") as handle:
-            section = tomllib.load(handle).get("tool", {}).get("flake8", {})
-    except (OSError, ValueError):
-        return []
     cfg = configparser.RawConfigParser()
     cfg.add_section("flake8")
-    for key in section:
+    for key in table.looked_up:
         cfg.set("flake8", key, "")
-    return unknown_keys(cfg)
+    bad = unknown_keys(cfg)
+    if bad:
+        raise ConfigError(unknown_key_message(bad[0], "the flake8 configuration"))

@@ -174,7 +174,8 @@ def test_runner_functions_option(flake8_dir: Flake8Dir) -> None:
     ("execgov-state-replacements = SUCCESS:DONE",
      "execgov-state-replacements: SUCCESS:DONE replaces with 'DONE'"),
     ("execgov-runner-class = GovernedRunner",
-     "unknown option 'execgov-runner-class' in [flake8] (did you mean 'execgov-runner-classes'?)"),
+     "unknown option 'execgov-runner-class' in the flake8 configuration "
+     "(did you mean 'execgov-runner-classes'?)"),
 ])
 def test_invalid_configuration_is_one_line(flake8_dir: Flake8Dir, setting: str, message: str) -> None:
     flake8_dir.write("setup.cfg", f"[flake8]\n{setting}\n")
@@ -228,5 +229,33 @@ def test_pyproject_through_flake8_pyproject_loader(flake8_dir: Flake8Dir) -> Non
     flake8_dir.write("pyproject.toml", '[tool.flake8]\nexecgov-runner-clas = "x"\n')
     bad = flake8_dir.run_process("--select=GOV", "a.py")
     assert bad.exit_code == 2
-    assert bad.err == ("flake8: error: unknown option 'execgov-runner-clas' in [tool.flake8] of "
-                       "pyproject.toml (did you mean 'execgov-runner-classes'?)\n")
+    assert bad.err == ("flake8: error: unknown option 'execgov-runner-clas' in the flake8 "
+                       "configuration (did you mean 'execgov-runner-classes'?)\n")
+
+
+def test_isolated_ignores_config_files(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-clas = X\nexecgov-plugin-names = nope\n")
+    flake8_dir.write("example.py", BAD)
+    result = flake8_dir.run_process("--isolated", "--select=GOV", "example.py")
+    assert (result.exit_code, result.findings) == (1, [(2, 12, "GOV001")])
+
+
+def test_pyproject_loader_without_pyproject(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("example.py", BAD)
+    result = flake8_dir.run_process("--select=GOV", "example.py")
+    assert (result.exit_code, result.err, result.findings) == (1, "", [(2, 12, "GOV001")])
+
+
+def test_config_and_append_config_are_the_files_checked(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-clas = X\n")
+    flake8_dir.write("ci.cfg", "[flake8]\nexecgov-plugin-names = plugin\n")
+    flake8_dir.write("extra.cfg", "[flake8]\nexecgov-plugin-namez = y\n")
+    flake8_dir.write("example.py", BAD)
+    chosen = flake8_dir.run_process("--config=ci.cfg", "--select=GOV", "example.py")
+    assert (chosen.exit_code, chosen.err, chosen.findings) == (1, "", [(2, 12, "GOV001")])
+    appended = flake8_dir.run_process("--config=ci.cfg", "--append-config=extra.cfg",
+                                      "--select=GOV", "example.py")
+    assert appended.exit_code == 2
+    assert "unknown option 'execgov-plugin-namez' in the flake8 configuration" in appended.err
+    discovered = flake8_dir.run_process("--select=GOV", "example.py")
+    assert discovered.exit_code == 2 and "'execgov-runner-clas'" in discovered.err
