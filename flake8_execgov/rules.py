@@ -7,6 +7,7 @@ module is complete (a helper method's callers, an ``include_router`` further dow
 from __future__ import annotations
 
 import ast
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Union
 
@@ -48,6 +49,12 @@ class RunnerContract:
     def __init__(self, analyzer: Analyzer) -> None:
         self.config = analyzer.config
         self.accesses = analyzer.accesses
+        # self.<method> uses, grouped once per (class, method): linear in the uses
+        self._uses: dict[tuple[int, str], list[Site]] = defaultdict(list)
+        for owner in {id(a.runner.owner): a.runner.owner for a in self.accesses
+                      if a.runner is not None and a.runner.owner is not None}.values():
+            for site in owner.sites:
+                self._uses[(id(owner), site.method)].append(site)
         self.runner_name = (analyzer.config.runner_classes.first + ".run"
                             if analyzer.config.runner_classes.patterns
                             else analyzer.config.runner_functions.first)
@@ -121,9 +128,11 @@ class RunnerContract:
     # -- helper methods: covered when every self.<method> use is covered ----------------
 
     def _sites(self, frame: RunnerFrame) -> list[Site]:
+        """Uses of this method as ``self.<method>`` elsewhere in its runner class."""
         if frame.owner is None:
             return []
-        return [s for s in frame.owner.sites if s.method == frame.name and s.frame is not frame]
+        return [s for s in self._uses.get((id(frame.owner), frame.name), ())
+                if s.frame is not frame]
 
     def _helper_problem(self, frame: RunnerFrame, visiting: set[int]) -> Optional[str]:
         """None when every use of this helper is covered, else the first problem found."""
