@@ -584,10 +584,21 @@ class Analyzer:
     # -- tool names (GOV006) -------------------------------------------------------------------
 
     def _forbidden_default(self, value: Optional[ast.AST]) -> None:
-        text = str_constant(value)
-        if value is not None and text is not None \
-                and text.lower() in self.config.forbidden_tool_defaults:
-            self.report(value, "GOV006", message("GOV006", value=text))
+        """Report a forbidden literal that a tool-name destination can receive: the value
+        itself, an ``or`` fallback (``os.getenv("TOOL") or "default"``) or a conditional
+        arm (``x if x else "default"``)."""
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, ast.BoolOp) and isinstance(item.op, ast.Or):
+                stack.extend(item.values[1:])
+            elif isinstance(item, ast.IfExp):
+                stack.extend((item.body, item.orelse))
+            else:
+                text = str_constant(item)
+                if item is not None and text is not None \
+                        and text.lower() in self.config.forbidden_tool_defaults:
+                    self.report(item, "GOV006", message("GOV006", value=text))
 
     def _is_tool_name_expr(self, node: ast.AST) -> bool:
         names = self.config.tool_name_args

@@ -153,7 +153,10 @@ RULES: tuple[RuleDoc, ...] = (
         "GOV006", "tool name falls back to a hard-coded default", "the `\"default\"` literal",
         "Flags `x.get(\"tool_name\", \"default\")`, `tool_name = \"default\"` (also annotated and "
         "attribute targets), `<tool name> or \"default\"`, a parameter default, a keyword "
-        "argument and a dict entry. Keys and names compare exactly, values case-insensitively.",
+        "argument and a dict entry -- also where such a destination receives the literal as "
+        "a fallback (`tool_name = os.getenv(\"TOOL\") or \"default\"`, "
+        "`x if x else \"default\"`). Keys and names compare exactly, values "
+        "case-insensitively.",
         "A silent default runs a plugin the caller never asked for and hides the missing "
         "field; the request should fail with a 400 instead.",
         "tool_name = request.get(\"tool_name\", \"default\")\n",

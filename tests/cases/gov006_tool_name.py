@@ -15,6 +15,16 @@ def forms(request, payload, self):
     return a, b, c, d, e, f
 
 
+def fallbacks(os, request, flag):
+    tool_name = os.getenv("TOOL") or "default"  # expect: GOV006:38
+    tool_name = request.tool if request.tool else "default"  # expect: GOV006:51
+    run(tool_name=request.get("tool") or "Default")  # expect: GOV006:42
+    settings = {"tool_name": os.getenv("T") or "default"}  # expect: GOV006:48
+    tool_name = request.tool or os.getenv("TOOL")
+    name = os.getenv("TOOL") or "default"
+    return tool_name, settings, name
+
+
 def parameter(tool_name="default"):  # expect: GOV006:25
     return tool_name
 
