@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Optional, Sequence, TextIO
+from typing import Any, NoReturn, Optional, Sequence, TextIO
 
 from . import __version__
 from .fixer import Decoded, SourceError, fix_text
@@ -38,10 +38,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (and exit 2), like every other execgov error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="execgov", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="execgov", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"execgov {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     fix = sub.add_parser("fix", help="apply fixes with libcst (safe ones unless --unsafe-fixes)")
     fix.add_argument("paths", nargs="*", default=["."], help="files or directories; - for stdin")

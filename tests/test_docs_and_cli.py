@@ -55,7 +55,10 @@ def test_rules_and_explain(tmp_path: Path) -> None:
 
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:
-    assert execgov("nonsense", cwd=tmp_path).returncode == 2
+    for args in (["nonsense"], ["fix", "--bogus"], []):
+        result = execgov(*args, cwd=tmp_path)
+        assert result.returncode == 2
+        assert len(result.stderr.decode().splitlines()) == 1, result.stderr
     missing = execgov("fix", "nope.py", cwd=tmp_path)
     assert missing.returncode == 2
     assert missing.stderr.decode() == "execgov: error: no such file or directory: nope.py\n"
