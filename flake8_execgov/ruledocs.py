@@ -39,6 +39,13 @@ CONFORMING_RUNNER = (
     "        finally:\n"
     "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n")
 
+
+def _broken(old: str, new: str = "") -> str:
+    """The conforming runner with one contract broken (as the fixture tests do)."""
+    assert old in CONFORMING_RUNNER, old
+    return CONFORMING_RUNNER.replace(old, new)
+
+
 _RUNNER_OPTIONS = ("runner-classes", "runner-functions", "plugin-names", "plugin-collections",
                    "plugin-getters", "plugin-types", "run-methods")
 
@@ -94,25 +101,10 @@ RULES: tuple[RuleDoc, ...] = (
         "loop or an `except` handler.",
         "Metrics recorded only on some paths undercount failures, exactly the executions "
         "operators need to see.",
-        "class ToolRunner:\n"
-        "    def run(self, name, payload):\n"
-        "        validate_input_payload(payload)\n"
-        "        try:\n"
-        "            return validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
-        "        except Exception as exc:\n"
-        "            return build_error_envelope(exc)\n"
-        "        finally:\n"
-        "            if self.metrics_enabled:\n"
-        "                update_execution_metrics(name, \"FAILED\", 0, True)\n",
-        "class ToolRunner:\n"
-        "    def run(self, name, payload):\n"
-        "        validate_input_payload(payload)\n"
-        "        try:\n"
-        "            return validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
-        "        except Exception as exc:\n"
-        "            return build_error_envelope(exc)\n"
-        "        finally:\n"
-        "            update_execution_metrics(name, \"FAILED\", 0, True)\n",
+        _broken("            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
+                "            if self.metrics_enabled:\n"
+                "                update_execution_metrics(name, \"INITIALIZED\", 0, False)\n"),
+        CONFORMING_RUNNER,
         _RUNNER_OPTIONS + ("metrics-functions",), "unsafe",
         "same fix as GOV002 when the call sits at the end of the `try` body."),
     RuleDoc(
@@ -176,14 +168,7 @@ RULES: tuple[RuleDoc, ...] = (
         "A covered run access needs a call to an input validator earlier in the same method "
         "(for a helper, in the calling method before the helper call).",
         "Plugins are third-party code: unvalidated payloads reach them unchecked.",
-        "class ToolRunner:\n"
-        "    def run(self, name, payload):\n"
-        "        try:\n"
-        "            return validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
-        "        except Exception as exc:\n"
-        "            return build_error_envelope(exc)\n"
-        "        finally:\n"
-        "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
+        _broken("        validate_input_payload(payload)\n"),
         CONFORMING_RUNNER,
         ("input-validators",), "none"),
     RuleDoc(
@@ -191,15 +176,8 @@ RULES: tuple[RuleDoc, ...] = (
         "A covered run access needs a call to an output validator after it, inside the body "
         "(or `else`) of the covering `try`.",
         "An unvalidated result leaves the governed path as if it were trusted.",
-        "class ToolRunner:\n"
-        "    def run(self, name, payload):\n"
-        "        validate_input_payload(payload)\n"
-        "        try:\n"
-        "            return self.registry.get_plugin(name).run(payload)\n"
-        "        except Exception as exc:\n"
-        "            return build_error_envelope(exc)\n"
-        "        finally:\n"
-        "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
+        _broken("validate_plugin_output(self.registry.get_plugin(name).run(payload))",
+                "self.registry.get_plugin(name).run(payload)"),
         CONFORMING_RUNNER,
         ("output-validators",), "none"),
     RuleDoc(
@@ -208,13 +186,7 @@ RULES: tuple[RuleDoc, ...] = (
         "for `Exception`, `BaseException` or everything that calls an envelope builder.",
         "Without the envelope, callers get raw exceptions (and HTTP 500s) instead of a "
         "structured error.",
-        "class ToolRunner:\n"
-        "    def run(self, name, payload):\n"
-        "        validate_input_payload(payload)\n"
-        "        try:\n"
-        "            return validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
-        "        finally:\n"
-        "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
+        _broken("        except Exception as exc:\n            return build_error_envelope(exc)\n"),
         CONFORMING_RUNNER,
         ("error-envelope-builders",), "none"),
     RuleDoc(
