@@ -79,7 +79,9 @@ def test_noqa_forms(flake8_dir: Flake8Dir) -> None:
 
 
 def test_noqa_on_first_line_of_multiline_expression(flake8_dir: Flake8Dir) -> None:
-    source = "x = (\n    plugin  # noqa: GOV001\n    .run(1)\n)\ny = (\n    plugin\n    .run(1)\n)\n"
+    """The finding is on the expression's first line; only a noqa there silences it."""
+    source = ("x = (\n    plugin  # noqa: GOV001\n    .run(1)\n)\n"
+              "y = (\n    plugin\n    .run(1)  # noqa: GOV001\n)\n")
     assert flake8_dir.lint(source).findings == [(6, 5, "GOV001")]
 
 
