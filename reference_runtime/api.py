@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 from . import Runtime
 from .errors import ExecutionError, JobStateConflictError, PluginNotFoundError
 from .jobs import FINISHED, Job, JobStatus
+from .plugins import EchoPlugin, WordCountPlugin
 from .validation import ErrorEnvelope
 
 TOKEN_ENV = "EXECGOV_API_TOKEN"
@@ -136,9 +137,14 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
 
 def create_app(runtime: Optional[Runtime] = None, api_token: Optional[str] = None) -> FastAPI:
     """The app: the router, the error mapping, and the token (default: ``$EXECGOV_API_TOKEN``;
-    without one every request is refused with 401)."""
+    without one every request is refused with 401). Without a runtime, a new one with the
+    demo plugins ``echo`` and ``wordcount``."""
     app = FastAPI(title="reference_runtime")
-    app.state.runtime = runtime if runtime is not None else Runtime()
+    if runtime is None:  # served as is: the two demo plugins
+        runtime = Runtime()
+        runtime.registry.register("echo", EchoPlugin())
+        runtime.registry.register("wordcount", WordCountPlugin())
+    app.state.runtime = runtime
     app.state.api_token = api_token if api_token is not None else os.environ.get(TOKEN_ENV)
     app.add_exception_handler(ExecutionError, _typed_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

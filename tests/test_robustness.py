@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import sys
 import sysconfig
 from pathlib import Path
 
@@ -138,7 +137,3 @@ def test_plugin_run_returns_tuples() -> None:
     assert list(checker.run()) == [
         (1, 0, "GOV001 plugin.run() bypasses ToolRunner; execute plugins through ToolRunner.run()",
          ExecGovChecker)]
-
-
-def test_python_version() -> None:
-    assert sys.version_info >= (3, 9)

@@ -53,6 +53,13 @@ def test_no_configured_token_refuses_everything(runtime: Runtime, monkeypatch: A
         assert configured.get("/jobs", headers=AUTH).status_code == 200
 
 
+def test_default_app_serves_the_demo_plugins() -> None:
+    with TestClient(create_app(api_token=TOKEN)) as served:
+        response = served.post("/analyses", headers=AUTH,
+                               json={"tool_name": "wordcount", "payload": {"text": "a b c"}})
+        assert response.json() == {"result": {"words": 3}, "error": None}
+
+
 def test_synchronous_analysis(client: Any) -> None:
     ok = client.post("/analyses", json={"tool_name": "wordcount", "payload": {"text": "a b"}},
                      headers=AUTH)
