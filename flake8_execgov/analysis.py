@@ -1,6 +1,6 @@
 """One walk over flake8's ``ast`` tree, collecting what every rule needs.
 
-The walk is iterative (an explicit stack, so a 10,000-deep expression is no
+The walk is iterative (an explicit stack: no depth limit of its own, no
 ``RecursionError``) and visits each node once. Facts that can only be judged once a
 scope, a class or the module is complete -- a local name bound to a plugin further down,
 a helper method covered by its callers, a router authorized by a later
@@ -23,7 +23,6 @@ from .vocabulary import Vocabulary, dotted, last_id, member_like, source_text, s
 # ``try`` and, from Python 3.11, ``try/except*`` (same fields; typed as Try for mypy on 3.9).
 TRY_TYPES: Tuple[Type[ast.Try], ...] = tuple(
     t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
-FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Introspection of a run method is a capability check, not an execution (like callable()).
 CAPABILITY_CHECKS = frozenset(("callable", "iscoroutinefunction", "isasyncgenfunction",
                                "isgeneratorfunction", "signature"))
@@ -89,7 +88,7 @@ def add_aliases(aliases: dict[str, str], stmt: ast.Import | ast.ImportFrom) -> N
 
 
 class Analyzer:
-    """Collects the facts of one module; :func:`rules.findings` turns them into findings."""
+    """Collects the facts of one module; :func:`rules.analyze` turns them into findings."""
 
     def __init__(self, tree: ast.AST, config: Config) -> None:
         self.tree = tree
@@ -109,11 +108,11 @@ class Analyzer:
         self._runner_class_scope: Optional[Scope] = None
         self.trys: TryStack = ()
         self.in_finally: list[TryFrame] = []
-        self.in_handler: list[TryFrame] = []
+        # the try of each handler we are in; None for a handler too narrow to count (GOV103)
+        self.in_handler: list[Optional[TryFrame]] = []
         self.route_depth = 0
         self.exempt: set[int] = set()  # ids of direct arguments of capability checks
         self.calls: dict[int, ast.Call] = {}  # id of a call target -> the call
-        self._states_seen: set[int] = set()
         self._visit: dict[type, Callable[[Any, list[StackItem]], bool]] = {
             ast.Attribute: self._attribute,
             ast.Call: self._call,
@@ -161,11 +160,12 @@ class Analyzer:
         self._close_scope(self.module_scope)
         return self
 
-    def report(self, node: ast.AST, code: str, message: str, old: Optional[str] = None) -> None:
-        """Record a finding; ``old`` is the invalid state a state-replacement may fix."""
+    def report(self, node: ast.AST, code: str, text: str, old: Optional[str] = None) -> None:
+        """Record a finding; ``old`` is the invalid state a state-replacement may fix.
+        Duplicates (one literal reaching several calls) are dropped by ``rules.analyze``."""
         new = self.config.state_replacements.get(old) if old is not None else None
         line, col = pos(node)
-        self.findings.append(Finding(line, col, code, message, node,
+        self.findings.append(Finding(line, col, code, text, node,
                                      (old, new) if old is not None and new else None))
 
     # -- scopes ----------------------------------------------------------------------------
@@ -294,8 +294,6 @@ class Analyzer:
             static = any(self.vocab.is_named(d, "staticmethod") for d in node.decorator_list)
             self_name = params[0].arg if owner and params and not static else None
             frame = RunnerFrame(node.name, owner, self_name)
-            if owner is not None:
-                owner.methods.setdefault(node.name, frame)
             self.runner, self._runner_scope = frame, scope
             self.trys, self.in_finally, self.in_handler = (), [], []
 
@@ -347,7 +345,7 @@ class Analyzer:
         self._open_scope("class")
         if self.runner is None and self.runner_class is None \
                 and self.config.runner_classes(node.name):
-            self.runner_class = RunnerClass(node.name)
+            self.runner_class = RunnerClass()
             self._runner_class_scope = self.scope
 
     def _leave_class(self, node: ast.ClassDef) -> None:
@@ -358,7 +356,7 @@ class Analyzer:
     def _try(self, node: ast.Try, stack: list[StackItem]) -> bool:
         if self.runner is None:
             return True
-        frame = TryFrame(node, bool(node.finalbody), self._finally_records(node.finalbody))
+        frame = TryFrame(bool(node.finalbody), self._finally_records(node.finalbody))
         frame.any_metrics = frame.unconditional_metrics
         outer = self.trys
         stack.append((self._set_finally, None))
@@ -387,7 +385,7 @@ class Analyzer:
 
     def _enter_handler(self, arg: tuple[TryFrame, ast.ExceptHandler]) -> None:
         frame, handler = arg
-        self.in_handler.append(frame if self._is_broad(handler.type) else TryFrame(handler, False, False))
+        self.in_handler.append(frame if self._is_broad(handler.type) else None)
 
     def _leave_handler(self, _: None) -> None:
         self.in_handler.pop()
@@ -473,7 +471,8 @@ class Analyzer:
                 self.runner.outputs.append((pos(node), end(node), self.trys))
             if self.in_handler and vocab.matches(cfg.error_envelope_builders, func):
                 for frame in self.in_handler:
-                    frame.envelope_handler = True
+                    if frame is not None:
+                        frame.envelope_handler = True
         member = vocab.enum_member(node)
         if member is not None and member not in cfg.lifecycle_states:
             self._invalid_member(node, member)
@@ -559,9 +558,8 @@ class Analyzer:
         """GOV004 for a string state. An invalid lifecycle-enum member reaching the call is
         already GOV005 at the very same node: one mistake, one finding."""
         text = str_constant(expr)
-        if text is None or text in self.config.lifecycle_states or id(expr) in self._states_seen:
+        if text is None or text in self.config.lifecycle_states:
             return
-        self._states_seen.add(id(expr))
         self.report(expr, "GOV004", message(
             "GOV004", state=text, metrics=self.config.metrics_functions.first,
             states=self.config.states_text), text)
@@ -688,13 +686,16 @@ class Analyzer:
                 self.authorized_routers.add(name)
 
     def _error_status(self, node: ast.Call, name: str) -> None:
-        candidates = [kw.value for kw in node.keywords if kw.arg == "status_code"]
-        if name == "HTTPException" and node.args:
-            candidates.append(node.args[0])
-        elif name.endswith("Response") and len(node.args) > 1:
-            candidates.append(node.args[1])
-        elif name != "HTTPException" and not name.endswith("Response"):
+        """GOV202: ``HTTPException``/``*Response`` built with a forbidden status: the
+        ``status_code=`` keyword, or the exception's first / a response's second argument."""
+        if name == "HTTPException":
+            position = 0
+        elif name.endswith("Response"):
+            position = 1
+        else:
             return
+        candidates = [kw.value for kw in node.keywords if kw.arg == "status_code"]
+        candidates += node.args[position:position + 1]
         for candidate in candidates:
             status = self.vocab.http_status(candidate)
             if status in self.config.forbidden_statuses:

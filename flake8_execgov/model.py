@@ -36,7 +36,6 @@ class Finding:
 class TryFrame:
     """A ``try`` inside a runner, with what its finally and handlers do."""
 
-    node: ast.AST
     has_finally: bool
     unconditional_metrics: bool
     any_metrics: bool = False
@@ -72,8 +71,8 @@ class Site:
 
 @dataclass(eq=False)
 class RunnerClass:
-    name: str
-    methods: dict[str, RunnerFrame] = field(default_factory=dict)
+    """A runner class: its ``self.<method>`` uses decide which helpers are covered."""
+
     sites: list[Site] = field(default_factory=list)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import configparser
 import re
 import sys
 from typing import Any, ClassVar, Dict, Iterable, Iterator, Optional, Sequence
@@ -136,10 +135,6 @@ def _check_config_keys(manager: Any) -> None:
     table = getattr(manager, "config_options_dict", None)
     if not isinstance(table, _KeyRecorder):  # pragma: no cover - not flake8's option manager
         return
-    cfg = configparser.RawConfigParser()
-    cfg.add_section("flake8")
-    for key in table.looked_up:
-        cfg.set("flake8", key, "")
-    bad = unknown_keys(cfg)
+    bad = unknown_keys(table.looked_up)
     if bad:
         raise ConfigError(unknown_key_message(bad[0], "the flake8 configuration"))
