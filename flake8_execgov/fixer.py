@@ -18,7 +18,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from .model import Finding
 from .options import Config
-from .plugin import char_col, findings_for, prefilter
+from .plugin import char_col, findings_for
 from .analysis import module_aliases
 from .vocabulary import Vocabulary
 
@@ -83,7 +83,7 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
         tree = ast.parse(text)  # always: a file that does not parse is reported
     except (SyntaxError, ValueError) as exc:
         raise SourceError(f"cannot parse: {exc}") from None
-    todo = [f for f in fixable(findings_for(tree, lines, config, prefilter(config)), unsafe)
+    todo = [f for f in fixable(findings_for(tree, lines, config), unsafe)
             if reported is None or reported(f)]
     if not todo:
         return text

@@ -10,7 +10,7 @@ import difflib
 import fnmatch
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 PREFIX = "execgov-"
 
@@ -145,6 +145,44 @@ def _literal_runs(pattern: str) -> list[str]:
     return runs
 
 
+# A line with a route decorator (GOV201/202): ``@<router>.get(`` and friends. Unanchored,
+# so it matches a superset of decorator lines (more walks, never a miss).
+_ROUTE_DECORATOR = re.compile(
+    r"@[^\n]*\.[ \t]*(?:get|post|put|patch|delete|head|options|api_route|websocket)[ \t]*\(")
+
+
+class Prefilter:
+    """Text any file with a possible finding must contain.
+
+    Every finding needs one of the configured names in the source text (a plugin name,
+    collection, getter or type; the metrics function; a lifecycle enum; a tool-name key;
+    an import alias names its original) or a route decorator, so files with none of them
+    skip the walk entirely: flake8 runs every plugin on every file, whatever ``--select``
+    says, and most files have nothing to do with plugins.
+    """
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        kept: list[str] = []
+        for literal in sorted(set(literals), key=lambda text: (len(text), text)):
+            if not any(shorter in literal for shorter in kept):
+                kept.append(literal)  # "plugin" already covers "_plugins", "get_plugin"
+        self.literals = tuple(kept)
+
+    def search(self, text: str) -> bool:
+        return any(literal in text for literal in self.literals) or \
+            ("@" in text and _ROUTE_DECORATOR.search(text) is not None)
+
+
+def _prefilter(matchers: Sequence[NameMatcher], names: Iterable[str]) -> Optional[Prefilter]:
+    """The prefilter for these settings; None when a pattern (like ``*``) has no literal part."""
+    literals = list(names)
+    for matcher in matchers:
+        if any(not literal for literal in matcher.literals):
+            return None
+        literals += matcher.literals
+    return Prefilter(literals)
+
+
 @dataclass(frozen=True)
 class Config:
     """The effective settings, validated and compiled."""
@@ -170,6 +208,7 @@ class Config:
     public_routes: frozenset[str]
     forbidden_statuses: frozenset[int]
     state_replacements: Mapping[str, str]
+    prefilter: Optional[Prefilter]  # derived from the names above, built once
     raw: Mapping[str, tuple[str, ...] | str | int] = field(default_factory=dict)
 
     @property
@@ -244,9 +283,10 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
             raise _fail(OPTIONS_BY_KEY[PREFIX + "state-replacements"],
                         f"{old}:{new} replaces with {new!r}, which is not a lifecycle state")
 
-    def m(name: str) -> NameMatcher:
-        return NameMatcher(raw[name])
-
+    matchers = {spec.name: NameMatcher(raw[spec.name])
+                for spec in OPTIONS if spec.kind == "patterns"}
+    m = matchers.__getitem__
+    tool_names = frozenset(raw["tool-name-args"])
     return Config(
         runner_classes=m("runner-classes"),
         runner_functions=m("runner-functions"),
@@ -260,7 +300,7 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         metrics_state_position=raw["metrics-state-position"],
         lifecycle_states=states,
         lifecycle_enums=m("lifecycle-enums"),
-        tool_name_args=frozenset(raw["tool-name-args"]),
+        tool_name_args=tool_names,
         forbidden_tool_defaults=frozenset(v.lower() for v in raw["forbidden-tool-defaults"]),
         input_validators=m("input-validators"),
         output_validators=m("output-validators"),
@@ -269,6 +309,9 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         public_routes=frozenset(normalize_route(p) for p in raw["public-routes"]),
         forbidden_statuses=frozenset(int(s) for s in raw["forbidden-statuses"]),
         state_replacements=replacements,
+        prefilter=_prefilter([m(name) for name in (
+            "plugin-names", "plugin-collections", "plugin-getters", "plugin-types",
+            "metrics-functions", "lifecycle-enums")], tool_names),
         raw=raw,
     )
 

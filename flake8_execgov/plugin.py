@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import ast
-import re
 import sys
-from typing import Any, ClassVar, Dict, Iterable, Iterator, Optional, Sequence
+from typing import Any, ClassVar, Dict, Iterator, Sequence
 
 from . import __version__
 from .model import Finding
@@ -14,49 +13,12 @@ from .options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config
                       unknown_key_message, unknown_keys)
 from .rules import analyze
 
-# A line with a route decorator (GOV201/202): ``@<router>.get(`` and friends. Unanchored,
-# so it matches a superset of decorator lines (more walks, never a miss).
-_ROUTE_DECORATOR = re.compile(
-    r"@[^\n]*\.[ \t]*(?:get|post|put|patch|delete|head|options|api_route|websocket)[ \t]*\(")
-
-
-class Prefilter:
-    """Text any file with a possible finding must contain.
-
-    Every finding needs one of the configured names in the source text (a plugin name,
-    collection, getter or type; the metrics function; a lifecycle enum; a tool-name key;
-    an import alias names its original) or a route decorator, so files with none of them
-    skip the walk entirely: flake8 runs every plugin on every file, whatever ``--select``
-    says, and most files have nothing to do with plugins.
-    """
-
-    def __init__(self, literals: Iterable[str]) -> None:
-        kept: list[str] = []
-        for literal in sorted(set(literals), key=lambda text: (len(text), text)):
-            if not any(shorter in literal for shorter in kept):
-                kept.append(literal)  # "plugin" already covers "_plugins", "get_plugin"
-        self.literals = tuple(kept)
-
-    def search(self, text: str) -> bool:
-        return any(literal in text for literal in self.literals) or \
-            ("@" in text and _ROUTE_DECORATOR.search(text) is not None)
-
-
-def prefilter(config: Config) -> Optional[Prefilter]:
-    """The prefilter for ``config``; None when a pattern (like ``*``) has no literal part."""
-    literals: list[str] = list(config.tool_name_args)
-    for matcher in (config.plugin_names, config.plugin_collections, config.plugin_getters,
-                    config.plugin_types, config.metrics_functions, config.lifecycle_enums):
-        if any(not literal for literal in matcher.literals):
-            return None
-        literals += matcher.literals
-    return Prefilter(literals)
-
 
 def findings_for(tree: ast.AST, lines: Sequence[str], config: Config,
-                 pattern: Optional[Prefilter]) -> list[Finding]:
-    """Findings of one module, or none at once when the prefilter rules it out."""
-    if pattern is not None and not pattern.search("".join(lines)):
+                 prefiltered: bool = True) -> list[Finding]:
+    """Findings of one module, or none at once when the config's prefilter rules it out."""
+    if prefiltered and config.prefilter is not None \
+            and not config.prefilter.search("".join(lines)):
         return []
     return analyze(tree, config)
 
@@ -76,7 +38,6 @@ class ExecGovChecker:
     name = "flake8-execgov"
     version = __version__
     config: ClassVar[Config] = DEFAULT_CONFIG
-    pattern: ClassVar[Optional[Prefilter]] = prefilter(DEFAULT_CONFIG)
 
     def __init__(self, tree: ast.AST, lines: Sequence[str]) -> None:
         self.tree = tree
@@ -100,10 +61,9 @@ class ExecGovChecker:
         except ConfigError as exc:
             sys.stderr.write(f"flake8: error: {exc}\n")
             raise SystemExit(2) from None
-        cls.pattern = prefilter(cls.config)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for found in findings_for(self.tree, self.lines, self.config, self.pattern):
+        for found in findings_for(self.tree, self.lines, self.config):
             yield found.line, char_col(self.lines, found.line, found.col), found.message, type(self)
 
 

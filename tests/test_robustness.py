@@ -11,17 +11,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from conftest import Flake8Dir
-from flake8_execgov.options import DEFAULT_CONFIG, build_config
-from flake8_execgov.plugin import ExecGovChecker, findings_for, prefilter
+from flake8_execgov.model import Finding
+from flake8_execgov.options import DEFAULT_CONFIG, Config, build_config
+from flake8_execgov.plugin import ExecGovChecker, findings_for
 
 # Every option at a "match anything" setting, so the prefilter never skips a walk.
 WIDE = build_config({"execgov-plugin-names": "*", "execgov-runner-functions": "*run*",
                      "execgov-runner-classes": "*Runner", "execgov-lifecycle-enums": "*"})
 
 
-def lint_tree(source: str, config: object = DEFAULT_CONFIG) -> list[object]:
+def lint_tree(source: str, config: Config = DEFAULT_CONFIG) -> list[Finding]:
+    """All findings, the walk forced (no prefilter)."""
     tree = ast.parse(source)
-    return list(findings_for(tree, source.splitlines(keepends=True), config, None))  # type: ignore[arg-type]
+    return findings_for(tree, source.splitlines(keepends=True), config, prefiltered=False)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
@@ -39,8 +41,8 @@ def test_generated_programs_never_raise(source: str) -> None:
 def assert_prefilter_is_conservative(source: str) -> None:
     """Skipping the walk when the prefilter says so never loses a finding."""
     tree, lines = ast.parse(source), source.splitlines(keepends=True)
-    assert findings_for(tree, lines, DEFAULT_CONFIG, prefilter(DEFAULT_CONFIG)) == \
-        findings_for(tree, lines, DEFAULT_CONFIG, None)
+    assert findings_for(tree, lines, DEFAULT_CONFIG) == \
+        findings_for(tree, lines, DEFAULT_CONFIG, prefiltered=False)
 
 
 @pytest.mark.parametrize("case", sorted((Path(__file__).parent / "cases").glob("*.py")),
@@ -112,7 +114,7 @@ def test_deep_trees_in_process() -> None:
     iterative, so no RecursionError whatever the depth."""
     source = "x = plugin.run(1)" + " + 1" * 950 + "\n"
     found = lint_tree(source, DEFAULT_CONFIG)
-    assert [(f.line, f.code) for f in found] == [(1, "GOV001")]  # type: ignore[attr-defined]
+    assert [(f.line, f.code) for f in found] == [(1, "GOV001")]
     assert lint_tree(source, WIDE)
 
 

@@ -7,8 +7,8 @@ import codecs
 import pytest
 
 from flake8_execgov.fixer import Decoded, SourceError, fix_text
-from flake8_execgov.options import DEFAULT_CONFIG, ConfigError, NameMatcher, build_config
-from flake8_execgov.plugin import Prefilter, char_col, prefilter
+from flake8_execgov.options import DEFAULT_CONFIG, ConfigError, NameMatcher, Prefilter, build_config
+from flake8_execgov.plugin import char_col
 
 
 @pytest.mark.parametrize("values, message", [
@@ -54,12 +54,12 @@ def test_name_matcher() -> None:
 
 
 def test_prefilter_literals_and_wildcards() -> None:
-    assert prefilter(build_config({"plugin-names": "*"})) is None
+    assert build_config({"plugin-names": "*"}).prefilter is None
     pre = Prefilter(["plugin", "_plugins", "get_plugin", "Plugin", "tool_name"])
     assert pre.literals == ("Plugin", "plugin", "tool_name")  # shortest first, deterministic
     assert pre.search("x = 1\n@app.post('/a')\ndef f(): pass\n")
     assert not pre.search("x = a @ b\n")
-    default = prefilter(DEFAULT_CONFIG)
+    default = DEFAULT_CONFIG.prefilter
     assert default is not None and not default.search("import os\nos.path.join('a')\n")
 
 
