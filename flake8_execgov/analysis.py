@@ -98,7 +98,9 @@ class Analyzer:
         self.findings: list[Finding] = []
         self.accesses: list[Access] = []
         self.routes: list[Route] = []
-        self.authorized_routers: set[str] = set()
+        # (router as written, keywords) of APIRouter/FastAPI(...) and include_router(...)
+        # calls: routers whose ``dependencies=`` may authorize their routes
+        self.router_grants: list[tuple[str, list[ast.keyword]]] = []
         self.module_scope = Scope("module", None)
         self.scope = self.module_scope
         # runner context: the current runner frame and class, and where we are in its trys
@@ -481,8 +483,8 @@ class Analyzer:
             self._error_status(node, name)
         if name == "include_router" and node.args:
             target = dotted(node.args[0])
-            if target is not None and self._has_auth_dependency(node.keywords):
-                self.authorized_routers.add(target)
+            if target is not None:
+                self.router_grants.append((target, node.keywords))
         return True
 
     def _bool_op(self, node: ast.BoolOp, stack: list[StackItem]) -> bool:
@@ -647,13 +649,12 @@ class Analyzer:
                 continue  # not a route path: ``mock.patch("pkg.mod.attr")`` and friends
             if path is None and last_id(receiver) == "mock":
                 continue
-            route = Route(node, decorator, dotted(receiver), path,
-                          self._has_auth_dependency(decorator.keywords))
+            route = Route(node, decorator.func.attr, decorator, dotted(receiver), path)
             self.routes.append(route)
             return route
         return None
 
-    def _has_auth_dependency(self, keywords: list[ast.keyword]) -> bool:
+    def has_auth_dependency(self, keywords: list[ast.keyword]) -> bool:
         """``dependencies=[...]`` holding an auth dependency; the list may be a module-level
         constant (``AUTH = [Depends(require_auth)]`` ... ``dependencies=AUTH``)."""
         for keyword in keywords:
@@ -679,11 +680,10 @@ class Analyzer:
         return dep is not None and self.vocab.matches(self.config.auth_dependencies, dep)
 
     def _router_built(self, target: ast.AST, value: Optional[ast.AST]) -> None:
-        if isinstance(value, ast.Call) and self.vocab.is_named(value.func, "APIRouter", "FastAPI") \
-                and self._has_auth_dependency(value.keywords):
+        if isinstance(value, ast.Call) and self.vocab.is_named(value.func, "APIRouter", "FastAPI"):
             name = dotted(target)
             if name is not None:
-                self.authorized_routers.add(name)
+                self.router_grants.append((name, value.keywords))
 
     def _error_status(self, node: ast.Call, name: str) -> None:
         """GOV202: ``HTTPException``/``*Response`` built with a forbidden status: the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Optional, Tuple, Union
 
 Pos = Tuple[int, int]
 
@@ -98,8 +98,10 @@ class Access:
 
 @dataclass(eq=False)
 class Route:
-    node: ast.AST
+    """A route function; whether it is authorized is judged once the module is complete."""
+
+    node: Union[ast.FunctionDef, ast.AsyncFunctionDef]
+    method: str  # get, post, ... as in the decorator
     decorator: ast.Call
-    receiver: Optional[str]
+    receiver: Optional[str]  # the router as written: ``router``, ``self.router``
     path: Optional[str]
-    authorized: bool

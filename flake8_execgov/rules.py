@@ -186,17 +186,15 @@ def route_findings(analyzer: Analyzer) -> Iterable[Finding]:
     """GOV201: routes without the auth dependency (public routes are exempt)."""
     cfg = analyzer.config
     module_values = analyzer.module_scope.assigns
+    granted = {router for router, keywords in analyzer.router_grants
+               if analyzer.has_auth_dependency(keywords)}
     for route in analyzer.routes:
-        if route.authorized or (route.receiver in analyzer.authorized_routers):
-            continue
-        if route.path is not None:
-            if normalize_route(route.path) in cfg.public_routes:
-                continue
         node = route.node
-        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        if _parameters_authorized(analyzer, node.args, module_values):
+        if route.receiver in granted or analyzer.has_auth_dependency(route.decorator.keywords) \
+                or (route.path is not None and normalize_route(route.path) in cfg.public_routes) \
+                or _parameters_authorized(analyzer, node.args, module_values):
             continue
-        method = route.decorator.func.attr.upper()  # type: ignore[attr-defined]
+        method = route.method.upper()
         label = f"{method} {route.path}" if route.path is not None else f"{method} {node.name}"
         line, col = pos(node)
         yield Finding(line, col, "GOV201", message(

@@ -133,3 +133,17 @@ def not_a_route():
 
 
 app.include_router(included, prefix="/x", dependencies=[Depends(require_auth)])
+
+
+@late.get("/late-router")
+def late_router():
+    return {}
+
+
+@router.get("/late-list", dependencies=LATE_AUTH)
+def late_list():
+    return {}
+
+
+LATE_AUTH = [Depends(require_auth)]
+late = APIRouter(dependencies=LATE_AUTH)
