@@ -14,10 +14,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, NoReturn, Optional, Sequence, TextIO
+from typing import NoReturn, Optional, Sequence, TextIO
 
 from . import __version__
-from .fixer import Decoded, SourceError, fix_text
+from .fixer import Decoded, Reported, SourceError, fix_text
 from .model import Finding
 from .options import OPTIONS, Config, ConfigError
 from .ruledocs import RULES, RULES_BY_CODE, explain
@@ -105,7 +105,7 @@ class Settings:
         self.config: Config = ExecGovChecker.config
         self.guides = StyleGuideManager(self.options, formatter=None)
 
-    def reported(self, filename: str, text: str) -> Any:
+    def reported(self, filename: str, text: str) -> Reported:
         """Would flake8 report this finding in ``filename``? (selection, per-file, noqa)"""
         from flake8.processor import FileProcessor
         from flake8.style_guide import Decision
@@ -195,6 +195,7 @@ def _fix_stdin(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
         decoded = Decoded.from_bytes(data)
         fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
                          reported=settings.reported(args.stdin_filename, decoded.text))
+        new_data = decoded.encode(fixed)
     except SourceError as exc:
         sys.stderr.write(f"{args.stdin_filename}: skipped: {exc}\n")
         sys.stdout.buffer.write(data)  # format-on-save must never lose the buffer
@@ -203,7 +204,7 @@ def _fix_stdin(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
         out.writelines(_diff(decoded.text, fixed, args.stdin_filename))
     elif not args.check:
         out.flush()
-        sys.stdout.buffer.write(decoded.encode(fixed))
+        sys.stdout.buffer.write(new_data)
     return 1 if fixed != decoded.text else 0
 
 

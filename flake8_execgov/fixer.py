@@ -220,11 +220,11 @@ class _Fixer(cst.CSTTransformer):
             value = value.expression
         if not isinstance(value, cst.Call):
             return False
-        try:
-            func = ast.parse(cst.Module(body=[]).code_for_node(value.func), mode="eval").body
-        except SyntaxError:  # pragma: no cover - libcst produced it
-            return False
-        return self.vocab.matches(self.vocab.config.metrics_functions, func)
+        func, metrics = value.func, self.vocab.config.metrics_functions
+        if isinstance(func, cst.Name):
+            return self.vocab.name_matches(metrics, func.value, bare=True)
+        return isinstance(func, cst.Attribute) and \
+            self.vocab.name_matches(metrics, func.attr.value, bare=False)
 
     @staticmethod
     def _without_copies(handler: cst.ExceptHandler,

@@ -79,11 +79,14 @@ class Vocabulary:
     def matches(self, matcher: NameMatcher, node: ast.AST) -> bool:
         """Does the last identifier of ``node``, or the name it aliases, match?"""
         if isinstance(node, Name):
-            name = node.id
-            return matcher(name) or matcher(self.aliases.get(name))
+            return self.name_matches(matcher, node.id, bare=True)
         if isinstance(node, Attribute):
             return matcher(node.attr)
         return False
+
+    def name_matches(self, matcher: NameMatcher, name: str, bare: bool) -> bool:
+        """``name`` matches; a bare name (not an attribute) may also be an import alias."""
+        return matcher(name) or (bare and matcher(self.aliases.get(name)))
 
     def is_named(self, node: ast.AST, *names: str) -> bool:
         """Is the last identifier (or its alias target) one of ``names``?"""
