@@ -8,7 +8,7 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator
 
 import pytest
 from flake8.main import cli
@@ -43,10 +43,10 @@ class Flake8Dir:
         self.path = path
         self._capsys = capsys
 
-    def write(self, name: str, text: str, encoding: str = "utf-8") -> Path:
+    def write(self, name: str, text: str) -> Path:
         target = self.path / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding=encoding)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         return target
 
     def run(self, *args: str) -> Result:
@@ -82,12 +82,3 @@ class Flake8Dir:
 @pytest.fixture
 def flake8_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Flake8Dir]:
     yield Flake8Dir(tmp_path, capsys)
-
-
-def codes_of(result: Result) -> list[tuple[int, int, str]]:
-    return result.findings
-
-
-def run(cmd: Sequence[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(cmd), cwd=cwd, input=stdin, capture_output=True, text=True,
-                          timeout=300)
