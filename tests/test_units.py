@@ -138,3 +138,16 @@ def test_unsafe_fix_moves_an_aliased_metrics_call() -> None:
     assert fix_text(source, DEFAULT_CONFIG, unsafe=True).endswith(
         "        try:\n            plugin.run(1)\n        except Exception:\n            pass\n"
         "        finally:\n            record(1, 'RUNNING')\n")
+
+
+def test_unsafe_fix_moves_a_metrics_method_call() -> None:
+    source = ("class ToolRunner:\n    async def r(self, plugin):\n        try:\n"
+              "            await plugin.run(1)\n"
+              "            await self.registry.update_execution_metrics(1, 'RUNNING')\n"
+              "        except Exception:\n            pass\n")
+    assert fix_text(source, DEFAULT_CONFIG, unsafe=True) == (
+        "class ToolRunner:\n    async def r(self, plugin):\n        try:\n"
+        "            await plugin.run(1)\n        except Exception:\n            pass\n"
+        "        finally:\n            await self.registry.update_execution_metrics(1, 'RUNNING')\n")
+    not_metrics = source.replace("self.registry.update_execution_metrics", "self.registry.log")
+    assert fix_text(not_metrics, DEFAULT_CONFIG, unsafe=True) == not_metrics
