@@ -13,11 +13,13 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional, Tuple, Type, Union
+from typing import Any, Callable, Iterator, Optional, Sequence, Tuple, Type, Union
 
 from .messages import message
 from .model import Access, Finding, Route, RunnerClass, RunnerFrame, Site, TryFrame, TryStack, end, pos
+from .flow import Flow
 from .options import Config
+from .states import Item, resolve
 from .vocabulary import Vocabulary, dotted, last_id, member_like, source_text, str_constant
 
 # ``try`` and, from Python 3.11, ``try/except*`` (same fields; typed as Try for mypy on 3.9).
@@ -40,13 +42,25 @@ class Scope:
 
     kind: str
     parent: Optional["Scope"]
+    body: Sequence[ast.stmt] = ()
     stores: set[str] = field(default_factory=set)
     not_local: set[str] = field(default_factory=set)
     assigns: dict[str, list[ast.expr]] = field(default_factory=lambda: defaultdict(list))
+    assign_stmts: dict[int, ast.stmt] = field(default_factory=dict)  # id(value) -> statement
+    loads: dict[str, list[ast.Name]] = field(default_factory=lambda: defaultdict(list))
     plugin_direct: set[str] = field(default_factory=set)
     plugin_edges: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     pending_access: list[tuple[str, Access]] = field(default_factory=list)
-    pending_states: list[ast.expr] = field(default_factory=list)
+    pending_states: list[Item] = field(default_factory=list)
+    _flow: Optional[Flow] = None
+
+    def flow(self) -> Flow:
+        """Reaching definitions over this scope's statements, built on first use."""
+        if self._flow is None:
+            self._flow = Flow(self.body, {
+                name: [(v, self.assign_stmts[id(v)]) for v in values]
+                for name, values in self.assigns.items()})
+        return self._flow
 
     def is_local(self, name: str) -> bool:
         return name in self.stores and name not in self.not_local
@@ -101,7 +115,8 @@ class Analyzer:
         # (router as written, keywords) of APIRouter/FastAPI(...) and include_router(...)
         # calls: routers whose ``dependencies=`` may authorize their routes
         self.router_grants: list[tuple[str, list[ast.keyword]]] = []
-        self.module_scope = Scope("module", None)
+        self.module_scope = Scope("module", None, getattr(tree, "body", ()))
+        self.stmt: Optional[ast.stmt] = None  # the innermost statement being walked
         self.scope = self.module_scope
         # runner context: the current runner frame and class, and where we are in its trys
         self.runner: Optional[RunnerFrame] = None
@@ -154,6 +169,9 @@ class Analyzer:
             if isinstance(item, tuple):
                 item[0](item[1])
                 continue
+            if isinstance(item, ast.stmt):
+                stack.append((self._set_stmt, self.stmt))
+                self.stmt = item
             handler = visit.get(type(item))
             if handler is None or handler(item, stack):
                 children: list[StackItem] = list(iter_children(item))
@@ -162,19 +180,25 @@ class Analyzer:
         self._close_scope(self.module_scope)
         return self
 
-    def report(self, node: ast.AST, code: str, text: str, old: Optional[str] = None) -> None:
-        """Record a finding; ``old`` is the invalid state a state-replacement may fix.
-        Duplicates (one literal reaching several calls) are dropped by ``rules.analyze``."""
+    def _set_stmt(self, stmt: Optional[ast.stmt]) -> None:
+        self.stmt = stmt
+
+    def report(self, node: ast.AST, code: str, text: str, old: Optional[str] = None,
+               unsafe: Optional[str] = None) -> None:
+        """Record a finding; ``old`` is the invalid state a state-replacement may fix,
+        ``unsafe`` why that fix is not safe. Duplicates (one literal reaching several
+        calls) are dropped by ``rules.analyze``."""
         new = self.config.state_replacements.get(old) if old is not None else None
         line, col = pos(node)
         self.findings.append(Finding(line, col, code, text, node,
-                                     (old, new) if old is not None and new else None))
+                                     (old, new) if old is not None and new else None,
+                                     unsafe if old is not None and new else None))
 
     # -- scopes ----------------------------------------------------------------------------
 
-    def _open_scope(self, kind: str) -> Scope:
+    def _open_scope(self, kind: str, body: Sequence[ast.stmt] = ()) -> Scope:
         parent = self.scope
-        self.scope = Scope(kind, parent)
+        self.scope = Scope(kind, parent, body)
         return self.scope
 
     def _close_scope(self, scope: Scope) -> None:
@@ -189,9 +213,12 @@ class Analyzer:
                     self.accesses.append(access)
             elif outer is not None:
                 outer.pending_access.append((name, access))
-        deferred = self._resolve_states(scope, scope.pending_states)
+        deferred = resolve(scope, scope.pending_states, self._check_state)
         if outer is not None:
             outer.pending_states.extend(deferred)
+            for name, uses in scope.loads.items():
+                if not scope.is_local(name):
+                    outer.loads[name].extend(uses)
         if scope.parent is not None:
             self.scope = scope.parent
 
@@ -202,6 +229,8 @@ class Analyzer:
             if value is None:
                 return
             scope.assigns[target.id].append(value)
+            if self.stmt is not None:
+                scope.assign_stmts[id(value)] = self.stmt
             kind = self.vocab.plugin_expr(value)
             if kind is True:
                 scope.plugin_direct.add(target.id)
@@ -215,7 +244,9 @@ class Analyzer:
     # -- visitors: each returns True when the node's children still need the generic walk --
 
     def _name(self, node: ast.Name, stack: list[StackItem]) -> bool:
-        if not isinstance(node.ctx, ast.Load):
+        if isinstance(node.ctx, ast.Load):
+            self.scope.loads[node.id].append(node)
+        else:
             self.scope.stores.add(node.id)
         return False
 
@@ -252,6 +283,7 @@ class Analyzer:
         name, value = getattr(node, "name", None), getattr(node, "value", None)
         if isinstance(name, ast.Name) and value is not None:
             self.scope.assigns[name.id].append(value)
+            self.scope.assign_stmts[id(value)] = node  # type: ignore[assignment]
         return True
 
     def _named_expr(self, node: ast.NamedExpr, stack: list[StackItem]) -> bool:
@@ -284,7 +316,7 @@ class Analyzer:
                                          Optional[Route]]) -> None:
         node, route = arg
         in_class_body = self.scope.kind == "class"
-        scope = self._open_scope("function")
+        scope = self._open_scope("function", node.body)
         self._bind_parameters(scope, node.args)
         if route is not None:
             self.route_depth += 1
@@ -296,6 +328,8 @@ class Analyzer:
             static = any(self.vocab.is_named(d, "staticmethod") for d in node.decorator_list)
             self_name = params[0].arg if owner and params and not static else None
             frame = RunnerFrame(node.name, owner, self_name)
+            if owner is not None:
+                owner.frames.append(frame)
             self.runner, self._runner_scope = frame, scope
             self.trys, self.in_finally, self.in_handler = (), [], []
 
@@ -344,7 +378,7 @@ class Analyzer:
         return False
 
     def _enter_class(self, node: ast.ClassDef) -> None:
-        self._open_scope("class")
+        self._open_scope("class", node.body)
         if self.runner is None and self.runner_class is None \
                 and self.config.runner_classes(node.name):
             self.runner_class = RunnerClass()
@@ -530,45 +564,23 @@ class Analyzer:
                 and not any(isinstance(a, ast.Starred) for a in node.args[: index + 1]):
             state = node.args[index]
         if state is not None:
-            self.scope.pending_states.append(state)
+            self.scope.pending_states.append((state, self.stmt))
 
-    def _resolve_states(self, scope: Scope, exprs: list[ast.expr]) -> list[ast.expr]:
-        """Report invalid states among ``exprs`` resolvable in ``scope``; return names
-        this scope does not bind (they resolve in the enclosing scope)."""
-        deferred: list[ast.expr] = []
-        stack = list(exprs)
-        seen: set[int] = set()
-        while stack:
-            expr = stack.pop()
-            if id(expr) in seen:
-                continue
-            seen.add(id(expr))
-            if isinstance(expr, ast.IfExp):
-                stack += (expr.body, expr.orelse)
-            elif isinstance(expr, ast.NamedExpr):
-                stack.append(expr.value)
-            elif isinstance(expr, ast.Name):
-                if expr.id in scope.assigns:
-                    stack.extend(scope.assigns[expr.id])
-                elif not scope.is_local(expr.id):
-                    deferred.append(expr)
-            else:
-                self._check_state(expr)
-        return deferred
-
-    def _check_state(self, expr: ast.expr) -> None:
+    def _check_state(self, expr: ast.expr, text: str, unsafe: Optional[str]) -> None:
         """GOV004 for a string state. An invalid lifecycle-enum member reaching the call is
         already GOV005 at the very same node: one mistake, one finding."""
-        text = str_constant(expr)
-        if text is None or text in self.config.lifecycle_states:
+        if text in self.config.lifecycle_states:
             return
         self.report(expr, "GOV004", message(
             "GOV004", state=text, metrics=self.config.metrics_functions.first,
-            states=self.config.states_text), text)
+            states=self.config.states_text), text, unsafe)
 
     def _invalid_member(self, node: ast.AST, member: str) -> None:
+        """GOV005; only a load can be fixed (a store or ``del`` names the member itself)."""
+        load = isinstance(getattr(node, "ctx", ast.Load()), ast.Load)
         self.report(node, "GOV005", message(
-            "GOV005", member=_member_text(node, member), states=self.config.states_text), member)
+            "GOV005", member=_member_text(node, member), states=self.config.states_text),
+            member if load else None)
 
     def _enum_definitions(self, node: ast.ClassDef) -> None:
         for stmt in node.body:

@@ -20,6 +20,7 @@ from . import __version__
 from .fixer import Decoded, Reported, SourceError, fix_text
 from .model import Finding
 from .options import OPTIONS, Config, ConfigError
+from .text import source_lines
 from .ruledocs import RULES, RULES_BY_CODE, explain
 
 
@@ -32,10 +33,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     try:
         result: int = args.handler(args, sys.stdout)
+        sys.stdout.flush()
         return result
     except (UsageError, ConfigError) as exc:
         sys.stderr.write(f"execgov: error: {exc}\n")
         return 2
+    except BrokenPipeError:
+        # The reader went away (``execgov rules | head``): stop quietly, and keep Python
+        # from failing again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,6 +98,9 @@ class Settings:
         from flake8.options.parse_args import parse_args
         from flake8.style_guide import StyleGuideManager
 
+        from .plugin import ExecGovChecker
+
+        ExecGovChecker.program = "execgov: error"
         argv = ["--stdin-display-name", stdin_name]
         if args.config:
             argv += ["--config", args.config]
@@ -101,7 +112,6 @@ class Settings:
             raise _Exit(2) from exc
         except Exception as exc:  # flake8's own config errors (missing file, bad code)
             raise UsageError(str(exc).splitlines()[0]) from None
-        from .plugin import ExecGovChecker
         self.config: Config = ExecGovChecker.config
         self.guides = StyleGuideManager(self.options, formatter=None)
 
@@ -119,7 +129,7 @@ class Settings:
                 return False
             if not processor:
                 processor.append(FileProcessor(filename, self.options,
-                                               lines=text.splitlines(keepends=True)))
+                                               lines=source_lines(text)))
             noqa_line = processor[0].noqa_line_for(found.line)
             violation = Violation(found.code, filename, found.line, found.col, found.message,
                                   noqa_line)
@@ -157,13 +167,12 @@ def _fix(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError(f"no such file or directory: {path}")
     changed = failed = 0
     for filename in settings.files(args.paths):
+        notes: list[str] = []
         try:
             data = Path(filename).read_bytes()
             decoded = Decoded.from_bytes(data)
             fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
-                             reported=settings.reported(filename, decoded.text))
-            if fixed == decoded.text:
-                continue
+                             reported=settings.reported(filename, decoded.text), notes=notes)
             new_data = decoded.encode(fixed)
         except (SourceError, OSError) as exc:
             sys.stderr.write(f"{filename}: skipped: {exc}\n")
@@ -172,6 +181,10 @@ def _fix(args: argparse.Namespace, out: TextIO) -> int:
         except Exception as exc:  # pragma: no cover - a bug must not stop the other files
             sys.stderr.write(f"{filename}: skipped: internal error: {exc!r}\n")
             failed += 1
+            continue
+        finally:
+            sys.stderr.writelines(f"{filename}:{note}\n" for note in notes)
+        if fixed == decoded.text:
             continue
         if args.diff:
             out.writelines(_diff(decoded.text, fixed, filename))
@@ -190,16 +203,23 @@ def _fix(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _fix_stdin(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Format-on-save: whatever goes wrong, the editor gets its buffer back unchanged."""
     data = sys.stdin.buffer.read()
+    name = args.stdin_filename
+    notes: list[str] = []
     try:
         decoded = Decoded.from_bytes(data)
         fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
-                         reported=settings.reported(args.stdin_filename, decoded.text))
+                         reported=settings.reported(name, decoded.text), notes=notes)
         new_data = decoded.encode(fixed)
-    except SourceError as exc:
-        sys.stderr.write(f"{args.stdin_filename}: skipped: {exc}\n")
-        sys.stdout.buffer.write(data)  # format-on-save must never lose the buffer
+    except Exception as exc:  # noqa: BLE001 - any failure: echo the input, say why
+        reason = exc if isinstance(exc, SourceError) else f"internal error: {exc!r}"
+        sys.stderr.write(f"{name}: skipped: {reason}\n")
+        if not args.diff and not args.check:
+            sys.stdout.buffer.write(data)  # format-on-save must never lose the buffer
         return 1
+    finally:
+        sys.stderr.writelines(f"{name}:{note}\n" for note in notes)
     if args.diff:
         out.writelines(_diff(decoded.text, fixed, args.stdin_filename))
     elif not args.check:
@@ -209,7 +229,7 @@ def _fix_stdin(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
 
 
 def _diff(old: str, new: str, filename: str) -> list[str]:
-    lines = list(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+    lines = list(difflib.unified_diff(source_lines(old), source_lines(new),
                                       f"a/{filename}", f"b/{filename}"))
     return [line if line.endswith("\n") else line + "\n" for line in lines]
 

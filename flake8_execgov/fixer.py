@@ -18,12 +18,16 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from .model import Finding
 from .options import Config
-from .plugin import char_col, findings_for
+from .plugin import findings_for
 from .analysis import module_aliases
+from .cstnames import bound_names, leaves, loaded_names
+from .text import char_col, source_lines
 from .vocabulary import Vocabulary
 
 SAFE = frozenset({"GOV004", "GOV005"})
 UNSAFE = frozenset({"GOV002", "GOV003"})
+# libcst needs about 1 GB of memory per MB of source: larger files are reported, not fixed.
+MAX_FIX_CHARS = 1_000_000
 
 
 class SourceError(Exception):
@@ -59,46 +63,74 @@ class Decoded:
 Reported = Callable[[Finding], bool]
 
 
-def fixable(findings: Sequence[Finding], unsafe: bool) -> list[Finding]:
+def fixable(findings: Sequence[Finding], unsafe: bool,
+            notes: Optional[list[str]] = None) -> list[Finding]:
     """The findings a fix exists for: safe state uses with a replacement, and (unsafe)
-    run accesses whose covering ``try`` can take the metrics call into a ``finally``."""
+    run accesses whose covering ``try`` can take the metrics call into a ``finally``.
+    A state fix that is unsafe (the literal is used elsewhere too) needs ``unsafe``;
+    without it, ``notes`` says why it was left."""
     out = []
     for found in findings:
         if found.code in SAFE and found.fix is not None:
-            out.append(found)
+            if found.unsafe is None or unsafe:
+                out.append(found)
+            elif notes is not None:
+                notes.append(f"{found.line}:{found.col + 1}: {found.code} not fixed: "
+                             f"{found.unsafe} (an unsafe fix: --unsafe-fixes applies it)")
         elif unsafe and found.code in UNSAFE:
             out.append(found)
     return out
 
 
 def fix_text(text: str, config: Config, *, unsafe: bool = False,
-             reported: Optional[Reported] = None) -> str:
+             reported: Optional[Reported] = None, notes: Optional[list[str]] = None) -> str:
     """The fixed source (``text`` itself when there is nothing to fix).
 
     ``reported`` decides whether flake8 would report a finding (selection,
-    per-file-ignores, ``# noqa``); fixes apply only to what would be reported.
+    per-file-ignores, ``# noqa``); fixes apply only to what would be reported. ``notes``
+    collects why a reported finding was left unfixed.
     """
-    lines = text.splitlines(keepends=True)
+    lines = source_lines(text)
     try:
         tree = ast.parse(text)  # always: a file that does not parse is reported
     except (SyntaxError, ValueError) as exc:
         raise SourceError(f"cannot parse: {exc}") from None
-    todo = [f for f in fixable(findings_for(tree, lines, config), unsafe)
+    except (RecursionError, MemoryError):
+        raise SourceError("cannot parse: nested too deeply for Python's parser") from None
+    todo = [f for f in fixable(findings_for(tree, lines, config), unsafe, notes)
             if reported is None or reported(f)]
     if not todo:
         return text
+    if len(text) > MAX_FIX_CHARS:
+        raise SourceError(f"not fixed: {len(text):,} characters is over the fixer's limit of "
+                          f"{MAX_FIX_CHARS:,} (libcst needs about 1 GB per MB); fix it by hand")
+    try:
+        fixed = _transform(text, todo, lines, Vocabulary(config, module_aliases(tree)), notes)
+    except RecursionError:
+        raise SourceError("not fixed: an expression is nested too deeply for libcst "
+                          "(Python's recursion limit); fix it by hand") from None
+    if fixed != text:
+        try:
+            ast.parse(fixed)
+        except (SyntaxError, ValueError, RecursionError) as exc:  # pragma: no cover - a bug
+            raise SourceError(f"internal error: the fix does not parse ({exc})") from None
+    return fixed
+
+
+def _transform(text: str, todo: list[Finding], lines: Sequence[str], vocab: Vocabulary,
+               notes: Optional[list[str]]) -> str:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:  # pragma: no cover - ast accepted it
         raise SourceError(f"cannot parse: {exc}") from None
+    if module.code != text:  # libcst would change bytes the fix does not touch
+        raise SourceError("not fixed: libcst does not reproduce this file exactly "
+                          "(its line endings or whitespace); fix it by hand")
     targets = {(f.line, char_col(lines, f.line, f.col)): f for f in todo}
-    fixed = MetadataWrapper(module, unsafe_skip_copy=True).visit(
-        _Fixer(targets, Vocabulary(config, module_aliases(tree)))).code
-    if fixed != text:
-        try:
-            ast.parse(fixed)
-        except SyntaxError as exc:  # pragma: no cover - a bug, never written
-            raise SourceError(f"internal error: the fix does not parse ({exc})") from None
+    fixer = _Fixer(targets, vocab)
+    fixed: str = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).code
+    if notes is not None:
+        notes.extend(fixer.notes)
     return fixed
 
 
@@ -119,7 +151,8 @@ class _Fixer(cst.CSTTransformer):
         super().__init__()
         self.vocab = vocab
         self.states = {k: f for k, f in targets.items() if f.code in SAFE}
-        self.accesses = [k for k, f in targets.items() if f.code in UNSAFE]
+        self.accesses = {k: f for k, f in targets.items() if f.code in UNSAFE}
+        self.notes: list[str] = []
 
     def _start(self, node: cst.CSTNode) -> tuple[int, int]:
         where: CodeRange = self.get_metadata(PositionProvider, node)
@@ -192,12 +225,19 @@ class _Fixer(cst.CSTTransformer):
         start = self._start(first)
         end_range: CodeRange = self.get_metadata(PositionProvider, last)
         end = (end_range.end.line, end_range.end.column)
-        inside = [a for a in self.accesses if start <= a <= end]
+        inside = [self.accesses.pop(a) for a in list(self.accesses) if start <= a <= end]
         if not inside:
             return updated
-        for access in inside:
-            self.accesses.remove(access)
         call = body[-1]
+        # In the finally the call also runs when the try failed early: a name the try body
+        # binds would be unbound there (UnboundLocalError), so such a call stays.
+        unbound = sorted(loaded_names(call) & bound_names(body[:-1]))
+        if unbound:
+            for found in inside:
+                self.notes.append(
+                    f"{found.line}:{found.col + 1}: {found.code} not fixed: the metrics call "
+                    f"uses {', '.join(unbound)}, bound inside the try; bind it before the try")
+            return updated
         handlers = [self._without_copies(h, call) for h in updated.handlers]
         final = updated.finalbody
         if final is None:
@@ -205,7 +245,11 @@ class _Fixer(cst.CSTTransformer):
         else:
             block = final.body
             assert isinstance(block, cst.IndentedBlock)
-            final = final.with_changes(body=block.with_changes(body=[*block.body, call]))
+            kept = list(block.body)
+            # before the first statement that can leave the finally (return, raise, ...)
+            at = next((i for i, stmt in enumerate(kept) if leaves(stmt)), len(kept))
+            final = final.with_changes(body=block.with_changes(
+                body=[*kept[:at], call, *kept[at:]]))
         return updated.with_changes(body=updated.body.with_changes(body=body[:-1]),
                                     handlers=handlers, finalbody=final)
 

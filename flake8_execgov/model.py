@@ -22,7 +22,7 @@ def end(node: ast.AST) -> Pos:
 @dataclass(frozen=True)
 class Finding:
     """One finding. ``node`` and ``fix`` (old text, new text) let the fixer act on exactly
-    what was found."""
+    what was found; ``unsafe`` says why that fix is not safe (None: it is)."""
 
     line: int
     col: int
@@ -30,6 +30,7 @@ class Finding:
     message: str
     node: Optional[ast.AST] = field(default=None, compare=False, repr=False)
     fix: Optional[Tuple[str, str]] = field(default=None, compare=False)
+    unsafe: Optional[str] = field(default=None, compare=False)
 
 
 @dataclass(eq=False)
@@ -74,6 +75,7 @@ class RunnerClass:
     """A runner class: its ``self.<method>`` uses decide which helpers are covered."""
 
     sites: list[Site] = field(default_factory=list)
+    frames: list[RunnerFrame] = field(default_factory=list)
 
 
 @dataclass(eq=False)

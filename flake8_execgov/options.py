@@ -7,11 +7,11 @@ fixer can never disagree on what a setting means.
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
+from .patterns import NameMatcher, Prefilter, pattern_problem, prefilter
 PREFIX = "execgov-"
 
 
@@ -84,103 +84,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
 
 OPTIONS_BY_KEY: dict[str, OptionSpec] = {spec.key: spec for spec in OPTIONS}
 
-_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_*?\[\]!.-]+$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_GLOB_META = re.compile(r"[*?\[\]!]")
-
-
-class NameMatcher:
-    """Shell-style glob patterns matched case-sensitively against one identifier."""
-
-    __slots__ = ("patterns", "_match", "literals")
-
-    def __init__(self, patterns: Sequence[str]) -> None:
-        self.patterns = tuple(patterns)
-        if self.patterns:
-            regex = "|".join(f"(?:{fnmatch.translate(p)})" for p in self.patterns)
-            self._match: Callable[[str], Any] | None = re.compile(regex).match
-        else:
-            self._match = None
-        # The longest literal run of each pattern: a file that contains none of them
-        # cannot contain a matching identifier (used by the prefilter).
-        self.literals = tuple(max(_literal_runs(p), key=len) for p in self.patterns)
-
-    def __call__(self, name: str | None) -> bool:
-        return name is not None and self._match is not None and self._match(name) is not None
-
-    @property
-    def first(self) -> str:
-        """A readable example name for messages (first pattern without glob characters)."""
-        for pattern in self.patterns:
-            if not _GLOB_META.search(pattern):
-                return pattern
-        return self.patterns[0] if self.patterns else "?"
-
-
-def _literal_runs(pattern: str) -> list[str]:
-    """The literal parts of a glob, split at ``*``, ``?`` and ``[...]`` as fnmatch reads them
-    (an unterminated ``[`` is a literal)."""
-    runs, current, i, n = [], "", 0, len(pattern)
-    while i < n:
-        char = pattern[i]
-        if char in "*?":
-            runs.append(current)
-            current, i = "", i + 1
-            continue
-        if char == "[":
-            j = i + 1
-            if j < n and pattern[j] == "!":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 1
-            if j < n:  # a character class: one unknown character
-                runs.append(current)
-                current, i = "", j + 1
-                continue
-        current += char
-        i += 1
-    runs.append(current)
-    return runs
-
-
-# A line with a route decorator (GOV201/202): ``@<router>.get(`` and friends. Unanchored,
-# so it matches a superset of decorator lines (more walks, never a miss).
-_ROUTE_DECORATOR = re.compile(
-    r"@[^\n]*\.[ \t]*(?:get|post|put|patch|delete|head|options|api_route|websocket)[ \t]*\(")
-
-
-class Prefilter:
-    """Text any file with a possible finding must contain.
-
-    Every finding needs one of the configured names in the source text (a plugin name,
-    collection, getter or type; the metrics function; a lifecycle enum; a tool-name key;
-    an import alias names its original) or a route decorator, so files with none of them
-    skip the walk entirely: flake8 runs every plugin on every file, whatever ``--select``
-    says, and most files have nothing to do with plugins.
-    """
-
-    def __init__(self, literals: Iterable[str]) -> None:
-        kept: list[str] = []
-        for literal in sorted(set(literals), key=lambda text: (len(text), text)):
-            if not any(shorter in literal for shorter in kept):
-                kept.append(literal)  # "plugin" already covers "_plugins", "get_plugin"
-        self.literals = tuple(kept)
-
-    def search(self, text: str) -> bool:
-        return any(literal in text for literal in self.literals) or \
-            ("@" in text and _ROUTE_DECORATOR.search(text) is not None)
-
-
-def _prefilter(matchers: Sequence[NameMatcher], names: Iterable[str]) -> Optional[Prefilter]:
-    """The prefilter for these settings; None when a pattern (like ``*``) has no literal part."""
-    literals = list(names)
-    for matcher in matchers:
-        if any(not literal for literal in matcher.literals):
-            return None
-        literals += matcher.literals
-    return Prefilter(literals)
 
 
 @dataclass(frozen=True)
@@ -233,31 +137,43 @@ def _fail(spec: OptionSpec, message: str) -> ConfigError:
     return ConfigError(f"{spec.key}: {message}")
 
 
+def _shown(text: str) -> str:
+    """A value as an error message quotes it: repr'd, and cut short (values can be huge)."""
+    return repr(text) if len(text) <= _SHOWN else repr(text[:_SHOWN]) + "..."
+
+
+_SHOWN = 40
+_INDEX = re.compile(r"[0-9]{1,3}")  # ASCII digits only: str.isdigit() also takes '²'
+_STATUS = re.compile(r"[1-5][0-9]{2}")
+
+
 def _parse_value(spec: OptionSpec, value: Any) -> Any:
     """Validate one option value and return its canonical form (a tuple, str or int)."""
     if spec.kind in ("identifier", "index"):
         text = str(value).strip()
         if spec.kind == "identifier":
             if not _IDENTIFIER.match(text):
-                raise _fail(spec, f"{text!r} is not a Python identifier")
+                raise _fail(spec, f"{_shown(text)} is not a Python identifier")
             return text
-        if not text.isdigit():
-            raise _fail(spec, f"{text!r} is not a non-negative integer")
+        if not _INDEX.fullmatch(text):
+            raise _fail(spec, f"{_shown(text)} is not an argument position (0-999)")
         return int(text)
     items = tuple(split_list(value))
     for item in items:
-        if spec.kind == "patterns" and not _NAME_PATTERN.match(item):
-            raise _fail(spec, f"{item!r} is not a name or shell-style pattern")
+        if spec.kind == "patterns":
+            problem = pattern_problem(item)
+            if problem is not None:
+                raise _fail(spec, f"{_shown(item)} is not a name or shell-style pattern{problem}")
         if spec.kind in ("names", "states") and not _IDENTIFIER.match(item):
-            raise _fail(spec, f"{item!r} is not a Python identifier")
+            raise _fail(spec, f"{_shown(item)} is not a Python identifier")
         if spec.kind == "paths" and not item.startswith("/"):
-            raise _fail(spec, f"{item!r} is not a route path (it must start with '/')")
-        if spec.kind == "statuses" and not (item.isdigit() and 100 <= int(item) <= 599):
-            raise _fail(spec, f"{item!r} is not an HTTP status code (100-599)")
+            raise _fail(spec, f"{_shown(item)} is not a route path (it must start with '/')")
+        if spec.kind == "statuses" and not _STATUS.fullmatch(item):
+            raise _fail(spec, f"{_shown(item)} is not an HTTP status code (100-599)")
         if spec.kind == "replacements":
             old, sep, new = item.partition(":")
             if not sep or not _IDENTIFIER.match(old) or not _IDENTIFIER.match(new):
-                raise _fail(spec, f"{item!r} is not a FROM:TO pair of state names")
+                raise _fail(spec, f"{_shown(item)} is not a FROM:TO pair of state names")
     return items
 
 
@@ -277,11 +193,15 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         raw[spec.name] = _parse_value(spec, given.get(spec.key, spec.default))
 
     states = frozenset(raw["lifecycle-states"])
-    replacements = dict(item.split(":", 1) for item in raw["state-replacements"])
-    for old, new in replacements.items():
-        if new not in states:
-            raise _fail(OPTIONS_BY_KEY[PREFIX + "state-replacements"],
-                        f"{old}:{new} replaces with {new!r}, which is not a lifecycle state")
+    if not states:
+        raise _fail(OPTIONS_BY_KEY[PREFIX + "lifecycle-states"],
+                    "is empty; name at least one valid lifecycle state")
+    if not raw["runner-classes"] and not raw["runner-functions"]:
+        raise ConfigError(f"{PREFIX}runner-classes and {PREFIX}runner-functions are both empty: "
+                          "nothing could execute a plugin; name the governed runner")
+    replacements = _replacements(raw["state-replacements"], states,
+                                 PREFIX + "state-replacements" in given)
+    raw["state-replacements"] = tuple(f"{old}:{new}" for old, new in replacements.items())
 
     matchers = {spec.name: NameMatcher(raw[spec.name])
                 for spec in OPTIONS if spec.kind == "patterns"}
@@ -309,11 +229,32 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         public_routes=frozenset(normalize_route(p) for p in raw["public-routes"]),
         forbidden_statuses=frozenset(int(s) for s in raw["forbidden-statuses"]),
         state_replacements=replacements,
-        prefilter=_prefilter([m(name) for name in (
+        prefilter=prefilter([m(name) for name in (
             "plugin-names", "plugin-collections", "plugin-getters", "plugin-types",
             "metrics-functions", "lifecycle-enums")], tool_names),
         raw=raw,
     )
+
+
+def _replacements(items: Sequence[str], states: frozenset[str],
+                  written: bool) -> dict[str, str]:
+    """``FROM:TO`` pairs for the fixer. The user's own must make sense (an error names
+    them); the defaults adapt to the states: a default that replaces a valid state, or
+    replaces with one that is not, is dropped (it concerns the fixer only)."""
+    spec = OPTIONS_BY_KEY[PREFIX + "state-replacements"]
+    pairs: dict[str, str] = {}
+    for item in items:
+        old, new = item.split(":", 1)
+        fits = new in states and old not in states
+        if written and old in pairs:
+            raise _fail(spec, f"{old!r} is replaced twice")
+        if written and new not in states:
+            raise _fail(spec, f"{old}:{new} replaces with {new!r}, which is not a lifecycle state")
+        if written and old in states:
+            raise _fail(spec, f"{old}:{new} replaces {old!r}, which is a lifecycle state")
+        if fits:
+            pairs[old] = new
+    return pairs
 
 
 DEFAULT_CONFIG = build_config()

@@ -12,6 +12,7 @@ from .model import Finding
 from .options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config,
                       unknown_key_message, unknown_keys)
 from .rules import analyze
+from .text import char_col
 
 
 def findings_for(tree: ast.AST, lines: Sequence[str], config: Config,
@@ -23,25 +24,18 @@ def findings_for(tree: ast.AST, lines: Sequence[str], config: Config,
     return analyze(tree, config)
 
 
-def char_col(lines: Sequence[str], line: int, col: int) -> int:
-    """``ast`` columns count UTF-8 bytes; flake8 shows characters."""
-    if 0 < line <= len(lines):
-        text = lines[line - 1]
-        if not text.isascii():
-            return len(text.encode("utf-8")[:col].decode("utf-8", "replace"))
-    return col
-
-
 class ExecGovChecker:
     """flake8 plugin enforcing execution governance (codes GOV001-GOV202)."""
 
     name = "flake8-execgov"
     version = __version__
     config: ClassVar[Config] = DEFAULT_CONFIG
+    program: ClassVar[str] = "flake8"  # who reports configuration errors (``execgov``)
 
-    def __init__(self, tree: ast.AST, lines: Sequence[str]) -> None:
+    def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str = "") -> None:
         self.tree = tree
         self.lines = lines
+        self.filename = filename
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -59,12 +53,25 @@ class ExecGovChecker:
             cls.config = build_config({spec.key: getattr(options, spec.attr, None)
                                        for spec in OPTIONS})
         except ConfigError as exc:
-            sys.stderr.write(f"flake8: error: {exc}\n")
+            prefix = "flake8: error" if cls.program == "flake8" else cls.program
+            sys.stderr.write(f"{prefix}: {exc}\n")
             raise SystemExit(2) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for found in findings_for(self.tree, self.lines, self.config):
-            yield found.line, char_col(self.lines, found.line, found.col), found.message, type(self)
+        try:
+            found = findings_for(self.tree, self.lines, self.config)
+        except RecursionError:  # the walk is iterative; this guards what it calls
+            self._skipped("nested too deeply to analyse")
+            return
+        except Exception as exc:  # noqa: BLE001 - one file must not stop the whole lint run
+            self._skipped(f"internal error {exc!r}; please report it")
+            return
+        for item in found:
+            yield item.line, char_col(self.lines, item.line, item.col), item.message, type(self)
+
+    def _skipped(self, why: str) -> None:
+        """One line on stderr: the file was not checked (never a traceback)."""
+        sys.stderr.write(f"{self.filename or 'stdin'}: flake8-execgov skipped this file: {why}\n")
 
 
 class _KeyRecorder(Dict[str, Any]):

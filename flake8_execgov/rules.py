@@ -7,11 +7,11 @@ module is complete (a helper method's callers, an ``include_router`` further dow
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Union
 
 from .analysis import Analyzer
+from .helpers import HelperGraph
 from .messages import GOV003_PROBLEMS, message
 from .options import Config, normalize_route
 from .model import Access, Finding, Pos, RunnerFrame, Site, TryFrame, TryStack, pos
@@ -49,12 +49,10 @@ class RunnerContract:
     def __init__(self, analyzer: Analyzer) -> None:
         self.config = analyzer.config
         self.accesses = analyzer.accesses
-        # self.<method> uses, grouped once per (class, method): linear in the uses
-        self._uses: dict[tuple[int, str], list[Site]] = defaultdict(list)
-        for owner in {id(a.runner.owner): a.runner.owner for a in self.accesses
-                      if a.runner is not None and a.runner.owner is not None}.values():
-            for site in owner.sites:
-                self._uses[(id(owner), site.method)].append(site)
+        owners = {id(a.runner.owner): a.runner.owner for a in self.accesses
+                  if a.runner is not None and a.runner.owner is not None}
+        self.graph = HelperGraph(owners.values())
+        self._memo: dict[int, set[int]] = {}
         self.runner_name = (analyzer.config.runner_classes.first + ".run"
                             if analyzer.config.runner_classes.patterns
                             else analyzer.config.runner_functions.first)
@@ -81,16 +79,18 @@ class RunnerContract:
         cfg = self.config
         if access.kind == "run":
             yield self._finding(access, "GOV001", runner=self.runner_name.rsplit(".", 1)[0])
-        else:
+        elif cfg.run_methods:  # without run methods, no attribute name reaches one
             line, col = pos(access.node)
             yield Finding(line, col, "GOV007", message(
                 "GOV007", run=cfg.run_methods.first, runner=self.runner_name), access.node)
 
     def _inside_runner(self, access: Access, frame: RunnerFrame) -> Iterable[Finding]:
         metrics = self.config.metrics_functions.first
-        covered = coverage(access.trys)
-        problem = None if isinstance(covered, TryFrame) else \
-            self._helper_problem(frame, set()) if self._sites(frame) else covered
+        covered: Optional[Coverage] = coverage(access.trys)
+        if not self.config.metrics_functions:  # no metrics requirement
+            covered = None
+        problem = None if covered is None or isinstance(covered, TryFrame) else \
+            self._helper_problem(frame) if self.graph.sites(frame) else covered
         if problem == "GOV002":
             yield self._finding(access, "GOV002", metrics=metrics)
         elif problem is not None:
@@ -104,48 +104,42 @@ class RunnerContract:
     def _contract(self, access: Access, here: "Context") -> Iterable[Finding]:
         """GOV101-103 for a covered access."""
         cfg = self.config
-        checks = (
-            ("GOV101", "validator", cfg.input_validators.first, Context.validated_input),
-            ("GOV102", "validator", cfg.output_validators.first, Context.validated_output),
-            ("GOV103", "builder", cfg.error_envelope_builders.first, Context.enveloped),
+        checks = (  # an empty option: no such requirement
+            ("GOV101", "validator", cfg.input_validators, Context.validated_input),
+            ("GOV102", "validator", cfg.output_validators, Context.validated_output),
+            ("GOV103", "builder", cfg.error_envelope_builders, Context.enveloped),
         )
-        for code, field_name, name, check in checks:
-            if not self._passes(check, here, set()):
-                yield self._finding(access, code, **{field_name: name})
+        for code, field_name, names, check in checks:
+            if names and not self._passes(check, here):
+                yield self._finding(access, code, **{field_name: names.first})
 
-    def _passes(self, check: Callable[["Context"], bool], here: "Context",
-                visiting: set[int]) -> bool:
+    def _passes(self, check: Callable[["Context"], bool], here: "Context") -> bool:
         """The check passes where the plugin executes or, for a helper method, at every
-        ``self.<helper>`` use (recursively: a helper of a helper)."""
-        if check(here):
-            return True
-        sites = self._sites(here.frame)
-        if not sites or id(here.frame) in visiting:
-            return False
-        visiting = visiting | {id(here.frame)}
-        return all(self._passes(check, Context.at_site(site), visiting) for site in sites)
+        ``self.<helper>`` use (a helper of a helper: through the call graph, once)."""
+        return check(here) or id(here.frame) in self._holding(check)
+
+    def _holding(self, check: Callable[["Context"], bool]) -> set[int]:
+        key = id(check)
+        if key not in self._memo:
+            self._memo[key] = self.graph.holding(lambda site: check(Context.at_site(site)))
+        return self._memo[key]
 
     # -- helper methods: covered when every self.<method> use is covered ----------------
 
-    def _sites(self, frame: RunnerFrame) -> list[Site]:
-        """Uses of this method as ``self.<method>`` elsewhere in its runner class."""
-        if frame.owner is None:
-            return []
-        return [s for s in self._uses.get((id(frame.owner), frame.name), ())
-                if s.frame is not frame]
-
-    def _helper_problem(self, frame: RunnerFrame, visiting: set[int]) -> Optional[str]:
+    def _helper_problem(self, frame: RunnerFrame) -> Optional[str]:
         """None when every use of this helper is covered, else the first problem found."""
-        visiting = visiting | {id(frame)}
-        for site in self._sites(frame):
-            covered = coverage(site.trys)
-            if isinstance(covered, TryFrame):
-                continue
-            if id(site.frame) not in visiting and self._sites(site.frame) \
-                    and self._helper_problem(site.frame, visiting) is None:
-                continue
-            return covered
-        return None
+        covered = self._holding(_covered_here)
+        if id(frame) in covered:
+            return None
+        for site in self.graph.sites(frame):
+            problem = coverage(site.trys)
+            if not isinstance(problem, TryFrame) and id(site.frame) not in covered:
+                return problem
+        return None  # pragma: no cover - a frame whose every use is covered is in the set
+
+
+def _covered_here(here: "Context") -> bool:
+    return here.cover is not None
 
 
 @dataclass(frozen=True)
@@ -185,6 +179,8 @@ class Context:
 def route_findings(analyzer: Analyzer) -> Iterable[Finding]:
     """GOV201: routes without the auth dependency (public routes are exempt)."""
     cfg = analyzer.config
+    if not cfg.auth_dependencies:  # nothing to require
+        return
     module_values = analyzer.module_scope.assigns
     granted = {router for router, keywords in analyzer.router_grants
                if analyzer.has_auth_dependency(keywords)}

@@ -11,7 +11,8 @@ import re
 from http import HTTPStatus
 from typing import Mapping
 
-from .options import Config, NameMatcher
+from .options import Config
+from .patterns import NameMatcher
 
 Name, Attribute, Subscript, Call, Constant = (
     ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)

@@ -7,8 +7,9 @@ import codecs
 import pytest
 
 from flake8_execgov.fixer import Decoded, SourceError, fix_text
-from flake8_execgov.options import DEFAULT_CONFIG, ConfigError, NameMatcher, Prefilter, build_config
-from flake8_execgov.plugin import char_col
+from flake8_execgov.options import DEFAULT_CONFIG, ConfigError, build_config
+from flake8_execgov.patterns import NameMatcher, Prefilter
+from flake8_execgov.text import char_col
 
 
 @pytest.mark.parametrize("values, message", [
@@ -23,7 +24,7 @@ from flake8_execgov.plugin import char_col
     ({"execgov-state-replacements": "SUCCESS:"}, "is not a FROM:TO pair"),
     ({"execgov-runner-classes": "Tool Runner()"}, "execgov-runner-classes: 'Runner()' is not a name"),
     ({"execgov-metrics-state-keyword": "1st"}, "execgov-metrics-state-keyword: '1st' is not a Python"),
-    ({"execgov-metrics-state-position": "x"}, "execgov-metrics-state-position: 'x' is not a non-negative"),
+    ({"execgov-metrics-state-position": "x"}, "execgov-metrics-state-position: 'x' is not an argument position"),
     ({"execgov-nope": "x"}, "unknown option 'execgov-nope'"),
     ({"runner_classe": "x"},
      "unknown option 'execgov-runner-classe' (did you mean 'execgov-runner-classes'?)"),
@@ -49,7 +50,7 @@ def test_name_matcher() -> None:
     assert [matcher(n) for n in ("plugin", "ocr_plugin", "_plugin", "Plugin", "axz", None)] == \
         [True, True, True, False, True, False]
     assert matcher.first == "plugin" and NameMatcher(["*x"]).first == "*x"
-    assert NameMatcher([]).first == "?" and not NameMatcher([])("x")
+    assert NameMatcher([]).first == "" and not NameMatcher([])("x")
     assert matcher.literals == ("plugin", "_plugin", "x")
 
 

@@ -1,0 +1,63 @@
+"""Runner helper methods: what holds of a helper is a property of the class's call graph.
+
+A helper method (``self._execute(...)`` from another method of the runner class) satisfies
+a requirement when every ``self.<helper>`` use does, either right there or because the
+method holding that use satisfies it in turn. That is a least fixpoint over the graph of
+uses, computed here once per requirement with a worklist: linear in methods + uses, with
+no recursion (a chain of 1,000 helpers or a lattice of ``a() or b()`` calls costs what a
+chain of two does). Cycles that nothing outside covers do not hold.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable, Iterable
+
+from .model import RunnerClass, RunnerFrame, Site
+
+
+class HelperGraph:
+    """The ``self.<method>`` uses of some runner classes, grouped once by method."""
+
+    def __init__(self, owners: Iterable[RunnerClass]) -> None:
+        self._uses: dict[tuple[int, str], list[Site]] = defaultdict(list)
+        self._frames: dict[int, RunnerFrame] = {}
+        for owner in owners:
+            for site in owner.sites:
+                self._uses[(id(owner), site.method)].append(site)
+                self._frames[id(site.frame)] = site.frame
+            for frame in owner.frames:
+                self._frames[id(frame)] = frame
+
+    def sites(self, frame: RunnerFrame) -> list[Site]:
+        """Uses of this method as ``self.<method>`` elsewhere in its runner class."""
+        if frame.owner is None:
+            return []
+        return [s for s in self._uses.get((id(frame.owner), frame.name), ())
+                if s.frame is not frame]
+
+    def holding(self, at_site: Callable[[Site], bool]) -> set[int]:
+        """Ids of the methods that are used, and whose every use satisfies ``at_site`` or
+        lies in a method that holds (the least fixpoint)."""
+        pending: dict[int, int] = {}
+        waiting: dict[int, list[int]] = defaultdict(list)  # method -> methods waiting on it
+        ready: list[int] = []
+        for key, frame in self._frames.items():
+            sites = self.sites(frame)
+            if not sites:
+                continue
+            unmet = [s for s in sites if not at_site(s)]
+            pending[key] = len(unmet)
+            for site in unmet:
+                waiting[id(site.frame)].append(key)
+            if not unmet:
+                ready.append(key)
+        held: set[int] = set()
+        while ready:
+            key = ready.pop()
+            held.add(key)
+            for waiter in waiting.pop(key, ()):
+                pending[waiter] -= 1
+                if pending[waiter] == 0:
+                    ready.append(waiter)
+        return held

@@ -1,0 +1,146 @@
+"""Name patterns: shell-style globs matched against one identifier, and the prefilter
+(the text a file must contain for any finding to be possible) derived from them."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any, Callable, Iterable, Optional, Sequence
+
+_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_*?\[\]!.-]+$")
+_GLOB_META = re.compile(r"[*?\[\]!]")
+
+
+class NameMatcher:
+    """Shell-style glob patterns matched case-sensitively against one identifier."""
+
+    __slots__ = ("patterns", "_match", "literals")
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(patterns)
+        if self.patterns:
+            regex = "|".join(f"(?:{fnmatch.translate(p)})" for p in self.patterns)
+            self._match: Callable[[str], Any] | None = re.compile(regex).match
+        else:
+            self._match = None
+        # The longest literal run of each pattern: a file that contains none of them
+        # cannot contain a matching identifier (used by the prefilter).
+        self.literals = tuple(max(_literal_runs(p), key=len) for p in self.patterns)
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+    def __call__(self, name: str | None) -> bool:
+        return name is not None and self._match is not None and self._match(name) is not None
+
+    @property
+    def first(self) -> str:
+        """A readable example name for messages (first pattern without glob characters)."""
+        for pattern in self.patterns:
+            if not _GLOB_META.search(pattern):
+                return pattern
+        return self.patterns[0] if self.patterns else ""
+
+
+def _literal_runs(pattern: str) -> list[str]:
+    """The literal parts of a glob, split at ``*``, ``?`` and ``[...]`` as fnmatch reads them
+    (an unterminated ``[`` is a literal)."""
+    runs, current, i, n = [], "", 0, len(pattern)
+    while i < n:
+        char = pattern[i]
+        if char in "*?":
+            runs.append(current)
+            current, i = "", i + 1
+            continue
+        if char == "[":
+            j = i + 1
+            if j < n and pattern[j] == "!":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 1
+            if j < n:  # a character class: one unknown character
+                runs.append(current)
+                current, i = "", j + 1
+                continue
+        current += char
+        i += 1
+    runs.append(current)
+    return runs
+
+
+# A line with a route decorator (GOV201/202): ``@<router>.get(`` and friends. Unanchored,
+# so it matches a superset of decorator lines (more walks, never a miss).
+_ROUTE_DECORATOR = re.compile(
+    r"@[^\n]*\.[ \t]*(?:get|post|put|patch|delete|head|options|api_route|websocket)[ \t]*\(")
+
+
+class Prefilter:
+    """Text any file with a possible finding must contain.
+
+    Every finding needs one of the configured names in the source text (a plugin name,
+    collection, getter or type; the metrics function; a lifecycle enum; a tool-name key;
+    an import alias names its original) or a route decorator, so files with none of them
+    skip the walk entirely: flake8 runs every plugin on every file, whatever ``--select``
+    says, and most files have nothing to do with plugins.
+    """
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        kept: list[str] = []
+        for literal in sorted(set(literals), key=lambda text: (len(text), text)):
+            if not any(shorter in literal for shorter in kept):
+                kept.append(literal)  # "plugin" already covers "_plugins", "get_plugin"
+        self.literals = tuple(kept)
+
+    def search(self, text: str) -> bool:
+        return any(literal in text for literal in self.literals) or \
+            ("@" in text and _ROUTE_DECORATOR.search(text) is not None)
+
+
+def prefilter(matchers: Sequence[NameMatcher], names: Iterable[str]) -> Optional[Prefilter]:
+    """The prefilter for these settings; None when a pattern (like ``*``) has no literal part."""
+    literals = list(names)
+    for matcher in matchers:
+        if any(not literal for literal in matcher.literals):
+            return None
+        literals += matcher.literals
+    return Prefilter(literals)
+
+
+def pattern_problem(pattern: str) -> Optional[str]:
+    """Why a glob is not valid (None when it is); the same answer on every Python version:
+    3.9's fnmatch raises on a reversed range like ``[z-a]``, later ones match nothing."""
+    if not _NAME_PATTERN.match(pattern):
+        return ""
+    for members in _classes(pattern):
+        i = 0
+        while i + 2 < len(members):
+            if members[i + 1] == "-":
+                if members[i] > members[i + 2]:
+                    return f" (bad character range {members[i]}-{members[i + 2]})"
+                i += 3
+            else:
+                i += 1
+    return None
+
+
+def _classes(pattern: str) -> list[str]:
+    """The members of each ``[...]`` class, as fnmatch reads them (``!`` and a leading
+    ``]`` included literally; an unterminated ``[`` is no class)."""
+    found, i, n = [], 0, len(pattern)
+    while i < n:
+        if pattern[i] == "[":
+            j = i + 1
+            if j < n and pattern[j] == "!":
+                j += 1
+            start = j
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 1
+            if j < n:
+                found.append(pattern[start:j])
+                i = j
+        i += 1
+    return found
