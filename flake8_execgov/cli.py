@@ -100,18 +100,20 @@ class Settings:
 
         from .plugin import ExecGovChecker
 
-        ExecGovChecker.program = "execgov: error"
         argv = ["--stdin-display-name", stdin_name]
         if args.config:
             argv += ["--config", args.config]
         if args.isolated:
             argv.append("--isolated")
+        ExecGovChecker.program = "execgov: error"  # the plugin's config errors are ours here
         try:
             _, self.options = parse_args(argv)
         except SystemExit as exc:  # our plugin already printed the one-line reason
             raise _Exit(2) from exc
         except Exception as exc:  # flake8's own config errors (missing file, bad code)
             raise UsageError(str(exc).splitlines()[0]) from None
+        finally:
+            ExecGovChecker.program = "flake8"
         self.config: Config = ExecGovChecker.config
         self.guides = StyleGuideManager(self.options, formatter=None)
 

@@ -199,8 +199,9 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
     if not raw["runner-classes"] and not raw["runner-functions"]:
         raise ConfigError(f"{PREFIX}runner-classes and {PREFIX}runner-functions are both empty: "
                           "nothing could execute a plugin; name the governed runner")
-    replacements = _replacements(raw["state-replacements"], states,
-                                 PREFIX + "state-replacements" in given)
+    default = OPTIONS_BY_KEY[PREFIX + "state-replacements"].default
+    written = given.get(PREFIX + "state-replacements", default) != default  # flake8 passes it
+    replacements = _replacements(raw["state-replacements"], states, written)
     raw["state-replacements"] = tuple(f"{old}:{new}" for old, new in replacements.items())
 
     matchers = {spec.name: NameMatcher(raw[spec.name])

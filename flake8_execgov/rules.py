@@ -163,9 +163,11 @@ class Context:
         return any(p < self.start or self.start < p < self.end for p in self.frame.inputs)
 
     def validated_output(self) -> bool:
-        """An output validator after the execution or wrapping it, in the covering try."""
+        """An output validator after the execution or wrapping it, in the covering try's
+        body: in its ``else`` a failing validation escapes the handler, unenveloped."""
         return any((p > self.start or (p <= self.start and e >= self.end))
-                   and (self.cover is None or any(f is self.cover for f, _ in trys))
+                   and (self.cover is None
+                        or any(f is self.cover and part == "body" for f, part in trys))
                    for p, e, trys in self.frame.outputs)
 
     def enveloped(self) -> bool:

@@ -82,3 +82,41 @@ class Flake8Dir:
 @pytest.fixture
 def flake8_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Flake8Dir]:
     yield Flake8Dir(tmp_path, capsys)
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    out: bytes
+    err: str
+
+
+class Execgov:
+    """``execgov`` in-process, in a directory, with optional bytes on stdin."""
+
+    def __init__(self, path: Path, monkeypatch: pytest.MonkeyPatch,
+                 capsys: pytest.CaptureFixture[str]) -> None:
+        self.path = path
+        self._monkeypatch = monkeypatch
+        self._capsys = capsys
+
+    def __call__(self, *args: str, stdin: bytes = b"") -> CliResult:
+        import io
+
+        from flake8_execgov import cli
+
+        self._capsys.readouterr()
+        self._monkeypatch.chdir(self.path)
+        self._monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 2
+        captured = self._capsys.readouterr()  # stdout as UTF-8 text (shared with flake8_dir)
+        return CliResult(code, captured.out.encode(), captured.err)
+
+
+@pytest.fixture
+def execgov_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                capsys: pytest.CaptureFixture[str]) -> Execgov:
+    return Execgov(tmp_path, monkeypatch, capsys)

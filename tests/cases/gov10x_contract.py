@@ -35,10 +35,11 @@ class ToolRunner:
         return validate_plugin_output(result), None
 
     def output_in_else(self, name, payload):
+        # in the else a failing validation escapes the handler: no envelope (GOV102)
         plugin = self.registry.get_plugin(name)
         validate_input_payload(payload)
         try:
-            result = plugin.run(payload)
+            result = plugin.run(payload)  # expect: GOV102:22
         except Exception as exc:
             return None, build_error_envelope(exc)
         else:
