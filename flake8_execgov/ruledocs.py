@@ -112,7 +112,9 @@ RULES: tuple[RuleDoc, ...] = (
         "the string literal that produced the state (possibly lines above the call)",
         "Resolves the state argument of a metrics call (keyword `state` or position 1) "
         "statically: string constants, both arms of `a if c else b`, local names through "
-        "every assignment in the function, module constants. A value that is not a "
+        "the assignments that can reach the call (one overwritten on every path before it "
+        "does not; where paths merge, each that may reach counts), module constants. "
+        "A value that is not a "
         "lifecycle state is reported once, at the literal. Unresolvable values (parameters, "
         "calls, `JobStatus.SUCCESS`) are not reported; an invalid lifecycle-enum member is "
         "reported as GOV005 only.",
@@ -127,7 +129,10 @@ RULES: tuple[RuleDoc, ...] = (
         ("metrics-functions", "metrics-state-keyword", "metrics-state-position",
          "lifecycle-states", "state-replacements"), "safe",
         "replaces the literal through `state-replacements` (default SUCCESS:INITIALIZED, "
-        "ERROR:FAILED); a state without a replacement is left alone."),
+        "ERROR:FAILED); a state without a replacement is left alone. Unsafe instead when the "
+        "literal also reaches something else than a metrics state (`job.status == DONE`) "
+        "or lives in a module- or class-level name: `execgov fix` says so and "
+        "`--unsafe-fixes` applies it."),
     RuleDoc(
         "GOV005", "lifecycle enum member that is not a lifecycle state",
         "the member expression (`LifecycleState.SUCCESS`) or the member's name in the class body",
@@ -174,7 +179,8 @@ RULES: tuple[RuleDoc, ...] = (
     RuleDoc(
         "GOV102", "runner does not validate the plugin's output", "the run access",
         "A covered run access needs a call to an output validator after it, inside the body "
-        "(or `else`) of the covering `try`.",
+        "of the covering `try` (not its `else`: a validation failing there escapes the "
+        "handler, and no error envelope is built).",
         "An unvalidated result leaves the governed path as if it were trusted.",
         _broken("validate_plugin_output(self.registry.get_plugin(name).run(payload))",
                 "self.registry.get_plugin(name).run(payload)"),
