@@ -53,38 +53,53 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="execgov", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"execgov {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+DESCRIPTION = "flake8-execgov's command line: fix findings, document the rules, check the \
+configuration. It reads the same [flake8] configuration as flake8."
+EPILOG = "exit status: 0 clean, 1 findings or changes, 2 usage or configuration error"
 
-    fix = sub.add_parser("fix", help="apply fixes with libcst (safe ones unless --unsafe-fixes)")
-    fix.add_argument("paths", nargs="*", default=["."], help="files or directories; - for stdin")
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="execgov", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"execgov {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                metavar="COMMAND")
+
+    fix = sub.add_parser(
+        "fix", help="apply fixes (safe ones unless --unsafe-fixes)", epilog=EPILOG,
+        description="Apply the fixes of what flake8 would report, keeping comments, layout, "
+                    "encoding and line endings. Files with nothing to fix are not rewritten.")
+    fix.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                     help="files or directories (default: .); - reads stdin, writes stdout")
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     fix.add_argument("--check", action="store_true", help="exit 1 if anything would change")
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
-    fix.add_argument("--stdin-filename", default="stdin",
-                     help="name of the file read from stdin (for per-file configuration)")
+    fix.add_argument("--stdin-filename", default="stdin", metavar="NAME",
+                     help="the path of the file read from stdin, for per-file-ignores")
     _config_arguments(fix)
     fix.set_defaults(handler=_fix)
 
-    rules = sub.add_parser("rules", help="list the rules")
+    rules = sub.add_parser("rules", help="list the rules", description="List the rules.")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.set_defaults(handler=_rules)
 
-    exp = sub.add_parser("explain", help="document one rule")
-    exp.add_argument("code")
+    exp = sub.add_parser("explain", help="document one rule",
+                         description="What a rule finds, why, an example and its fix.")
+    exp.add_argument("code", metavar="CODE", help="a rule code, e.g. GOV004")
     exp.add_argument("--format", choices=("text", "json"), default="text")
     exp.set_defaults(handler=_explain)
 
-    check = sub.add_parser("check-config", help="validate the configuration, show the settings")
+    check = sub.add_parser(
+        "check-config", help="validate the configuration, show the settings", epilog=EPILOG,
+        description="Report unknown execgov-* keys and invalid values; print the effective "
+                    "settings.")
     _config_arguments(check)
     check.set_defaults(handler=_check_config)
     return parser
 
 
 def _config_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", help="flake8 config file to use instead of discovery")
+    parser.add_argument("--config", metavar="FILE",
+                        help="the flake8 config file to use instead of discovering one")
     parser.add_argument("--isolated", action="store_true", help="ignore config files")
 
 

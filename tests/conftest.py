@@ -12,8 +12,33 @@ from typing import Iterator
 
 import pytest
 from flake8.main import cli
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Generated programs: a quick sample by default, many more with --sweep.
+settings.register_profile("default", max_examples=25, deadline=None,
+                          suppress_health_check=list(HealthCheck))
+settings.register_profile("sweep", max_examples=400, deadline=None,
+                          suppress_health_check=list(HealthCheck))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--sweep", action="store_true",
+                     help="also run the exhaustive sweeps (real corpora, many generated programs)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    settings.load_profile("sweep" if config.getoption("--sweep") else "default")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--sweep"):
+        return
+    skip = pytest.mark.skip(reason="exhaustive sweep: run with --sweep")
+    for item in items:
+        if "sweep" in item.keywords:
+            item.add_marker(skip)
 
 
 @dataclass

@@ -300,17 +300,19 @@ def test_closed_pipe_is_quiet() -> None:
     assert proc.stderr == ""
 
 
-def test_files_over_the_fixer_limit_are_refused(execgov_cli: Execgov) -> None:
-    from flake8_execgov.fixer import MAX_FIX_CHARS
+def test_files_over_the_fixer_limit_are_refused(execgov_cli: Execgov,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_execgov import fixer
 
-    filler = "x = 1\n" * (MAX_FIX_CHARS // 6 + 1)
-    source = filler + "update_execution_metrics(n, 'SUCCESS')\n"
+    assert fixer.MAX_FIX_CHARS == 1_000_000  # the documented limit; a small one to test it
+    monkeypatch.setattr(fixer, "MAX_FIX_CHARS", 2_000)
+    source = "x = 1\n" * 400 + "update_execution_metrics(n, 'SUCCESS')\n"
     (execgov_cli.path / "big.py").write_text(source)
     result = execgov_cli("fix", "big.py")
     assert result.exit_code == 1
-    assert result.err == (f"big.py: skipped: not fixed: {len(source):,} characters is over the "
-                          f"fixer's limit of {MAX_FIX_CHARS:,} (libcst needs about 1 GB per MB); "
-                          "fix it by hand\n")
+    assert result.err == ("big.py: skipped: not fixed: 2,439 characters is over the fixer's "
+                          "limit of 2,000 (libcst needs about 1 GB per MB); fix it by hand\n")
+    assert (execgov_cli.path / "big.py").read_text() == source
 
 
 @pytest.mark.parametrize("error, why", [

@@ -23,14 +23,21 @@ def test_workflow_shape() -> None:
     assert flow["name"] == "Execution Governance CI"
     triggers = flow[True]  # YAML 1.1 reads the key `on` as True
     assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
-    job = flow["jobs"]["execution-governance"]
-    assert job["strategy"]["matrix"]["python-version"] == ["3.9", "3.10", "3.11", "3.12", "3.13"]
-    runs = " ".join(step.get("run", "") for step in job["steps"])
-    assert "--require-plugins=flake8-execgov" in runs and "::error file=" in runs
-    assert "python -m pytest" in runs
-    for step in job["steps"]:
-        if "uses" in step:
-            assert step["uses"].split("@")[1].startswith("v")  # major-version tags, as recommended
+    jobs = flow["jobs"]
+    runs = {name: " ".join(step["run"] for step in job["steps"] if "run" in step)
+            for name, job in jobs.items()}
+    # lint once, with escaped annotations; tests whatever lint says, as .ci/run does
+    assert "strategy" not in jobs["execution-governance"]
+    assert "--require-plugins=flake8-execgov --format=execgov-github" in runs["execution-governance"]
+    assert "needs" not in jobs["tests"] and runs["tests"] == "bash .ci/run"
+    assert jobs["tests"]["strategy"]["matrix"]["python-version"] == [
+        "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
+    assert "python -m build" in runs["build"] and "twine check --strict" in runs["build"]
+    assert "--sweep" in runs["sweep"]
+    for job in jobs.values():
+        for step in job["steps"]:
+            if "uses" in step:  # major-version tags, as recommended
+                assert step["uses"].split("@")[1].startswith("v")
 
 
 @pytest.mark.skipif(shutil.which("npm") is None or shutil.which("node") is None,
@@ -83,7 +90,8 @@ def git_project(tmp_path: Path) -> Path:
     return project
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
+                    reason="pre-commit try-repo needs git and a git checkout (not an unpacked sdist)")
 def test_pre_commit_try_repo(git_project: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
     cmd = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT)]
