@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, Flake8Dir
 
 WORKFLOW = ROOT / ".github" / "workflows" / "execution-ci.yml"
 BAD = "def handler(plugin, payload):\n    return plugin.run(payload)\n\n\nstate = 'x'\n" \
@@ -104,3 +104,16 @@ def test_pre_commit_try_repo(git_project: Path, tmp_path: Path) -> None:
     assert fix.returncode == 1, fix.stdout + fix.stderr  # files were modified
     assert "update_execution_metrics('ocr', 'INITIALIZED', 0, False)" in \
         (git_project / "service.py").read_text()
+
+
+def test_github_annotations_are_escaped(flake8_dir: Flake8Dir) -> None:
+    """Paths with ``,``, ``:`` and a newline, a message with ``%`` and ``::`` cannot break
+    an annotation or forge another one."""
+    source = "update_execution_metrics(n, 'A%0A::error::forged')\n"
+    flake8_dir.write("we,ird:dir/new\nline.py", source)
+    result = flake8_dir.run("--format=execgov-github", ".")
+    assert result.out == (
+        "::error file=./we%2Cird%3Adir/new%0Aline.py,line=1,col=29,title=GOV004::"
+        "GOV004 state 'A%250A::error::forged' reaching update_execution_metrics() is not a "
+        "lifecycle state; use one of LOADED, INITIALIZED, RUNNING, FAILED, UNAVAILABLE\n")
+    assert "\n" not in result.out[:-1]
