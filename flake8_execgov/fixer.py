@@ -19,7 +19,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from .model import Finding
 from .options import Config
 from .plugin import findings_for
-from .analysis import module_aliases
+from .scopes import module_aliases
 from .cstnames import bound_names, leaves, loaded_names
 from .text import char_col, source_lines
 from .vocabulary import Vocabulary

@@ -12,16 +12,21 @@ from .model import Finding
 from .options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config,
                       unknown_key_message, unknown_keys)
 from .rules import analyze
-from .text import char_col
+from .text import char_col, source_lines
 
 
 def findings_for(tree: ast.AST, lines: Sequence[str], config: Config,
                  prefiltered: bool = True) -> list[Finding]:
     """Findings of one module, or none at once when the config's prefilter rules it out."""
-    if prefiltered and config.prefilter is not None \
-            and not config.prefilter.search("".join(lines)):
+    if not prefiltered:
+        return analyze(tree, config)
+    text = "".join(lines)
+    if config.prefilter is not None and not config.prefilter.search(text):
         return []
-    return analyze(tree, config)
+    # flake8 splits stdin at "\n" only: with a lone "\r" its lines are not Python's lines,
+    # and the per-definition prefilter (which reads lines by line number) stands down.
+    aligned = "\r" not in text or source_lines(text) == list(lines)
+    return analyze(tree, config, lines if aligned else None)
 
 
 class ExecGovChecker:

@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT, Flake8Dir
 from flake8_execgov.messages import MESSAGES
 from flake8_execgov.ruledocs import RULES, render_readme, rules_page
+from flake8_execgov.rules.base import Rule
 
 
 def execgov(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -23,13 +24,25 @@ def test_every_code_is_documented() -> None:
     assert [r.code for r in RULES] == sorted(MESSAGES)
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
-def test_rule_examples(flake8_dir: Flake8Dir, rule: object) -> None:
-    """Fixit-style: the example yields the rule's code, the fixed example is clean."""
-    bad = flake8_dir.lint(rule.example, name="bad.py")  # type: ignore[attr-defined]
-    assert rule.code in {code for _, _, code in bad.findings}  # type: ignore[attr-defined]
-    good = flake8_dir.lint(rule.fixed, name="good.py")  # type: ignore[attr-defined]
-    assert good.findings == []
+EXAMPLES = [(rule, kind, index, source) for rule in RULES
+            for kind, sources in (("invalid", (rule.example, *rule.invalid)),
+                                  ("valid", (rule.fixed, *rule.valid)))
+            for index, source in enumerate(sources)]
+
+
+@pytest.mark.parametrize("rule, kind, index, source", EXAMPLES,
+                         ids=[f"{r.code}-{kind}-{i}" for r, kind, i, _ in EXAMPLES])
+def test_rule_examples(flake8_dir: Flake8Dir, rule: Rule, kind: str, index: int,
+                       source: str) -> None:
+    """Fixit-style, from the rule units: every invalid example yields exactly the rule's
+    code, every valid one none of it (the documented fixed example: nothing at all)."""
+    codes = {code for _, _, code in flake8_dir.lint(source).findings}
+    if kind == "invalid":
+        assert codes == {rule.code}
+    elif index == 0:
+        assert codes == set()
+    else:
+        assert rule.code not in codes
 
 
 def test_rendered_docs_are_current() -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Union
 from .vocabulary import str_constant
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .analysis import Scope
+    from .scopes import Scope
 
 # A state expression with the statement it is evaluated at (None: unknown, as in a closure).
 Item = tuple[ast.expr, Optional[ast.stmt]]
@@ -32,7 +32,8 @@ def resolve(scope: "Scope", items: list[Item], report: Report) -> list[Item]:
     """Report the invalid string states among ``items`` that ``scope`` resolves; return the
     names it does not bind (they resolve in the enclosing scope, flow-insensitively)."""
     deferred: list[Item] = []
-    flow = scope.flow()
+    if not items:
+        return deferred
     followed: set[int] = set()  # the Name loads that carry a state
     feeds: dict[str, list[str]] = defaultdict(list)  # name -> names assigned from it
     via: dict[int, list[str]] = defaultdict(list)  # literal -> names it is assigned to
@@ -46,7 +47,7 @@ def resolve(scope: "Scope", items: list[Item], report: Report) -> list[Item]:
         item, ctx, into = stack.pop()
         if isinstance(item, tuple):  # a point: one step further back
             name, stmt = item
-            values, nxt = flow.before(name, stmt)
+            values, nxt = scope.flow().before(name, stmt)
             stack += [(v, scope.assign_stmts.get(id(v)), name) for v in values]
             if nxt is not None and (name, id(nxt)) not in points:
                 points.add((name, id(nxt)))
@@ -69,7 +70,7 @@ def resolve(scope: "Scope", items: list[Item], report: Report) -> list[Item]:
             if item.id not in scope.assigns:
                 if not scope.is_local(item.id):
                     deferred.append((item, None))
-            elif ctx is not None and flow.knows(ctx):
+            elif ctx is not None and scope.flow().knows(ctx):
                 stack.append(((item.id, ctx), None, None))
             else:  # evaluated later than written (a closure): any assignment
                 stack += [(v, scope.assign_stmts.get(id(v)), item.id)

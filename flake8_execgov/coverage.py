@@ -1,0 +1,106 @@
+"""Where a run access inside a runner executes: its covering ``try`` and its helpers' uses.
+
+A run access is *covered* when it lies in the body of an enclosing ``try`` whose
+``finally`` calls the metrics function unconditionally. A helper method (used as
+``self.<helper>`` elsewhere in its runner class) is covered when every use is; what
+holds of a helper is computed once over the class's call graph (:mod:`helpers`).
+This module knows no rule: rules ask it where an execution stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Optional, Union
+
+from .helpers import HelperGraph
+from .model import Access, Pos, RunnerFrame, Site, TryFrame, TryStack
+
+# What covers a run access: the covering try, or why none does.
+NO_TRY, MISSING, CONDITIONAL = "no-try", "missing", "conditional"
+Cover = Union[TryFrame, str]
+
+
+def cover(trys: TryStack) -> Cover:
+    """The innermost enclosing try (body) whose finally records metrics, or why none does."""
+    guarded = [frame for frame, part in trys if part == "body" and frame.has_finally]
+    for frame in reversed(guarded):
+        if frame.unconditional_metrics:
+            return frame
+    if not guarded:
+        return NO_TRY
+    return CONDITIONAL if any(f.any_metrics for f in guarded) else MISSING
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a covered execution happens: the access itself, or a call of its helper."""
+
+    frame: RunnerFrame
+    start: Pos
+    end: Pos  # end of the executing call: its arguments run before the plugin
+    trys: TryStack
+    cover: Optional[TryFrame]  # the covering try; None for a helper's own body
+
+    @classmethod
+    def at_site(cls, site: Site) -> "Context":
+        covered = cover(site.trys)
+        return cls(site.frame, site.at, site.until, site.trys,
+                   covered if isinstance(covered, TryFrame) else None)
+
+    @classmethod
+    def at_access(cls, access: Access, frame: RunnerFrame,
+                  covered: Optional[Cover]) -> "Context":
+        return cls(frame, access.start, access.end, access.trys,
+                   covered if isinstance(covered, TryFrame) else None)
+
+
+Check = Callable[[Context], bool]
+
+
+class RunnerCoverage:
+    """Coverage questions about the run accesses of one module."""
+
+    def __init__(self, accesses: Iterable[Access], metrics_required: bool) -> None:
+        owners = {id(a.runner.owner): a.runner.owner for a in accesses
+                  if a.runner is not None and a.runner.owner is not None}
+        self.graph = HelperGraph(owners.values())
+        self.metrics_required = metrics_required
+        self._memo: dict[int, set[int]] = {}
+
+    def problem(self, access: Access, frame: RunnerFrame) -> Optional[str]:
+        """None when the access (or, for a helper, every use of it) is covered; else
+        ``NO_TRY``, ``MISSING`` or ``CONDITIONAL``."""
+        covered = self.cover(access)
+        if covered is None or isinstance(covered, TryFrame):
+            return None
+        return self._helper_problem(frame) if self.graph.sites(frame) else covered
+
+    def cover(self, access: Access) -> Optional[Cover]:
+        """The access's own cover (None when no metrics are required at all)."""
+        return cover(access.trys) if self.metrics_required else None
+
+    def passes(self, check: Check, here: Context) -> bool:
+        """The check passes where the plugin executes or, for a helper method, at every
+        ``self.<helper>`` use (a helper of a helper: through the call graph, once)."""
+        return check(here) or id(here.frame) in self._holding(check)
+
+    def _holding(self, check: Check) -> set[int]:
+        key = id(check)
+        if key not in self._memo:
+            self._memo[key] = self.graph.holding(lambda site: check(Context.at_site(site)))
+        return self._memo[key]
+
+    def _helper_problem(self, frame: RunnerFrame) -> Optional[str]:
+        """None when every use of this helper is covered, else the first problem found."""
+        covered = self._holding(_covered_here)
+        if id(frame) in covered:
+            return None
+        for site in self.graph.sites(frame):
+            problem = cover(site.trys)
+            if not isinstance(problem, TryFrame) and id(site.frame) not in covered:
+                return problem
+        return None  # pragma: no cover - a frame whose every use is covered is in the set
+
+
+def _covered_here(here: Context) -> bool:
+    return here.cover is not None

@@ -1,0 +1,111 @@
+"""What a rule unit is: its documentation, message and examples, and the hooks it asks for.
+
+A rule family is one module of this package. It declares its :class:`Rule` entries (the
+text that ``execgov explain``, ``docs/rules.md`` and the README table are generated from,
+and the examples the test suite lints), the node types it wants to see during the
+semantic model's one walk (:class:`Hooks`), and a ``finish`` function for what it can only
+judge once the module is complete.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+
+from ..model import Finding, pos
+from ..options import Config
+from ..vocabulary import source_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..coverage import RunnerCoverage
+    from ..model import Access
+    from ..semantic import Hook, SemanticModel, StateHook
+
+    Finish = Callable[[SemanticModel, RunnerCoverage], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One code: what it finds, why, where it reports, an example and its fix."""
+
+    code: str
+    title: str
+    template: str  # the message after the code, with ``{fields}``
+    where: str  # where the finding is reported (and so where ``# noqa`` goes)
+    what: str
+    why: str
+    example: str  # produces exactly this code (the test suite checks it)
+    fixed: str  # produces no finding of this code
+    options: tuple[str, ...]
+    fix: str  # "safe", "unsafe" or "none"
+    fix_note: str = ""
+    invalid: tuple[str, ...] = ()  # more sources that must produce this code
+    valid: tuple[str, ...] = ()  # look-alikes that must not
+
+    @property
+    def message(self) -> str:
+        """The message template as flake8 shows it, code first."""
+        return f"{self.code} {self.template}"
+
+    def format(self, **fields: object) -> str:
+        return self.message.format(**fields)
+
+
+class Hooks:
+    """The node types a rule family wants to see, and what it does with them."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[type, list["Hook"]] = {}
+        self.states: list["StateHook"] = []
+
+    def on(self, *node_types: type) -> Callable[[Any], Any]:
+        def register(function: Any) -> Any:
+            for node_type in node_types:
+                self.nodes.setdefault(node_type, []).append(function)
+            return function
+        return register
+
+    def on_state(self, function: "StateHook") -> "StateHook":
+        """Called with each string literal that can reach a metrics call's state."""
+        self.states.append(function)
+        return function
+
+
+def runner_name(config: Config) -> str:
+    """The governed path as messages name it (``ToolRunner.run`` or a runner function)."""
+    if config.runner_classes:
+        return config.runner_classes.first + ".run"
+    return config.runner_functions.first
+
+
+# The fixed form of every runner-contract example: validation, envelope, metrics in finally.
+CONFORMING_RUNNER = (
+    "class ToolRunner:\n"
+    "    def run(self, name, payload):\n"
+    "        validate_input_payload(payload)\n"
+    "        try:\n"
+    "            return validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
+    "        except Exception as exc:\n"
+    "            return build_error_envelope(exc)\n"
+    "        finally:\n"
+    "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n")
+
+RUNNER_OPTIONS = ("runner-classes", "runner-functions", "plugin-names", "plugin-collections",
+                  "plugin-getters", "plugin-types", "run-methods")
+
+
+def broken(old: str, new: str = "", source: Optional[str] = None) -> str:
+    """The conforming runner with one contract broken (as the fixture tests do)."""
+    source = CONFORMING_RUNNER if source is None else source
+    assert old in source, old
+    return source.replace(old, new)
+
+
+def access_finding(rule: Rule, access: "Access", **fields: object) -> "Finding":
+    """A finding at a run access; ``{access}`` is how it is written (``plugin.run()``)."""
+    text = source_text(access.node)
+    if access.call is not None and isinstance(access.node, ast.Attribute):
+        text += "()"
+    line, col = pos(access.node)
+    return Finding(line, col, rule.code, rule.format(access=text, **fields), access.node)

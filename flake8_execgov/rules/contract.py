@@ -1,0 +1,99 @@
+"""Validation and envelope (contract section 3, GOV101-GOV103), for every covered run access:
+
+- GOV101: an input validator is called earlier in the same method (for a helper, in the
+  calling method before the helper call), or inside the execution's arguments;
+- GOV102: an output validator is called after it (or wraps it) inside the body of the
+  same ``try`` -- not its ``else``, where a failing validation escapes the handler;
+- GOV103: a handler of an enclosing ``try`` catches ``Exception``/``BaseException``/
+  everything and builds the error envelope.
+
+Each check passes where the plugin executes or, for a helper, at every use of it. An
+empty option (``execgov-input-validators =`` ...) means no such requirement.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..coverage import Context, RunnerCoverage
+from ..model import Finding
+from ..semantic import SemanticModel
+from .base import CONFORMING_RUNNER, Hooks, Rule, access_finding, broken
+
+GOV101 = Rule(
+    "GOV101", "runner runs a plugin without validating its input",
+    "{access} runs without input validation; call {validator}() before it",
+    "the run access",
+    "A covered run access needs a call to an input validator earlier in the same method "
+    "(for a helper, in the calling method before the helper call).",
+    "Plugins are third-party code: unvalidated payloads reach them unchecked.",
+    broken("        validate_input_payload(payload)\n"),
+    CONFORMING_RUNNER,
+    ("input-validators",), "none",
+    valid=(broken("        validate_input_payload(payload)\n", "",
+                  CONFORMING_RUNNER.replace(".run(payload)", ".run(validate_input_payload(payload))")),))
+
+GOV102 = Rule(
+    "GOV102", "runner does not validate the plugin's output",
+    "{access} output is not validated; call {validator}() on it in the try body",
+    "the run access",
+    "A covered run access needs a call to an output validator after it, inside the body "
+    "of the covering `try` (not its `else`: a validation failing there escapes the "
+    "handler, and no error envelope is built).",
+    "An unvalidated result leaves the governed path as if it were trusted.",
+    broken("validate_plugin_output(self.registry.get_plugin(name).run(payload))",
+           "self.registry.get_plugin(name).run(payload)"),
+    CONFORMING_RUNNER,
+    ("output-validators",), "none")
+
+GOV103 = Rule(
+    "GOV103", "runner handles a failure without the error envelope",
+    "{access} failure is not wrapped in an error envelope; catch Exception "
+    "and call {builder}()",
+    "the run access",
+    "A covered run access needs an enclosing `try` (in the same function) with a handler "
+    "for `Exception`, `BaseException` or everything that calls an envelope builder.",
+    "Without the envelope, callers get raw exceptions (and HTTP 500s) instead of a "
+    "structured error.",
+    broken("        except Exception as exc:\n            return build_error_envelope(exc)\n"),
+    CONFORMING_RUNNER,
+    ("error-envelope-builders",), "none",
+    invalid=(broken("except Exception", "except ValueError"),))
+
+RULES = (GOV101, GOV102, GOV103)
+hooks = Hooks()  # the semantic model records validator and envelope calls in runners
+
+
+def validated_input(here: Context) -> bool:
+    """An input validator written before, or inside the arguments of, the execution."""
+    return any(p < here.start or here.start < p < here.end for p in here.frame.inputs)
+
+
+def validated_output(here: Context) -> bool:
+    """An output validator after the execution or wrapping it, in the covering try's body."""
+    return any((p > here.start or (p <= here.start and e >= here.end))
+               and (here.cover is None
+                    or any(f is here.cover and part == "body" for f, part in trys))
+               for p, e, trys in here.frame.outputs)
+
+
+def enveloped(here: Context) -> bool:
+    """An enclosing try's broad handler builds the error envelope."""
+    return any(f.envelope_handler for f, part in here.trys if part == "body")
+
+
+def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
+    cfg = model.config
+    checks = (  # an empty option: no such requirement
+        (GOV101, "validator", cfg.input_validators, validated_input),
+        (GOV102, "validator", cfg.output_validators, validated_output),
+        (GOV103, "builder", cfg.error_envelope_builders, enveloped),
+    )
+    for access in model.accesses:
+        frame = access.runner
+        if frame is None or access.kind != "run" or coverage.problem(access, frame) is not None:
+            continue
+        here = Context.at_access(access, frame, coverage.cover(access))
+        for rule, field_name, names, check in checks:
+            if names and not coverage.passes(check, here):
+                yield access_finding(rule, access, **{field_name: names.first})

@@ -1,0 +1,56 @@
+"""Metrics (contract section 3, GOV003): the ``finally`` around a plugin execution records
+metrics unconditionally.
+
+A statement whose value is the metrics call, directly in the ``finally`` or nested only in
+``with`` blocks or a nested ``try`` body, is unconditional (a guard that logs a failing
+metrics call is fine); under ``if``, a loop or an ``except`` handler it is conditional. The
+semantic model knows which ``finally`` records metrics; this unit judges the executions
+that the nearest ``try/finally`` leaves unrecorded. With ``execgov-metrics-functions``
+empty there is no metrics requirement and no finding.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..coverage import CONDITIONAL, MISSING, RunnerCoverage
+from ..model import Finding
+from ..semantic import SemanticModel
+from .base import CONFORMING_RUNNER, RUNNER_OPTIONS, Hooks, Rule, access_finding, broken
+
+GOV003 = Rule(
+    "GOV003", "finally does not record metrics unconditionally",
+    "the finally around {access} {problem}; call {metrics}() unconditionally in the finally",
+    "the run access",
+    "The `finally` covering a run access must call the metrics function unconditionally: "
+    "a statement whose value is the call, directly in the `finally` or nested only in "
+    "`with` blocks or a `try` body. The message says `is missing the metrics call` when "
+    "there is none and `makes the metrics call conditional` when it sits under `if`, a "
+    "loop or an `except` handler.",
+    "Metrics recorded only on some paths undercount failures, exactly the executions "
+    "operators need to see.",
+    broken("            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
+           "            if self.metrics_enabled:\n"
+           "                update_execution_metrics(name, \"INITIALIZED\", 0, False)\n"),
+    CONFORMING_RUNNER,
+    RUNNER_OPTIONS + ("metrics-functions",), "unsafe",
+    "same fix as GOV002 when the call sits at the end of the `try` body.",
+    invalid=(broken("            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
+                    "            self.log(name)\n"),))
+
+PROBLEMS = {
+    MISSING: "is missing the metrics call",
+    CONDITIONAL: "makes the metrics call conditional",
+}
+
+RULES = (GOV003,)
+hooks = Hooks()
+
+
+def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
+    metrics = model.config.metrics_functions.first
+    for access in model.accesses:
+        if access.runner is not None and access.kind == "run":
+            problem = coverage.problem(access, access.runner)
+            if problem in PROBLEMS:
+                yield access_finding(GOV003, access, metrics=metrics, problem=PROBLEMS[problem])

@@ -1,0 +1,101 @@
+"""Run access (contract section 3, GOV001/GOV002/GOV007): plugins execute in runners only,
+inside the body of a ``try`` whose ``finally`` records metrics.
+
+A *run access* loads a run method from a plugin expression, called or not, or asks
+``getattr(<plugin>, "run")``; the direct argument of a capability check (``callable()``,
+``inspect.iscoroutinefunction()`` ...) is not one. The semantic model records every run
+access with its runner and ``try`` context; this unit judges them.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..coverage import NO_TRY, RunnerCoverage
+from ..model import Finding, pos
+from ..semantic import SemanticModel
+from .base import RUNNER_OPTIONS, Hooks, Rule, access_finding, runner_name
+
+GOV001 = Rule(
+    "GOV001", "plugin run outside a runner",
+    "{access} bypasses {runner}; execute plugins through {runner}.run()",
+    "the run access (`plugin.run`, or the `getattr(plugin, \"run\")` call)",
+    "Flags any access to a plugin's run method outside a runner class or runner function: "
+    "called or not (`plugin.run(x)`, `await plugin.run(x)`, `f = plugin.run`, "
+    "`pool.submit(plugin.run, x)`), and `getattr(plugin, \"run\")`. A capability check is "
+    "allowed: the direct argument of `callable()`, `inspect.iscoroutinefunction()`, "
+    "`isasyncgenfunction()`, `isgeneratorfunction()` or `inspect.signature()`.",
+    "Only the runner validates input and output, builds error envelopes and records "
+    "metrics. A direct call skips all of it: failures go unrecorded and unstructured.",
+    "async def analyze(self, request):\n"
+    "    plugin = self.registry.get_plugin(request.tool_name)\n"
+    "    return await plugin.run(request.payload)\n",
+    "async def analyze(self, request):\n"
+    "    return await self.runner.run(request.tool_name, request.payload)\n",
+    RUNNER_OPTIONS, "none",
+    invalid=("handler = plugins[name].run\n",
+             "pool.submit(getattr(plugin, 'run'), payload)\n"),
+    valid=("if callable(plugin.run):\n    pass\n",
+           "handler = plugin.name\n"))
+
+GOV002 = Rule(
+    "GOV002", "runner executes a plugin outside try/finally",
+    "{access} runs outside a try/finally; run it in the body of a try "
+    "whose finally calls {metrics}()",
+    "the run access",
+    "In a runner, a run access must lie in the body of a `try` that has a `finally` (in the "
+    "same function; a nested function or lambda counts where it is defined; a helper "
+    "method called as `self.helper(...)` is covered when every such call is).",
+    "Without a `finally`, an exception skips the metrics update: the registry never "
+    "learns the plugin failed.",
+    "class ToolRunner:\n"
+    "    def run(self, name, payload):\n"
+    "        validate_input_payload(payload)\n"
+    "        result = self.registry.get_plugin(name).run(payload)\n"
+    "        update_execution_metrics(name, \"INITIALIZED\", 0, False)\n"
+    "        return validate_plugin_output(result)\n",
+    "class ToolRunner:\n"
+    "    def run(self, name, payload):\n"
+    "        validate_input_payload(payload)\n"
+    "        try:\n"
+    "            result = self.registry.get_plugin(name).run(payload)\n"
+    "            return validate_plugin_output(result)\n"
+    "        except Exception as exc:\n"
+    "            return build_error_envelope(exc)\n"
+    "        finally:\n"
+    "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
+    RUNNER_OPTIONS + ("metrics-functions",), "unsafe",
+    "moves a metrics call statement at the end of the `try` body (and identical copies "
+    "in its handlers) to a `finally`, creating it. Unsafe: it changes when the call runs.")
+
+GOV007 = Rule(
+    "GOV007", "dynamic attribute access on a plugin",
+    "getattr() with a dynamic name on a plugin can reach {run}(); "
+    "use a constant attribute name or execute through {runner}()",
+    "the `getattr(...)` call",
+    "Flags `getattr(<plugin>, <non-constant>)` with 2 or 3 arguments outside runners, "
+    "unless it is the direct argument of `callable()`. Constant names other than the run "
+    "methods are fine (`getattr(plugin, \"name\", \"?\")`).",
+    "A computed attribute name can be `run`: an ungoverned execution no rule can see.",
+    "handler = getattr(plugin, action)\n",
+    "handler = getattr(plugin, \"describe\")\n",
+    RUNNER_OPTIONS, "none",
+    valid=("ok = callable(getattr(plugin, action))\n",))
+
+RULES = (GOV001, GOV002, GOV007)
+hooks = Hooks()  # the semantic model records run accesses itself
+
+
+def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
+    cfg = model.config
+    runner = runner_name(cfg)
+    for access in model.accesses:
+        if access.runner is None:
+            if access.kind == "run":
+                yield access_finding(GOV001, access, runner=runner.rsplit(".", 1)[0])
+            elif cfg.run_methods:  # without run methods, no attribute name reaches one
+                line, col = pos(access.node)
+                yield Finding(line, col, GOV007.code, GOV007.format(
+                    run=cfg.run_methods.first, runner=runner), access.node)
+        elif access.kind == "run" and coverage.problem(access, access.runner) == NO_TRY:
+            yield access_finding(GOV002, access, metrics=cfg.metrics_functions.first)

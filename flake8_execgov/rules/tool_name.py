@@ -1,0 +1,129 @@
+"""Tool names (contract section 3, GOV006): a tool name never falls back to a hard-coded
+default.
+
+For each name in ``tool-name-args`` and each value in ``forbidden-tool-defaults``
+(compared case-insensitively): ``x.get("tool_name", "default")``; ``tool_name = "default"``
+(also annotated, also an attribute target); ``<tool-name expression> or "default"``; a
+parameter default; a keyword argument; a dict entry -- and wherever such a destination
+receives the literal as a fallback (``os.getenv("TOOL") or "default"``,
+``x if x else "default"``).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Optional
+
+from ..coverage import RunnerCoverage
+from ..model import Finding
+from ..semantic import SemanticModel
+from ..vocabulary import last_id, str_constant
+from .base import Hooks, Rule
+
+GOV006 = Rule(
+    "GOV006", "tool name falls back to a hard-coded default",
+    "tool name falls back to hard-coded {value!r}; require an explicit tool name",
+    "the `\"default\"` literal",
+    "Flags `x.get(\"tool_name\", \"default\")`, `tool_name = \"default\"` (also annotated and "
+    "attribute targets), `<tool name> or \"default\"`, a parameter default, a keyword "
+    "argument and a dict entry -- also where such a destination receives the literal as "
+    "a fallback (`tool_name = os.getenv(\"TOOL\") or \"default\"`, "
+    "`x if x else \"default\"`). Keys and names compare exactly, values "
+    "case-insensitively.",
+    "A silent default runs a plugin the caller never asked for and hides the missing "
+    "field; the request should fail with a 400 instead.",
+    "tool_name = request.get(\"tool_name\", \"default\")\n",
+    "tool_name = request[\"tool_name\"]\n",
+    ("tool-name-args", "forbidden-tool-defaults"), "none",
+    invalid=("def run(tool_name=\"Default\"):\n    pass\n",
+             "job = {\"tool_name\": \"default\"}\n",
+             "name = request.tool_name or \"default\"\n"),
+    valid=("mode = request.get(\"mode\", \"default\")\n",))
+
+RULES = (GOV006,)
+hooks = Hooks()
+
+
+@hooks.on(ast.Assign, ast.AnnAssign)
+def assigned(model: SemanticModel, node: ast.Assign | ast.AnnAssign) -> None:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    for target in targets:
+        if isinstance(target, (ast.Name, ast.Attribute)) \
+                and last_id(target) in model.config.tool_name_args:
+            _forbidden(model, node.value)
+
+
+@hooks.on(ast.BoolOp)
+def or_fallback(model: SemanticModel, node: ast.BoolOp) -> None:
+    if isinstance(node.op, ast.Or):
+        seen_tool_name = False
+        for value in node.values:
+            if seen_tool_name:
+                _forbidden(model, value)
+            seen_tool_name = seen_tool_name or _is_tool_name(model, value)
+
+
+@hooks.on(ast.Dict)
+def dict_entry(model: SemanticModel, node: ast.Dict) -> None:
+    for key, value in zip(node.keys, node.values):
+        if key is not None and str_constant(key) in model.config.tool_name_args:
+            _forbidden(model, value)
+
+
+@hooks.on(ast.Call)
+def call_argument(model: SemanticModel, node: ast.Call) -> None:
+    """A keyword argument ``tool_name=...`` and ``x.get("tool_name", ...)``."""
+    names = model.config.tool_name_args
+    if last_id(node.func) is None:
+        return
+    for keyword in node.keywords:
+        if keyword.arg in names:
+            _forbidden(model, keyword.value)
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+            and len(node.args) == 2 and str_constant(node.args[0]) in names:
+        _forbidden(model, node.args[1])
+
+
+@hooks.on(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+def parameter_default(model: SemanticModel,
+                      node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+    args = node.args
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    for arg, default in pairs:
+        if arg.arg in model.config.tool_name_args:
+            _forbidden(model, default)
+
+
+def _forbidden(model: SemanticModel, value: Optional[ast.AST]) -> None:
+    """Report a forbidden literal that a tool-name destination can receive: the value
+    itself, an ``or`` fallback or a conditional arm."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.BoolOp) and isinstance(item.op, ast.Or):
+            stack.extend(item.values[1:])
+        elif isinstance(item, ast.IfExp):
+            stack.extend((item.body, item.orelse))
+        else:
+            text = str_constant(item)
+            if item is not None and text is not None \
+                    and text.lower() in model.config.forbidden_tool_defaults:
+                model.report(item, GOV006.code, GOV006.format(value=text))
+
+
+def _is_tool_name(model: SemanticModel, node: ast.AST) -> bool:
+    names = model.config.tool_name_args
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return last_id(node) in names
+    if isinstance(node, ast.Subscript):
+        return str_constant(node.slice) in names
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "get" and len(node.args) == 1:
+        return str_constant(node.args[0]) in names
+    return False
+
+
+def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
+    return ()  # reported during the walk

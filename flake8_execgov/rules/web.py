@@ -1,0 +1,160 @@
+"""Web routes (contract section 3, GOV201/GOV202): every route is authenticated, none
+answers HTTP 500.
+
+GOV201: a route (``@<router>.get/post/...(path)``) is authorized by ``Depends(A)`` or
+``Security(A)`` (or ``Depends(A(...))``) as a parameter default or ``Annotated[...]``
+metadata (also through a module-level alias or a string), in the decorator's
+``dependencies=[...]``, or on its router (``APIRouter(dependencies=...)``,
+``include_router(router, dependencies=...)``) in the same module; public routes are exempt.
+GOV202: inside a route, an ``HTTPException`` or ``*Response`` built with a forbidden status.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Optional
+
+from ..coverage import RunnerCoverage
+from ..model import Finding, pos
+from ..options import normalize_route
+from ..semantic import SemanticModel
+from ..vocabulary import last_id, parse_annotation, str_constant
+from .base import Hooks, Rule
+
+GOV201 = Rule(
+    "GOV201", "web route without the auth dependency",
+    "route {route} has no auth dependency; add Depends({auth})",
+    "the route's `def` line",
+    "A function decorated with `@<router>.get/post/put/patch/delete/head/options/"
+    "api_route/websocket(path, ...)` must be authorized: `Depends(A)`/`Security(A)` (or "
+    "`Depends(A(...))`) as a parameter default or `Annotated[...]` metadata (also through "
+    "a module-level alias), in the decorator's `dependencies=[...]`, or on the router "
+    "(`APIRouter(dependencies=[...])`, `include_router(router, dependencies=[...])`) in the "
+    "same module. Public routes are exempt.",
+    "Every execution endpoint runs third-party code on the server: none may be anonymous.",
+    "@router.post(\"/analyses\")\n"
+    "async def analyze(body: dict):\n"
+    "    return body\n",
+    "@router.post(\"/analyses\")\n"
+    "async def analyze(body: dict, user=Depends(require_auth)):\n"
+    "    return body\n",
+    ("auth-dependencies", "public-routes"), "none",
+    valid=("@router.get(\"/health/\")\ndef health():\n    return {}\n",
+           "@mock.patch(\"pkg.mod\")\ndef test_x(mocked):\n    pass\n"))
+
+GOV202 = Rule(
+    "GOV202", "web route answers HTTP 500",
+    "route answers HTTP {status}; map errors to 400/404/409, never {status}",
+    "the call that builds the response",
+    "Inside a route (nested functions included), `HTTPException`, `JSONResponse`, "
+    "`Response` or any `*Response` built with a forbidden status: `status_code=`, "
+    "`HTTPException`'s first argument or a response's second, written as a number, "
+    "`status.HTTP_500_...` or `HTTPStatus.INTERNAL_SERVER_ERROR`.",
+    "Execution errors are typed: map them to 400/404/409. A deliberate 500 hides the "
+    "cause from clients and pages on-call for a client error.",
+    "@router.get(\"/jobs/{job_id}\", dependencies=[Depends(require_auth)])\n"
+    "def job(job_id: str):\n"
+    "    raise HTTPException(status_code=500, detail=\"unknown job\")\n",
+    "@router.get(\"/jobs/{job_id}\", dependencies=[Depends(require_auth)])\n"
+    "def job(job_id: str):\n"
+    "    raise HTTPException(status_code=404, detail=\"unknown job\")\n",
+    ("forbidden-statuses",), "none",
+    invalid=("@router.get(\"/x\", dependencies=[Depends(require_auth)])\n"
+             "def x():\n"
+             "    return JSONResponse({}, status.HTTP_500_INTERNAL_SERVER_ERROR)\n",))
+
+RULES = (GOV201, GOV202)
+hooks = Hooks()
+
+
+@hooks.on(ast.Call)
+def error_status(model: SemanticModel, node: ast.Call) -> None:
+    """GOV202: the ``status_code=`` keyword, or the exception's first / a response's
+    second argument, inside a route."""
+    name = last_id(node.func)
+    if not model.route_depth or name is None:
+        return
+    if name == "HTTPException":
+        position = 0
+    elif name.endswith("Response"):
+        position = 1
+    else:
+        return
+    candidates = [kw.value for kw in node.keywords if kw.arg == "status_code"]
+    candidates += node.args[position:position + 1]
+    for candidate in candidates:
+        status = model.vocab.http_status(candidate)
+        if status in model.config.forbidden_statuses:
+            model.report(node, GOV202.code, GOV202.format(status=status))
+            return
+
+
+def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
+    """GOV201: routes without the auth dependency (public routes are exempt)."""
+    cfg = model.config
+    if not cfg.auth_dependencies:  # nothing to require
+        return
+    granted = {router for router, keywords in model.router_grants
+               if _grants(model, keywords)}
+    for route in model.routes:
+        node = route.node
+        if route.receiver in granted or _grants(model, route.decorator.keywords) \
+                or (route.path is not None and normalize_route(route.path) in cfg.public_routes) \
+                or _parameters_authorized(model, node.args):
+            continue
+        method = route.method.upper()
+        label = f"{method} {route.path}" if route.path is not None else f"{method} {node.name}"
+        line, col = pos(node)
+        yield Finding(line, col, GOV201.code, GOV201.format(
+            route=label, auth=cfg.auth_dependencies.first), node)
+
+
+def _grants(model: SemanticModel, keywords: list[ast.keyword]) -> bool:
+    """``dependencies=[...]`` holding an auth dependency; the list may be a module-level
+    constant (``AUTH = [Depends(require_auth)]`` ... ``dependencies=AUTH``)."""
+    for keyword in keywords:
+        if keyword.arg != "dependencies":
+            continue
+        value = keyword.value
+        lists = model.module_scope.assigns.get(value.id, []) \
+            if isinstance(value, ast.Name) else [value]
+        for listed in lists:
+            if isinstance(listed, (ast.List, ast.Tuple)) and \
+                    any(_is_auth(model, e) for e in listed.elts):
+                return True
+    return False
+
+
+def _is_auth(model: SemanticModel, node: ast.AST) -> bool:
+    """``Depends(A)``, ``Security(A)`` or ``Depends(A(...))`` with ``A`` an auth dependency."""
+    if not isinstance(node, ast.Call) or not model.vocab.is_named(node.func, "Depends", "Security"):
+        return False
+    dep = node.args[0] if node.args else next(
+        (kw.value for kw in node.keywords if kw.arg == "dependency"), None)
+    if isinstance(dep, ast.Call):
+        dep = dep.func
+    return dep is not None and model.vocab.matches(model.config.auth_dependencies, dep)
+
+
+def _parameters_authorized(model: SemanticModel, args: ast.arguments) -> bool:
+    defaults = [d for d in args.defaults + args.kw_defaults if d is not None]
+    if any(_is_auth(model, d) for d in defaults):
+        return True
+    annotations = [a.annotation for a in args.posonlyargs + args.args + args.kwonlyargs]
+    return any(_annotation_authorized(model, a, 0) for a in annotations)
+
+
+def _annotation_authorized(model: SemanticModel, ann: Optional[ast.AST], depth: int) -> bool:
+    """``Annotated[T, Depends(A)]``, also through a module-level alias or a string."""
+    if ann is None or depth > 4:
+        return False
+    module_values = model.module_scope.assigns
+    text = str_constant(ann)
+    if text is not None:
+        return _annotation_authorized(model, parse_annotation(text), depth + 1)
+    if isinstance(ann, ast.Name) and ann.id in module_values:
+        return any(_annotation_authorized(model, v, depth + 1) for v in module_values[ann.id])
+    if isinstance(ann, ast.Subscript) and model.vocab.is_named(ann.value, "Annotated") \
+            and isinstance(ann.slice, ast.Tuple):
+        return any(_is_auth(model, e) for e in ann.slice.elts[1:])
+    return False

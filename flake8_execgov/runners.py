@@ -1,0 +1,179 @@
+"""The runner part of the semantic model: runner frames, their ``try`` context, run accesses.
+
+Inside a runner method or runner function the walk keeps where it stands: in the body,
+``else``, handler or ``finally`` of which ``try``, and whether that ``try``'s ``finally``
+records metrics. Every run access and every ``self.<method>`` use is stamped with it, so
+coverage can be judged once the module is complete (:mod:`coverage`).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from .model import Access, RunnerClass, RunnerFrame, Site, TryFrame, TryStack, end, pos
+from .options import Config
+from .scopes import TRY_TYPES, Scope
+from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .semantic import StackItem
+
+
+class RunnerContext:
+    """Mixed into the semantic model: the runner, try and handler stacks."""
+
+    config: Config
+    vocab: Vocabulary
+    scope: Scope
+    calls: dict[int, ast.Call]
+
+    def _init_runner_context(self) -> None:
+        self.runner: Optional[RunnerFrame] = None
+        self.runner_class: Optional[RunnerClass] = None
+        self._runner_scope: Optional[Scope] = None  # the scope of the current runner frame
+        self._runner_class_scope: Optional[Scope] = None
+        self.trys: TryStack = ()
+        self.in_finally: list[TryFrame] = []
+        # the try of each handler we are in; None for a handler too narrow to count
+        self.in_handler: list[Optional[TryFrame]] = []
+        self.accesses: list[Access] = []
+        self.exempt: set[int] = set()  # ids of direct arguments of capability checks
+
+    # -- frames -------------------------------------------------------------------------
+
+    def _enter_runner(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                      in_class_body: bool, scope: Scope) -> None:
+        if self.runner is not None:
+            return
+        owner = self.runner_class if in_class_body else None
+        if owner is not None or self.config.runner_functions(node.name):
+            params = node.args.posonlyargs + node.args.args
+            static = any(self.vocab.is_named(d, "staticmethod") for d in node.decorator_list)
+            self_name = params[0].arg if owner and params and not static else None
+            frame = RunnerFrame(node.name, owner, self_name)
+            if owner is not None:
+                owner.frames.append(frame)
+            self.runner, self._runner_scope = frame, scope
+            self.trys, self.in_finally, self.in_handler = (), [], []
+
+    def _leave_runner(self) -> None:
+        if self.runner is not None and self._runner_scope is self.scope:
+            self.runner, self._runner_scope = None, None
+            self.trys = ()
+
+    def _enter_runner_class(self, node: ast.ClassDef) -> None:
+        if self.runner is None and self.runner_class is None \
+                and self.config.runner_classes(node.name):
+            self.runner_class = RunnerClass()
+            self._runner_class_scope = self.scope
+
+    def _leave_runner_class(self) -> None:
+        if self.runner_class is not None and self._runner_class_scope is self.scope:
+            self.runner_class = None
+
+    # -- try context ----------------------------------------------------------------------
+
+    def _try(self, node: ast.Try, stack: list["StackItem"]) -> bool:
+        if self.runner is None:
+            return True
+        frame = TryFrame(bool(node.finalbody), self._finally_records(node.finalbody))
+        frame.any_metrics = frame.unconditional_metrics
+        outer = self.trys
+        stack.append((self._set_finally, None))
+        stack.extend(reversed(node.finalbody))
+        stack.append((self._set_finally, frame))
+        stack.append((self._set_trys, outer))
+        stack.extend(reversed(node.orelse))
+        stack.append((self._set_trys, outer + ((frame, "else"),)))
+        for handler in reversed(node.handlers):
+            stack.append((self._leave_handler, None))
+            stack.append(handler)
+            stack.append((self._enter_handler, (frame, handler)))
+        stack.append((self._set_trys, outer))
+        stack.extend(reversed(node.body))
+        stack.append((self._set_trys, outer + ((frame, "body"),)))
+        return False
+
+    def _set_trys(self, trys: TryStack) -> None:
+        self.trys = trys
+
+    def _set_finally(self, frame: Optional[TryFrame]) -> None:
+        if frame is None:
+            self.in_finally.pop()
+        else:
+            self.in_finally.append(frame)
+
+    def _enter_handler(self, arg: tuple[TryFrame, ast.ExceptHandler]) -> None:
+        frame, handler = arg
+        self.in_handler.append(frame if self._is_broad(handler.type) else None)
+
+    def _leave_handler(self, _: None) -> None:
+        self.in_handler.pop()
+
+    def _is_broad(self, caught: Optional[ast.expr]) -> bool:
+        """A handler for ``Exception``, ``BaseException`` or everything."""
+        if caught is None:
+            return True
+        members = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+        return any(self.vocab.is_named(m, "Exception", "BaseException") for m in members)
+
+    def _finally_records(self, body: list[ast.stmt]) -> bool:
+        """Does this finally call the metrics function unconditionally?
+
+        A statement whose value is the call, directly in the finally or nested only in
+        ``with`` blocks or a nested ``try`` body/finally (a guard around the call is fine).
+        """
+        metrics = self.config.metrics_functions
+        stack = list(body)
+        while stack:
+            stmt = stack.pop()
+            if isinstance(stmt, (ast.With, ast.AsyncWith)):
+                stack.extend(stmt.body)
+            elif isinstance(stmt, TRY_TYPES):
+                stack.extend(stmt.body + stmt.finalbody)
+            elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)):
+                value = stmt.value
+                if isinstance(value, ast.Await):
+                    value = value.value
+                if isinstance(value, ast.Call) and self.vocab.matches(metrics, value.func):
+                    return True
+        return False
+
+    # -- what happens inside a runner ----------------------------------------------------------
+
+    def _access(self, node: ast.AST, target: ast.AST, kind: str) -> None:
+        """A run access (``kind='run'``) or dynamic getattr (``'dynamic'``) on ``target``,
+        recorded now if it is a plugin expression, or once its scope knows its locals."""
+        plugin = self.vocab.plugin_expr(target)
+        if plugin is False:
+            return
+        access = Access(node, kind, self.calls.get(id(node)), self.runner, self.trys)
+        if plugin is True:
+            self.accesses.append(access)
+        else:
+            assert isinstance(plugin, str)
+            self.scope.pending_access.append((plugin, access))
+
+    def _self_use(self, node: ast.Attribute) -> None:
+        """A ``self.<method>`` use in a runner method: a call or a callback reference."""
+        frame = self.runner
+        if frame is not None and frame.owner is not None and frame.self_name is not None \
+                and isinstance(node.value, ast.Name) and node.value.id == frame.self_name:
+            call = self.calls.get(id(node))
+            frame.owner.sites.append(Site(node.attr, pos(node), end(call or node),
+                                          self.trys, frame))
+
+    def _runner_call(self, node: ast.Call) -> None:
+        """Validator and envelope-builder calls in a runner; metrics calls in a finally."""
+        cfg, vocab, func = self.config, self.vocab, node.func
+        if self.runner is None:
+            return
+        if vocab.matches(cfg.input_validators, func):
+            self.runner.inputs.append(pos(node))
+        if vocab.matches(cfg.output_validators, func):
+            self.runner.outputs.append((pos(node), end(node), self.trys))
+        if self.in_handler and vocab.matches(cfg.error_envelope_builders, func):
+            for frame in self.in_handler:
+                if frame is not None:
+                    frame.envelope_handler = True
