@@ -11,8 +11,11 @@ from . import __version__
 from .model import Finding
 from .options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config,
                       unknown_key_message, unknown_keys)
-from .rules import analyze
+from .rules import RULES_BY_CODE, analyze
 from .text import char_col, source_lines
+
+
+CODES = frozenset(RULES_BY_CODE)
 
 
 def findings_for(tree: ast.AST, lines: Sequence[str], config: Config,
@@ -35,6 +38,9 @@ class ExecGovChecker:
     name = "flake8-execgov"
     version = __version__
     config: ClassVar[Config] = DEFAULT_CONFIG
+    # The codes flake8 can report with these options (``--select=E,W,F`` reports none):
+    # yielding the others only costs flake8 work (a noqa lookup per result) it throws away.
+    selected: ClassVar[frozenset[str]] = CODES
     program: ClassVar[str] = "flake8"  # who reports configuration errors (``execgov``)
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str = "") -> None:
@@ -57,12 +63,15 @@ class ExecGovChecker:
             _check_config_keys(manager)
             cls.config = build_config({spec.key: getattr(options, spec.attr, None)
                                        for spec in OPTIONS})
+            cls.selected = _selected_codes(options)
         except ConfigError as exc:
             prefix = "flake8: error" if cls.program == "flake8" else cls.program
             sys.stderr.write(f"{prefix}: {exc}\n")
             raise SystemExit(2) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        if not self.selected:
+            return
         try:
             found = findings_for(self.tree, self.lines, self.config)
         except RecursionError:  # the walk is iterative; this guards what it calls
@@ -72,11 +81,24 @@ class ExecGovChecker:
             self._skipped(f"internal error {exc!r}; please report it")
             return
         for item in found:
-            yield item.line, char_col(self.lines, item.line, item.col), item.message, type(self)
+            if item.code in self.selected:
+                yield item.line, char_col(self.lines, item.line, item.col), item.message, type(self)
 
     def _skipped(self, why: str) -> None:
         """One line on stderr: the file was not checked (never a traceback)."""
         sys.stderr.write(f"{self.filename or 'stdin'}: flake8-execgov skipped this file: {why}\n")
+
+
+def _selected_codes(options: argparse.Namespace) -> frozenset[str]:
+    """The codes flake8's own selection (``select``, ``extend-select``, ``ignore`` ...)
+    reports somewhere; per-file-ignores and ``# noqa`` can only remove more."""
+    from flake8.style_guide import Decision, DecisionEngine
+
+    try:
+        engine = DecisionEngine(options)
+    except AttributeError:  # pragma: no cover - options not from flake8's parser
+        return CODES
+    return frozenset(code for code in CODES if engine.decision_for(code) is Decision.Selected)
 
 
 class _KeyRecorder(Dict[str, Any]):

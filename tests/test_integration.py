@@ -261,3 +261,23 @@ def test_config_and_append_config_are_the_files_checked(flake8_dir: Flake8Dir) -
     assert "unknown option 'execgov-plugin-namez' in the flake8 configuration" in appended.err
     discovered = flake8_dir.run_process("--select=GOV", "example.py")
     assert discovered.exit_code == 2 and "'execgov-runner-clas'" in discovered.err
+
+
+def test_unselected_codes_cost_nothing(flake8_dir: Flake8Dir,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """With GOV not selected (``--select=E,W,F``) the plugin does no work and yields
+    nothing: flake8 would only throw its findings away, after a noqa lookup each."""
+    from flake8_execgov import plugin
+
+    flake8_dir.write("a.py", BAD)
+    selected_some = flake8_dir.run("--select=GOV001,E", "a.py")
+    assert selected_some.findings == [(2, 12, "GOV001")]
+    assert plugin.ExecGovChecker.selected == {"GOV001"}
+
+    def walked(*args: object, **kwargs: object) -> list[object]:
+        raise AssertionError("the plugin walked a file although nothing of it is selected")
+
+    monkeypatch.setattr(plugin, "findings_for", walked)
+    result = flake8_dir.run("--select=E,W,F", "a.py")
+    assert (result.exit_code, result.out, result.err) == (0, "", "")
+    assert plugin.ExecGovChecker.selected == frozenset()
