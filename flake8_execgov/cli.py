@@ -29,9 +29,13 @@ class UsageError(Exception):
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv[:1] == ["check"]:  # flake8's own command line: handed over whole
+            from .gate import check
+
+            return check(argv[1:])
+        args = _parser().parse_args(argv)
         result: int = args.handler(args, sys.stdout)
         sys.stdout.flush()
         return result
@@ -64,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
                                 metavar="COMMAND")
 
+    sub.add_parser(
+        "check", add_help=False,
+        help="the governance rules alone, fast: what flake8 --select=GOV reports "
+             "(takes flake8's options; --format=github|sarif|json)")
     fix = sub.add_parser(
         "fix", help="apply fixes (safe ones unless --unsafe-fixes)", epilog=EPILOG,
         description="Apply the fixes of what flake8 would report, keeping comments, layout, "

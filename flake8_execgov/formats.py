@@ -1,17 +1,26 @@
-"""Output formats for CI: GitHub workflow commands, escaped as GitHub documents them.
+"""Output formats for CI: GitHub workflow commands, SARIF 2.1.0 and JSON.
 
-A workflow command is ``::error file=F,line=L,col=C,title=T::MESSAGE``. In its message,
-``%``, ``\\r`` and ``\\n`` are percent-encoded; in a property value, ``:`` and ``,`` too
-(they separate the properties). Unescaped, a path holding ``,`` or a message holding
-``%0A`` or ``::`` would break the annotation or forge another one.
+They are flake8 report plugins (``--format=execgov-github``, ``execgov-sarif``,
+``execgov-json``), so the editor path (flake8) and the gate (``execgov check
+--format=github|sarif|json``) print alike.
 
-:class:`GitHubFormatter` offers it to flake8 users as ``--format=execgov-github``.
+GitHub: a workflow command is ``::error file=F,line=L,col=C,title=T::MESSAGE``. In its
+message ``%``, ``\\r`` and ``\\n`` are percent-encoded; in a property value ``:`` and ``,``
+too (they separate the properties). Unescaped, a path holding ``,`` or a message holding
+``%0A`` would break the annotation or forge another one.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+from typing import Any, Optional
+
 from flake8.formatting.base import BaseFormatter
 from flake8.violation import Violation
+
+from . import __version__
 
 
 def escape_data(text: str) -> str:
@@ -31,8 +40,104 @@ def github_annotation(path: str, line: int, col: int, code: str, text: str) -> s
 
 
 class GitHubFormatter(BaseFormatter):  # type: ignore[misc]  # flake8 ships no type hints
-    """flake8 ``--format=execgov-github``: one annotation per finding."""
+    """``--format=execgov-github``: one annotation per finding."""
 
     def format(self, error: Violation) -> str:
         return github_annotation(error.filename, error.line_number, error.column_number,
                                  error.code, error.text)
+
+
+class _DocumentFormatter(BaseFormatter):  # type: ignore[misc]
+    """Collects every finding and writes one JSON document when the run stops."""
+
+    def after_init(self) -> None:
+        self.found: list[Violation] = []
+
+    def handle(self, error: Violation) -> None:
+        self.found.append(error)
+
+    def format(self, error: Violation) -> Optional[str]:  # pragma: no cover - handle() collects
+        return None
+
+    def show_statistics(self, statistics: Any) -> None:
+        """Statistics would break the document: JSON consumers count for themselves."""
+
+    def show_benchmarks(self, benchmarks: Any) -> None:
+        """Likewise."""
+
+    def stop(self) -> None:
+        self._write(json.dumps(self.document(), indent=2, ensure_ascii=False))
+        super().stop()
+
+    def document(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class JsonFormatter(_DocumentFormatter):
+    """``--format=execgov-json``: a list of findings, for scripts."""
+
+    def document(self) -> list[dict[str, Any]]:
+        from .rules import RULES_BY_CODE
+
+        found = []
+        for error in self.found:
+            rule = RULES_BY_CODE.get(error.code)
+            found.append({"path": error.filename, "line": error.line_number,
+                          "column": error.column_number, "code": error.code,
+                          "message": error.text,
+                          "fix": rule.fix if rule is not None and rule.fix != "none" else None})
+        return found
+
+
+class SarifFormatter(_DocumentFormatter):
+    """``--format=execgov-sarif``: SARIF 2.1.0, for code scanning dashboards. Paths are
+    relative URIs against ``%SRCROOT%``, the directory the linter ran in."""
+
+    def document(self) -> dict[str, Any]:
+        from .rules import RULES
+
+        root = Path(os.getcwd())
+        rules = [{"id": rule.code, "name": _pascal(rule.title),
+                  "shortDescription": {"text": rule.title},
+                  "fullDescription": {"text": rule.what},
+                  "helpUri": f"docs/rules.md#{rule.code.lower()}",
+                  "help": {"text": rule.why},
+                  "defaultConfiguration": {"level": "error"}} for rule in RULES]
+        results = [{
+            "ruleId": error.code,
+            "level": "error",
+            "message": {"text": error.text},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": _relative_uri(error.filename, root),
+                                     "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": max(error.line_number, 1),
+                           "startColumn": max(error.column_number, 1)}}}],
+        } for error in self.found]
+        return {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {"name": "flake8-execgov", "version": __version__,
+                                    "rules": rules}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+                "results": results,
+            }],
+        }
+
+
+def _pascal(title: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in title.replace("/", " ").split()
+                   if word.isidentifier())
+
+
+def _relative_uri(path: str, root: Path) -> str:
+    """A path as a URI reference relative to ``root`` (``/`` separators, %-escaped)."""
+    from urllib.parse import quote
+
+    candidate = Path(path)
+    try:
+        relative = candidate.resolve().relative_to(root.resolve()) if candidate.is_absolute() \
+            else Path(os.path.normpath(path))
+    except ValueError:
+        return candidate.resolve().as_uri()
+    return quote(relative.as_posix())

@@ -145,7 +145,7 @@ def test_bad_values_are_one_line_naming_the_option(flake8_dir: Flake8Dir,
     result = flake8_dir.run("a.py")
     assert (result.exit_code, result.out, result.err) == (2, "", f"flake8: error: {message}\n")
     execgov_cli.path = flake8_dir.path
-    for command in (["check-config"], ["fix", "a.py"]):
+    for command in (["check-config"], ["fix", "a.py"], ["check", "a.py"]):
         cli = execgov_cli(*command)
         assert (cli.exit_code, cli.out, cli.err) == (2, b"", f"execgov: error: {message}\n")
 

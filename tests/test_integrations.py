@@ -28,7 +28,8 @@ def test_workflow_shape() -> None:
             for name, job in jobs.items()}
     # lint once, with escaped annotations; tests whatever lint says, as .ci/run does
     assert "strategy" not in jobs["execution-governance"]
-    assert "--require-plugins=flake8-execgov --format=execgov-github" in runs["execution-governance"]
+    assert runs["execution-governance"].endswith(
+        "execgov check --require-plugins=flake8-execgov --format=github")
     assert "needs" not in jobs["tests"] and runs["tests"] == "bash .ci/run"
     assert jobs["tests"]["strategy"]["matrix"]["python-version"] == [
         "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
@@ -70,7 +71,7 @@ def test_workflow_passes_actionlint(tmp_path: Path) -> None:
 
 def test_pre_commit_hooks_manifest() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
-    assert hooks["execgov-lint"]["entry"].startswith("flake8 --select=GOV")
+    assert hooks["execgov-lint"]["entry"] == "execgov check"
     assert hooks["execgov-fix"]["entry"] == "execgov fix"
     assert all(h["language"] == "python" and h["types"] == ["python"] for h in hooks.values())
 

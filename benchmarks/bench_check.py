@@ -1,0 +1,105 @@
+"""``execgov check`` against a parse-only process and ``flake8 --select=GOV`` (no download).
+
+    python benchmarks/bench_check.py [--runs 5]
+
+On (a) the generated plugin-server corpus (``benchmarks/corpus.py``: 1,100 modules, every
+one passing the prefilter) and (b) this interpreter's standard library, at ``-j1`` and
+``-j auto``. Whole processes are timed, as a pre-commit hook runs them (startup counts).
+The parse-only process reads and ``ast.parse``s every file of the same list, at the same
+parallelism. Runs are paired and interleaved; the table shows the median per-pair ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench import stdlib_corpus  # noqa: E402
+from corpus import generate  # noqa: E402
+
+PARSE_ONLY = r"""
+import ast, sys
+from concurrent.futures import ProcessPoolExecutor
+def parse(path):
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        ast.parse(data)
+    except (SyntaxError, ValueError):
+        pass
+files = open(sys.argv[1]).read().split()
+jobs = int(sys.argv[2])
+if jobs == 1:
+    for path in files:
+        parse(path)
+else:
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(parse, files, chunksize=16))
+"""
+
+
+def timed(args: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
+    return time.perf_counter() - start
+
+
+def measure(files: list[Path], root: Path, jobs: str, runs: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(str(f) for f in files))
+    listing = handle.name
+    workers = (os.cpu_count() or 1) if jobs == "auto" else int(jobs)
+    commands = {
+        "parse": [sys.executable, "-c", PARSE_ONLY, listing, str(workers)],
+        "check": [sys.executable, "-m", "flake8_execgov.cli", "check", "--isolated", "-j", jobs,
+                  "--exit-zero", *map(str, files)],
+        "flake8": [sys.executable, "-m", "flake8", "--isolated", "--select=GOV", "-j", jobs,
+                   "--exit-zero", *map(str, files)],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for name, command in commands.items():
+        timed(command, root)  # warm caches
+    for i in range(runs):
+        order = list(commands) if i % 2 == 0 else list(reversed(commands))
+        for name in order:
+            times[name].append(timed(commands[name], root))
+    os.unlink(listing)
+    return {
+        "parse_s": statistics.median(times["parse"]),
+        "check_s": statistics.median(times["check"]),
+        "flake8_s": statistics.median(times["flake8"]),
+        "check_vs_parse": statistics.median(c / p for c, p in zip(times["check"], times["parse"])),
+        "check_vs_flake8": statistics.median(c / f for c, f in zip(times["check"], times["flake8"])),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Path(tmp) / "server"
+        corpora = {"generated plugin server": (sorted(generate(server)), server),
+                   "standard library": (stdlib_corpus(),
+                                        Path(sysconfig.get_paths()["stdlib"]))}
+        print(f"{'corpus':<26}{'-j':>5}{'files':>7}{'parse':>8}{'check':>8}{'flake8':>8}"
+              f"{'check/parse':>13}{'check/flake8':>14}")
+        for name, (files, root) in corpora.items():
+            for jobs in ("1", "auto"):
+                r = measure(files, root, jobs, args.runs)
+                print(f"{name:<26}{jobs:>5}{len(files):>7}{r['parse_s']:>8.2f}"
+                      f"{r['check_s']:>8.2f}{r['flake8_s']:>8.2f}"
+                      f"{r['check_vs_parse']:>13.2f}{r['check_vs_flake8']:>14.3f}")
+
+
+if __name__ == "__main__":
+    main()

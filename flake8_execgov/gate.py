@@ -1,0 +1,190 @@
+"""``execgov check``: what ``flake8 --select=GOV`` reports, at the cost of about one parse.
+
+flake8 runs pycodestyle, pyflakes and every installed plugin on every file, and tokenizes
+each one, whatever ``--select`` says; a governance gate throws all of that away. This
+command runs flake8's own application -- its option and config parsing, file discovery,
+``exclude``, selection, ``per-file-ignores``, ``# noqa``, ``-j``, stdin, formatters,
+``--count``, ``--statistics`` and exit codes -- with three changes, in this process only:
+
+- only this plugin's checker (and the report formats) is loaded;
+- a file is read, and parsed only when the prefilter lets it through (no tokenizing:
+  no token-based check is loaded);
+- a file that does not parse (E999) or cannot be read or tokenized (E902) fails the gate
+  whatever the selection, where ``flake8 --select=GOV`` would hide it.
+
+It leans on flake8 internals (``flake8.checker.FileChecker``, ``flake8.plugins.finder
+.load_plugins``, ``flake8.style_guide.DecisionEngine``): tested against flake8 7.x, the
+range ``pyproject.toml`` pins.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import contextlib
+import tokenize
+from typing import Any, Iterator, Optional, Sequence
+
+from flake8 import checker, processor, style_guide
+from flake8.main import application
+from flake8.plugins import finder
+
+PACKAGE = "flake8-execgov"
+ALWAYS = frozenset(("E902", "E999"))  # a file the gate cannot check fails it
+FORMATS = {"github": "execgov-github", "sarif": "execgov-sarif", "json": "execgov-json"}
+
+
+class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is untyped
+    """flake8's file processor, finding the ``# noqa`` line of a finding without
+    tokenizing the whole file: flake8 maps each line to the physical lines of its token
+    run (a multi-line string, a backslash continuation), and a module-level statement
+    tokenizes alike alone or in its file. Only statements with findings are tokenized."""
+
+    tree: Optional[ast.Module] = None
+
+    def build_ast(self) -> Any:
+        self.tree = super().build_ast()
+        return self.tree
+
+    def noqa_line_for(self, line_number: int) -> Optional[str]:
+        span = self._statement_span(line_number)
+        if span is None:
+            return super().noqa_line_for(line_number)  # type: ignore[no-any-return]
+        if not hasattr(self, "_spans"):
+            self._spans: dict[int, Optional[dict[int, str]]] = {}
+        if span[0] not in self._spans:
+            self._spans[span[0]] = self._span_mapping(*span)
+        mapping = self._spans[span[0]]
+        return super().noqa_line_for(line_number) if mapping is None \
+            else mapping.get(line_number)
+
+    def _statement_span(self, line_number: int) -> Optional[tuple[int, int]]:
+        if not isinstance(self.tree, ast.Module) or not self.tree.body:
+            return None
+        if not hasattr(self, "_starts"):
+            self._starts = [min([d.lineno for d in getattr(s, "decorator_list", ())]
+                                + [s.lineno]) for s in self.tree.body]
+        index = bisect.bisect_right(self._starts, line_number) - 1
+        if index < 0:
+            return None
+        end = getattr(self.tree.body[index], "end_lineno", None)
+        return (self._starts[index], end) if end is not None and line_number <= end else None
+
+    def _span_mapping(self, first: int, last: int) -> Optional[dict[int, str]]:
+        """flake8's ``_noqa_line_mapping``, for the lines ``first``..``last`` only."""
+        lines = iter(self.lines[first - 1:last])
+        offset = first - 1
+        mapping: dict[int, str] = {}
+        low, high = len(self.lines) + 2, -1
+        try:
+            for kind, _, (start, _), (stop, _), _ in tokenize.generate_tokens(
+                    lambda: next(lines, "")):
+                if kind in (tokenize.ENDMARKER, tokenize.DEDENT):
+                    continue
+                low, high = min(low, start + offset), max(high, stop + offset)
+                if kind in (tokenize.NL, tokenize.NEWLINE):
+                    mapping.update(self._noqa_line_range(low, high))
+                    low, high = len(self.lines) + 2, -1
+        except (tokenize.TokenError, SyntaxError):
+            return None
+        return mapping
+
+
+class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
+    """Reads each file; parses only what the prefilter lets through; never tokenizes
+    (but the statements whose findings need their ``# noqa`` line)."""
+
+    def _make_processor(self) -> Optional[processor.FileProcessor]:
+        try:
+            return GateProcessor(self.filename, self.options)
+        except OSError as exc:
+            self.report("E902", 0, 0, f"{type(exc).__name__}: {exc}")
+            return None
+
+    def run_checks(self) -> Any:
+        from .plugin import ExecGovChecker
+
+        if self.processor is None or not self.should_process:
+            return self.display_name, self.results, self.statistics
+        prefilter = ExecGovChecker.config.prefilter
+        if prefilter is not None and not prefilter.search("".join(self.processor.lines)):
+            return self.display_name, self.results, self.statistics
+        try:
+            self.run_ast_checks()
+        except SyntaxError as exc:
+            row, column = self._extract_syntax_information(exc)
+            self.report("E999", row, column, f"{type(exc).__name__}: {exc.args[0]}")
+        return self.display_name, self.results, self.statistics
+
+
+class GateDecisionEngine(style_guide.DecisionEngine):  # type: ignore[misc]
+    def decision_for(self, code: str) -> Any:
+        if code in ALWAYS:
+            return style_guide.Decision.Selected
+        return super().decision_for(code)
+
+
+def _governance_plugins(load: Any) -> Any:
+    def load_plugins(plugins: Sequence[finder.Plugin], opts: Any) -> Any:
+        kept = [p for p in plugins
+                if p.package == PACKAGE or p.entry_point.group == "flake8.report"]
+        return load(kept, opts)
+    return load_plugins
+
+
+@contextlib.contextmanager
+def governance_only() -> Iterator[None]:
+    """flake8, in this process, as the gate: restored afterwards."""
+    saved = (finder.load_plugins, checker.FileChecker, style_guide.DecisionEngine)
+    finder.load_plugins = _governance_plugins(saved[0])
+    checker.FileChecker = GateFileChecker
+    style_guide.DecisionEngine = GateDecisionEngine
+    try:
+        yield
+    finally:
+        finder.load_plugins, checker.FileChecker, style_guide.DecisionEngine = saved
+
+
+def gate_argv(argv: Sequence[str]) -> list[str]:
+    """``--select=GOV`` first (the user's own selection still wins, as with flake8), the
+    short format names mapped to the report plugins, ``.`` when no path is given."""
+    args: list[str] = ["--select=GOV"]
+    paths = 0
+    expect_value = False
+    for arg in argv:
+        if arg.startswith("--format="):
+            name = arg.split("=", 1)[1]
+            arg = "--format=" + FORMATS.get(name, name)
+        elif expect_value and args[-1] == "--format":
+            arg = FORMATS.get(arg, arg)
+        elif not expect_value and (arg == "-" or not arg.startswith("-")):
+            paths += 1
+        expect_value = arg in _VALUED
+        args.append(arg)
+    if paths == 0:
+        args.append(".")
+    return args
+
+
+# flake8 options that take a separate value (``--format github``), so that the value is not
+# mistaken for a path.
+_VALUED = frozenset(("--format", "--config", "--append-config", "--output-file", "-j",
+                     "--jobs", "--stdin-display-name", "--select", "--ignore",
+                     "--extend-select", "--extend-ignore", "--per-file-ignores",
+                     "--exclude", "--extend-exclude", "--filename", "--require-plugins",
+                     "--enable-extensions", "--color", "--max-doc-length"))
+
+
+def check(argv: Sequence[str]) -> int:
+    """Run the gate; flake8's exit status (0 clean, 1 findings)."""
+    from .plugin import ExecGovChecker
+
+    app = application.Application()
+    ExecGovChecker.program = "execgov: error"  # configuration errors are ours here
+    try:
+        with governance_only():
+            app.run(gate_argv(argv))
+    finally:
+        ExecGovChecker.program = "flake8"
+    code: int = app.exit_code()
+    return code

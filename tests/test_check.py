@@ -1,0 +1,156 @@
+"""``execgov check``: exactly what ``flake8 --select=GOV`` reports, plus what it hides
+(files that do not parse), and the CI formats (GitHub, SARIF 2.1.0, JSON)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Execgov, Flake8Dir
+
+CASES = sorted((ROOT / "tests" / "cases").glob("*.py"))
+BAD = "def handler(plugin, payload):\n    return plugin.run(payload)  # noqa: GOV004\n"
+MIXED = ("def a(plugin):\n    return plugin.run(1)\n\n\n"
+         "def b(plugin):\n    return plugin.run(2)  # noqa: GOV001\n\n\n"
+         "def c(plugin):\n    return plugin.run(3)  # noqa\n\n\n"
+         "update_execution_metrics('x', 'SUCCESS')\n")
+
+
+def both(flake8_dir: Flake8Dir, execgov_cli: Execgov, *args: str) -> tuple[str, str]:
+    """(flake8 --select=GOV ..., execgov check ...) outputs, after equal exit codes."""
+    flake8 = flake8_dir.run("--select=GOV", *args)
+    execgov_cli.path = flake8_dir.path
+    gate = execgov_cli("check", *args)
+    assert (gate.exit_code, gate.err) == (flake8.exit_code, flake8.err)
+    return flake8.out, gate.out.decode()
+
+
+def test_every_fixture_and_the_reference_runtime(flake8_dir: Flake8Dir,
+                                                 execgov_cli: Execgov) -> None:
+    for case in CASES:
+        flake8_dir.write(f"cases/{case.name}", case.read_text(encoding="utf-8"))
+    shutil.copytree(ROOT / "reference_runtime", flake8_dir.path / "reference_runtime")
+    shutil.copy(ROOT / "examples" / "plugin_server.py", flake8_dir.path / "example.py")
+    flake8, gate = both(flake8_dir, execgov_cli, ".")
+    assert flake8.count("\n") > 100 and gate == flake8
+
+
+def test_configuration_files_noqa_and_excludes(flake8_dir: Flake8Dir,
+                                               execgov_cli: Execgov) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nper-file-ignores =\n    tests/*: GOV001\n"
+                                  "extend-exclude = build\nextend-ignore = GOV004\n")
+    for folder in ("app", "tests", "build"):
+        flake8_dir.write(f"{folder}/m.py", MIXED)
+    flake8, gate = both(flake8_dir, execgov_cli)
+    assert gate == flake8 == ("./app/m.py:2:12: GOV001 plugin.run() bypasses ToolRunner; "
+                              "execute plugins through ToolRunner.run()\n")
+    for args in (["--count", "--statistics", "."], ["--exit-zero", "app"],
+                 ["--select=GOV004", "app"], ["--isolated", "tests"],
+                 ["--format=%(path)s|%(row)d|%(code)s", "app"], ["--disable-noqa", "app"]):
+        flake8, gate = both(flake8_dir, execgov_cli, *args)
+        assert gate == flake8, args
+
+
+def test_stdin_with_display_name(flake8_dir: Flake8Dir, tmp_path: Path) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nper-file-ignores = tests/*: GOV001\n")
+    outputs = []
+    for command in ([sys.executable, "-m", "flake8", "--select=GOV"],
+                    [sys.executable, "-m", "flake8_execgov.cli", "check"]):
+        for name in ("app/x.py", "tests/x.py"):
+            proc = subprocess.run([*command, "--stdin-display-name", name, "-"], input=MIXED,
+                                  cwd=flake8_dir.path, capture_output=True, text=True,
+                                  timeout=120)
+            outputs.append((proc.returncode, proc.stdout))
+    assert outputs[:2] == outputs[2:]
+    assert outputs[0][1].startswith("app/x.py:2:12: GOV001") and outputs[1] == (1, (
+        "tests/x.py:13:31: GOV004 state 'SUCCESS' reaching update_execution_metrics() is not "
+        "a lifecycle state; use one of LOADED, INITIALIZED, RUNNING, FAILED, UNAVAILABLE\n"))
+
+
+def test_parallel_jobs_equal_serial(flake8_dir: Flake8Dir) -> None:
+    for i in range(8):
+        flake8_dir.write(f"pkg/m{i}.py", MIXED)
+    runs = [subprocess.run([sys.executable, "-m", *command, "-j", jobs, "pkg"],
+                           cwd=flake8_dir.path, capture_output=True, text=True, timeout=120)
+            for command in (["flake8", "--select=GOV"], ["flake8_execgov.cli", "check"])
+            for jobs in ("1", "2")]
+    assert len({run.stdout for run in runs}) == 1 and runs[0].stdout.count("\n") == 16
+
+
+def test_files_that_do_not_parse_fail_the_gate(flake8_dir: Flake8Dir,
+                                               execgov_cli: Execgov) -> None:
+    flake8_dir.write("broken.py", "def plugin(:\n    pass\n")
+    flake8_dir.write("clean.py", "x = 1\n")
+    hidden = flake8_dir.run("--select=GOV", ".")
+    assert (hidden.exit_code, hidden.out) == (0, "")  # flake8 --select=GOV passes it
+    execgov_cli.path = flake8_dir.path
+    gate = execgov_cli("check")
+    assert gate.exit_code == 1
+    # the column is CPython's own (it differs between versions)
+    assert re.fullmatch(r"\./broken\.py:1:\d+: E999 SyntaxError: .*\n", gate.out.decode())
+
+
+def test_prefiltered_files_are_read_not_parsed(flake8_dir: Flake8Dir,
+                                               execgov_cli: Execgov) -> None:
+    """A file naming nothing the rules know is never parsed (the gate costs a read there):
+    its syntax is flake8's business, not the governance gate's."""
+    flake8_dir.write("unrelated.py", "def f(:\n")
+    execgov_cli.path = flake8_dir.path
+    assert execgov_cli("check").exit_code == 0
+
+
+def test_github_format_escapes(flake8_dir: Flake8Dir, execgov_cli: Execgov) -> None:
+    flake8_dir.write("we,ird:dir/new\nline.py", "update_execution_metrics(n, 'A%0A::x')\n")
+    execgov_cli.path = flake8_dir.path
+    result = execgov_cli("check", "--format=github")
+    assert result.out.decode() == (
+        "::error file=./we%2Cird%3Adir/new%0Aline.py,line=1,col=29,title=GOV004::GOV004 state "
+        "'A%250A::x' reaching update_execution_metrics() is not a lifecycle state; use one of "
+        "LOADED, INITIALIZED, RUNNING, FAILED, UNAVAILABLE\n")
+    assert execgov_cli("check", "--format", "github").out == result.out
+
+
+def test_sarif_is_valid_sarif_2_1_0(flake8_dir: Flake8Dir, execgov_cli: Execgov) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
+    flake8_dir.write("app/m.py", MIXED)
+    flake8_dir.write("app/broken.py", "def plugin(:\n")
+    execgov_cli.path = flake8_dir.path
+    result = execgov_cli("check", "--format=sarif")
+    assert result.exit_code == 1
+    log = json.loads(result.out)
+    jsonschema.validate(log, schema)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules][:3] == ["GOV001", "GOV002", "GOV003"] and len(rules) == 12
+    assert all(r["shortDescription"]["text"] and r["fullDescription"]["text"] and r["helpUri"]
+               for r in rules)
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == flake8_dir.path.as_uri() + "/"
+    found = [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              r["locations"][0]["physicalLocation"]["region"]["startLine"],
+              r["locations"][0]["physicalLocation"]["region"]["startColumn"])
+             for r in run["results"]]
+    assert found[0][:3] == ("E999", "app/broken.py", 1)  # the column is CPython's
+    assert found[1:] == [("GOV001", "app/m.py", 2, 12), ("GOV004", "app/m.py", 13, 31)]
+    flake8 = flake8_dir.run("--select=GOV", "--format=execgov-sarif", ".")
+    assert json.loads(flake8.out)["runs"][0]["results"] == run["results"][1:]
+
+
+def test_json_format(flake8_dir: Flake8Dir, execgov_cli: Execgov) -> None:
+    flake8_dir.write("m.py", MIXED)
+    execgov_cli.path = flake8_dir.path
+    data = json.loads(execgov_cli("check", "--format=json").out)
+    assert data == [
+        {"path": "./m.py", "line": 2, "column": 12, "code": "GOV001",
+         "message": "plugin.run() bypasses ToolRunner; execute plugins through ToolRunner.run()",
+         "fix": None},
+        {"path": "./m.py", "line": 13, "column": 31, "code": "GOV004",
+         "message": "state 'SUCCESS' reaching update_execution_metrics() is not a lifecycle "
+                    "state; use one of LOADED, INITIALIZED, RUNNING, FAILED, UNAVAILABLE",
+         "fix": "safe"}]
