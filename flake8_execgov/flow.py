@@ -29,7 +29,7 @@ TRYS = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not Non
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _blocks(stmt: ast.stmt) -> list[tuple[str, Sequence[ast.stmt]]]:
+def blocks(stmt: ast.stmt) -> list[tuple[str, Sequence[ast.stmt]]]:
     """The statement lists directly inside ``stmt`` (not those of nested scopes)."""
     if isinstance(stmt, SCOPES):
         return []
@@ -66,7 +66,7 @@ class Flow:
             holder, field_name, block = todo.pop()
             for index, stmt in enumerate(block):
                 self._place[id(stmt)] = (holder, field_name, block, index)
-                todo.extend((stmt, name, inner) for name, inner in _blocks(stmt))
+                todo.extend((stmt, name, inner) for name, inner in blocks(stmt))
 
     def knows(self, stmt: Optional[ast.stmt]) -> bool:
         return stmt is not None and id(stmt) in self._place
@@ -134,7 +134,7 @@ class Flow:
             final, killed = self._block(name, stmt.finalbody)
             if killed:
                 return final, True
-        if _blocks(stmt) or isinstance(stmt, TRYS):
+        if blocks(stmt) or isinstance(stmt, TRYS):
             return self._within(name, [stmt]), False
         return self._own(name, stmt), _overwrites(stmt, name)
 

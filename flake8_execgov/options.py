@@ -80,6 +80,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
                "HTTP statuses a route must never answer (GOV202)"),
     OptionSpec("state-replacements", "SUCCESS:INITIALIZED,ERROR:FAILED", "replacements",
                "FROM:TO pairs used by `execgov fix` for invalid states"),
+    OptionSpec("baseline", "", "path",
+               "baseline file of accepted findings (written by `execgov baseline`); a value "
+               "with a / is relative to the config file, as flake8's paths are"),
 )
 
 OPTIONS_BY_KEY: dict[str, OptionSpec] = {spec.key: spec for spec in OPTIONS}
@@ -149,6 +152,8 @@ _STATUS = re.compile(r"[1-5][0-9]{2}")
 
 def _parse_value(spec: OptionSpec, value: Any) -> Any:
     """Validate one option value and return its canonical form (a tuple, str or int)."""
+    if spec.kind == "path":
+        return str(value).strip()
     if spec.kind in ("identifier", "index"):
         text = str(value).strip()
         if spec.kind == "identifier":

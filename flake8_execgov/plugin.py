@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
-from typing import Any, ClassVar, Dict, Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Dict, Iterator, Optional, Sequence
 
 from . import __version__
 from .model import Finding
 from .options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config,
                       unknown_key_message, unknown_keys)
+from .baseline import Baseline, BaselineError
 from .rules import RULES_BY_CODE, analyze
 from .text import char_col, source_lines
 
@@ -41,6 +43,8 @@ class ExecGovChecker:
     # The codes flake8 can report with these options (``--select=E,W,F`` reports none):
     # yielding the others only costs flake8 work (a noqa lookup per result) it throws away.
     selected: ClassVar[frozenset[str]] = CODES
+    baseline: ClassVar[Optional[Baseline]] = None  # findings accepted when adopting the rules
+    apply_baseline: ClassVar[bool] = True  # ``execgov baseline`` itself sees every finding
     program: ClassVar[str] = "flake8"  # who reports configuration errors (``execgov``)
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str = "") -> None:
@@ -54,6 +58,7 @@ class ExecGovChecker:
         for spec in OPTIONS:
             manager.add_option(
                 f"--{spec.key}", default=spec.default, parse_from_config=True,
+                normalize_paths=spec.kind == "path",
                 help=f"{spec.help} (default: {spec.default or 'none'!s})".replace("%", "%%"))
 
     @classmethod
@@ -64,6 +69,7 @@ class ExecGovChecker:
             cls.config = build_config({spec.key: getattr(options, spec.attr, None)
                                        for spec in OPTIONS})
             cls.selected = _selected_codes(options)
+            cls.baseline = _load_baseline(cls.config) if cls.apply_baseline else None
         except ConfigError as exc:
             prefix = "flake8: error" if cls.program == "flake8" else cls.program
             sys.stderr.write(f"{prefix}: {exc}\n")
@@ -80,6 +86,8 @@ class ExecGovChecker:
         except Exception as exc:  # noqa: BLE001 - one file must not stop the whole lint run
             self._skipped(f"internal error {exc!r}; please report it")
             return
+        if self.baseline is not None:
+            found = self.baseline.new_findings(self.tree, found, self.filename)
         for item in found:
             if item.code in self.selected:
                 yield item.line, char_col(self.lines, item.line, item.col), item.message, type(self)
@@ -87,6 +95,17 @@ class ExecGovChecker:
     def _skipped(self, why: str) -> None:
         """One line on stderr: the file was not checked (never a traceback)."""
         sys.stderr.write(f"{self.filename or 'stdin'}: flake8-execgov skipped this file: {why}\n")
+
+
+def _load_baseline(config: Config) -> Optional[Baseline]:
+    """The configured baseline; a missing or broken one is an error naming the option."""
+    path = config.raw["baseline"]
+    if not path:
+        return None
+    try:
+        return Baseline.load(Path(str(path)).resolve())
+    except BaselineError as exc:
+        raise ConfigError(f"execgov-baseline: {exc}") from None
 
 
 def _selected_codes(options: argparse.Namespace) -> frozenset[str]:

@@ -154,3 +154,33 @@ def test_json_format(flake8_dir: Flake8Dir, execgov_cli: Execgov) -> None:
          "message": "state 'SUCCESS' reaching update_execution_metrics() is not a lifecycle "
                     "state; use one of LOADED, INITIALIZED, RUNNING, FAILED, UNAVAILABLE",
          "fix": "safe"}]
+
+
+NOQA_SHAPES = '''\
+x = plugin.run("""
+text
+""")  # noqa: GOV001
+y = plugin.run(1) + \\
+    2  # noqa
+z = [
+    plugin.run(2),  # noqa: GOV001
+    plugin.run(3),
+]
+
+
+@decorate(plugin.run(4))  # noqa: GOV001
+class Holder:
+    value = plugin.run(5)
+    note = """
+    plugin.run(6)
+    """
+'''
+
+
+def test_noqa_lines_match_flake8(flake8_dir: Flake8Dir, execgov_cli: Execgov) -> None:
+    """The gate finds a finding's ``# noqa`` line without tokenizing the whole file; it
+    must be flake8's line: the whole run of a multi-line string or a continuation."""
+    flake8_dir.write("shapes.py", NOQA_SHAPES)
+    flake8, gate = both(flake8_dir, execgov_cli, "-j1", "shapes.py")
+    assert gate == flake8
+    assert [line.split(":")[1] for line in gate.splitlines()] == ["8", "14"]

@@ -101,12 +101,12 @@ def test_fix_stdin_echoes_what_it_cannot_fix(execgov_cli: Execgov, source: str,
 
 def test_fix_stdin_echoes_on_any_internal_error(execgov_cli: Execgov,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from flake8_execgov import cli
+    from flake8_execgov import fixcmd
 
     def broken(*args: object, **kwargs: object) -> str:
         raise KeyError("a bug")
 
-    monkeypatch.setattr(cli, "fix_text", broken)
+    monkeypatch.setattr(fixcmd, "fix_text", broken)
     result = execgov_cli("fix", "-", stdin=b"x = 1\n")
     assert (result.exit_code, result.out) == (1, b"x = 1\n")
     assert result.err == "stdin: skipped: internal error: KeyError('a bug')\n"

@@ -1,0 +1,63 @@
+"""``execgov baseline``: record today's findings, list the stale ones, or drop them.
+
+The findings are what the configuration reports (flake8's file discovery, selection and
+``per-file-ignores``; ``# noqa`` lines are recorded too, so that removing a comment does
+not turn an old finding into a new one), computed like the plugin computes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
+
+from .baseline import Baseline, Fingerprint, fingerprints, relative_path, stale, written_path
+from .fixcmd import write_atomic
+from .fixer import Decoded, SourceError
+from .plugin import findings_for
+from .settings import Exit, Settings
+from .text import source_lines
+
+
+def run_baseline(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        settings = Settings(args, apply_baseline=False)
+    except Exit as exc:
+        return exc.code
+    configured = settings.config.raw["baseline"]
+    path = Path(args.file) if args.file else written_path(str(configured) if configured else None)
+    root = path.resolve().parent
+    found: Counter[Fingerprint] = Counter()
+    examined: set[str] = set()
+    failed = 0
+    for filename in settings.files(args.paths):
+        rel = relative_path(filename, root)
+        try:
+            text = Decoded.from_bytes(Path(filename).read_bytes()).text
+            tree = ast.parse(text)
+        except (SourceError, OSError, SyntaxError, ValueError, RecursionError) as exc:
+            sys.stderr.write(f"{filename}: skipped: {exc}\n")
+            failed += 1
+            continue
+        examined.add(rel)
+        selected = settings.selected(filename)
+        kept = [f for f in findings_for(tree, source_lines(text), settings.config) if selected(f)]
+        found.update(fingerprints(tree, kept, rel))
+    if not args.check and not args.update:
+        write_atomic(path, Baseline(path, found).dumps().encode("utf-8"))
+        out.write(f"{path}: {len(found)} entries, {sum(found.values())} findings\n")
+        return 1 if failed else 0
+    recorded = Baseline.load(path)
+    mine = Counter({k: n for k, n in recorded.counts.items() if k.path in examined})
+    lines = stale(mine, found)
+    if args.check:
+        out.writelines(f"stale: {line}\n" for line in lines)
+        return 1 if lines or failed else 0
+    for key in mine:  # --update: shrink to what is found; never add
+        recorded.counts[key] = min(recorded.counts[key], found.get(key, 0))
+    write_atomic(path, recorded.dumps().encode("utf-8"))
+    out.writelines(f"removed: {line}\n" for line in lines)
+    return 1 if failed else 0

@@ -1,0 +1,117 @@
+"""``execgov fix``: files or stdin in, fixed files or stdout out; never a lost buffer."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from .fixer import Decoded, SourceError, fix_text
+from .settings import Exit, Settings, UsageError
+from .text import source_lines
+
+
+def run_fix(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        settings = Settings(args, args.stdin_filename)
+    except Exit as exc:
+        return exc.code
+    if args.paths == ["-"]:
+        return _fix_stdin(args, settings, out)
+    if "-" in args.paths:
+        raise UsageError("'-' (stdin) cannot be combined with paths")
+    for path in args.paths:
+        if not os.path.exists(path):
+            raise UsageError(f"no such file or directory: {path}")
+    changed = failed = 0
+    for filename in settings.files(args.paths):
+        notes: list[str] = []
+        try:
+            data = Path(filename).read_bytes()
+            decoded = Decoded.from_bytes(data)
+            fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
+                             reported=settings.reported(filename, decoded.text), notes=notes)
+            new_data = decoded.encode(fixed)
+        except (SourceError, OSError) as exc:
+            sys.stderr.write(f"{filename}: skipped: {exc}\n")
+            failed += 1
+            continue
+        except Exception as exc:  # pragma: no cover - a bug must not stop the other files
+            sys.stderr.write(f"{filename}: skipped: internal error: {exc!r}\n")
+            failed += 1
+            continue
+        finally:
+            sys.stderr.writelines(f"{filename}:{note}\n" for note in notes)
+        if fixed == decoded.text:
+            continue
+        if args.diff:
+            out.writelines(_diff(decoded.text, fixed, filename))
+        elif args.check:
+            out.write(f"{filename}: would fix\n")
+        else:
+            try:
+                write_atomic(Path(filename).resolve(), new_data)  # through symlinks
+            except OSError as exc:
+                sys.stderr.write(f"{filename}: skipped: cannot write: {exc}\n")
+                failed += 1
+                continue
+            out.write(f"{filename}: fixed\n")
+        changed += 1
+    return 1 if changed or failed else 0
+
+
+def _fix_stdin(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Format-on-save: whatever goes wrong, the editor gets its buffer back unchanged."""
+    data = sys.stdin.buffer.read()
+    name = args.stdin_filename
+    notes: list[str] = []
+    try:
+        decoded = Decoded.from_bytes(data)
+        fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
+                         reported=settings.reported(name, decoded.text), notes=notes)
+        new_data = decoded.encode(fixed)
+    except Exception as exc:  # noqa: BLE001 - any failure: echo the input, say why
+        reason = exc if isinstance(exc, SourceError) else f"internal error: {exc!r}"
+        sys.stderr.write(f"{name}: skipped: {reason}\n")
+        if not args.diff and not args.check:
+            sys.stdout.buffer.write(data)  # format-on-save must never lose the buffer
+        return 1
+    finally:
+        sys.stderr.writelines(f"{name}:{note}\n" for note in notes)
+    if args.diff:
+        out.writelines(_diff(decoded.text, fixed, args.stdin_filename))
+    elif not args.check:
+        out.flush()
+        sys.stdout.buffer.write(new_data)
+    return 1 if fixed != decoded.text else 0
+
+
+def _diff(old: str, new: str, filename: str) -> list[str]:
+    lines = list(difflib.unified_diff(source_lines(old), source_lines(new),
+                                      f"a/{filename}", f"b/{filename}"))
+    return [line if line.endswith("\n") else line + "\n" for line in lines]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it over (keeping the mode of
+    an existing file; a new one gets the umask's)."""
+    if path.exists():
+        mode = path.stat().st_mode & 0o7777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
