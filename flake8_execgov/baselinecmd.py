@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .baseline import Baseline, Fingerprint, fingerprints, relative_path, stale, written_path
-from .fixcmd import write_atomic
-from .fixer import Decoded, SourceError
+from .sourcefile import Decoded, SourceError, write_atomic
 from .plugin import findings_for
 from .settings import Exit, Settings
 from .text import source_lines

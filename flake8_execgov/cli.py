@@ -15,7 +15,6 @@ from typing import NoReturn, Optional, Sequence, TextIO
 
 from . import __version__
 from .baseline import BaselineError
-from .fixcmd import run_fix
 from .options import OPTIONS, ConfigError
 from .ruledocs import RULES, RULES_BY_CODE, explain
 from .settings import Exit, Settings, UsageError
@@ -77,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--stdin-filename", default="stdin", metavar="NAME",
                      help="the path of the file read from stdin, for per-file-ignores")
     _config_arguments(fix)
-    fix.set_defaults(handler=run_fix)
+    fix.set_defaults(handler=_fix)
 
     base = sub.add_parser(
         "baseline", help="record today's findings so that only new ones fail", epilog=EPILOG,
@@ -173,6 +172,12 @@ def _baseline(args: argparse.Namespace, out: TextIO) -> int:
     from .baselinecmd import run_baseline
 
     return run_baseline(args, out)
+
+
+def _fix(args: argparse.Namespace, out: TextIO) -> int:
+    from .fixcmd import run_fix  # libcst: imported by the fixer only
+
+    return run_fix(args, out)
 
 
 if __name__ == "__main__":  # pragma: no cover

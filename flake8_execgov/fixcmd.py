@@ -6,11 +6,11 @@ import argparse
 import difflib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from .fixer import Decoded, SourceError, fix_text
+from .fixer import fix_text
+from .sourcefile import Decoded, SourceError, write_atomic
 from .settings import Exit, Settings, UsageError
 from .text import source_lines
 
@@ -94,24 +94,3 @@ def _diff(old: str, new: str, filename: str) -> list[str]:
     lines = list(difflib.unified_diff(source_lines(old), source_lines(new),
                                       f"a/{filename}", f"b/{filename}"))
     return [line if line.endswith("\n") else line + "\n" for line in lines]
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it over (keeping the mode of
-    an existing file; a new one gets the umask's)."""
-    if path.exists():
-        mode = path.stat().st_mode & 0o7777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -7,16 +7,13 @@ that has a fixable finding, so a clean tree costs a read and a regex per file.
 from __future__ import annotations
 
 import ast
-import codecs
-import io
-import tokenize
-from dataclasses import dataclass
-from typing import Callable, Optional, Sequence, Union
+from typing import Optional, Sequence, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from .model import Finding
+from .model import Finding, Reported
+from .sourcefile import SourceError
 from .options import Config
 from .plugin import findings_for
 from .scopes import module_aliases
@@ -28,39 +25,6 @@ SAFE = frozenset({"GOV004", "GOV005"})
 UNSAFE = frozenset({"GOV002", "GOV003"})
 # libcst needs about 1 GB of memory per MB of source: larger files are reported, not fixed.
 MAX_FIX_CHARS = 1_000_000
-
-
-class SourceError(Exception):
-    """The file cannot be decoded or parsed; it is reported and skipped."""
-
-
-@dataclass
-class Decoded:
-    """A file's text and what it takes to write it back byte-for-byte alike."""
-
-    text: str
-    encoding: str
-    bom: bool
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> "Decoded":
-        try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-            bom = data.startswith(codecs.BOM_UTF8)
-            text = data[len(codecs.BOM_UTF8):].decode("utf-8") if bom else data.decode(encoding)
-        except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
-            raise SourceError(f"cannot decode: {exc}") from None
-        return cls(text, "utf-8" if bom else encoding, bom)
-
-    def encode(self, text: str) -> bytes:
-        try:
-            data = text.encode(self.encoding)
-        except UnicodeEncodeError as exc:
-            raise SourceError(f"the fix cannot be written in {self.encoding}: {exc}") from None
-        return (codecs.BOM_UTF8 + data) if self.bom else data
-
-
-Reported = Callable[[Finding], bool]
 
 
 def fixable(findings: Sequence[Finding], unsafe: bool,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Optional, Tuple, Union
+from typing import Callable, Optional, Tuple, Union
 
 Pos = Tuple[int, int]
 
@@ -107,3 +107,7 @@ class Route:
     decorator: ast.Call
     receiver: Optional[str]  # the router as written: ``router``, ``self.router``
     path: Optional[str]
+
+
+# Would flake8 report this finding (selection, per-file-ignores, noqa)? Asked by the fixer.
+Reported = Callable[[Finding], bool]

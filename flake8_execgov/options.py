@@ -52,6 +52,12 @@ OPTIONS: tuple[OptionSpec, ...] = (
                "annotation types that mark a local name or parameter as a plugin"),
     OptionSpec("run-methods", "run", "patterns",
                "plugin attributes that execute the plugin"),
+    OptionSpec("inspection-functions", "callable,iscoroutinefunction,isasyncgenfunction,"
+               "isgeneratorfunction,iscoroutine,isawaitable,isroutine,isfunction,ismethod,"
+               "isbuiltin,signature,getsource,getdoc,getfile,getmodule,repr,str,id,hash,type,"
+               "isinstance,print,format", "patterns",
+               "functions that only inspect or report their arguments: a run method passed to "
+               "them is mentioned, not executed"),
     OptionSpec("metrics-functions", "update_execution_metrics", "patterns",
                "functions that record execution metrics"),
     OptionSpec("metrics-state-keyword", "state", "identifier",
@@ -101,6 +107,7 @@ class Config:
     plugin_getters: NameMatcher
     plugin_types: NameMatcher
     run_methods: NameMatcher
+    inspection_functions: NameMatcher
     metrics_functions: NameMatcher
     metrics_state_keyword: str
     metrics_state_position: int
@@ -221,6 +228,7 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         plugin_getters=m("plugin-getters"),
         plugin_types=m("plugin-types"),
         run_methods=m("run-methods"),
+        inspection_functions=m("inspection-functions"),
         metrics_functions=m("metrics-functions"),
         metrics_state_keyword=raw["metrics-state-keyword"],
         metrics_state_position=raw["metrics-state-position"],

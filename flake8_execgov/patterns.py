@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
+import itertools
 import re
 from typing import Any, Callable, Iterable, Optional, Sequence
 
@@ -96,6 +98,23 @@ class Prefilter:
     def search(self, text: str) -> bool:
         return any(literal in text for literal in self.literals) or \
             ("@" in text and _ROUTE_DECORATOR.search(text) is not None)
+
+    def lines_naming(self, lines: Sequence[str], words: Iterable[str] = ()) -> list[int]:
+        """The (1-based, sorted) numbers of the lines where :meth:`search` would succeed,
+        or one of ``words`` occurs: each literal found with ``str.find`` over the whole
+        text, so a file costs a few scans, not a search per definition."""
+        text = "".join(lines)
+        starts = list(itertools.accumulate(map(len, lines), initial=0))
+        found: set[int] = set()
+        for word in (*self.literals, *words):
+            at = text.find(word)
+            while at != -1:
+                found.add(bisect.bisect_right(starts, at))
+                at = text.find(word, at + 1)
+        if "@" in text:
+            found.update(bisect.bisect_right(starts, match.start())
+                         for match in _ROUTE_DECORATOR.finditer(text))
+        return sorted(found)
 
 
 def prefilter(matchers: Sequence[NameMatcher], names: Iterable[str]) -> Optional[Prefilter]:

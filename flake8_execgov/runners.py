@@ -38,7 +38,7 @@ class RunnerContext:
         # the try of each handler we are in; None for a handler too narrow to count
         self.in_handler: list[Optional[TryFrame]] = []
         self.accesses: list[Access] = []
-        self.exempt: set[int] = set()  # ids of direct arguments of capability checks
+        self.mentions: set[int] = set()  # ids of expressions only looked at (mentions.py)
 
     # -- frames -------------------------------------------------------------------------
 

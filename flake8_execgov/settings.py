@@ -9,8 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Sequence
 
-from .fixer import Reported
-from .model import Finding
+from .model import Finding, Reported
 from .options import Config
 from .text import source_lines
 

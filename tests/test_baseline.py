@@ -31,7 +31,7 @@ def project(flake8_dir: Flake8Dir, execgov_cli: Execgov) -> tuple[Flake8Dir, Exe
     execgov_cli.path = flake8_dir.path
     recorded = execgov_cli("baseline")
     assert (recorded.exit_code, recorded.out.decode()) == (
-        0, f"{flake8_dir.path}/.execgov-baseline.json: 8 entries, 8 findings\n")
+        0, f"{flake8_dir.path}/.execgov-baseline.json: 14 entries, 14 findings\n")
     return flake8_dir, execgov_cli
 
 
@@ -88,7 +88,7 @@ def test_fixed_findings_are_stale_until_updated(project: tuple[Flake8Dir, Execgo
         0, "removed: app/jobs.py: GOV004 in run_job: 'DONE' (recorded 1, found 0)\n")
     assert execgov_cli("baseline", "--check").exit_code == 0
     entries = json.loads((flake8_dir.path / ".execgov-baseline.json").read_text())["findings"]
-    assert len(entries) == 7 and not any(e["path"] == "app/other.py" for e in entries)  # never adds
+    assert len(entries) == 13 and not any(e["path"] == "app/other.py" for e in entries)  # never adds
     assert findings(project) == [("./app/other.py", 2, 12, "GOV001")]
 
 

@@ -6,7 +6,8 @@ import codecs
 
 import pytest
 
-from flake8_execgov.fixer import Decoded, SourceError, fix_text
+from flake8_execgov.fixer import fix_text
+from flake8_execgov.sourcefile import Decoded, SourceError
 from flake8_execgov.options import DEFAULT_CONFIG, ConfigError, build_config
 from flake8_execgov.patterns import NameMatcher, Prefilter
 from flake8_execgov.text import char_col

@@ -10,6 +10,7 @@ judge once the module is complete.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
@@ -72,11 +73,22 @@ class Hooks:
         return function
 
 
-def runner_name(config: Config) -> str:
-    """The governed path as messages name it (``ToolRunner.run`` or a runner function)."""
+def governed_path(config: Config) -> tuple[str, str]:
+    """(the runner, how to call it) as messages name them: ``ToolRunner`` and
+    ``ToolRunner.run()`` (a runner class's path is named after the run method only when
+    ``run`` is one), ``execute_job`` and ``execute_job()``; a glob is named as such."""
     if config.runner_classes:
-        return config.runner_classes.first + ".run"
-    return config.runner_functions.first
+        name = config.runner_classes.first
+        if _GLOB.search(name):
+            return f"a runner class ({name})", f"a runner class ({name})"
+        return name, f"{name}.run()" if config.run_methods("run") else name
+    name = config.runner_functions.first
+    if _GLOB.search(name):
+        return f"a runner function ({name})", f"a runner function ({name})"
+    return name, f"{name}()"
+
+
+_GLOB = re.compile(r"[*?\[]")
 
 
 # The fixed form of every runner-contract example: validation, envelope, metrics in finally.

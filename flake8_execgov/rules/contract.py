@@ -7,8 +7,10 @@
 - GOV103: a handler of an enclosing ``try`` catches ``Exception``/``BaseException``/
   everything and builds the error envelope.
 
-Each check passes where the plugin executes or, for a helper, at every use of it. An
-empty option (``execgov-input-validators =`` ...) means no such requirement.
+Each check passes where the plugin executes or, for a helper, at every use of it. Each
+stands on its own, whether or not GOV002/GOV003 fire for the same execution (a host
+without a metrics API ignores those, and keeps these). An empty option
+(``execgov-input-validators =`` ...) means no such requirement.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..coverage import Context, RunnerCoverage
-from ..model import Finding
+from ..model import Finding, TryFrame
 from ..semantic import SemanticModel
 from .base import CONFORMING_RUNNER, Hooks, Rule, access_finding, broken
 
@@ -91,9 +93,14 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     )
     for access in model.accesses:
         frame = access.runner
-        if frame is None or access.kind != "run" or coverage.problem(access, frame) is not None:
+        if frame is None or access.kind != "run":
             continue
-        here = Context.at_access(access, frame, coverage.cover(access))
+        # Each rule stands on its own: judged whether or not metrics cover the execution,
+        # against the covering try, else the innermost try whose body holds it.
+        covered = coverage.cover(access)
+        here = Context.at_access(access, frame, covered if isinstance(covered, TryFrame)
+                                 else next((f for f, part in reversed(access.trys)
+                                            if part == "body"), None))
         for rule, field_name, names, check in checks:
             if names and not coverage.passes(check, here):
                 yield access_finding(rule, access, **{field_name: names.first})

@@ -14,11 +14,11 @@ from typing import Iterable
 from ..coverage import NO_TRY, RunnerCoverage
 from ..model import Finding, pos
 from ..semantic import SemanticModel
-from .base import RUNNER_OPTIONS, Hooks, Rule, access_finding, runner_name
+from .base import RUNNER_OPTIONS, Hooks, Rule, access_finding, governed_path
 
 GOV001 = Rule(
     "GOV001", "plugin run outside a runner",
-    "{access} bypasses {runner}; execute plugins through {runner}.run()",
+    "{access} bypasses {runner}; execute plugins through {path}",
     "the run access (`plugin.run`, or the `getattr(plugin, \"run\")` call)",
     "Flags any access to a plugin's run method outside a runner class or runner function: "
     "called or not (`plugin.run(x)`, `await plugin.run(x)`, `f = plugin.run`, "
@@ -51,9 +51,12 @@ GOV002 = Rule(
     "class ToolRunner:\n"
     "    def run(self, name, payload):\n"
     "        validate_input_payload(payload)\n"
-    "        result = self.registry.get_plugin(name).run(payload)\n"
+    "        try:\n"
+    "            result = validate_plugin_output(self.registry.get_plugin(name).run(payload))\n"
+    "        except Exception as exc:\n"
+    "            return build_error_envelope(exc)\n"
     "        update_execution_metrics(name, \"INITIALIZED\", 0, False)\n"
-    "        return validate_plugin_output(result)\n",
+    "        return result\n",
     "class ToolRunner:\n"
     "    def run(self, name, payload):\n"
     "        validate_input_payload(payload)\n"
@@ -71,7 +74,7 @@ GOV002 = Rule(
 GOV007 = Rule(
     "GOV007", "dynamic attribute access on a plugin",
     "getattr() with a dynamic name on a plugin can reach {run}(); "
-    "use a constant attribute name or execute through {runner}()",
+    "use a constant attribute name or execute through {path}",
     "the `getattr(...)` call",
     "Flags `getattr(<plugin>, <non-constant>)` with 2 or 3 arguments outside runners, "
     "unless it is the direct argument of `callable()`. Constant names other than the run "
@@ -88,14 +91,14 @@ hooks = Hooks()  # the semantic model records run accesses itself
 
 def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     cfg = model.config
-    runner = runner_name(cfg)
+    runner, path = governed_path(cfg)
     for access in model.accesses:
         if access.runner is None:
             if access.kind == "run":
-                yield access_finding(GOV001, access, runner=runner.rsplit(".", 1)[0])
+                yield access_finding(GOV001, access, runner=runner, path=path)
             elif cfg.run_methods:  # without run methods, no attribute name reaches one
                 line, col = pos(access.node)
                 yield Finding(line, col, GOV007.code, GOV007.format(
-                    run=cfg.run_methods.first, runner=runner), access.node)
+                    run=cfg.run_methods.first, path=path), access.node)
         elif access.kind == "run" and coverage.problem(access, access.runner) == NO_TRY:
             yield access_finding(GOV002, access, metrics=cfg.metrics_functions.first)

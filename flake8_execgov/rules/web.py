@@ -23,7 +23,7 @@ from .base import Hooks, Rule
 
 GOV201 = Rule(
     "GOV201", "web route without the auth dependency",
-    "route {route} has no auth dependency; add Depends({auth})",
+    "route {route} has no auth dependency; add {hint}",
     "the route's `def` line",
     "A function decorated with `@<router>.get/post/put/patch/delete/head/options/"
     "api_route/websocket(path, ...)` must be authorized: `Depends(A)`/`Security(A)` (or "
@@ -94,6 +94,9 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     cfg = model.config
     if not cfg.auth_dependencies:  # nothing to require
         return
+    auth = cfg.auth_dependencies.first
+    hint = f"Depends() on an auth dependency matching {auth}" \
+        if any(c in auth for c in "*?[") else f"Depends({auth})"
     granted = {router for router, keywords in model.router_grants
                if _grants(model, keywords)}
     for route in model.routes:
@@ -103,10 +106,9 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
                 or _parameters_authorized(model, node.args):
             continue
         method = route.method.upper()
-        label = f"{method} {route.path}" if route.path is not None else f"{method} {node.name}"
+        label = f"{method} {route.path}" if route.path else f"{method} {node.name}"
         line, col = pos(node)
-        yield Finding(line, col, GOV201.code, GOV201.format(
-            route=label, auth=cfg.auth_dependencies.first), node)
+        yield Finding(line, col, GOV201.code, GOV201.format(route=label, hint=hint), node)
 
 
 def _grants(model: SemanticModel, keywords: list[ast.keyword]) -> bool:

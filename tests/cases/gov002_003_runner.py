@@ -17,9 +17,9 @@ class ToolRunner:
     def no_finally(self, name, payload):
         plugin = self.registry.get_plugin(name)
         validate_input_payload(payload)
-        result = plugin.run(payload)  # expect: GOV002:18
+        result = plugin.run(payload)  # expect: GOV002:18 GOV102:18 GOV103:18
         try:
-            result = plugin.run(payload)  # expect: GOV002:22
+            result = plugin.run(payload)  # expect: GOV002:22 GOV102:22 GOV103:22
         except Exception:
             pass
         return result
@@ -29,22 +29,22 @@ class ToolRunner:
         try:
             pass
         except Exception:
-            plugin.run(payload)  # expect: GOV002:13
+            plugin.run(payload)  # expect: GOV002:13 GOV101:13 GOV102:13 GOV103:13
         finally:
-            plugin.run(payload)  # expect: GOV002:13
+            plugin.run(payload)  # expect: GOV002:13 GOV101:13 GOV102:13 GOV103:13
             update_execution_metrics(name, "FAILED", 1, True)
 
     def missing(self, name, payload):
         plugin = self.registry.get_plugin(name)
         try:
-            plugin.run(payload)  # expect: GOV003:13
+            plugin.run(payload)  # expect: GOV003:13 GOV101:13 GOV102:13 GOV103:13
         finally:
             self.log("done")
 
     def conditional(self, name, payload):
         plugin = self.registry.get_plugin(name)
         try:
-            plugin.run(payload)  # expect: GOV003:13
+            plugin.run(payload)  # expect: GOV003:13 GOV101:13 GOV102:13 GOV103:13
         finally:
             if self.enabled:
                 update_execution_metrics(name, "FAILED", 1, True)
@@ -52,12 +52,12 @@ class ToolRunner:
     def in_loop_or_handler(self, name, payload):
         plugin = self.registry.get_plugin(name)
         try:
-            plugin.run(payload)  # expect: GOV003:13
+            plugin.run(payload)  # expect: GOV003:13 GOV101:13 GOV102:13 GOV103:13
         finally:
             for _ in range(1):
                 update_execution_metrics(name, "FAILED", 1, True)
         try:
-            plugin.run(payload)  # expect: GOV003:13
+            plugin.run(payload)  # expect: GOV003:13 GOV101:13 GOV102:13 GOV103:13
         finally:
             try:
                 pass
@@ -84,7 +84,7 @@ class ToolRunner:
     def lambda_before_try(self, name, payload):
         plugin = self.registry.get_plugin(name)
         validate_input_payload(payload)
-        fn = lambda: plugin.run(payload)  # expect: GOV002:22
+        fn = lambda: plugin.run(payload)  # expect: GOV002:22 GOV102:22 GOV103:22
         try:
             return fn()
         finally:
@@ -106,7 +106,7 @@ class ToolRunner:
         plugin = self.registry.get_plugin(name)
         try:
             try:
-                plugin.run(payload)  # expect: GOV003:17
+                plugin.run(payload)  # expect: GOV003:17 GOV101:17 GOV102:17 GOV103:17
             finally:
                 pass
         finally:

@@ -1,0 +1,167 @@
+"""The definitions part of the semantic model: functions, lambdas and classes open scopes,
+runner frames and routes; a module-level definition the prefilter rules out is not walked.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+from typing import TYPE_CHECKING, Optional, Sequence, cast
+
+from .model import Route
+from .options import Config
+from .resolution import resolve
+from .routes import RouteContext
+from .runners import RunnerContext
+from .scopes import Scope, all_args
+from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .semantic import SemanticModel, StackItem, StateHook
+
+# Calls that grant routes their auth (by router name, module-wide) wherever they are.
+_ROUTER_WORDS = ("APIRouter", "FastAPI", "include_router")
+
+
+class DefinitionContext(RouteContext, RunnerContext):
+    """Mixed into the semantic model: the handlers of ``def``, ``lambda`` and ``class``,
+    and the scopes they open and close."""
+
+    config: Config
+    vocab: Vocabulary
+    scope: Scope
+    module_scope: Scope
+    aliases: dict[str, str]
+    lines: Optional[Sequence[str]]
+    route_depth: int
+    _hot: Optional[tuple[int, list[int]]]
+    _state_hooks: Sequence["StateHook"]
+
+    # -- scopes ----------------------------------------------------------------------------
+
+    def _open_scope(self, kind: str, body: Sequence[ast.stmt] = ()) -> Scope:
+        self.scope = Scope(kind, self.scope, body)
+        return self.scope
+
+    def _close_scope(self, scope: Scope) -> None:
+        """Resolve what waited on this scope's bindings; hand free names to the parent."""
+        outer = scope.parent
+        while outer is not None and outer.kind == "class" and scope.kind != "class":
+            outer = outer.parent
+        plugins = scope.plugin_locals() if scope.pending_access else set()
+        for name, access in scope.pending_access:
+            if scope.is_local(name):
+                if name in plugins:
+                    self.accesses.append(access)
+            elif outer is not None:
+                outer.pending_access.append((name, access))
+        deferred = resolve(scope, scope.pending_states, self._state_reached)
+        if outer is not None:
+            outer.pending_states.extend(deferred)
+            for name, uses in scope.loads.items():
+                if not scope.is_local(name):
+                    outer.loads[name].extend(uses)
+        if scope.parent is not None:
+            self.scope = scope.parent
+
+    def _state_reached(self, expr: ast.expr, text: str, unsafe: Optional[str]) -> None:
+        model = cast("SemanticModel", self)  # the mixin is only ever part of the model
+        for hook in self._state_hooks:
+            hook(model, expr, text, unsafe)
+
+    def _skippable(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+        """A module-level function or class whose text names nothing configured (and no
+        import alias of such a name) cannot hold a finding, nor change one elsewhere: its
+        bindings are its own, and a module-level name is never a safe fix anyway. The
+        file-level prefilter, applied to each top-level definition."""
+        if self.lines is None or self.scope is not self.module_scope:
+            return False
+        first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+        last = getattr(node, "end_lineno", None) or len(self.lines)
+        hot = self._hot_lines()
+        index = bisect.bisect_left(hot, first)
+        return index == len(hot) or hot[index] > last
+
+    def _hot_lines(self) -> list[int]:
+        """Lines naming something configured, a router call or an alias of such a name:
+        found once per file (again only when an import adds an alias)."""
+        if self._hot is None or self._hot[0] != len(self.aliases):
+            prefilter = self.config.prefilter
+            assert prefilter is not None and self.lines is not None
+            words = [*_ROUTER_WORDS, *(alias for alias, name in self.aliases.items()
+                                       if prefilter.search(name))]
+            self._hot = (len(self.aliases), prefilter.lines_naming(self.lines, words))
+        return self._hot[1]
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                  stack: list["StackItem"]) -> Optional[bool]:
+        self.scope.stores.add(node.name)
+        if self._skippable(node):
+            return None
+        args = node.args
+        outside: list[ast.AST] = list(node.decorator_list)
+        outside += [d for d in args.defaults + args.kw_defaults if d is not None]
+        outside += [a.annotation for a in all_args(args) if a.annotation is not None]
+        if node.returns is not None:
+            outside.append(node.returns)
+        route = self._route(node)
+        stack.append((self._leave_function, (node, route)))
+        stack.extend(reversed(node.body))
+        stack.append((self._enter_function, (node, route)))
+        stack.extend(reversed(outside))
+        return False
+
+    def _enter_function(self, arg: tuple[ast.FunctionDef | ast.AsyncFunctionDef,
+                                         Optional[Route]]) -> None:
+        node, route = arg
+        in_class_body = self.scope.kind == "class"
+        scope = self._open_scope("function", node.body)
+        for param in all_args(node.args):
+            scope.stores.add(param.arg)
+            if self.vocab.is_plugin_type(param.annotation):
+                scope.plugin_direct.add(param.arg)
+        if route is not None:
+            self.route_depth += 1
+        self._enter_runner(node, in_class_body, scope)
+
+    def _leave_function(self, arg: tuple[ast.AST, Optional[Route]]) -> None:
+        if arg[1] is not None:
+            self.route_depth -= 1
+        self._leave_runner()
+        self._close_scope(self.scope)
+
+    def _lambda(self, node: ast.Lambda, stack: list["StackItem"]) -> bool:
+        defaults = [d for d in node.args.defaults + node.args.kw_defaults if d is not None]
+        stack.append((self._leave_lambda, node))
+        stack.append(node.body)
+        stack.append((self._enter_lambda, node))
+        stack.extend(reversed(defaults))
+        return False
+
+    def _enter_lambda(self, node: ast.Lambda) -> None:
+        scope = self._open_scope("lambda")
+        for arg in all_args(node.args):
+            scope.stores.add(arg.arg)
+
+    def _leave_lambda(self, node: ast.Lambda) -> None:
+        self._close_scope(self.scope)
+
+    def _class(self, node: ast.ClassDef, stack: list["StackItem"]) -> Optional[bool]:
+        self.scope.stores.add(node.name)
+        if self._skippable(node):
+            return None
+        outside: list[ast.AST] = [*node.decorator_list, *node.bases]
+        outside += [kw.value for kw in node.keywords]
+        stack.append((self._leave_class, node))
+        stack.extend(reversed(node.body))
+        stack.append((self._enter_class, node))
+        stack.extend(reversed(outside))
+        return False
+
+    def _enter_class(self, node: ast.ClassDef) -> None:
+        self._open_scope("class", node.body)
+        self._enter_runner_class(node)
+
+    def _leave_class(self, node: ast.ClassDef) -> None:
+        self._leave_runner_class()
+        self._close_scope(self.scope)
