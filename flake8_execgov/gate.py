@@ -20,7 +20,6 @@ range ``pyproject.toml`` pins.
 from __future__ import annotations
 
 import ast
-import bisect
 import contextlib
 import tokenize
 from typing import Any, Iterator, Optional, Sequence
@@ -28,6 +27,8 @@ from typing import Any, Iterator, Optional, Sequence
 from flake8 import checker, processor, style_guide
 from flake8.main import application
 from flake8.plugins import finder
+
+from .flow import blocks
 
 PACKAGE = "flake8-execgov"
 ALWAYS = frozenset(("E902", "E999"))  # a file the gate cannot check fails it
@@ -58,24 +59,26 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         if span is None:
             return super().noqa_line_for(line_number)  # type: ignore[no-any-return]
         if not hasattr(self, "_spans"):
-            self._spans: dict[int, Optional[dict[int, str]]] = {}
-        if span[0] not in self._spans:
-            self._spans[span[0]] = self._span_mapping(*span)
-        mapping = self._spans[span[0]]
+            self._spans: dict[tuple[int, int], Optional[dict[int, str]]] = {}
+        if span not in self._spans:
+            self._spans[span] = self._span_mapping(*span)
+        mapping = self._spans[span]
         return super().noqa_line_for(line_number) if mapping is None \
             else mapping.get(line_number)
 
     def _statement_span(self, line_number: int) -> Optional[tuple[int, int]]:
-        if not isinstance(self.tree, ast.Module) or not self.tree.body:
-            return None
-        if not hasattr(self, "_starts"):
-            self._starts = [min([d.lineno for d in getattr(s, "decorator_list", ())]
-                                + [s.lineno]) for s in self.tree.body]
-        index = bisect.bisect_right(self._starts, line_number) - 1
-        if index < 0:
-            return None
-        end = getattr(self.tree.body[index], "end_lineno", None)
-        return (self._starts[index], end) if end is not None and line_number <= end else None
+        """The lines of the innermost statement holding ``line_number`` (decorators
+        included): tokenizing a statement alone yields its part of the file's tokens."""
+        body: Sequence[ast.stmt] = self.tree.body if isinstance(self.tree, ast.Module) else []
+        span = None
+        while body:
+            holder = next((s for s in body if _first_line(s) <= line_number
+                           <= (getattr(s, "end_lineno", None) or 0)), None)
+            if holder is None:
+                break
+            span = (_first_line(holder), holder.end_lineno or line_number)
+            body = [stmt for _, block in blocks(holder) for stmt in block]
+        return span
 
     def _span_mapping(self, first: int, last: int) -> Optional[dict[int, str]]:
         """flake8's ``_noqa_line_mapping``, for the lines ``first``..``last`` only."""
@@ -95,6 +98,11 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         except (tokenize.TokenError, SyntaxError):
             return None
         return mapping
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([d.lineno for d in decorators] + [stmt.lineno])
 
 
 class GateFileChecker(checker.FileChecker):  # type: ignore[misc]

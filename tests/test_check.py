@@ -184,3 +184,20 @@ def test_noqa_lines_match_flake8(flake8_dir: Flake8Dir, execgov_cli: Execgov) ->
     flake8, gate = both(flake8_dir, execgov_cli, "-j1", "shapes.py")
     assert gate == flake8
     assert [line.split(":")[1] for line in gate.splitlines()] == ["8", "14"]
+
+
+def test_noqa_lines_of_nested_statements_match_flake8(flake8_dir: Flake8Dir,
+                                                      execgov_cli: Execgov) -> None:
+    source = ('class Holder:\n'
+              '    def run(self, plugin):\n'
+              '        if plugin.run(1):  # noqa: GOV001\n'
+              '            x = plugin.run("""\n'
+              '            text\n'
+              '            """)  # noqa\n'
+              '            y = plugin.run(2) + \\\n'
+              '                3  # noqa\n'
+              '# a comment at the margin\n'
+              '            return plugin.run(3)\n')
+    flake8_dir.write("nested.py", source)
+    flake8, gate = both(flake8_dir, execgov_cli, "-j1", "nested.py")
+    assert gate == flake8 and [line.split(":")[1] for line in gate.splitlines()] == ["10"]

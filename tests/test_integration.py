@@ -283,3 +283,41 @@ def test_unselected_codes_cost_nothing(flake8_dir: Flake8Dir,
     result = flake8_dir.run("--select=E,W,F", "a.py")
     assert (result.exit_code, result.out, result.err) == (0, "", "")
     assert plugin.ExecGovChecker.selected == frozenset()
+
+
+def test_inspection_functions_option(flake8_dir: Flake8Dir) -> None:
+    """A project's own reporting helper only looks at the run method it is given."""
+    source = "def warn(hook, log):\n    _warn_for(hook.run)\n    log.debug(describe(hook.run))\n"
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-plugin-names = hook\n")
+    flake8_dir.write("a.py", source)
+    assert flake8_dir.run("a.py").findings == [(2, 15, "GOV001"), (3, 24, "GOV001")]
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-plugin-names = hook\n"
+                                  "execgov-inspection-functions = callable, _warn_for, describe\n")
+    assert flake8_dir.run("a.py").findings == []
+
+
+@pytest.mark.parametrize("setting, expected", [
+    ("execgov-runner-classes = PluginManager",
+     "a.py:2:12: GOV001 hook.function() bypasses PluginManager; execute plugins through "
+     "PluginManager"),
+    ("execgov-runner-classes =\nexecgov-runner-functions = execute_job",
+     "a.py:2:12: GOV001 hook.function() bypasses execute_job; execute plugins through "
+     "execute_job()"),
+    ("execgov-runner-classes = *Runner",
+     "a.py:2:12: GOV001 hook.function() bypasses a runner class (*Runner); execute plugins "
+     "through a runner class (*Runner)"),
+])
+def test_messages_name_the_configured_runner(flake8_dir: Flake8Dir, setting: str,
+                                             expected: str) -> None:
+    flake8_dir.write("setup.cfg", f"[flake8]\nexecgov-plugin-names = hook\n{setting}\n"
+                                  "execgov-run-methods = function\n")
+    flake8_dir.write("a.py", "def f(hook):\n    return hook.function(1)\n")
+    assert flake8_dir.run("a.py").lines == [expected]
+
+
+def test_route_messages(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-auth-dependencies = require_*\n")
+    flake8_dir.write("a.py", "@router.get('')\ndef index():\n    pass\n")
+    assert flake8_dir.run("a.py").lines == [
+        "a.py:2:1: GOV201 route GET index has no auth dependency; add Depends() on an auth "
+        "dependency matching require_*"]
