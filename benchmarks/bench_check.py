@@ -1,6 +1,6 @@
 """``execgov check`` against a parse-only process and ``flake8 --select=GOV`` (no download).
 
-    python benchmarks/bench_check.py [--runs 5]
+    python benchmarks/bench_check.py [--runs 5] [--only generated|stdlib]
 
 On (a) the generated plugin-server corpus (``benchmarks/corpus.py``: 1,100 modules, every
 one passing the prefilter) and (b) this interpreter's standard library, at ``-j1`` and
@@ -85,6 +85,7 @@ def measure(files: list[Path], root: Path, jobs: str, runs: int) -> dict[str, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=("generated", "stdlib"), help="one corpus only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         server = Path(tmp) / "server"
@@ -94,6 +95,9 @@ def main() -> None:
         print(f"{'corpus':<26}{'-j':>5}{'files':>7}{'parse':>8}{'check':>8}{'flake8':>8}"
               f"{'check/parse':>13}{'check/flake8':>14}")
         for name, (files, root) in corpora.items():
+            if args.only and not name.startswith({"generated": "generated",
+                                                  "stdlib": "standard"}[args.only]):
+                continue
             for jobs in ("1", "auto"):
                 r = measure(files, root, jobs, args.runs)
                 print(f"{name:<26}{jobs:>5}{len(files):>7}{r['parse_s']:>8.2f}"
