@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Execgov, Flake8Dir
+from conftest import CASE_FILES, ROOT, Execgov, Flake8Dir
 
-CASES = sorted((ROOT / "tests" / "cases").glob("*.py"))
+CASES = CASE_FILES
 BAD = "def handler(plugin, payload):\n    return plugin.run(payload)  # noqa: GOV004\n"
 MIXED = ("def a(plugin):\n    return plugin.run(1)\n\n\n"
          "def b(plugin):\n    return plugin.run(2)  # noqa: GOV001\n\n\n"

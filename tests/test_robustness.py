@@ -10,7 +10,7 @@ import hypothesmith
 import pytest
 from hypothesis import given, settings
 
-from conftest import Flake8Dir
+from conftest import CASE_FILES, Flake8Dir
 from flake8_execgov.model import Finding
 from flake8_execgov.options import DEFAULT_CONFIG, Config, build_config
 from flake8_execgov.plugin import ExecGovChecker, findings_for
@@ -44,7 +44,7 @@ def assert_prefilter_is_conservative(source: str) -> None:
         findings_for(tree, lines, DEFAULT_CONFIG, prefiltered=False)
 
 
-@pytest.mark.parametrize("case", sorted((Path(__file__).parent / "cases").glob("*.py")),
+@pytest.mark.parametrize("case", CASE_FILES,
                          ids=lambda p: p.name)
 def test_prefilter_keeps_every_fixture_finding(case: Path) -> None:
     source = case.read_text(encoding="utf-8")
@@ -124,8 +124,7 @@ def test_non_utf8_coding_cookie(flake8_dir: Flake8Dir) -> None:
 
 
 def test_deterministic_between_runs_and_jobs(flake8_dir: Flake8Dir) -> None:
-    corpus = Path(__file__).parent / "cases"
-    for case in corpus.glob("*.py"):
+    for case in CASE_FILES:
         (flake8_dir.path / case.name).write_text(case.read_text())
     runs = [flake8_dir.run_process("--select=GOV", "-j", jobs, ".").out for jobs in ("1", "2", "2")]
     assert runs[0] and runs[0] == runs[1] == runs[2]

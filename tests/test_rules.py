@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Flake8Dir
+from conftest import CASE_FILES, Flake8Dir
 
 CASES = Path(__file__).parent / "cases"
 EXPECT = re.compile(r"#.*expect: ((?:GOV\d{3}:\d+ ?)+)")
@@ -28,7 +28,7 @@ def expected_findings(path: Path) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-@pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("*.py")))
+@pytest.mark.parametrize("case", [p.name for p in CASE_FILES])
 def test_case_file(flake8_dir: Flake8Dir, case: str) -> None:
     source = (CASES / case).read_text(encoding="utf-8")
     target = flake8_dir.path / case
@@ -40,5 +40,5 @@ def test_case_file(flake8_dir: Flake8Dir, case: str) -> None:
 
 def test_expectations_are_parsed() -> None:
     """The fixture comments really carry expectations (a test that cannot silently pass)."""
-    total = sum(len(expected_findings(p)) for p in CASES.glob("*.py"))
+    total = sum(len(expected_findings(p)) for p in CASE_FILES)
     assert total >= 90

@@ -146,13 +146,6 @@ def statements_that_may_assign(name, rows, command):
         b = "FAILED"
     else:
         update_execution_metrics(name, b)
-    c = "SUCCESS"  # expect: GOV004:9
-    match command:
-        case "go":
-            c = "FAILED"
-        case _:
-            pass
-    update_execution_metrics(name, c)
     d = "SUCCESS"  # expect: GOV004:9 (an exception no handler catches reaches the finally)
     try:
         pass
