@@ -25,6 +25,10 @@ SAFE = frozenset({"GOV004", "GOV005"})
 UNSAFE = frozenset({"GOV002", "GOV003"})
 # libcst needs about 1 GB of memory per MB of source: larger files are reported, not fixed.
 MAX_FIX_CHARS = 1_000_000
+# libcst's parser and transformer recurse per level of nesting: past its limit it raises
+# RecursionError on some versions and crashes the process on others (seen: Python 3.9).
+# Real code stays far below; deeper files are reported, never handed to libcst.
+MAX_FIX_DEPTH = 100
 
 
 def fixable(findings: Sequence[Finding], unsafe: bool,
@@ -68,9 +72,13 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
     if len(text) > MAX_FIX_CHARS:
         raise SourceError(f"not fixed: {len(text):,} characters is over the fixer's limit of "
                           f"{MAX_FIX_CHARS:,} (libcst needs about 1 GB per MB); fix it by hand")
+    depth = nesting_depth(tree, MAX_FIX_DEPTH)
+    if depth > MAX_FIX_DEPTH:
+        raise SourceError(f"not fixed: the code is nested more than {MAX_FIX_DEPTH} levels "
+                          "deep, more than libcst can take; fix it by hand")
     try:
         fixed = _transform(text, todo, lines, Vocabulary(config, module_aliases(tree)), notes)
-    except RecursionError:
+    except RecursionError:  # pragma: no cover - guarded by the depth limit above
         raise SourceError("not fixed: an expression is nested too deeply for libcst "
                           "(Python's recursion limit); fix it by hand") from None
     if fixed != text:
@@ -79,6 +87,20 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
         except (SyntaxError, ValueError, RecursionError) as exc:  # pragma: no cover - a bug
             raise SourceError(f"internal error: the fix does not parse ({exc})") from None
     return fixed
+
+
+def nesting_depth(tree: ast.AST, limit: int) -> int:
+    """How deep the syntax tree goes (iteratively; stops counting past ``limit``)."""
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                return deepest
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _transform(text: str, todo: list[Finding], lines: Sequence[str], vocab: Vocabulary,

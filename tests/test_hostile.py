@@ -81,8 +81,8 @@ LONG = "x = " + " + ".join(["a"] * 10_000) + "\nupdate_execution_metrics(n, 'SUC
 
 
 @pytest.mark.parametrize("source, reason", [
-    (NESTED, "not fixed: an expression is nested too deeply for libcst (Python's recursion "
-             "limit); fix it by hand"),
+    (NESTED, "not fixed: the code is nested more than 100 levels deep, more than libcst "
+             "can take; fix it by hand"),
     (LONG, None),  # Python's own parser gives up or libcst does: either is said in one line
 ], ids=["150-nested-lists", "10000-terms"])
 def test_fix_stdin_echoes_what_it_cannot_fix(execgov_cli: Execgov, source: str,
@@ -90,7 +90,7 @@ def test_fix_stdin_echoes_what_it_cannot_fix(execgov_cli: Execgov, source: str,
     result = execgov_cli("fix", "-", "--stdin-filename", "app/x.py", stdin=source.encode())
     assert (result.exit_code, result.out) == (1, source.encode())
     assert result.err.count("\n") == 1 and result.err.startswith("app/x.py: skipped: ")
-    assert "nested too deeply" in result.err
+    assert "nested" in result.err
     if reason is not None:
         assert result.err == f"app/x.py: skipped: {reason}\n"
     (execgov_cli.path / "x.py").write_text(source)
