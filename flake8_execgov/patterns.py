@@ -14,17 +14,16 @@ _GLOB_META = re.compile(r"[*?\[\]!]")
 
 
 class NameMatcher:
-    """Shell-style glob patterns matched case-sensitively against one identifier."""
+    """Shell-style glob patterns matched case-sensitively against one identifier; a
+    pattern written ``!name`` excludes what it matches (``pytest_*, !pytest_plugins``)."""
 
-    __slots__ = ("patterns", "_match", "literals")
+    __slots__ = ("patterns", "_match", "_exclude", "literals")
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        self.patterns = tuple(patterns)
-        if self.patterns:
-            regex = "|".join(f"(?:{fnmatch.translate(p)})" for p in self.patterns)
-            self._match: Callable[[str], Any] | None = re.compile(regex).match
-        else:
-            self._match = None
+        self.patterns = tuple(p for p in patterns if not p.startswith("!"))
+        excluded = tuple(p[1:] for p in patterns if p.startswith("!"))
+        self._match = _compiled(self.patterns)
+        self._exclude = _compiled(excluded)
         # The longest literal run of each pattern: a file that contains none of them
         # cannot contain a matching identifier (used by the prefilter).
         self.literals = tuple(max(_literal_runs(p), key=len) for p in self.patterns)
@@ -33,7 +32,9 @@ class NameMatcher:
         return bool(self.patterns)
 
     def __call__(self, name: str | None) -> bool:
-        return name is not None and self._match is not None and self._match(name) is not None
+        return name is not None and self._match is not None \
+            and self._match(name) is not None \
+            and (self._exclude is None or self._exclude(name) is None)
 
     @property
     def first(self) -> str:
@@ -42,6 +43,12 @@ class NameMatcher:
             if not _GLOB_META.search(pattern):
                 return pattern
         return self.patterns[0] if self.patterns else ""
+
+
+def _compiled(patterns: Sequence[str]) -> Optional[Callable[[str], Any]]:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
 
 
 def _literal_runs(pattern: str) -> list[str]:
@@ -130,6 +137,8 @@ def prefilter(matchers: Sequence[NameMatcher], names: Iterable[str]) -> Optional
 def pattern_problem(pattern: str) -> Optional[str]:
     """Why a glob is not valid (None when it is); the same answer on every Python version:
     3.9's fnmatch raises on a reversed range like ``[z-a]``, later ones match nothing."""
+    if pattern.startswith("!"):  # an exclusion: the rest is a pattern
+        pattern = pattern[1:]
     if not _NAME_PATTERN.match(pattern):
         return ""
     for members in _classes(pattern):

@@ -121,10 +121,10 @@ class RunnerContext:
     def _finally_records(self, body: list[ast.stmt]) -> bool:
         """Does this finally call the metrics function unconditionally?
 
-        A statement whose value is the call, directly in the finally or nested only in
-        ``with`` blocks or a nested ``try`` body/finally (a guard around the call is fine).
+        A statement whose value is the call (also awaited, wrapped in another call or
+        returned), directly in the finally or nested only in ``with`` blocks or a nested
+        ``try`` body/finally (a guard around the call is fine).
         """
-        metrics = self.config.metrics_functions
         stack = list(body)
         while stack:
             stmt = stack.pop()
@@ -132,12 +132,24 @@ class RunnerContext:
                 stack.extend(stmt.body)
             elif isinstance(stmt, TRY_TYPES):
                 stack.extend(stmt.body + stmt.finalbody)
-            elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)):
-                value = stmt.value
-                if isinstance(value, ast.Await):
-                    value = value.value
-                if isinstance(value, ast.Call) and self.vocab.matches(metrics, value.func):
+            elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
+                if stmt.value is not None and self._calls_metrics(stmt.value):
                     return True
+        return False
+
+    def _calls_metrics(self, value: ast.expr) -> bool:
+        """The statement's value is the metrics call, awaited or not, or a call wrapping
+        it (``await asyncio.shield(update_execution_metrics(...))``): its arguments run."""
+        metrics = self.config.metrics_functions
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, ast.Await):
+                stack.append(item.value)
+            elif isinstance(item, ast.Call):
+                if self.vocab.matches(metrics, item.func):
+                    return True
+                stack.extend(item.args)
         return False
 
     # -- what happens inside a runner ----------------------------------------------------------

@@ -99,6 +99,11 @@ class Vocabulary:
     # -- plugin expressions (§2) ---------------------------------------------------------
 
     def is_collection(self, node: ast.AST) -> bool:
+        """A name or attribute matching ``plugin-collections``, or a collection reached
+        through a string key (``conf["plugins"]``)."""
+        if isinstance(node, Subscript):
+            key = str_constant(node.slice)
+            return key is not None and self.config.plugin_collections(key)
         return self.matches(self.config.plugin_collections, node)
 
     def plugin_expr(self, node: ast.AST) -> bool | str:

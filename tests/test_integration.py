@@ -321,3 +321,11 @@ def test_route_messages(flake8_dir: Flake8Dir) -> None:
     assert flake8_dir.run("a.py").lines == [
         "a.py:2:1: GOV201 route GET index has no auth dependency; add Depends() on an auth "
         "dependency matching require_*"]
+
+
+def test_pattern_exclusions(flake8_dir: Flake8Dir) -> None:
+    """``!name`` excludes what a list's other patterns would match."""
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-run-methods = pytest_*, !pytest_plugins\n")
+    flake8_dir.write("a.py", "def f(plugin):\n    plugin.pytest_configure(1)\n"
+                             "    return plugin.pytest_plugins\n")
+    assert flake8_dir.run("a.py").findings == [(2, 5, "GOV001")]

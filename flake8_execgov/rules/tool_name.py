@@ -28,7 +28,10 @@ GOV006 = Rule(
     "attribute targets), `<tool name> or \"default\"`, a parameter default, a keyword "
     "argument and a dict entry -- also where such a destination receives the literal as "
     "a fallback (`tool_name = os.getenv(\"TOOL\") or \"default\"`, "
-    "`x if x else \"default\"`). Keys and names compare exactly, values "
+    "`x if x else \"default\"`), the fallback of `getattr(req, \"tool_name\", ...)` and of "
+    "environment variables (`os.getenv(\"TOOL_NAME\", ...)`), and the forbidden name asked "
+    "of a plugin collection or getter (`plugins[\"default\"]`, `get_plugin(\"default\")`). "
+    "Keys and names compare exactly (environment variables upper-cased), values "
     "case-insensitively.",
     "A silent default runs a plugin the caller never asked for and hides the missing "
     "field; the request should fail with a 400 instead.",
@@ -72,16 +75,36 @@ def dict_entry(model: SemanticModel, node: ast.Dict) -> None:
 
 @hooks.on(ast.Call)
 def call_argument(model: SemanticModel, node: ast.Call) -> None:
-    """A keyword argument ``tool_name=...`` and ``x.get("tool_name", ...)``."""
+    """A keyword argument ``tool_name=...``; the fallback of a getter that produces a tool
+    name (``x.get("tool_name", ...)``, ``getattr(req, "tool_name", ...)``, an environment
+    variable ``os.getenv("TOOL_NAME", ...)``, upper case as environment variables are); a
+    plugin getter asked for the forbidden name (``get_plugin("default")``)."""
     names = model.config.tool_name_args
-    if last_id(node.func) is None:
+    func, args = node.func, node.args
+    name = last_id(func)
+    if name is None:
         return
     for keyword in node.keywords:
         if keyword.arg in names:
             _forbidden(model, keyword.value)
-    if isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
-            and len(node.args) == 2 and str_constant(node.args[0]) in names:
-        _forbidden(model, node.args[1])
+    environment = name == "getenv" or (
+        name == "get" and isinstance(func, ast.Attribute) and last_id(func.value) == "environ")
+    key = str_constant(args[0]) if args else None
+    if name in ("get", "getenv") and len(args) == 2 and key is not None \
+            and (key in names or (environment and key.lower() in names)):
+        _forbidden(model, args[1])
+    if name == "getattr" and isinstance(func, ast.Name) and len(args) == 3 \
+            and str_constant(args[1]) in names:
+        _forbidden(model, args[2])
+    if args and model.vocab.matches(model.config.plugin_getters, func):
+        _forbidden(model, args[0])
+
+
+@hooks.on(ast.Subscript)
+def collection_key(model: SemanticModel, node: ast.Subscript) -> None:
+    """A plugin collection looked up by the forbidden name (``plugins["default"]``)."""
+    if isinstance(node.ctx, ast.Load) and model.vocab.is_collection(node.value):
+        _forbidden(model, node.slice)
 
 
 @hooks.on(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
