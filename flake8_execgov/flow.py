@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 import bisect
-from typing import Mapping, Optional, Sequence, Tuple, Type
+from typing import Iterator, Mapping, Optional, Sequence, Tuple, Type
 
 from .model import end, pos
 
@@ -72,6 +72,14 @@ class Flow:
 
     def knows(self, stmt: Optional[ast.stmt]) -> bool:
         return stmt is not None and id(stmt) in self._place
+
+    def ancestry(self, stmt: ast.stmt) -> Iterator[Place]:
+        """The place of ``stmt``, then of each statement holding it, up to the scope."""
+        node: Optional[ast.stmt] = stmt
+        while node is not None and id(node) in self._place:
+            place = self._place[id(node)]
+            yield place
+            node = place[0]
 
     def before(self, name: str, stmt: ast.stmt) -> tuple[list[ast.expr], Optional[ast.stmt]]:
         """One step back from the start of ``stmt``: the values assigned to ``name`` there

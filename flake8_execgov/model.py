@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Tuple, Union
+from typing import Any, Callable, Optional, Tuple, Union
 
 Pos = Tuple[int, int]
 
@@ -87,6 +87,8 @@ class Access:
     call: Optional[ast.Call]  # the call executing it, when it is called
     runner: Optional[RunnerFrame]
     trys: TryStack
+    stmt: Optional[ast.stmt] = None  # the statement it is in
+    scope: Any = None  # the scopes.Scope it is in (for its statements' control flow)
 
     @property
     def start(self) -> Pos:

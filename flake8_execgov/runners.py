@@ -26,6 +26,7 @@ class RunnerContext:
     config: Config
     vocab: Vocabulary
     scope: Scope
+    stmt: Optional[ast.stmt]
     calls: dict[int, ast.Call]
 
     def _init_runner_context(self) -> None:
@@ -160,7 +161,8 @@ class RunnerContext:
         plugin = self.vocab.plugin_expr(target)
         if plugin is False:
             return
-        access = Access(node, kind, self.calls.get(id(node)), self.runner, self.trys)
+        access = Access(node, kind, self.calls.get(id(node)), self.runner, self.trys,
+                        self.stmt, self.scope)
         if plugin is True:
             self.accesses.append(access)
         else:

@@ -329,3 +329,14 @@ def test_pattern_exclusions(flake8_dir: Flake8Dir) -> None:
     flake8_dir.write("a.py", "def f(plugin):\n    plugin.pytest_configure(1)\n"
                              "    return plugin.pytest_plugins\n")
     assert flake8_dir.run("a.py").findings == [(2, 5, "GOV001")]
+
+
+def test_gov007_names_the_run_methods_it_can_reach(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-run-methods = run, execute, on_*\n")
+    flake8_dir.write("a.py", "def f(plugin, name):\n    getattr(plugin, name)\n"
+                             "    if name.startswith('on_'):\n        getattr(plugin, name)\n")
+    assert [line.split(": ", 1)[1] for line in flake8_dir.run("a.py").lines] == [
+        "GOV007 getattr() with a dynamic name on a plugin can reach run()/execute()/on_*(); "
+        "use a constant attribute name or execute through ToolRunner.run()",
+        "GOV007 getattr() with a dynamic name on a plugin can reach on_*(); "
+        "use a constant attribute name or execute through ToolRunner.run()"]

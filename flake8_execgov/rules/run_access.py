@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..coverage import NO_TRY, RunnerCoverage
+from ..guards import known_prefixes, reachable
 from ..model import Finding, pos
 from ..semantic import SemanticModel
 from .base import RUNNER_OPTIONS, Hooks, Rule, access_finding, governed_path
@@ -77,8 +78,12 @@ GOV007 = Rule(
     "use a constant attribute name or execute through {path}",
     "the `getattr(...)` call",
     "Flags `getattr(<plugin>, <non-constant>)` with 2 or 3 arguments outside runners, "
-    "unless it is the direct argument of `callable()`. Constant names other than the run "
-    "methods are fine (`getattr(plugin, \"name\", \"?\")`).",
+    "unless its result is only inspected (an argument of an inspection function such as "
+    "`callable()` or `inspect.isroutine()`), or its name is known to start with a prefix no "
+    "run method can have (`if not name.startswith(\"on_\"): continue` before it, or "
+    "`if name.startswith(\"on_\"):` around it). The message names the run methods the name "
+    "can still reach. Constant names other than the run methods are fine "
+    "(`getattr(plugin, \"name\", \"?\")`).",
     "A computed attribute name can be `run`: an ungoverned execution no rule can see.",
     "handler = getattr(plugin, action)\n",
     "handler = getattr(plugin, \"describe\")\n",
@@ -96,9 +101,11 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
         if access.runner is None:
             if access.kind == "run":
                 yield access_finding(GOV001, access, runner=runner, path=path)
-            elif cfg.run_methods:  # without run methods, no attribute name reaches one
-                line, col = pos(access.node)
-                yield Finding(line, col, GOV007.code, GOV007.format(
-                    run=cfg.run_methods.first, path=path), access.node)
+            else:  # a dynamic name: which run methods can it reach?
+                methods = reachable(cfg.run_methods.patterns, known_prefixes(access))
+                if methods:
+                    line, col = pos(access.node)
+                    yield Finding(line, col, GOV007.code, GOV007.format(
+                        run="()/".join(methods), path=path), access.node)
         elif access.kind == "run" and coverage.problem(access, access.runner) == NO_TRY:
             yield access_finding(GOV002, access, metrics=cfg.metrics_functions.first)

@@ -20,3 +20,21 @@ def silent(plugin, obj, attr):
 class ToolRunner:
     def run(self, plugin, attr):
         return getattr(plugin, attr)
+
+
+def hooks_by_prefix(plugin, log):
+    for name in dir(plugin):
+        if not name.startswith("on_"):
+            continue
+        hook = getattr(plugin, name)
+        log.debug(hook)
+    for name in dir(plugin):
+        if name.startswith(("on_", "before_")):
+            getattr(plugin, name)
+    for name in dir(plugin):
+        if not name.startswith("r"):
+            continue
+        getattr(plugin, name)  # expect: GOV007:9 ("r" can still be "run")
+    for name in dir(plugin):
+        if inspect.isroutine(getattr(plugin, name)):
+            pass
