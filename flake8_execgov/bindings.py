@@ -39,6 +39,8 @@ class BindingContext:
                 scope.plugin_direct.add(target.id)
             elif isinstance(kind, str):
                 scope.plugin_edges[kind].append(target.id)
+            if self.vocab.dispatch_expr(value) is True:
+                scope.dispatch_direct.add(target.id)
         elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
             if len(target.elts) == len(value.elts):
                 for sub_target, sub_value in zip(target.elts, value.elts):
@@ -86,6 +88,8 @@ class BindingContext:
     def _for(self, node: ast.For | ast.AsyncFor | ast.comprehension,
              stack: list["StackItem"]) -> bool:
         self.scope.plugin_direct.update(self.vocab.iterated_plugins(node.target, node.iter))
+        if isinstance(node.target, ast.Name) and self.vocab.dispatches(node.iter):
+            self.scope.dispatch_direct.add(node.target.id)
         return True
 
     def _except_handler(self, node: ast.ExceptHandler, stack: list["StackItem"]) -> bool:

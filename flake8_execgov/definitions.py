@@ -8,7 +8,7 @@ import ast
 import bisect
 from typing import TYPE_CHECKING, Optional, Sequence, cast
 
-from .model import Route
+from .model import Access, Route
 from .options import Config
 from .resolution import resolve
 from .routes import RouteContext
@@ -49,12 +49,10 @@ class DefinitionContext(RouteContext, RunnerContext):
         while outer is not None and outer.kind == "class" and scope.kind != "class":
             outer = outer.parent
         plugins = scope.plugin_locals() if scope.pending_access else set()
-        for name, access in scope.pending_access:
-            if scope.is_local(name):
-                if name in plugins:
-                    self.accesses.append(access)
-            elif outer is not None:
-                outer.pending_access.append((name, access))
+        self._settle(scope, scope.pending_access, plugins,
+                     outer.pending_access if outer is not None else None)
+        self._settle(scope, scope.pending_dispatch, scope.dispatch_direct,
+                     outer.pending_dispatch if outer is not None else None)
         deferred = resolve(scope, scope.pending_states, self._state_reached)
         if outer is not None:
             outer.pending_states.extend(deferred)
@@ -63,6 +61,17 @@ class DefinitionContext(RouteContext, RunnerContext):
                     outer.loads[name].extend(uses)
         if scope.parent is not None:
             self.scope = scope.parent
+
+    def _settle(self, scope: Scope, pending: list[tuple[str, Access]], bound: set[str],
+                outer: Optional[list[tuple[str, Access]]]) -> None:
+        """Accesses through a local name count when the scope bound it so (flow-
+        insensitively); a free name is the enclosing scope's question."""
+        for name, access in pending:
+            if scope.is_local(name):
+                if name in bound:
+                    self.accesses.append(access)
+            elif outer is not None:
+                outer.append((name, access))
 
     def _state_reached(self, expr: ast.expr, text: str, unsafe: Optional[str]) -> None:
         model = cast("SemanticModel", self)  # the mixin is only ever part of the model

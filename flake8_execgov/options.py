@@ -52,6 +52,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
                "annotation types that mark a local name or parameter as a plugin"),
     OptionSpec("run-methods", "run", "patterns",
                "plugin attributes that execute the plugin"),
+    OptionSpec("dispatch-names", "", "patterns",
+               "registries (or locals) of plugin callables: calling one of their entries "
+               "executes a plugin (`self.events[name](x)`, `for hook in self.hooks: hook(x)`)"),
     OptionSpec("inspection-functions", "callable,iscoroutinefunction,isasyncgenfunction,"
                "isgeneratorfunction,iscoroutine,isawaitable,isroutine,isfunction,ismethod,"
                "isbuiltin,signature,getsource,getdoc,getfile,getmodule,repr,str,id,hash,type,"
@@ -107,6 +110,7 @@ class Config:
     plugin_getters: NameMatcher
     plugin_types: NameMatcher
     run_methods: NameMatcher
+    dispatch_names: NameMatcher
     inspection_functions: NameMatcher
     metrics_functions: NameMatcher
     metrics_state_keyword: str
@@ -228,6 +232,7 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         plugin_getters=m("plugin-getters"),
         plugin_types=m("plugin-types"),
         run_methods=m("run-methods"),
+        dispatch_names=m("dispatch-names"),
         inspection_functions=m("inspection-functions"),
         metrics_functions=m("metrics-functions"),
         metrics_state_keyword=raw["metrics-state-keyword"],
@@ -245,7 +250,7 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         state_replacements=replacements,
         prefilter=prefilter([m(name) for name in (
             "plugin-names", "plugin-collections", "plugin-getters", "plugin-types",
-            "metrics-functions", "lifecycle-enums")], tool_names),
+            "metrics-functions", "lifecycle-enums", "dispatch-names")], tool_names),
         raw=raw,
     )
 

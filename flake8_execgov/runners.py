@@ -169,6 +169,18 @@ class RunnerContext:
             assert isinstance(plugin, str)
             self.scope.pending_access.append((plugin, access))
 
+    def _dispatched(self, node: ast.Call) -> None:
+        """A call of a plugin callable from a dispatch registry: an execution."""
+        kind = self.vocab.dispatch_expr(node.func)
+        if kind is False:
+            return
+        access = Access(node.func, "run", node, self.runner, self.trys, self.stmt, self.scope)
+        if kind is True:
+            self.accesses.append(access)
+        else:
+            assert isinstance(kind, str)
+            self.scope.pending_dispatch.append((kind, access))
+
     def _self_use(self, node: ast.Attribute) -> None:
         """A ``self.<method>`` use in a runner method: a call or a callback reference."""
         frame = self.runner

@@ -36,6 +36,8 @@ class Scope:
     plugin_direct: set[str] = field(default_factory=set)
     plugin_edges: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     pending_access: list[tuple[str, Access]] = field(default_factory=list)
+    dispatch_direct: set[str] = field(default_factory=set)  # locals holding plugin callables
+    pending_dispatch: list[tuple[str, Access]] = field(default_factory=list)
     pending_states: list[Item] = field(default_factory=list)
     _flow: Optional[Flow] = None
 

@@ -118,6 +118,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
     def _call(self, node: ast.Call, stack: list[StackItem]) -> bool:
         func = node.func
         self.calls[id(func)] = node
+        self._dispatched(node)
         name = last_id(func)
         if name is None:
             return True

@@ -176,6 +176,34 @@ class Vocabulary:
                 and not self.is_named(m, "None")]
         return bool(rest) and all(self.is_plugin_type(m, depth + 1) for m in rest)
 
+    # -- dispatching runners: registries of plugin callables ------------------------------
+
+    def dispatch_expr(self, node: ast.AST) -> bool | str:
+        """A callable whose call executes a plugin (``execgov-dispatch-names``): a matching
+        name or attribute, an entry of one (``self.events[name]``, ``.get(name)``); a local
+        name that may be bound to one (its name); else False."""
+        names = self.config.dispatch_names
+        if not names:
+            return False
+        if isinstance(node, Name) and not self.matches(names, node):
+            return node.id
+        return self.dispatches(node)
+
+    def dispatches(self, node: ast.AST) -> bool:
+        """``D``, ``D[k]``, ``D.get(k)``, ``D.values()`` for a dispatch name ``D``: it holds,
+        or iterates over, plugin callables."""
+        names = self.config.dispatch_names
+        if not names:
+            return False
+        if isinstance(node, (Name, Attribute)):
+            return self.matches(names, node)
+        if isinstance(node, Subscript):
+            return self.matches(names, node.value)
+        if isinstance(node, Call) and isinstance(node.func, Attribute) \
+                and node.func.attr in ("get", "values"):
+            return self.matches(names, node.func.value)
+        return False
+
     # -- lifecycle states (§2, GOV004/GOV005) ----------------------------------------------
 
     def is_lifecycle_enum(self, node: ast.AST) -> bool:

@@ -340,3 +340,52 @@ def test_gov007_names_the_run_methods_it_can_reach(flake8_dir: Flake8Dir) -> Non
         "use a constant attribute name or execute through ToolRunner.run()",
         "GOV007 getattr() with a dynamic name on a plugin can reach on_*(); "
         "use a constant attribute name or execute through ToolRunner.run()"]
+
+
+DISPATCH = '''\
+class EventRunner:
+    def fire(self, name, item):
+        validate_input_payload(item)
+        for method in self.events[name]:
+            result = method(item)
+            update_execution_metrics(name, "RUNNING")
+        return validate_plugin_output(result)
+
+    def fire_governed(self, name, item):
+        validate_input_payload(item)
+        handler = self.handlers.get(name)
+        try:
+            return validate_plugin_output(handler(item))
+        except Exception as exc:
+            return build_error_envelope(exc)
+        finally:
+            update_execution_metrics(name, "RUNNING")
+
+
+def outside(registry, name, item):
+    registry.handlers[name](item)
+    for hook in registry.startup_hooks:
+        hook()
+    describe = len(registry.events)
+    return describe
+'''
+
+
+def test_runners_that_dispatch(flake8_dir: Flake8Dir) -> None:
+    """Calls of entries of plugin-callable registries are executions: governed in runners
+    (GOV002/003/101-103), bypasses outside (GOV001)."""
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-classes = EventRunner\n"
+                                  "execgov-dispatch-names = events, handlers, *_hooks\n")
+    flake8_dir.write("a.py", DISPATCH)
+    assert flake8_dir.run("a.py").lines == [
+        "a.py:5:22: GOV002 method() runs outside a try/finally; run it in the body of a try "
+        "whose finally calls update_execution_metrics()",
+        "a.py:5:22: GOV103 method() failure is not wrapped in an error envelope; catch "
+        "Exception and call build_error_envelope()",
+        "a.py:21:5: GOV001 registry.handlers[name]() bypasses EventRunner; execute plugins "
+        "through EventRunner.run()",
+        "a.py:23:9: GOV001 hook() bypasses EventRunner; execute plugins through "
+        "EventRunner.run()",
+    ]
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-classes = EventRunner\n")
+    assert flake8_dir.run("a.py").lines == []  # without the option: invisible, as before

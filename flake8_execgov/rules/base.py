@@ -117,7 +117,8 @@ def broken(old: str, new: str = "", source: Optional[str] = None) -> str:
 def access_finding(rule: Rule, access: "Access", **fields: object) -> "Finding":
     """A finding at a run access; ``{access}`` is how it is written (``plugin.run()``)."""
     text = source_text(access.node)
-    if access.call is not None and isinstance(access.node, ast.Attribute):
+    callee = (ast.Attribute, ast.Name, ast.Subscript)
+    if access.call is not None and isinstance(access.node, callee):
         text += "()"
     line, col = pos(access.node)
     return Finding(line, col, rule.code, rule.format(access=text, **fields), access.node)
