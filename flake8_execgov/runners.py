@@ -159,27 +159,25 @@ class RunnerContext:
         """A run access (``kind='run'``) or dynamic getattr (``'dynamic'``) on ``target``,
         recorded now if it is a plugin expression, or once its scope knows its locals."""
         plugin = self.vocab.plugin_expr(target)
-        if plugin is False:
-            return
-        access = Access(node, kind, self.calls.get(id(node)), self.runner, self.trys,
-                        self.stmt, self.scope)
-        if plugin is True:
-            self.accesses.append(access)
-        else:
-            assert isinstance(plugin, str)
-            self.scope.pending_access.append((plugin, access))
+        if plugin is not False:
+            self._record(plugin, Access(node, kind, self.calls.get(id(node)), self.runner,
+                                        self.trys, self.stmt, self.scope),
+                         self.scope.pending_access)
 
     def _dispatched(self, node: ast.Call) -> None:
         """A call of a plugin callable from a dispatch registry: an execution."""
         kind = self.vocab.dispatch_expr(node.func)
-        if kind is False:
-            return
-        access = Access(node.func, "run", node, self.runner, self.trys, self.stmt, self.scope)
-        if kind is True:
+        if kind is not False:
+            self._record(kind, Access(node.func, "run", node, self.runner, self.trys,
+                                      self.stmt, self.scope), self.scope.pending_dispatch)
+
+    def _record(self, found: "bool | str", access: Access,
+                pending: list[tuple[str, Access]]) -> None:
+        """Now (``True``), or once the scope knows what its local ``found`` is bound to."""
+        if found is True:
             self.accesses.append(access)
-        else:
-            assert isinstance(kind, str)
-            self.scope.pending_dispatch.append((kind, access))
+        elif isinstance(found, str):
+            pending.append((found, access))
 
     def _self_use(self, node: ast.Attribute) -> None:
         """A ``self.<method>`` use in a runner method: a call or a callback reference."""
