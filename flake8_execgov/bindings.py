@@ -46,13 +46,6 @@ class BindingContext:
                 for sub_target, sub_value in zip(target.elts, value.elts):
                     self._bind(sub_target, sub_value)
 
-    def _name(self, node: ast.Name, stack: list["StackItem"]) -> bool:
-        if isinstance(node.ctx, ast.Load):
-            self.scope.loads[node.id].append(node)
-        else:
-            self.scope.stores.add(node.id)
-        return False
-
     def _global(self, node: ast.Global | ast.Nonlocal, stack: list["StackItem"]) -> bool:
         self.scope.not_local.update(node.names)
         return False

@@ -60,12 +60,27 @@ Check = Callable[[Context], bool]
 class RunnerCoverage:
     """Coverage questions about the run accesses of one module."""
 
-    def __init__(self, accesses: Iterable[Access], metrics_required: bool) -> None:
+    def __init__(self, accesses: Iterable[Access], metrics_required: bool,
+                 unwalked_uses: Callable[[set[str]], set[str]] = lambda names: set()) -> None:
+        accesses = list(accesses)
         owners = {id(a.runner.owner): a.runner.owner for a in accesses
                   if a.runner is not None and a.runner.owner is not None}
         self.graph = HelperGraph(owners.values())
         self.metrics_required = metrics_required
         self._memo: dict[int, set[int]] = {}
+        candidates = {a.runner.name for a in accesses
+                      if a.runner is not None and a.runner.helper_candidate}
+        self._unsure = unwalked_uses(candidates)  # helpers used where no use was recorded
+
+    def in_runner(self, access: Access) -> bool:
+        """Is the access part of a runner? A module-level function is, as a helper, when
+        every use of its name is covered (through helpers of helpers too)."""
+        frame = access.runner
+        if frame is None:
+            return False
+        if not frame.helper_candidate:
+            return True
+        return id(frame) in self._holding(_covered_here) and frame.name not in self._unsure
 
     def problem(self, access: Access, frame: RunnerFrame) -> Optional[str]:
         """None when the access (or, for a helper, every use of it) is covered; else

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import re
 from typing import TYPE_CHECKING, Optional, Sequence, cast
 
 from .model import Access, Route
@@ -35,6 +36,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     lines: Optional[Sequence[str]]
     route_depth: int
     _hot: Optional[tuple[int, list[int]]]
+    skipped: list[ast.stmt]
     _state_hooks: Sequence["StateHook"]
 
     # -- scopes ----------------------------------------------------------------------------
@@ -73,6 +75,21 @@ class DefinitionContext(RouteContext, RunnerContext):
             elif outer is not None:
                 outer.append((name, access))
 
+    def used_unwalked(self, names: set[str]) -> set[str]:
+        """Which of ``names`` occur in module-level definitions the prefilter skipped (their
+        uses were not recorded): one regex pass over the file."""
+        if not names or not self.skipped or self.lines is None:
+            return set()
+        spans = sorted((_first_line(s), getattr(s, "end_lineno", 0) or 0) for s in self.skipped)
+        starts = [first for first, _ in spans]
+        found: set[str] = set()
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+        for number, line in enumerate(self.lines, 1):
+            index = bisect.bisect_right(starts, number) - 1
+            if index >= 0 and number <= spans[index][1]:
+                found.update(pattern.findall(line))
+        return found
+
     def _state_reached(self, expr: ast.expr, text: str, unsafe: Optional[str]) -> None:
         model = cast("SemanticModel", self)  # the mixin is only ever part of the model
         for hook in self._state_hooks:
@@ -106,6 +123,7 @@ class DefinitionContext(RouteContext, RunnerContext):
                   stack: list["StackItem"]) -> Optional[bool]:
         self.scope.stores.add(node.name)
         if self._skippable(node):
+            self.skipped.append(node)
             return None
         args = node.args
         outside: list[ast.AST] = list(node.decorator_list)
@@ -124,6 +142,7 @@ class DefinitionContext(RouteContext, RunnerContext):
                                          Optional[Route]]) -> None:
         node, route = arg
         in_class_body = self.scope.kind == "class"
+        module_level = self.scope is self.module_scope
         scope = self._open_scope("function", node.body)
         for param in all_args(node.args):
             scope.stores.add(param.arg)
@@ -131,7 +150,7 @@ class DefinitionContext(RouteContext, RunnerContext):
                 scope.plugin_direct.add(param.arg)
         if route is not None:
             self.route_depth += 1
-        self._enter_runner(node, in_class_body, scope)
+        self._enter_runner(node, in_class_body, scope, module_level)
 
     def _leave_function(self, arg: tuple[ast.AST, Optional[Route]]) -> None:
         if arg[1] is not None:
@@ -158,6 +177,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     def _class(self, node: ast.ClassDef, stack: list["StackItem"]) -> Optional[bool]:
         self.scope.stores.add(node.name)
         if self._skippable(node):
+            self.skipped.append(node)
             return None
         outside: list[ast.AST] = [*node.decorator_list, *node.bases]
         outside += [kw.value for kw in node.keywords]
@@ -174,3 +194,8 @@ class DefinitionContext(RouteContext, RunnerContext):
     def _leave_class(self, node: ast.ClassDef) -> None:
         self._leave_runner_class()
         self._close_scope(self.scope)
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([d.lineno for d in decorators] + [stmt.lineno])

@@ -54,6 +54,8 @@ class RunnerFrame:
     name: str
     owner: Optional["RunnerClass"]
     self_name: Optional[str]
+    # a module-level function: part of the runner only when every use of it is covered
+    helper_candidate: bool = False
     inputs: list[Pos] = field(default_factory=list)
     # (start, end, where) of each output-validator call
     outputs: list[tuple[Pos, Pos, TryStack]] = field(default_factory=list)

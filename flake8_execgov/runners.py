@@ -28,6 +28,7 @@ class RunnerContext:
     scope: Scope
     stmt: Optional[ast.stmt]
     calls: dict[int, ast.Call]
+    helper_names: frozenset[str]
 
     def _init_runner_context(self) -> None:
         self.runner: Optional[RunnerFrame] = None
@@ -39,15 +40,19 @@ class RunnerContext:
         # the try of each handler we are in; None for a handler too narrow to count
         self.in_handler: list[Optional[TryFrame]] = []
         self.accesses: list[Access] = []
+        # module-level functions that may be helpers of runners, and the uses of their names
+        self.module_helpers = RunnerClass()
+        self.outside = RunnerFrame("<outside a runner>", None, None)
         self.mentions: set[int] = set()  # ids of expressions only looked at (mentions.py)
 
     # -- frames -------------------------------------------------------------------------
 
     def _enter_runner(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
-                      in_class_body: bool, scope: Scope) -> None:
+                      in_class_body: bool, scope: Scope, module_level: bool) -> None:
         if self.runner is not None:
             return
         owner = self.runner_class if in_class_body else None
+        frame = None
         if owner is not None or self.config.runner_functions(node.name):
             params = node.args.posonlyargs + node.args.args
             static = any(self.vocab.is_named(d, "staticmethod") for d in node.decorator_list)
@@ -55,8 +60,20 @@ class RunnerContext:
             frame = RunnerFrame(node.name, owner, self_name)
             if owner is not None:
                 owner.frames.append(frame)
+        elif module_level:  # a helper of runners, if every use of it turns out covered
+            frame = RunnerFrame(node.name, self.module_helpers, None, helper_candidate=True)
+            self.module_helpers.frames.append(frame)
+        if frame is not None:
             self.runner, self._runner_scope = frame, scope
             self.trys, self.in_finally, self.in_handler = (), [], []
+
+    def _name_use(self, node: ast.Name) -> None:
+        """A use of a module-level function's name (a call or a callback reference)."""
+        if node.id in self.helper_names:
+            call = self.calls.get(id(node))
+            self.module_helpers.sites.append(Site(
+                node.id, pos(node), end(call or node), self.trys if self.runner else (),
+                self.runner or self.outside))
 
     def _leave_runner(self) -> None:
         if self.runner is not None and self._runner_scope is self.scope:

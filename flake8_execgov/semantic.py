@@ -54,6 +54,11 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
         self.stmt: Optional[ast.stmt] = None  # the innermost statement being walked
         self.route_depth = 0
         self.calls: dict[int, ast.Call] = {}  # id of a call target -> the call
+        # module-level functions: helpers of runners when every use of them is covered
+        self.helper_names = frozenset(
+            s.name for s in getattr(tree, "body", ())
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
+        self.skipped: list[ast.stmt] = []  # module-level definitions not walked
         self._init_runner_context()
         self._table = _dispatch(hooks)  # cached: built once per rule set
         self._state_hooks = state_hooks
@@ -100,6 +105,14 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
                                      unsafe if old is not None and new else None))
 
     # -- handlers: each returns True when the node's children still need the generic walk --
+
+    def _name(self, node: ast.Name, stack: list[StackItem]) -> bool:
+        if isinstance(node.ctx, ast.Load):
+            self.scope.loads[node.id].append(node)
+            self._name_use(node)
+        else:
+            self.scope.stores.add(node.id)
+        return False
 
     def _assign(self, node: ast.Assign | ast.AnnAssign, stack: list[StackItem]) -> bool:
         self._assign_bindings(node)

@@ -37,7 +37,8 @@ def analyze(tree: ast.AST, config: Config,
     """All findings of one module, sorted and without duplicates. With ``lines``, module-
     level definitions that the prefilter rules out are not walked."""
     model = SemanticModel(tree, config, HOOKS, STATE_HOOKS, lines).run()
-    coverage = RunnerCoverage(model.accesses, bool(config.metrics_functions))
+    coverage = RunnerCoverage(model.accesses, bool(config.metrics_functions),
+                              model.used_unwalked)
     found = list(model.findings)
     for family in FAMILIES:
         found += family.finish(model, coverage)

@@ -93,7 +93,7 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     )
     for access in model.accesses:
         frame = access.runner
-        if frame is None or access.kind != "run":
+        if frame is None or access.kind != "run" or not coverage.in_runner(access):
             continue
         # Each rule stands on its own: judged whether or not metrics cover the execution,
         # against the covering try, else the innermost try whose body holds it.

@@ -50,7 +50,7 @@ hooks = Hooks()
 def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     metrics = model.config.metrics_functions.first
     for access in model.accesses:
-        if access.runner is not None and access.kind == "run":
+        if access.runner is not None and access.kind == "run" and coverage.in_runner(access):
             problem = coverage.problem(access, access.runner)
             if problem in PROBLEMS:
                 yield access_finding(GOV003, access, metrics=metrics, problem=PROBLEMS[problem])

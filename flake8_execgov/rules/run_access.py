@@ -98,7 +98,7 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     cfg = model.config
     runner, path = governed_path(cfg)
     for access in model.accesses:
-        if access.runner is None:
+        if not coverage.in_runner(access):
             if access.kind == "run":
                 yield access_finding(GOV001, access, runner=runner, path=path)
             else:  # a dynamic name: which run methods can it reach?
@@ -107,5 +107,6 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
                     line, col = pos(access.node)
                     yield Finding(line, col, GOV007.code, GOV007.format(
                         run="()/".join(methods), path=path), access.node)
-        elif access.kind == "run" and coverage.problem(access, access.runner) == NO_TRY:
+        elif access.kind == "run" and access.runner is not None \
+                and coverage.problem(access, access.runner) == NO_TRY:
             yield access_finding(GOV002, access, metrics=cfg.metrics_functions.first)
