@@ -78,12 +78,10 @@ class BindingContext:
         self._bind(node.target, node.value)
         return True
 
-    def _for(self, node: ast.For | ast.AsyncFor | ast.comprehension,
-             stack: list["StackItem"]) -> bool:
+    def _bind_loop(self, node: ast.For | ast.AsyncFor | ast.comprehension) -> None:
         self.scope.plugin_direct.update(self.vocab.iterated_plugins(node.target, node.iter))
         if isinstance(node.target, ast.Name) and self.vocab.dispatches(node.iter):
             self.scope.dispatch_direct.add(node.target.id)
-        return True
 
     def _except_handler(self, node: ast.ExceptHandler, stack: list["StackItem"]) -> bool:
         if node.name:

@@ -23,8 +23,10 @@ class HelperGraph:
         self._uses: dict[tuple[int, str], list[Site]] = defaultdict(list)
         self._frames: dict[int, RunnerFrame] = {}
         for owner in owners:
+            generators = {f.name for f in owner.frames if f.generator}
             for site in owner.sites:
-                self._uses[(id(owner), site.method)].append(site)
+                for use in _where_it_runs(site, generators):
+                    self._uses[(id(owner), site.method)].append(use)
                 self._frames[id(site.frame)] = site.frame
             for frame in owner.frames:
                 self._frames[id(frame)] = frame
@@ -61,3 +63,14 @@ class HelperGraph:
                 if pending[waiter] == 0:
                     ready.append(waiter)
         return held
+
+
+def _where_it_runs(site: Site, generators: set[str]) -> list[Site]:
+    """A generator helper's body runs where the caller iterates its result
+    (``gen = self._rows(x)`` ... ``for row in gen:`` / ``next(gen)``), not at the call."""
+    if site.method not in generators or site.holder is None:
+        return [site]
+    iterations = site.frame.iterations.get(site.holder)
+    if not iterations:
+        return [site]
+    return [Site(site.method, at, at, trys, site.frame) for at, trys in iterations]

@@ -56,6 +56,9 @@ class RunnerFrame:
     self_name: Optional[str]
     # a module-level function: part of the runner only when every use of it is covered
     helper_candidate: bool = False
+    generator: bool = False  # its body runs when the caller iterates the result
+    # where a local is iterated (``for x in gen``, ``next(gen)``): name -> [(at, trys)]
+    iterations: dict[str, list[tuple[Pos, TryStack]]] = field(default_factory=dict)
     inputs: list[Pos] = field(default_factory=list)
     # (start, end, where) of each output-validator call
     outputs: list[tuple[Pos, Pos, TryStack]] = field(default_factory=list)
@@ -70,6 +73,7 @@ class Site:
     until: Pos  # end of the call (or reference)
     trys: TryStack
     frame: RunnerFrame
+    holder: Optional[str] = None  # ``gen = self.helper(...)``: the local holding the result
 
 
 @dataclass(eq=False)

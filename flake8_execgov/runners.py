@@ -73,7 +73,25 @@ class RunnerContext:
             call = self.calls.get(id(node))
             self.module_helpers.sites.append(Site(
                 node.id, pos(node), end(call or node), self.trys if self.runner else (),
-                self.runner or self.outside))
+                self.runner or self.outside, self._holder(call)))
+
+    def _holder(self, call: Optional[ast.Call]) -> Optional[str]:
+        """``gen = helper(...)``: the local the call's result is bound to."""
+        stmt = self.stmt
+        if call is not None and isinstance(stmt, ast.Assign) and stmt.value is call \
+                and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            return stmt.targets[0].id
+        return None
+
+    def _iterated(self, name: ast.expr, where: ast.AST) -> None:
+        """A local iterated in a runner frame: where a generator helper's body runs."""
+        if self.runner is not None and isinstance(name, ast.Name):
+            self.runner.iterations.setdefault(name.id, []).append((pos(where), self.trys))
+
+    def _yields(self, node: ast.Yield | ast.YieldFrom, stack: list["StackItem"]) -> bool:
+        if self.runner is not None and self.scope is self._runner_scope:
+            self.runner.generator = True
+        return True
 
     def _leave_runner(self) -> None:
         if self.runner is not None and self._runner_scope is self.scope:
@@ -203,7 +221,7 @@ class RunnerContext:
                 and isinstance(node.value, ast.Name) and node.value.id == frame.self_name:
             call = self.calls.get(id(node))
             frame.owner.sites.append(Site(node.attr, pos(node), end(call or node),
-                                          self.trys, frame))
+                                          self.trys, frame, self._holder(call)))
 
     def _runner_call(self, node: ast.Call) -> None:
         """Validator and envelope-builder calls in a runner; metrics calls in a finally."""

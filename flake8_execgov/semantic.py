@@ -114,6 +114,12 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             self.scope.stores.add(node.id)
         return False
 
+    def _for(self, node: ast.For | ast.AsyncFor | ast.comprehension,
+             stack: list[StackItem]) -> bool:
+        self._bind_loop(node)
+        self._iterated(node.iter, node.iter)
+        return True
+
     def _assign(self, node: ast.Assign | ast.AnnAssign, stack: list[StackItem]) -> bool:
         self._assign_bindings(node)
         for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
@@ -147,6 +153,8 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
         if self.vocab.matches(self.config.metrics_functions, func):
             self._metrics_call(node)
         self._runner_call(node)
+        if name == "next" and isinstance(func, ast.Name) and node.args:
+            self._iterated(node.args[0], node)
         if name == "include_router" and node.args:
             target = dotted(node.args[0])
             if target is not None:
@@ -211,6 +219,8 @@ _HANDLERS: dict[type, Handler] = {
     ast.Global: SemanticModel._global,
     ast.Nonlocal: SemanticModel._global,
     ast.ExceptHandler: SemanticModel._except_handler,
+    ast.Yield: SemanticModel._yields,
+    ast.YieldFrom: SemanticModel._yields,
     ast.Compare: SemanticModel._compare,
     ast.FormattedValue: SemanticModel._formatted,
     ast.BinOp: SemanticModel._bin_op,

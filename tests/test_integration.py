@@ -389,3 +389,36 @@ def test_runners_that_dispatch(flake8_dir: Flake8Dir) -> None:
     ]
     flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-classes = EventRunner\n")
     assert flake8_dir.run("a.py").lines == []  # without the option: invisible, as before
+
+
+def test_empty_metrics_list_keeps_the_contract_rules(flake8_dir: Flake8Dir) -> None:
+    """A host without a metrics API: no GOV002/GOV003, GOV101-GOV103 still judged."""
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-metrics-functions =\n")
+    flake8_dir.write("a.py", "class ToolRunner:\n    def run(self, plugin, x):\n"
+                             "        validate_input_payload(x)\n"
+                             "        return plugin.run(x)\n")
+    assert flake8_dir.run("a.py").findings == [(4, 16, "GOV102"), (4, 16, "GOV103")]
+
+
+def test_module_level_helper_of_a_runner_function(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-classes =\n"
+                                  "execgov-runner-functions = execute\n")
+    flake8_dir.write("a.py", "def _call(plugin, x):\n    return plugin.run(x)\n\n\n"
+                             "def execute(plugin, x):\n    try:\n        return _call(plugin, x)\n"
+                             "    finally:\n        update_execution_metrics('p', 'RUNNING')\n")
+    assert flake8_dir.run("a.py", "--select=GOV0").findings == []
+    flake8_dir.write("b.py", "from a import _call\n\n\ndef other(plugin):\n"
+                             "    return plugin.run(1)\n")
+    assert flake8_dir.run("b.py", "--select=GOV0").findings == [(5, 12, "GOV001")]
+
+
+def test_per_file_ignores_for_nested_test_folders(flake8_dir: Flake8Dir) -> None:
+    """The README's patterns: ``tests/*`` is the top folder, ``*/tests/*`` nested ones."""
+    flake8_dir.write("setup.cfg", "[flake8]\nper-file-ignores =\n    tests/*: GOV001\n")
+    for path in ("tests/test_a.py", "pkg/tests/test_b.py"):
+        flake8_dir.write(path, BAD)
+    assert [line.split(":")[0] for line in flake8_dir.run(".").lines] == [
+        "./pkg/tests/test_b.py"]
+    flake8_dir.write("setup.cfg", "[flake8]\nper-file-ignores =\n    tests/*: GOV001\n"
+                                  "    */tests/*: GOV001\n")
+    assert flake8_dir.run(".").lines == []

@@ -26,8 +26,9 @@ GOV101 = Rule(
     "GOV101", "runner runs a plugin without validating its input",
     "{access} runs without input validation; call {validator}() before it",
     "the run access",
-    "A covered run access needs a call to an input validator earlier in the same method "
-    "(for a helper, in the calling method before the helper call).",
+    "A run access in a runner needs a call to an input validator earlier in the same method "
+    "(for a helper, in the calling method before the helper call). Judged whether or not "
+    "GOV002/GOV003 fire for it.",
     "Plugins are third-party code: unvalidated payloads reach them unchecked.",
     broken("        validate_input_payload(payload)\n"),
     CONFORMING_RUNNER,

@@ -23,7 +23,8 @@ GOV003 = Rule(
     "the finally around {access} {problem}; call {metrics}() unconditionally in the finally",
     "the run access",
     "The `finally` covering a run access must call the metrics function unconditionally: "
-    "a statement whose value is the call, directly in the `finally` or nested only in "
+    "a statement whose value is the call (also awaited, wrapped in another call, or "
+    "returned), directly in the `finally` or nested only in "
     "`with` blocks or a `try` body. The message says `is missing the metrics call` when "
     "there is none and `makes the metrics call conditional` when it sits under `if`, a "
     "loop or an `except` handler.",

@@ -21,11 +21,14 @@ GOV001 = Rule(
     "GOV001", "plugin run outside a runner",
     "{access} bypasses {runner}; execute plugins through {path}",
     "the run access (`plugin.run`, or the `getattr(plugin, \"run\")` call)",
-    "Flags any access to a plugin's run method outside a runner class or runner function: "
-    "called or not (`plugin.run(x)`, `await plugin.run(x)`, `f = plugin.run`, "
-    "`pool.submit(plugin.run, x)`), and `getattr(plugin, \"run\")`. A capability check is "
-    "allowed: the direct argument of `callable()`, `inspect.iscoroutinefunction()`, "
-    "`isasyncgenfunction()`, `isgeneratorfunction()` or `inspect.signature()`.",
+    "Flags any execution of a plugin's run method outside a runner class or runner function: "
+    "a call, an await, a callback handed to something that may call it "
+    "(`pool.submit(plugin.run, x)`, `partial(plugin.run)`), a return or an alias "
+    "(`f = plugin.run`), `getattr(plugin, \"run\")`, and a call of an entry of a registry "
+    "named in `dispatch-names`. A mention is not an execution: an argument of an inspection "
+    "function (`inspection-functions`: `callable()`, `inspect.*`, `repr()` ...), a comparison "
+    "operand, a formatted value, the object of an attribute read (`plugin.run.__name__`). "
+    "A module-level function whose every use is covered inside runners is part of them.",
     "Only the runner validates input and output, builds error envelopes and records "
     "metrics. A direct call skips all of it: failures go unrecorded and unstructured.",
     "async def analyze(self, request):\n"
@@ -33,7 +36,7 @@ GOV001 = Rule(
     "    return await plugin.run(request.payload)\n",
     "async def analyze(self, request):\n"
     "    return await self.runner.run(request.tool_name, request.payload)\n",
-    RUNNER_OPTIONS, "none",
+    RUNNER_OPTIONS + ("dispatch-names", "inspection-functions"), "none",
     invalid=("handler = plugins[name].run\n",
              "pool.submit(getattr(plugin, 'run'), payload)\n"),
     valid=("if callable(plugin.run):\n    pass\n",
@@ -46,7 +49,8 @@ GOV002 = Rule(
     "the run access",
     "In a runner, a run access must lie in the body of a `try` that has a `finally` (in the "
     "same function; a nested function or lambda counts where it is defined; a helper "
-    "method called as `self.helper(...)` is covered when every such call is).",
+    "method used as `self.helper`, or a module-level helper function, is covered when every "
+    "use is; a generator helper's body runs where the caller iterates it).",
     "Without a `finally`, an exception skips the metrics update: the registry never "
     "learns the plugin failed.",
     "class ToolRunner:\n"
