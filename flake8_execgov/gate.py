@@ -147,17 +147,39 @@ def _governance_plugins(load: Any) -> Any:
     return load_plugins
 
 
+def _run_parallel(self: checker.Manager) -> None:
+    """flake8's parallel run, handing files to the workers in chunks: one at a time (its
+    default), the round trips cost more than checking a file does here."""
+    with checker._mp_prefork(self.plugins, self.options):
+        pool = checker._try_initialize_processpool(self.jobs, self.argv)
+    if pool is None:  # pragma: no cover - multiprocessing unavailable
+        self.run_serial()
+        return
+    chunk = max(1, len(self.filenames) // (self.jobs * 4))
+    try:
+        self.results = list(pool.imap_unordered(checker._mp_run, self.filenames, chunk))
+        pool.close()
+    except BaseException:  # pragma: no cover - interrupted
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
 @contextlib.contextmanager
 def governance_only() -> Iterator[None]:
     """flake8, in this process, as the gate: restored afterwards."""
-    saved = (finder.load_plugins, checker.FileChecker, style_guide.DecisionEngine)
+    saved = (finder.load_plugins, checker.FileChecker, style_guide.DecisionEngine,
+             checker.Manager.run_parallel)
     finder.load_plugins = _governance_plugins(saved[0])
     checker.FileChecker = GateFileChecker
     style_guide.DecisionEngine = GateDecisionEngine
+    checker.Manager.run_parallel = _run_parallel
     try:
         yield
     finally:
-        finder.load_plugins, checker.FileChecker, style_guide.DecisionEngine = saved
+        (finder.load_plugins, checker.FileChecker, style_guide.DecisionEngine,
+         checker.Manager.run_parallel) = saved
 
 
 def gate_argv(argv: Sequence[str]) -> list[str]:
