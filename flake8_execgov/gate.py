@@ -58,6 +58,8 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         span = self._statement_span(line_number)
         if span is None:
             return super().noqa_line_for(line_number)  # type: ignore[no-any-return]
+        if span[0] == span[1]:  # a one-line statement's token run is that line
+            return self.lines[line_number - 1]  # type: ignore[no-any-return]
         if not hasattr(self, "_spans"):
             self._spans: dict[tuple[int, int], Optional[dict[int, str]]] = {}
         if span not in self._spans:
