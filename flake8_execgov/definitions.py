@@ -9,6 +9,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING, Optional, Sequence, cast
 
+from .flow import first_line
 from .model import Access, Route
 from .options import Config
 from .resolution import resolve
@@ -80,7 +81,7 @@ class DefinitionContext(RouteContext, RunnerContext):
         uses were not recorded): one regex pass over the file."""
         if not names or not self.skipped or self.lines is None:
             return set()
-        spans = sorted((_first_line(s), getattr(s, "end_lineno", 0) or 0) for s in self.skipped)
+        spans = sorted((first_line(s), getattr(s, "end_lineno", 0) or 0) for s in self.skipped)
         starts = [first for first, _ in spans]
         found: set[str] = set()
         pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
@@ -102,7 +103,7 @@ class DefinitionContext(RouteContext, RunnerContext):
         file-level prefilter, applied to each top-level definition."""
         if self.lines is None or self.scope is not self.module_scope:
             return False
-        first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+        first = first_line(node)
         last = getattr(node, "end_lineno", None) or len(self.lines)
         hot = self._hot_lines()
         index = bisect.bisect_left(hot, first)
@@ -194,8 +195,3 @@ class DefinitionContext(RouteContext, RunnerContext):
     def _leave_class(self, node: ast.ClassDef) -> None:
         self._leave_runner_class()
         self._close_scope(self.scope)
-
-
-def _first_line(stmt: ast.stmt) -> int:
-    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-    return min([d.lineno for d in decorators] + [stmt.lineno])

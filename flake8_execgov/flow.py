@@ -31,6 +31,12 @@ TRYS: Tuple[Type[ast.Try], ...] = tuple(
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+def first_line(stmt: ast.stmt) -> int:
+    """Where a statement starts, its decorators included."""
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([d.lineno for d in decorators] + [stmt.lineno])
+
+
 def blocks(stmt: ast.stmt) -> list[tuple[str, Sequence[ast.stmt]]]:
     """The statement lists directly inside ``stmt`` (not those of nested scopes)."""
     if isinstance(stmt, SCOPES):

@@ -28,7 +28,7 @@ from flake8 import checker, processor, style_guide
 from flake8.main import application
 from flake8.plugins import finder
 
-from .flow import blocks
+from .flow import blocks, first_line
 
 PACKAGE = "flake8-execgov"
 ALWAYS = frozenset(("E902", "E999"))  # a file the gate cannot check fails it
@@ -74,11 +74,11 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         body: Sequence[ast.stmt] = self.tree.body if isinstance(self.tree, ast.Module) else []
         span = None
         while body:
-            holder = next((s for s in body if _first_line(s) <= line_number
+            holder = next((s for s in body if first_line(s) <= line_number
                            <= (getattr(s, "end_lineno", None) or 0)), None)
             if holder is None:
                 break
-            span = (_first_line(holder), holder.end_lineno or line_number)
+            span = (first_line(holder), holder.end_lineno or line_number)
             body = [stmt for _, block in blocks(holder) for stmt in block]
         return span
 
@@ -100,11 +100,6 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         except (tokenize.TokenError, SyntaxError):
             return None
         return mapping
-
-
-def _first_line(stmt: ast.stmt) -> int:
-    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-    return min([d.lineno for d in decorators] + [stmt.lineno])
 
 
 class GateFileChecker(checker.FileChecker):  # type: ignore[misc]

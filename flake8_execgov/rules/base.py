@@ -12,18 +12,15 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..model import Finding, pos
 from ..options import Config
 from ..vocabulary import source_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..coverage import RunnerCoverage
     from ..model import Access
-    from ..semantic import Hook, SemanticModel, StateHook
-
-    Finish = Callable[[SemanticModel, RunnerCoverage], Iterable[Finding]]
+    from ..semantic import Hook, StateHook
 
 
 @dataclass(frozen=True)
