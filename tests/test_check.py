@@ -181,9 +181,10 @@ def test_noqa_lines_match_flake8(flake8_dir: Flake8Dir, execgov_cli: Execgov) ->
     """The gate finds a finding's ``# noqa`` line without tokenizing the whole file; it
     must be flake8's line: the whole run of a multi-line string or a continuation."""
     flake8_dir.write("shapes.py", NOQA_SHAPES)
-    flake8, gate = both(flake8_dir, execgov_cli, "-j1", "shapes.py")
+    flake8, gate = both(flake8_dir, execgov_cli, "-j1", "--show-source", "shapes.py")
     assert gate == flake8
-    assert [line.split(":")[1] for line in gate.splitlines()] == ["8", "14"]
+    assert [line.split(":")[1] for line in gate.splitlines() if line.startswith("shapes")] \
+        == ["8", "14"]
 
 
 def test_noqa_lines_of_nested_statements_match_flake8(flake8_dir: Flake8Dir,
@@ -199,5 +200,45 @@ def test_noqa_lines_of_nested_statements_match_flake8(flake8_dir: Flake8Dir,
               '# a comment at the margin\n'
               '            return plugin.run(3)\n')
     flake8_dir.write("nested.py", source)
-    flake8, gate = both(flake8_dir, execgov_cli, "-j1", "nested.py")
-    assert gate == flake8 and [line.split(":")[1] for line in gate.splitlines()] == ["10"]
+    flake8, gate = both(flake8_dir, execgov_cli, "-j1", "--show-source", "nested.py")
+    assert gate == flake8
+    assert [line.split(":")[1] for line in gate.splitlines() if line.startswith("nested")] \
+        == ["10"]
+
+
+HEADER_SHAPES = '''\
+class Holder:
+    def run(self, plugin,
+            value=plugin.run(1)):  # noqa: GOV001
+        if (plugin.run(2) and
+                ready):  # noqa
+            pass
+        # a comment between statements
+        elif plugin.run(3) or \\
+                other:  # noqa: GOV001
+            pass
+        try:
+            pass
+        except (plugin.run(4),
+                KeyError):  # noqa
+            pass
+        with plugin.run(5) as a, \\
+                b:
+            pass
+        while plugin.run(6) or \\
+                waiting:
+            pass
+'''
+
+
+def test_noqa_lines_of_multi_line_headers_match_flake8(flake8_dir: Flake8Dir,
+                                                       execgov_cli: Execgov) -> None:
+    """A finding in a compound statement's header: its token run is within the header's
+    lines, printed whole by ``--show-source`` (flake8's physical line)."""
+    flake8_dir.write("headers.py", HEADER_SHAPES)
+    flake8, gate = both(flake8_dir, execgov_cli, "-j1", "--show-source", "headers.py")
+    assert gate == flake8
+    # a noqa after a bracketed line break is not on the finding's token run (flake8)
+    assert [line.split(":")[1] for line in gate.splitlines() if line.startswith("headers")] \
+        == ["4", "13", "16", "19"]
+    assert "        with plugin.run(5) as a, \\\n                b:\n" in gate
