@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 from typing import TYPE_CHECKING, Optional, Sequence, cast
 
 from .flow import first_line
@@ -16,6 +15,7 @@ from .resolution import resolve
 from .routes import RouteContext
 from .runners import RunnerContext
 from .scopes import Scope, all_args
+from .text import LineIndex
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,7 +34,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     scope: Scope
     module_scope: Scope
     aliases: dict[str, str]
-    lines: Optional[Sequence[str]]
+    source: Optional[LineIndex]
     route_depth: int
     _hot: Optional[tuple[int, list[int]]]
     skipped: list[ast.stmt]
@@ -78,18 +78,19 @@ class DefinitionContext(RouteContext, RunnerContext):
 
     def used_unwalked(self, names: set[str]) -> set[str]:
         """Which of ``names`` occur in module-level definitions the prefilter skipped (their
-        uses were not recorded): one regex pass over the file."""
-        if not names or not self.skipped or self.lines is None:
+        uses were not recorded): a scan of the file per name."""
+        source = self.source
+        if not names or not self.skipped or source is None:
             return set()
         spans = sorted((first_line(s), getattr(s, "end_lineno", 0) or 0) for s in self.skipped)
         starts = [first for first, _ in spans]
-        found: set[str] = set()
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
-        for number, line in enumerate(self.lines, 1):
-            index = bisect.bisect_right(starts, number) - 1
-            if index >= 0 and number <= spans[index][1]:
-                found.update(pattern.findall(line))
-        return found
+
+        def unwalked(line: int) -> bool:
+            index = bisect.bisect_right(starts, line) - 1
+            return index >= 0 and line <= spans[index][1]
+
+        return {name for name in names for at in source.offsets(name)
+                if source.is_word_at(at, name) and unwalked(source.line_of(at))}
 
     def _state_reached(self, expr: ast.expr, text: str, unsafe: Optional[str]) -> None:
         model = cast("SemanticModel", self)  # the mixin is only ever part of the model
@@ -101,10 +102,10 @@ class DefinitionContext(RouteContext, RunnerContext):
         import alias of such a name) cannot hold a finding, nor change one elsewhere: its
         bindings are its own, and a module-level name is never a safe fix anyway. The
         file-level prefilter, applied to each top-level definition."""
-        if self.lines is None or self.scope is not self.module_scope:
+        if self.source is None or self.scope is not self.module_scope:
             return False
         first = first_line(node)
-        last = getattr(node, "end_lineno", None) or len(self.lines)
+        last = getattr(node, "end_lineno", None) or len(self.source.lines)
         hot = self._hot_lines()
         index = bisect.bisect_left(hot, first)
         return index == len(hot) or hot[index] > last
@@ -114,10 +115,10 @@ class DefinitionContext(RouteContext, RunnerContext):
         found once per file (again only when an import adds an alias)."""
         if self._hot is None or self._hot[0] != len(self.aliases):
             prefilter = self.config.prefilter
-            assert prefilter is not None and self.lines is not None
+            assert prefilter is not None and self.source is not None
             words = [*_ROUTER_WORDS, *(alias for alias, name in self.aliases.items()
                                        if prefilter.search(name))]
-            self._hot = (len(self.aliases), prefilter.lines_naming(self.lines, words))
+            self._hot = (len(self.aliases), prefilter.lines_naming(self.source, words))
         return self._hot[1]
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef,

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import bisect
 import fnmatch
-import itertools
 import re
 from typing import Any, Callable, Iterable, Optional, Sequence
+
+from .text import LineIndex
 
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9_*?\[\]!.-]+$")
 _GLOB_META = re.compile(r"[*?\[\]!]")
@@ -106,21 +106,15 @@ class Prefilter:
         return any(literal in text for literal in self.literals) or \
             ("@" in text and _ROUTE_DECORATOR.search(text) is not None)
 
-    def lines_naming(self, lines: Sequence[str], words: Iterable[str] = ()) -> list[int]:
+    def lines_naming(self, source: LineIndex, words: Iterable[str] = ()) -> list[int]:
         """The (1-based, sorted) numbers of the lines where :meth:`search` would succeed,
         or one of ``words`` occurs: each literal found with ``str.find`` over the whole
         text, so a file costs a few scans, not a search per definition."""
-        text = "".join(lines)
-        starts = list(itertools.accumulate(map(len, lines), initial=0))
-        found: set[int] = set()
-        for word in (*self.literals, *words):
-            at = text.find(word)
-            while at != -1:
-                found.add(bisect.bisect_right(starts, at))
-                at = text.find(word, at + 1)
-        if "@" in text:
-            found.update(bisect.bisect_right(starts, match.start())
-                         for match in _ROUTE_DECORATOR.finditer(text))
+        found = {source.line_of(at) for word in (*self.literals, *words)
+                 for at in source.offsets(word)}
+        if "@" in source.text:
+            found.update(source.line_of(match.start())
+                         for match in _ROUTE_DECORATOR.finditer(source.text))
         return sorted(found)
 
 

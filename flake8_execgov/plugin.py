@@ -14,7 +14,7 @@ from .options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config
                       unknown_key_message, unknown_keys)
 from .baseline import Baseline, BaselineError
 from .rules import RULES_BY_CODE, analyze
-from .text import char_col, source_lines
+from .text import LineIndex, char_col, source_lines
 
 
 CODES = frozenset(RULES_BY_CODE)
@@ -31,7 +31,7 @@ def findings_for(tree: ast.AST, lines: Sequence[str], config: Config,
     # flake8 splits stdin at "\n" only: with a lone "\r" its lines are not Python's lines,
     # and the per-definition prefilter (which reads lines by line number) stands down.
     aligned = "\r" not in text or source_lines(text) == list(lines)
-    return analyze(tree, config, lines if aligned else None)
+    return analyze(tree, config, LineIndex(lines, text) if aligned else None)
 
 
 class ExecGovChecker:

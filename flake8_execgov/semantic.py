@@ -20,6 +20,7 @@ from .bindings import BindingContext
 from .definitions import DefinitionContext
 from .mentions import MentionContext
 from .scopes import TRY_TYPES, Scope, module_aliases
+from .text import LineIndex
 from .vocabulary import Vocabulary, dotted, last_id
 
 
@@ -37,9 +38,9 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
     """The facts of one module, collected in one walk; ``hooks`` are the rules' own."""
 
     def __init__(self, tree: ast.AST, config: Config, hooks: Mapping[type, Sequence[Hook]],
-                 state_hooks: Sequence[StateHook], lines: Optional[Sequence[str]] = None) -> None:
+                 state_hooks: Sequence[StateHook], source: Optional[LineIndex] = None) -> None:
         self.tree = tree
-        self.lines = lines if config.prefilter is not None else None
+        self.source = source if config.prefilter is not None else None
         self._hot: Optional[tuple[int, list[int]]] = None
         self.config = config
         self.aliases = module_aliases(tree)

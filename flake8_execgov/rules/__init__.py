@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import ast
 from types import ModuleType
-from typing import Optional, Sequence
+from typing import Optional
 
 from ..coverage import RunnerCoverage
 from ..model import Finding
 from ..options import Config
 from ..semantic import Hook, SemanticModel, StateHook
+from ..text import LineIndex
 from . import contract, metrics, run_access, states, tool_name, web
 from .base import Rule
 
@@ -33,10 +34,10 @@ for _family in FAMILIES:
 
 
 def analyze(tree: ast.AST, config: Config,
-            lines: Optional[Sequence[str]] = None) -> list[Finding]:
-    """All findings of one module, sorted and without duplicates. With ``lines``, module-
-    level definitions that the prefilter rules out are not walked."""
-    model = SemanticModel(tree, config, HOOKS, STATE_HOOKS, lines).run()
+            source: Optional[LineIndex] = None) -> list[Finding]:
+    """All findings of one module, sorted and without duplicates. With its ``source``,
+    module-level definitions that the prefilter rules out are not walked."""
+    model = SemanticModel(tree, config, HOOKS, STATE_HOOKS, source).run()
     coverage = RunnerCoverage(model.accesses, bool(config.metrics_functions),
                               model.used_unwalked)
     found = list(model.findings)
