@@ -154,3 +154,23 @@ def test_unsafe_fix_moves_a_metrics_method_call() -> None:
         "        finally:\n            await self.registry.update_execution_metrics(1, 'RUNNING')\n")
     not_metrics = source.replace("self.registry.update_execution_metrics", "self.registry.log")
     assert fix_text(not_metrics, DEFAULT_CONFIG, unsafe=True) == not_metrics
+
+
+def test_a_hook_on_an_unwalked_leaf_is_refused() -> None:
+    """The walk skips expression contexts and operators: a rule hooking one would never
+    run, so building the model with such a hook fails loudly instead."""
+    import ast
+
+    from flake8_execgov.semantic import SemanticModel
+
+    with pytest.raises(ValueError, match="no hook can ask for Eq, Load"):
+        SemanticModel(ast.parse("x == y"), DEFAULT_CONFIG,
+                      {ast.Load: [lambda model, node: None], ast.Eq: [], ast.Name: []}, [])
+
+
+def test_line_index_words_and_lines() -> None:
+    from flake8_execgov.text import LineIndex
+
+    index = LineIndex(["run = 1\n", "rerun(run_x, run)\n"])
+    found = [(index.line_of(at), index.is_word_at(at, "run")) for at in index.offsets("run")]
+    assert found == [(1, True), (2, False), (2, False), (2, True)]
