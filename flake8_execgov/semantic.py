@@ -69,15 +69,17 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
     def run(self) -> "SemanticModel":
         stack: list[StackItem] = [self.tree]
         table = self._table
+        pop, set_stmt = stack.pop, self._set_stmt
         while stack:
-            item = stack.pop()
-            if isinstance(item, tuple):
-                item[0](item[1])
+            item = pop()
+            kind = type(item)
+            if kind is tuple:
+                item[0](item[1])  # type: ignore[index]
                 continue
-            if isinstance(item, ast.stmt):
-                stack.append((self._set_stmt, self.stmt))
-                self.stmt = item
-            entry = table.get(type(item))
+            if kind in _STATEMENTS:
+                stack.append((set_stmt, self.stmt))
+                self.stmt = item  # type: ignore[assignment]
+            entry = table.get(kind)
             more: Optional[bool] = True
             if entry is not None:
                 handler, hooks = entry
@@ -87,7 +89,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
                 for hook in hooks:
                     hook(self, item)
             if more:
-                _push_children(stack, item)
+                _push_children(stack, item)  # type: ignore[arg-type]
         self._close_scope(self.module_scope)
         return self
 
@@ -181,6 +183,8 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
 
 
 _AST = ast.AST
+_STATEMENTS = frozenset(kind for kind in vars(ast).values()
+                        if isinstance(kind, type) and issubclass(kind, ast.stmt))
 _FIELDS: dict[type, tuple[str, ...]] = {}
 # Fields holding only an expression context or an operator: leaves without children that
 # no handler or hook asks for (their parent's handler reads them). A fifth of all nodes.

@@ -242,3 +242,28 @@ def test_noqa_lines_of_multi_line_headers_match_flake8(flake8_dir: Flake8Dir,
     assert [line.split(":")[1] for line in gate.splitlines() if line.startswith("headers")] \
         == ["4", "13", "16", "19"]
     assert "        with plugin.run(5) as a, \\\n                b:\n" in gate
+
+
+SPAWNED = """\
+import multiprocessing, sys
+multiprocessing.set_start_method("spawn")
+from flake8_execgov.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_spawned_workers_are_the_gate_too(flake8_dir: Flake8Dir) -> None:
+    """A spawned worker (Windows, macOS, Python 3.14's forkserver) inherits nothing: it
+    must become the gate itself, not run every installed plugin. The gate never tokenizes,
+    so flake8's own ``--benchmark`` counts no token in any worker."""
+    flake8_dir.write("a.py", MIXED)
+    flake8_dir.write("b.py", BAD)
+    flake8_dir.write("broken.py", "def plugin(:\n")
+    gate = subprocess.run([sys.executable, "-c", SPAWNED, "check", "-j2", "--benchmark",
+                           "a.py", "b.py", "broken.py"], cwd=flake8_dir.path,
+                          capture_output=True, text=True, check=False)
+    flake8 = flake8_dir.run("--select=GOV,E999", "-j2", "a.py", "b.py", "broken.py")
+    findings = [line for line in gate.stdout.splitlines() if ".py:" in line]
+    assert (gate.returncode, gate.stderr) == (1, "")
+    assert findings == flake8.out.splitlines()
+    assert re.search(r"^0 +total tokens processed$", gate.stdout, re.M), gate.stdout
