@@ -1,21 +1,23 @@
-"""``execgov check`` against a parse-only process and ``flake8 --select=GOV`` (no download).
+"""``execgov check`` against a parse-only process and ``flake8 --select=GOV``.
 
-    python benchmarks/bench_check.py [--runs 5] [--only generated|stdlib]
+    python benchmarks/bench_check.py [--runs 5] [--only generated|stdlib] [--python PY]
 
 On (a) the generated plugin-server corpus (``benchmarks/corpus.py``: 1,100 modules, every
 one passing the prefilter) and (b) this interpreter's standard library, at ``-j1`` and
 ``-j auto``. Whole processes are timed, as a pre-commit hook runs them (startup counts).
 The parse-only process reads and ``ast.parse``s every file of the same list, at the same
 parallelism. Runs are paired and interleaved; the table shows the median per-pair ratio.
-The package is byte-compiled first, as ``pip install`` leaves an installed wheel (an
-editable checkout under ``PYTHONDONTWRITEBYTECODE`` would otherwise compile its modules
-from source in every process, 0.03 s a start).
+All three run on the interpreter of a hook-like environment, as pre-commit builds one: a
+fresh venv with this checkout installed (``pip install .``: a byte-compiled wheel, flake8
+and libcst, nothing else). A development venv would charge every start for its editable
+install's import hook, metadata of every test tool for flake8's plugin discovery, and, under
+``PYTHONDONTWRITEBYTECODE``, compiling the package from source (together 0.02-0.05 s).
+``--python`` measures an existing environment's interpreter instead.
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import statistics
 import subprocess
@@ -57,16 +59,26 @@ def timed(args: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure(files: list[Path], root: Path, jobs: str, runs: int) -> dict[str, float]:
+def hook_environment(where: Path) -> str:
+    """A venv with this checkout installed as a hook installs it; its interpreter."""
+    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
+    python = str(where / ("Scripts" if os.name == "nt" else "bin") / "python")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", str(Path(__file__).parents[1])],
+                   check=True)
+    return python
+
+
+def measure(files: list[Path], root: Path, jobs: str, runs: int,
+            python: str) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(str(f) for f in files))
     listing = handle.name
     workers = (os.cpu_count() or 1) if jobs == "auto" else int(jobs)
     commands = {
-        "parse": [sys.executable, "-c", PARSE_ONLY, listing, str(workers)],
-        "check": [sys.executable, "-m", "flake8_execgov.cli", "check", "--isolated", "-j", jobs,
+        "parse": [python, "-c", PARSE_ONLY, listing, str(workers)],
+        "check": [python, "-m", "flake8_execgov.cli", "check", "--isolated", "-j", jobs,
                   "--exit-zero", *map(str, files)],
-        "flake8": [sys.executable, "-m", "flake8", "--isolated", "--select=GOV", "-j", jobs,
+        "flake8": [python, "-m", "flake8", "--isolated", "--select=GOV", "-j", jobs,
                    "--exit-zero", *map(str, files)],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
@@ -90,11 +102,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=("generated", "stdlib"), help="one corpus only")
+    parser.add_argument("--python", help="measure this interpreter's installed execgov")
     args = parser.parse_args()
-    import flake8_execgov
-
-    compileall.compile_dir(str(Path(flake8_execgov.__file__).parent), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
+        python = args.python or hook_environment(Path(tmp) / "hook-env")
         server = Path(tmp) / "server"
         corpora = {"generated plugin server": (sorted(generate(server)), server),
                    "standard library": (stdlib_corpus(),
@@ -106,7 +117,7 @@ def main() -> None:
                                                   "stdlib": "standard"}[args.only]):
                 continue
             for jobs in ("1", "auto"):
-                r = measure(files, root, jobs, args.runs)
+                r = measure(files, root, jobs, args.runs, python)
                 print(f"{name:<26}{jobs:>5}{len(files):>7}{r['parse_s']:>8.2f}"
                       f"{r['check_s']:>8.2f}{r['flake8_s']:>8.2f}"
                       f"{r['check_vs_parse']:>13.2f}{r['check_vs_flake8']:>14.3f}")
