@@ -32,9 +32,9 @@ SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def first_line(stmt: ast.stmt) -> int:
-    """Where a statement starts, its decorators included."""
-    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-    return min([d.lineno for d in decorators] + [stmt.lineno])
+    """Where a statement starts, its decorators (in source order) included."""
+    decorators: Optional[list[ast.expr]] = getattr(stmt, "decorator_list", None)
+    return decorators[0].lineno if decorators else stmt.lineno
 
 
 def blocks(stmt: ast.stmt) -> list[tuple[str, Sequence[ast.stmt]]]:
