@@ -24,6 +24,7 @@ import contextlib
 import gc
 import multiprocessing
 import multiprocessing.pool
+import platform
 from typing import Any, Iterator, Optional, Sequence
 
 from flake8 import checker, style_guide
@@ -127,7 +128,8 @@ def governance_only() -> Iterator[None]:
             setattr(owner, name, value)
         ExecGovChecker.program = "flake8"
         gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if platform.python_implementation() == "CPython":
+            gc.unfreeze()
 
 
 def _tune_gc() -> tuple[int, ...]:
@@ -137,8 +139,9 @@ def _tune_gc() -> tuple[int, ...]:
     gate a tenth of its time. Already loaded objects are frozen, collections are rarer.
     Returns the thresholds it replaced."""
     threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    if platform.python_implementation() == "CPython":  # others collect differently
+        gc.freeze()
+        gc.set_threshold(GC_THRESHOLD, *threshold[1:])
     return threshold
 
 

@@ -267,3 +267,19 @@ def test_spawned_workers_are_the_gate_too(flake8_dir: Flake8Dir) -> None:
     assert (gate.returncode, gate.stderr) == (1, "")
     assert findings == flake8.out.splitlines()
     assert re.search(r"^0 +total tokens processed$", gate.stdout, re.M), gate.stdout
+
+
+def test_the_gate_leaves_flake8_and_the_collector_as_it_found_them(
+        flake8_dir: Flake8Dir, execgov_cli: Execgov) -> None:
+    """The gate tunes the cyclic collector and specialises flake8 for its own run only:
+    flake8 run afterwards in the same process (an editor, a test) is flake8 again."""
+    import gc
+
+    from flake8 import checker
+
+    threshold, file_checker = gc.get_threshold(), checker.FileChecker
+    flake8_dir.write("b.py", BAD)
+    execgov_cli.path = flake8_dir.path
+    assert execgov_cli("check", "b.py").exit_code == 1
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, 0)
+    assert checker.FileChecker is file_checker
