@@ -187,7 +187,7 @@ _STATEMENTS = frozenset(kind for kind in vars(ast).values()
                         if isinstance(kind, type) and issubclass(kind, ast.stmt))
 _FIELDS: dict[type, tuple[str, ...]] = {}
 # Fields holding only an expression context or an operator: leaves without children that
-# no handler or hook asks for (their parent's handler reads them). A fifth of all nodes.
+# no handler or hook asks for (their parent's handler reads them): a third of all nodes.
 _LEAF_FIELDS = frozenset(("ctx", "op", "ops"))
 _LEAF_TYPES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
 
