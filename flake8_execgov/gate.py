@@ -4,14 +4,15 @@ flake8 runs pycodestyle, pyflakes and every installed plugin on every file, and 
 each one, whatever ``--select`` says; a governance gate throws all of that away. This
 command runs flake8's own application -- its option and config parsing, file discovery,
 ``exclude``, selection, ``per-file-ignores``, ``# noqa``, ``-j``, stdin, formatters,
-``--count``, ``--statistics`` and exit codes -- with three changes, in this process (and
-its ``-j`` workers) only:
+``--count``, ``--statistics`` and exit codes -- with these changes, in this process (and
+its ``-j`` workers) and for its run only:
 
 - only this plugin's checker (and the report formats) is loaded;
 - a file is read, and parsed only when the prefilter lets it through (no tokenizing:
   no token-based check is loaded);
 - a file that does not parse (E999) or cannot be read or tokenized (E902) fails the gate
-  whatever the selection, where ``flake8 --select=GOV`` would hide it.
+  whatever the selection, where ``flake8 --select=GOV`` would hide it;
+- the cyclic garbage collector is tuned for a batch run (see :func:`_tune_gc`).
 
 It leans on flake8 internals (``flake8.checker.FileChecker``, its ``_mp_*`` worker
 functions, ``flake8.plugins.finder.load_plugins``, ``flake8.style_guide.DecisionEngine``):

@@ -59,20 +59,15 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         body: Sequence[ast.stmt] = self.tree.body if isinstance(self.tree, ast.Module) else []
         span = None
         while body:
-            low, high = (span if span is not None else (1, len(self.lines)))
-            holder = None
-            for stmt in body:
-                first, last = first_line(stmt), stmt.end_lineno or first_line(stmt)
-                if first <= line_number <= last:
-                    holder = stmt
-                    break
-                if last < line_number:
-                    low = max(low, last + 1)
-                else:
-                    high = min(high, first - 1)
+            holder = next((stmt for stmt in body
+                           if first_line(stmt) <= line_number <= _last_line(stmt)), None)
             if holder is None:
-                return (low, high) if span is not None else None
-            span = (first_line(holder), holder.end_lineno or line_number)
+                if span is None:
+                    return None
+                before = [_last_line(stmt) for stmt in body if _last_line(stmt) < line_number]
+                after = [first_line(stmt) for stmt in body if first_line(stmt) > line_number]
+                return max(before, default=span[0] - 1) + 1, min(after, default=span[1] + 1) - 1
+            span = (first_line(holder), _last_line(holder))
             body = inner_statements(holder)
         return span
 
@@ -94,6 +89,10 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         except (tokenize.TokenError, SyntaxError):
             return None
         return mapping
+
+
+def _last_line(stmt: ast.stmt) -> int:
+    return stmt.end_lineno or stmt.lineno
 
 
 def inner_statements(stmt: ast.stmt) -> list[ast.stmt]:
