@@ -94,9 +94,10 @@ def compare_flake8(files: list[Path], runs: int, select: str = "E,W,F") -> dict[
 
 
 def compare_in_process(files: list[Path], runs: int) -> dict[str, float]:
-    from flake8_execgov.options import DEFAULT_CONFIG
-    from flake8_execgov.plugin import ExecGovChecker, findings_for
-    from flake8_execgov.text import source_lines
+    from flake8_execgov.config.options import DEFAULT_CONFIG
+    from flake8_execgov.engine import analyse
+    from flake8_execgov.plugin import ExecGovChecker
+    from flake8_execgov.source.lines import source_lines
 
     sources = []
     for path in files:
@@ -116,7 +117,7 @@ def compare_in_process(files: list[Path], runs: int) -> dict[str, float]:
             for _finding in ExecGovChecker(tree, lines).run():
                 pass
             after = time.perf_counter()
-            findings_for(tree, lines, DEFAULT_CONFIG, prefiltered=False)  # the walk alone
+            analyse(tree, lines, DEFAULT_CONFIG, prefiltered=False)  # the walk alone
             walk_total += time.perf_counter() - after
             plugin_total += after - middle
             parse_total += middle - start

@@ -21,9 +21,9 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from flake8_execgov.options import DEFAULT_CONFIG, build_config
-from flake8_execgov.plugin import findings_for
-from flake8_execgov.text import char_col, source_lines
+from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
+from flake8_execgov.engine import analyse
+from flake8_execgov.source.lines import char_col, source_lines
 
 WIDE = build_config({"execgov-plugin-names": "*", "execgov-runner-functions": "*run*",
                      "execgov-runner-classes": "*Runner", "execgov-lifecycle-enums": "*",
@@ -54,11 +54,11 @@ def main() -> None:
             continue
         lines = source_lines(text)
         for name, config in (("default", DEFAULT_CONFIG), ("wide", WIDE)):
-            found = findings_for(tree, lines, config, prefiltered=False)
+            found = analyse(tree, lines, config, prefiltered=False)
             for f in found:
                 out.write(f"{name} {path}:{f.line}:{char_col(lines, f.line, f.col) + 1}: "
                           f"{f.message} fix={f.fix} unsafe={f.unsafe}\n")
-            if findings_for(tree, lines, config) != found:  # the prefilters never lose one
+            if analyse(tree, lines, config) != found:  # the prefilters never lose one
                 out.write(f"PREFILTER-MISMATCH {name} {path}\n")
 
 

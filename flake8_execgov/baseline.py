@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from .flow import blocks
-from .model import Finding, pos
+from .model.nodes import SCOPES, end, inner_statements, pos
+from .model.records import Finding
 
 FORMAT = "flake8-execgov baseline 1"
 _SOURCE_LIMIT = 120
@@ -49,18 +49,12 @@ def scope_of(tree: ast.AST, node: ast.AST) -> str:
     names: list[str] = []
     body: Sequence[ast.stmt] = getattr(tree, "body", ())
     while True:
-        holder = next((s for s in body if pos(s) <= where <= _end(s)), None)
+        holder = next((s for s in body if pos(s) <= where <= end(s)), None)
         if holder is None or holder is node:
             return ".".join(names)
-        if isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if isinstance(holder, SCOPES):
             names.append(holder.name)
-            body = holder.body
-        else:
-            body = [stmt for _, block in blocks(holder) for stmt in block]
-
-
-def _end(node: ast.AST) -> tuple[int, int]:
-    return (getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0)
+        body = inner_statements(holder)
 
 
 def normalised_source(node: ast.AST) -> str:

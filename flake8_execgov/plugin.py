@@ -1,37 +1,40 @@
-"""The flake8 entry point: options in, findings out, never an exception."""
+"""The flake8 entry point: options in, findings out, never an exception.
+
+flake8 hands a plugin its options once, through the ``parse_options`` class method, before
+any file is checked; that is the one place this class's settings are set. The other front
+ends (``execgov fix``, ``baseline``, ``check-config``) read flake8's options themselves and
+build the same :class:`PluginSettings` with :func:`settings_from_options`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import ast
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Dict, Iterator, Optional, Sequence
 
 from . import __version__
-from .model import Finding
-from .options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config,
-                      unknown_key_message, unknown_keys)
 from .baseline import Baseline, BaselineError
-from .rules import RULES_BY_CODE, analyze
-from .text import LineIndex, char_col, source_lines
-
+from .config.options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config,
+                             unknown_key_message, unknown_keys)
+from .engine import analyse
+from .rules import RULES_BY_CODE
+from .source.lines import char_col
 
 CODES = frozenset(RULES_BY_CODE)
 
 
-def findings_for(tree: ast.AST, lines: Sequence[str], config: Config,
-                 prefiltered: bool = True) -> list[Finding]:
-    """Findings of one module, or none at once when the config's prefilter rules it out."""
-    if not prefiltered:
-        return analyze(tree, config)
-    text = "".join(lines)
-    if config.prefilter is not None and not config.prefilter.search(text):
-        return []
-    # flake8 splits stdin at "\n" only: with a lone "\r" its lines are not Python's lines,
-    # and the per-definition prefilter (which reads lines by line number) stands down.
-    aligned = "\r" not in text or source_lines(text) == list(lines)
-    return analyze(tree, config, LineIndex(lines, text) if aligned else None)
+@dataclass(frozen=True)
+class PluginSettings:
+    """What the checker needs besides a file: the validated configuration, the codes
+    flake8's selection can report (``--select=E,W,F`` reports none: yielding the others
+    only costs flake8 a noqa lookup per result it throws away), and the baseline."""
+
+    config: Config = DEFAULT_CONFIG
+    selected: frozenset[str] = CODES
+    baseline: Optional[Baseline] = None
 
 
 class ExecGovChecker:
@@ -39,13 +42,7 @@ class ExecGovChecker:
 
     name = "flake8-execgov"
     version = __version__
-    config: ClassVar[Config] = DEFAULT_CONFIG
-    # The codes flake8 can report with these options (``--select=E,W,F`` reports none):
-    # yielding the others only costs flake8 work (a noqa lookup per result) it throws away.
-    selected: ClassVar[frozenset[str]] = CODES
-    baseline: ClassVar[Optional[Baseline]] = None  # findings accepted when adopting the rules
-    apply_baseline: ClassVar[bool] = True  # ``execgov baseline`` itself sees every finding
-    program: ClassVar[str] = "flake8"  # who reports configuration errors (``execgov``)
+    settings: ClassVar[PluginSettings] = PluginSettings()  # set by parse_options only
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str = "") -> None:
         self.tree = tree
@@ -65,31 +62,28 @@ class ExecGovChecker:
     def parse_options(cls, manager: Any, options: argparse.Namespace,
                       args: Sequence[str] = ()) -> None:
         try:
-            _check_config_keys(manager)
-            cls.config = build_config({spec.key: getattr(options, spec.attr, None)
-                                       for spec in OPTIONS})
-            cls.selected = _selected_codes(options)
-            cls.baseline = _load_baseline(cls.config) if cls.apply_baseline else None
+            cls.settings = settings_from_options(manager, options)
         except ConfigError as exc:
-            prefix = "flake8: error" if cls.program == "flake8" else cls.program
-            sys.stderr.write(f"{prefix}: {exc}\n")
+            # named as the running program names itself (``flake8``, ``execgov check``)
+            prog = getattr(getattr(manager, "parser", None), "prog", None) or "flake8"
+            sys.stderr.write(f"{prog}: error: {exc}\n")
             raise SystemExit(2) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        if not self.selected:
+        settings = self.settings
+        if not settings.selected:
             return
         try:
-            found = findings_for(self.tree, self.lines, self.config)
+            found = analyse(self.tree, self.lines, settings.config,
+                            baseline=settings.baseline, filename=self.filename)
         except RecursionError:  # the walk is iterative; this guards what it calls
             self._skipped("nested too deeply to analyse")
             return
         except Exception as exc:  # noqa: BLE001 - one file must not stop the whole lint run
             self._skipped(f"internal error {exc!r}; please report it")
             return
-        if self.baseline is not None:
-            found = self.baseline.new_findings(self.tree, found, self.filename)
         for item in found:
-            if item.code in self.selected:
+            if item.code in settings.selected:
                 yield item.line, char_col(self.lines, item.line, item.col), item.message, type(self)
 
     def _skipped(self, why: str) -> None:
@@ -97,13 +91,27 @@ class ExecGovChecker:
         sys.stderr.write(f"{self.filename or 'stdin'}: flake8-execgov skipped this file: {why}\n")
 
 
-def _load_baseline(config: Config) -> Optional[Baseline]:
+def config_from_options(manager: Any, options: argparse.Namespace) -> Config:
+    """The configuration flake8 parsed; unknown ``execgov-*`` keys are errors."""
+    _check_config_keys(manager)
+    return build_config({spec.key: getattr(options, spec.attr, None) for spec in OPTIONS})
+
+
+def settings_from_options(manager: Any, options: argparse.Namespace,
+                          with_baseline: bool = True) -> PluginSettings:
+    """Everything the checker needs, from flake8's options (``with_baseline=False``: the
+    findings a baseline would hide are wanted, as by ``execgov baseline``)."""
+    config = config_from_options(manager, options)
+    return PluginSettings(config, _selected_codes(options),
+                          load_baseline(config) if with_baseline else None)
+
+
+def load_baseline(config: Config) -> Optional[Baseline]:
     """The configured baseline; a missing or broken one is an error naming the option."""
-    path = config.raw["baseline"]
-    if not path:
+    if config.baseline is None:
         return None
     try:
-        return Baseline.load(Path(str(path)).resolve())
+        return Baseline.load(Path(config.baseline).resolve())
     except BaselineError as exc:
         raise ConfigError(f"execgov-baseline: {exc}") from None
 

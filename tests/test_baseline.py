@@ -116,7 +116,7 @@ def test_missing_or_corrupt_baseline_is_one_line(project: tuple[Flake8Dir, Execg
     message = f"execgov-baseline: {baseline}: {reason}\n"
     assert (linted.exit_code, linted.out, linted.err) == (2, "", f"flake8: error: {message}")
     gate = execgov_cli("check")
-    assert (gate.exit_code, gate.out, gate.err) == (2, b"", f"execgov: error: {message}")
+    assert (gate.exit_code, gate.out, gate.err) == (2, b"", f"execgov check: error: {message}")
 
 
 def test_fingerprints_of_routes_long_expressions_and_outside_paths(tmp_path: Path) -> None:

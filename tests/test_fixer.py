@@ -259,7 +259,7 @@ def test_unwritable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
         os.rename(src, dst)
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     assert cli.main(["fix", "--isolated", "."]) == 1
     captured = capsys.readouterr()
     assert captured.err.startswith("./a.py: skipped: cannot write: read-only file system")

@@ -102,7 +102,7 @@ def test_fix_stdin_echoes_what_it_cannot_fix(execgov_cli: Execgov, source: str,
 
 def test_fix_stdin_echoes_on_any_internal_error(execgov_cli: Execgov,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from flake8_execgov import fixcmd
+    from flake8_execgov.cli import fix as fixcmd
 
     def broken(*args: object, **kwargs: object) -> str:
         raise KeyError("a bug")
@@ -148,7 +148,8 @@ def test_bad_values_are_one_line_naming_the_option(flake8_dir: Flake8Dir,
     execgov_cli.path = flake8_dir.path
     for command in (["check-config"], ["fix", "a.py"], ["check", "a.py"]):
         cli = execgov_cli(*command)
-        assert (cli.exit_code, cli.out, cli.err) == (2, b"", f"execgov: error: {message}\n")
+        prog = "execgov check" if command[0] == "check" else "execgov"
+        assert (cli.exit_code, cli.out, cli.err) == (2, b"", f"{prog}: error: {message}\n")
 
 
 def test_default_replacements_adapt_to_the_states(flake8_dir: Flake8Dir,
@@ -303,7 +304,7 @@ def test_closed_pipe_is_quiet() -> None:
 
 def test_files_over_the_fixer_limit_are_refused(execgov_cli: Execgov,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from flake8_execgov import fixer
+    from flake8_execgov.fix import fixer
 
     assert fixer.MAX_FIX_CHARS == 1_000_000  # the documented limit; a small one to test it
     monkeypatch.setattr(fixer, "MAX_FIX_CHARS", 2_000)
@@ -328,7 +329,7 @@ def test_a_file_the_plugin_cannot_handle_is_skipped_with_one_line(
     def broken(*args: object, **kwargs: object) -> list[object]:
         raise error
 
-    monkeypatch.setattr(plugin, "findings_for", broken)
+    monkeypatch.setattr(plugin, "analyse", broken)
     flake8_dir.write("good.py", "plugin.run(1)\n")
     result = flake8_dir.run("good.py")
     assert (result.exit_code, result.out) == (0, "")
@@ -338,7 +339,7 @@ def test_a_file_the_plugin_cannot_handle_is_skipped_with_one_line(
 def test_names_the_unsafe_fix_reads_and_binds() -> None:
     import libcst as cst
 
-    from flake8_execgov.cstnames import bound_names, leaves, loaded_names
+    from flake8_execgov.fix.cst_names import bound_names, leaves, loaded_names
 
     module = cst.parse_module(
         "result = f(x)\nfor a, (b, *c) in y: pass\nimport os.path\nfrom q import r as s\n"

@@ -274,15 +274,15 @@ def test_unselected_codes_cost_nothing(flake8_dir: Flake8Dir,
     flake8_dir.write("a.py", BAD)
     selected_some = flake8_dir.run("--select=GOV001,E", "a.py")
     assert selected_some.findings == [(2, 12, "GOV001")]
-    assert plugin.ExecGovChecker.selected == {"GOV001"}
+    assert plugin.ExecGovChecker.settings.selected == {"GOV001"}
 
     def walked(*args: object, **kwargs: object) -> list[object]:
         raise AssertionError("the plugin walked a file although nothing of it is selected")
 
-    monkeypatch.setattr(plugin, "findings_for", walked)
+    monkeypatch.setattr(plugin, "analyse", walked)
     result = flake8_dir.run("--select=E,W,F", "a.py")
     assert (result.exit_code, result.out, result.err) == (0, "", "")
-    assert plugin.ExecGovChecker.selected == frozenset()
+    assert plugin.ExecGovChecker.settings.selected == frozenset()
 
 
 def test_inspection_functions_option(flake8_dir: Flake8Dir) -> None:

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 
 from conftest import CASE_FILES, Flake8Dir
-from flake8_execgov.model import Finding
-from flake8_execgov.options import DEFAULT_CONFIG, Config, build_config
-from flake8_execgov.plugin import ExecGovChecker, findings_for
+from flake8_execgov.model.records import Finding
+from flake8_execgov.config.options import DEFAULT_CONFIG, Config, build_config
+from flake8_execgov.engine import analyse
+from flake8_execgov.plugin import ExecGovChecker
 
 # Every option at a "match anything" setting, so the prefilter never skips a walk.
 WIDE = build_config({"execgov-plugin-names": "*", "execgov-runner-functions": "*run*",
@@ -23,7 +24,7 @@ WIDE = build_config({"execgov-plugin-names": "*", "execgov-runner-functions": "*
 def lint_tree(source: str, config: Config = DEFAULT_CONFIG) -> list[Finding]:
     """All findings, the walk forced (no prefilter)."""
     tree = ast.parse(source)
-    return findings_for(tree, source.splitlines(keepends=True), config, prefiltered=False)
+    return analyse(tree, source.splitlines(keepends=True), config, prefiltered=False)
 
 
 @given(source=hypothesmith.from_grammar())
@@ -40,8 +41,8 @@ def test_generated_programs_never_raise(source: str) -> None:
 def assert_prefilter_is_conservative(source: str) -> None:
     """Skipping the walk when the prefilter says so never loses a finding."""
     tree, lines = ast.parse(source), source.splitlines(keepends=True)
-    assert findings_for(tree, lines, DEFAULT_CONFIG) == \
-        findings_for(tree, lines, DEFAULT_CONFIG, prefiltered=False)
+    assert analyse(tree, lines, DEFAULT_CONFIG) == \
+        analyse(tree, lines, DEFAULT_CONFIG, prefiltered=False)
 
 
 @pytest.mark.parametrize("case", CASE_FILES,
@@ -80,7 +81,7 @@ def test_stdlib_and_site_packages_never_raise() -> None:
             continue
         lines = source.splitlines(keepends=True)
         for config in (DEFAULT_CONFIG, WIDE):
-            findings_for(tree, lines, config, None)
+            analyse(tree, lines, config)
         checked += 1
     assert checked > 1000
 

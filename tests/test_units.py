@@ -6,11 +6,11 @@ import codecs
 
 import pytest
 
-from flake8_execgov.fixer import fix_text
-from flake8_execgov.sourcefile import Decoded, SourceError
-from flake8_execgov.options import DEFAULT_CONFIG, ConfigError, build_config
-from flake8_execgov.patterns import NameMatcher, Prefilter
-from flake8_execgov.text import char_col
+from flake8_execgov.fix.fixer import fix_text
+from flake8_execgov.source.files import Decoded, SourceError
+from flake8_execgov.config.options import DEFAULT_CONFIG, ConfigError, build_config
+from flake8_execgov.config.names import NameMatcher, Prefilter
+from flake8_execgov.source.lines import char_col
 
 
 @pytest.mark.parametrize("values, message", [
@@ -161,7 +161,7 @@ def test_a_hook_on_an_unwalked_leaf_is_refused() -> None:
     run, so building the model with such a hook fails loudly instead."""
     import ast
 
-    from flake8_execgov.semantic import SemanticModel
+    from flake8_execgov.model.semantic import SemanticModel
 
     with pytest.raises(ValueError, match="no hook can ask for Eq, Load"):
         SemanticModel(ast.parse("x == y"), DEFAULT_CONFIG,
@@ -169,7 +169,7 @@ def test_a_hook_on_an_unwalked_leaf_is_refused() -> None:
 
 
 def test_line_index_words_and_lines() -> None:
-    from flake8_execgov.text import LineIndex
+    from flake8_execgov.source.lines import LineIndex
 
     index = LineIndex(["run = 1\n", "rerun(run_x, run)\n"])
     found = [(index.line_of(at), index.is_word_at(at, "run")) for at in index.offsets("run")]

@@ -11,11 +11,11 @@ import ast
 from types import ModuleType
 from typing import Optional
 
-from ..coverage import RunnerCoverage
-from ..model import Finding
-from ..options import Config
-from ..semantic import Hook, SemanticModel, StateHook
-from ..text import LineIndex
+from ..model.runner_coverage import RunnerCoverage
+from ..model.records import Finding
+from ..config.options import Config
+from ..model.semantic import Hook, SemanticModel, StateHook
+from ..source.lines import LineIndex
 from . import contract, metrics, run_access, states, tool_name, web
 from .base import Rule
 

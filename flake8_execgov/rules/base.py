@@ -12,15 +12,12 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import Any, Callable, Optional
 
-from ..model import Finding, pos
-from ..options import Config
-from ..vocabulary import source_text
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Access
-    from ..semantic import Hook, StateHook
+from ..model.records import Access, Finding
+from ..config.options import Config
+from ..model.nodes import pos, source_text
+from ..model.semantic import Hook, StateHook
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..coverage import Context, RunnerCoverage
-from ..model import Finding, TryFrame
-from ..semantic import SemanticModel
+from ..model.runner_coverage import Context, RunnerCoverage
+from ..model.records import Finding, TryFrame
+from ..model.semantic import SemanticModel
 from .base import CONFORMING_RUNNER, Hooks, Rule, access_finding, broken
 
 GOV101 = Rule(

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..coverage import CONDITIONAL, MISSING, RunnerCoverage
-from ..model import Finding
-from ..semantic import SemanticModel
+from ..model.runner_coverage import CONDITIONAL, MISSING, RunnerCoverage
+from ..model.records import Finding
+from ..model.semantic import SemanticModel
 from .base import CONFORMING_RUNNER, RUNNER_OPTIONS, Hooks, Rule, access_finding, broken
 
 GOV003 = Rule(

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..coverage import NO_TRY, RunnerCoverage
-from ..guards import known_prefixes, reachable
-from ..model import Finding, pos
-from ..semantic import SemanticModel
+from ..model.runner_coverage import NO_TRY, RunnerCoverage
+from ..model.name_guards import known_prefixes, reachable
+from ..model.nodes import pos
+from ..model.records import Finding
+from ..model.semantic import SemanticModel
 from .base import RUNNER_OPTIONS, Hooks, Rule, access_finding, governed_path
 
 GOV001 = Rule(

@@ -17,10 +17,10 @@ from __future__ import annotations
 import ast
 from typing import Iterable, Optional
 
-from ..coverage import RunnerCoverage
-from ..model import Finding
-from ..semantic import SemanticModel
-from ..vocabulary import dotted, member_like, source_text
+from ..model.runner_coverage import RunnerCoverage
+from ..model.records import Finding
+from ..model.semantic import SemanticModel
+from ..model.nodes import dotted, member_like, source_text
 from .base import Hooks, Rule
 
 GOV004 = Rule(

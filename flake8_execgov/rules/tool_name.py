@@ -14,10 +14,10 @@ from __future__ import annotations
 import ast
 from typing import Iterable, Optional
 
-from ..coverage import RunnerCoverage
-from ..model import Finding
-from ..semantic import SemanticModel
-from ..vocabulary import last_id, str_constant
+from ..model.runner_coverage import RunnerCoverage
+from ..model.records import Finding
+from ..model.semantic import SemanticModel
+from ..model.nodes import last_id, str_constant
 from .base import Hooks, Rule
 
 GOV006 = Rule(

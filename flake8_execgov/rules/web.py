@@ -14,11 +14,12 @@ from __future__ import annotations
 import ast
 from typing import Iterable, Optional
 
-from ..coverage import RunnerCoverage
-from ..model import Finding, pos
-from ..options import normalize_route
-from ..semantic import SemanticModel
-from ..vocabulary import last_id, parse_annotation, str_constant
+from ..model.runner_coverage import RunnerCoverage
+from ..model.nodes import pos
+from ..model.records import Finding
+from ..config.options import normalize_route
+from ..model.semantic import SemanticModel
+from ..model.nodes import last_id, parse_annotation, str_constant
 from .base import Hooks, Rule
 
 GOV201 = Rule(

@@ -14,20 +14,16 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from .baseline import Baseline, Fingerprint, fingerprints, relative_path, stale, written_path
-from .sourcefile import Decoded, SourceError, write_atomic
-from .plugin import findings_for
-from .settings import Exit, Settings
-from .text import source_lines
+from ..baseline import Baseline, Fingerprint, fingerprints, relative_path, stale, written_path
+from ..source.files import Decoded, SourceError, write_atomic
+from ..engine import analyse
+from .settings import Settings
+from ..source.lines import source_lines
 
 
 def run_baseline(args: argparse.Namespace, out: TextIO) -> int:
-    try:
-        settings = Settings(args, apply_baseline=False)
-    except Exit as exc:
-        return exc.code
-    configured = settings.config.raw["baseline"]
-    path = Path(args.file) if args.file else written_path(str(configured) if configured else None)
+    settings = Settings(args, apply_baseline=False)
+    path = Path(args.file) if args.file else written_path(settings.config.baseline)
     root = path.resolve().parent
     found: Counter[Fingerprint] = Counter()
     examined: set[str] = set()
@@ -43,7 +39,7 @@ def run_baseline(args: argparse.Namespace, out: TextIO) -> int:
             continue
         examined.add(rel)
         selected = settings.selected(filename)
-        kept = [f for f in findings_for(tree, source_lines(text), settings.config) if selected(f)]
+        kept = [f for f in analyse(tree, source_lines(text), settings.config) if selected(f)]
         found.update(fingerprints(tree, kept, rel))
     if not args.check and not args.update:
         write_atomic(path, Baseline(path, found).dumps().encode("utf-8"))

@@ -8,13 +8,10 @@ literal reaches anything else than a metrics state.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
-from .scopes import Scope, add_aliases
-from .vocabulary import Vocabulary
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .semantic import StackItem
+from .records import Scope, StackItem
+from .vocabulary import Vocabulary, add_aliases
 
 
 class BindingContext:
@@ -46,11 +43,11 @@ class BindingContext:
                 for sub_target, sub_value in zip(target.elts, value.elts):
                     self._bind(sub_target, sub_value)
 
-    def _global(self, node: ast.Global | ast.Nonlocal, stack: list["StackItem"]) -> bool:
+    def _global(self, node: ast.Global | ast.Nonlocal, stack: list[StackItem]) -> bool:
         self.scope.not_local.update(node.names)
         return False
 
-    def _import(self, node: ast.Import | ast.ImportFrom, stack: list["StackItem"]) -> bool:
+    def _import(self, node: ast.Import | ast.ImportFrom, stack: list[StackItem]) -> bool:
         add_aliases(self.aliases, node)
         for alias in node.names:
             name = alias.asname or alias.name.split(".", 1)[0]
@@ -67,14 +64,14 @@ class BindingContext:
         for target in targets:
             self._bind(target, node.value)
 
-    def _type_alias(self, node: ast.AST, stack: list["StackItem"]) -> bool:
+    def _type_alias(self, node: ast.AST, stack: list[StackItem]) -> bool:
         name, value = getattr(node, "name", None), getattr(node, "value", None)
         if isinstance(name, ast.Name) and value is not None:
             self.scope.assigns[name.id].append(value)
             self.scope.assign_stmts[id(value)] = node  # type: ignore[assignment]
         return True
 
-    def _named_expr(self, node: ast.NamedExpr, stack: list["StackItem"]) -> bool:
+    def _named_expr(self, node: ast.NamedExpr, stack: list[StackItem]) -> bool:
         self._bind(node.target, node.value)
         return True
 
@@ -83,7 +80,7 @@ class BindingContext:
         if isinstance(node.target, ast.Name) and self.vocab.dispatches(node.iter):
             self.scope.dispatch_direct.add(node.target.id)
 
-    def _except_handler(self, node: ast.ExceptHandler, stack: list["StackItem"]) -> bool:
+    def _except_handler(self, node: ast.ExceptHandler, stack: list[StackItem]) -> bool:
         if node.name:
             self.scope.stores.add(node.name)
         return True

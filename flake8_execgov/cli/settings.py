@@ -7,49 +7,44 @@ options, the same selection and ``per-file-ignores``, the same ``# noqa``.
 from __future__ import annotations
 
 import argparse
-from typing import Sequence
+from typing import Any, Sequence
 
-from .model import Finding, Reported
-from .options import Config
-from .text import source_lines
+from ..config.options import Config, ConfigError
+from ..model.records import Finding, Reported
+from ..plugin import settings_from_options
+from ..source.lines import source_lines
 
 
 class UsageError(Exception):
     """Exit 2 with this one line."""
 
 
-class Exit(Exception):
-    def __init__(self, code: int) -> None:
-        self.code = code
-
-
 class Settings:
-    """flake8's parsed options plus what the fixer needs to decide like flake8 does."""
+    """flake8's parsed options, and the plugin's settings built from them explicitly.
+
+    The options are read as flake8 reads them (``flake8.options.parse_args``: config
+    discovery, ``--config``, ``--isolated``, plugin options, aggregation), but without
+    calling the plugins' ``parse_options`` hooks: the settings are built here and passed
+    on, and a configuration error is raised to the command, which names itself.
+    """
 
     def __init__(self, args: argparse.Namespace, stdin_name: str = "stdin",
                  apply_baseline: bool = True) -> None:
-        from flake8.options.parse_args import parse_args
         from flake8.style_guide import StyleGuideManager
-
-        from .plugin import ExecGovChecker
 
         argv = ["--stdin-display-name", stdin_name]
         if args.config:
             argv += ["--config", args.config]
         if args.isolated:
             argv.append("--isolated")
-        ExecGovChecker.program = "execgov: error"  # the plugin's config errors are ours here
-        ExecGovChecker.apply_baseline = apply_baseline
         try:
-            _, self.options = parse_args(argv)
-        except SystemExit as exc:  # our plugin already printed the one-line reason
-            raise Exit(2) from exc
+            manager, self.options = _parse_flake8_options(argv)
+        except (ConfigError, SystemExit):
+            raise
         except Exception as exc:  # flake8's own config errors (missing file, bad code)
             raise UsageError(str(exc).splitlines()[0]) from None
-        finally:
-            ExecGovChecker.program = "flake8"
-            ExecGovChecker.apply_baseline = True
-        self.config: Config = ExecGovChecker.config
+        self.plugin = settings_from_options(manager, self.options, apply_baseline)
+        self.config: Config = self.plugin.config
         self.guides = StyleGuideManager(self.options, formatter=None)
 
     def selected(self, filename: str) -> Reported:
@@ -89,6 +84,24 @@ class Settings:
                                  exclude=self.options.exclude + self.options.extend_exclude))
 
 
-class _Exit(Exception):
-    def __init__(self, code: int) -> None:
-        self.code = code
+def _parse_flake8_options(argv: Sequence[str]) -> tuple[Any, argparse.Namespace]:
+    """flake8's ``parse_args`` up to the options (see :class:`Settings`)."""
+    import flake8
+    from flake8.main import options
+    from flake8.options import aggregator, config, manager
+    from flake8.plugins import finder
+
+    prelim = options.stage1_arg_parser()
+    args0, rest = prelim.parse_known_args(argv)
+    cfg, cfg_dir = config.load_config(config=args0.config, extra=args0.append_config,
+                                      isolated=args0.isolated)
+    plugin_opts = finder.parse_plugin_options(
+        cfg, cfg_dir, enable_extensions=args0.enable_extensions,
+        require_plugins=args0.require_plugins)
+    plugins = finder.load_plugins(finder.find_plugins(cfg, plugin_opts), plugin_opts)
+    option_manager = manager.OptionManager(
+        version=flake8.__version__, plugin_versions=plugins.versions_str(),
+        parents=[prelim], formatter_names=list(plugins.reporters))
+    options.register_default_options(option_manager)
+    option_manager.register_plugins(plugins)
+    return option_manager, aggregator.aggregate_options(option_manager, cfg, cfg_dir, rest)

@@ -14,8 +14,8 @@ import fnmatch
 import re
 from typing import Sequence
 
-from .model import Access
-from .vocabulary import str_constant
+from .records import Access
+from .nodes import str_constant
 
 _LEAVES = (ast.Continue, ast.Return, ast.Raise, ast.Break)
 _WILD = re.compile(r"[*?\[]")

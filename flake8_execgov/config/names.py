@@ -7,7 +7,7 @@ import fnmatch
 import re
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from .text import LineIndex
+from ..source.lines import LineIndex
 
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9_*?\[\]!.-]+$")
 _GLOB_META = re.compile(r"[*?\[\]!]")

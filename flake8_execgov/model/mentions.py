@@ -18,13 +18,10 @@ The semantic model marks these nodes before it visits them (a parent is visited 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
-
-from .options import Config
-from .vocabulary import Vocabulary, str_constant
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .semantic import StackItem
+from ..config.options import Config
+from .nodes import str_constant
+from .records import StackItem
+from .vocabulary import Vocabulary
 
 _DISPLAYS = (ast.List, ast.Tuple, ast.Set)
 
@@ -58,16 +55,16 @@ class MentionContext:
             if name is not None and not self.config.run_methods(name):
                 self.mentions.add(id(node.args[0]))
 
-    def _compare(self, node: ast.Compare, stack: list["StackItem"]) -> bool:
+    def _compare(self, node: ast.Compare, stack: list[StackItem]) -> bool:
         for operand in [node.left, *node.comparators]:
             self._mention(operand)
         return True
 
-    def _formatted(self, node: ast.FormattedValue, stack: list["StackItem"]) -> bool:
+    def _formatted(self, node: ast.FormattedValue, stack: list[StackItem]) -> bool:
         self._mention(node.value)
         return True
 
-    def _bin_op(self, node: ast.BinOp, stack: list["StackItem"]) -> bool:
+    def _bin_op(self, node: ast.BinOp, stack: list[StackItem]) -> bool:
         if isinstance(node.op, ast.Mod) and str_constant(node.left) is not None:
             right = node.right
             self._mention(right)

@@ -13,18 +13,18 @@ import os
 import sys
 from typing import NoReturn, Optional, Sequence, TextIO
 
-from . import __version__
-from .baseline import BaselineError
-from .options import OPTIONS, ConfigError
-from .ruledocs import RULES, RULES_BY_CODE, explain
-from .settings import Exit, Settings, UsageError
+from .. import __version__
+from ..baseline import BaselineError
+from ..config.options import OPTIONS, ConfigError
+from ..rules.docs import RULES, RULES_BY_CODE, explain
+from .settings import Settings, UsageError
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv[:1] == ["check"]:  # flake8's own command line: handed over whole
-            from .gate import check
+            from ..gate.app import check
 
             return check(argv[1:])
         args = _parser().parse_args(argv)
@@ -156,10 +156,7 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check_config(args: argparse.Namespace, out: TextIO) -> int:
-    try:
-        settings = Settings(args)
-    except Exit as exc:
-        return exc.code
+    settings = Settings(args)
     raw = settings.config.raw
     for spec in OPTIONS:
         value = raw[spec.name]
@@ -169,16 +166,12 @@ def _check_config(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _baseline(args: argparse.Namespace, out: TextIO) -> int:
-    from .baselinecmd import run_baseline
+    from .baseline import run_baseline
 
     return run_baseline(args, out)
 
 
 def _fix(args: argparse.Namespace, out: TextIO) -> int:
-    from .fixcmd import run_fix  # libcst: imported by the fixer only
+    from .fix import run_fix  # libcst: imported by the fixer only
 
     return run_fix(args, out)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Iterable
 
-from .model import RunnerClass, RunnerFrame, Site
+from .records import RunnerClass, RunnerFrame, Site
 
 
 class HelperGraph:

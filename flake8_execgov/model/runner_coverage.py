@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Union
 
-from .helpers import HelperGraph
-from .model import Access, Pos, RunnerFrame, Site, TryFrame, TryStack
+from .helper_graph import HelperGraph
+from .nodes import Pos
+from .records import Access, RunnerFrame, Site, TryFrame, TryStack
 
 # What covers a run access: the covering try, or why none does.
 NO_TRY, MISSING, CONDITIONAL = "no-try", "missing", "conditional"

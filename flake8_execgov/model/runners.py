@@ -9,15 +9,13 @@ coverage can be judged once the module is complete (:mod:`coverage`).
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
-from .model import Access, RunnerClass, RunnerFrame, Site, TryFrame, TryStack, end, pos
-from .options import Config
-from .scopes import TRY_TYPES, Scope
+from .nodes import TRY_TYPES, end, pos
+from .records import (Access, RunnerClass, RunnerFrame, Scope, Site, StackItem, TryFrame,
+                      TryStack)
+from ..config.options import Config
 from .vocabulary import Vocabulary
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .semantic import StackItem
 
 
 class RunnerContext:
@@ -88,7 +86,7 @@ class RunnerContext:
         if self.runner is not None and isinstance(name, ast.Name):
             self.runner.iterations.setdefault(name.id, []).append((pos(where), self.trys))
 
-    def _yields(self, node: ast.Yield | ast.YieldFrom, stack: list["StackItem"]) -> bool:
+    def _yields(self, node: ast.Yield | ast.YieldFrom, stack: list[StackItem]) -> bool:
         if self.runner is not None and self.scope is self._runner_scope:
             self.runner.generator = True
         return True
@@ -110,7 +108,7 @@ class RunnerContext:
 
     # -- try context ----------------------------------------------------------------------
 
-    def _try(self, node: ast.Try, stack: list["StackItem"]) -> bool:
+    def _try(self, node: ast.Try, stack: list[StackItem]) -> bool:
         if self.runner is None:
             return True
         frame = TryFrame(bool(node.finalbody), self._finally_records(node.finalbody))

@@ -17,40 +17,14 @@ from __future__ import annotations
 
 import ast
 import bisect
-from typing import Iterator, Mapping, Optional, Sequence, Tuple, Type
+from typing import Iterator, Mapping, Optional, Sequence, Tuple
 
-from .model import end, pos
+from .nodes import SCOPES, TRY_TYPES, blocks, end, pos
 
 # Each statement's place: the statement holding its block (None at the top of the scope),
 # the field of that statement, the block and the index in it.
 Place = Tuple[Optional[ast.stmt], str, Sequence[ast.stmt], int]
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
-# ``try`` and ``try/except*`` (same fields; typed as Try so that mypy narrows on 3.9 too)
-TRYS: Tuple[Type[ast.Try], ...] = tuple(
-    t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
-SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-
-
-def first_line(stmt: ast.stmt) -> int:
-    """Where a statement starts, its decorators (in source order) included."""
-    decorators: Optional[list[ast.expr]] = getattr(stmt, "decorator_list", None)
-    return decorators[0].lineno if decorators else stmt.lineno
-
-
-def blocks(stmt: ast.stmt) -> list[tuple[str, Sequence[ast.stmt]]]:
-    """The statement lists directly inside ``stmt`` (not those of nested scopes)."""
-    if isinstance(stmt, SCOPES):
-        return []
-    found: list[tuple[str, Sequence[ast.stmt]]] = []
-    for name in ("body", "orelse", "finalbody"):
-        block = getattr(stmt, name, None)
-        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-            found.append((name, block))
-    for handler in getattr(stmt, "handlers", ()):
-        found.append(("handlers", handler.body))
-    for case in getattr(stmt, "cases", ()):
-        found.append(("cases", case.body))
-    return found
 
 
 class Flow:
@@ -100,7 +74,7 @@ class Flow:
         values = self._own(name, holder)  # a walrus in the holder's header
         if isinstance(holder, LOOPS):
             values += self._within(name, holder.body)  # the back edge, or the else
-        elif isinstance(holder, TRYS):
+        elif isinstance(holder, TRY_TYPES):
             if field_name == "orelse":  # the body completed
                 found, killed = self._block(name, holder.body)
                 if killed:
@@ -146,11 +120,11 @@ class Flow:
             body, body_killed = self._block(name, stmt.body)
             other, other_killed = self._block(name, stmt.orelse)
             return self._own(name, stmt) + body + other, body_killed and other_killed
-        if isinstance(stmt, TRYS):
+        if isinstance(stmt, TRY_TYPES):
             final, killed = self._block(name, stmt.finalbody)
             if killed:
                 return final, True
-        if blocks(stmt) or isinstance(stmt, TRYS):
+        if blocks(stmt) or isinstance(stmt, TRY_TYPES):
             return self._within(name, [stmt]), False
         return self._own(name, stmt), _overwrites(stmt, name)
 

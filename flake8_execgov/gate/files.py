@@ -14,7 +14,7 @@ from typing import Any, Optional, Sequence
 
 from flake8 import checker, processor
 
-from .flow import SCOPES, blocks, first_line
+from ..model.nodes import first_line, inner_statements, last_line
 
 
 class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is untyped
@@ -60,14 +60,14 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         span = None
         while body:
             holder = next((stmt for stmt in body
-                           if first_line(stmt) <= line_number <= _last_line(stmt)), None)
+                           if first_line(stmt) <= line_number <= last_line(stmt)), None)
             if holder is None:
                 if span is None:
                     return None
-                before = [_last_line(stmt) for stmt in body if _last_line(stmt) < line_number]
+                before = [last_line(stmt) for stmt in body if last_line(stmt) < line_number]
                 after = [first_line(stmt) for stmt in body if first_line(stmt) > line_number]
                 return max(before, default=span[0] - 1) + 1, min(after, default=span[1] + 1) - 1
-            span = (first_line(holder), _last_line(holder))
+            span = (first_line(holder), last_line(holder))
             body = inner_statements(holder)
         return span
 
@@ -91,17 +91,6 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         return mapping
 
 
-def _last_line(stmt: ast.stmt) -> int:
-    return stmt.end_lineno or stmt.lineno
-
-
-def inner_statements(stmt: ast.stmt) -> list[ast.stmt]:
-    """The statements directly inside ``stmt``, the bodies of definitions included."""
-    if isinstance(stmt, SCOPES):
-        return list(stmt.body)
-    return [inner for _, block in blocks(stmt) for inner in block]
-
-
 class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
     """Reads each file; parses only what the prefilter lets through; never tokenizes
     (but the statements whose findings need their ``# noqa`` line)."""
@@ -114,11 +103,11 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
             return None
 
     def run_checks(self) -> Any:
-        from .plugin import ExecGovChecker
+        from ..plugin import ExecGovChecker
 
         if self.processor is None or not self.should_process:
             return self.display_name, self.results, self.statistics
-        prefilter = ExecGovChecker.config.prefilter
+        prefilter = ExecGovChecker.settings.config.prefilter
         if prefilter is not None and not prefilter.search("".join(self.processor.lines)):
             return self.display_name, self.results, self.statistics
         try:

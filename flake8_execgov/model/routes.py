@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from .model import Route
-from .vocabulary import Vocabulary, dotted, last_id, str_constant
+from .records import Route
+from .nodes import dotted, last_id, str_constant
+from .vocabulary import Vocabulary
 
 ROUTE_METHODS = frozenset(
     ("get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket"))

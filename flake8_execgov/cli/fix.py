@@ -9,17 +9,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .fixer import fix_text
-from .sourcefile import Decoded, SourceError, write_atomic
-from .settings import Exit, Settings, UsageError
-from .text import source_lines
+from ..fix.fixer import fix_text
+from ..source.files import Decoded, SourceError, write_atomic
+from .settings import Settings, UsageError
+from ..source.lines import source_lines
 
 
 def run_fix(args: argparse.Namespace, out: TextIO) -> int:
-    try:
-        settings = Settings(args, args.stdin_filename)
-    except Exit as exc:
-        return exc.code
+    settings = Settings(args, args.stdin_filename)
     if args.paths == ["-"]:
         return _fix_stdin(args, settings, out)
     if "-" in args.paths:

@@ -14,21 +14,17 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from typing import TYPE_CHECKING, Callable, Optional, Union
+from typing import Callable, Optional, Union
 
-from .vocabulary import str_constant
+from .nodes import str_constant
+from .records import Item, Scope
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .scopes import Scope
-
-# A state expression with the statement it is evaluated at (None: unknown, as in a closure).
-Item = tuple[ast.expr, Optional[ast.stmt]]
 # A point: "the start of this statement", for one name.
 Point = tuple[str, ast.stmt]
 Report = Callable[[ast.expr, str, Optional[str]], None]
 
 
-def resolve(scope: "Scope", items: list[Item], report: Report) -> list[Item]:
+def resolve(scope: Scope, items: list[Item], report: Report) -> list[Item]:
     """Report the invalid string states among ``items`` that ``scope`` resolves; return the
     names it does not bind (they resolve in the enclosing scope, flow-insensitively)."""
     deferred: list[Item] = []
@@ -93,7 +89,7 @@ def _link(item: ast.expr, into: str, feeds: dict[str, list[str]],
         via[id(item)].append(into)
 
 
-def _report(scope: "Scope", literals: dict[int, tuple[ast.expr, str]],
+def _report(scope: Scope, literals: dict[int, tuple[ast.expr, str]],
             via: dict[int, list[str]], feeds: dict[str, list[str]], followed: set[int],
             report: Report) -> None:
     """Each invalid literal once; its fix is unsafe when a name it flows into, directly or
@@ -122,7 +118,7 @@ def _report(scope: "Scope", literals: dict[int, tuple[ast.expr, str]],
         report(node, text, why)
 
 
-def _other_use(scope: "Scope", name: str, followed: set[int]) -> Optional[str]:
+def _other_use(scope: Scope, name: str, followed: set[int]) -> Optional[str]:
     """Why a literal held by ``name`` is not only a state: another use, or where it lives."""
     if scope.kind in ("module", "class"):
         return f"{name} is a {scope.kind}-level name that other code can read"

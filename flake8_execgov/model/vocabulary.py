@@ -11,63 +11,15 @@ import re
 from http import HTTPStatus
 from typing import Mapping
 
-from .options import Config
-from .patterns import NameMatcher
+from ..config.options import Config
+from ..config.names import NameMatcher
+
+from .nodes import TRY_TYPES, last_id, member_like, parse_annotation, str_constant
 
 Name, Attribute, Subscript, Call, Constant = (
     ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)
 
 _HTTP_NAME = re.compile(r"^HTTP_(\d{3})(?:_|$)")
-_TEXT_LIMIT = 60
-
-
-def last_id(node: ast.AST) -> str | None:
-    """The last identifier of a name or attribute (``a.b.c`` -> ``c``)."""
-    if isinstance(node, Name):
-        return node.id
-    if isinstance(node, Attribute):
-        return node.attr
-    return None
-
-
-def dotted(node: ast.AST) -> str | None:
-    """``a.b.c`` as text for a chain of names and attributes, else None."""
-    parts = []
-    while isinstance(node, Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-def source_text(node: ast.AST) -> str:
-    """Short source-like text of a node for messages; never raises."""
-    try:
-        text = ast.unparse(node)
-    except (RecursionError, ValueError, AttributeError):  # pragma: no cover - defensive
-        return "<expression>"
-    return text if len(text) <= _TEXT_LIMIT else text[: _TEXT_LIMIT - 3] + "..."
-
-
-def str_constant(node: ast.AST | None) -> str | None:
-    if isinstance(node, Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
-def member_like(name: str) -> bool:
-    """An all-upper-case identifier that is not a dunder (``SUCCESS``, not ``__MEMBERS__``)."""
-    return name.isupper() and not (name.startswith("__") and name.endswith("__"))
-
-
-def parse_annotation(text: str) -> ast.expr | None:
-    """Parse a string annotation (``"Optional[BasePlugin]"``); None when it is not one."""
-    try:
-        return ast.parse(text.strip(), mode="eval").body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 class Vocabulary:
@@ -240,3 +192,27 @@ class Vocabulary:
             member = HTTPStatus.__members__.get(name)
             return member.value if member is not None else None
         return None
+
+
+def module_aliases(tree: ast.AST) -> dict[str, str]:
+    """``alias -> imported name`` for the module's top-level imports (incl. if/try blocks).
+
+    Only statement lists are looked at, never expressions: this is not a second walk.
+    """
+    aliases: dict[str, str] = {}
+    stack = list(getattr(tree, "body", ()))
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            add_aliases(aliases, stmt)
+        elif isinstance(stmt, (ast.If, ast.With, ast.AsyncWith) + TRY_TYPES):
+            for attr in ("body", "orelse", "finalbody", "handlers"):
+                for child in getattr(stmt, attr, ()):
+                    stack.extend(child.body if isinstance(child, ast.ExceptHandler) else [child])
+    return aliases
+
+
+def add_aliases(aliases: dict[str, str], stmt: ast.Import | ast.ImportFrom) -> None:
+    for alias in stmt.names:
+        if alias.asname:
+            aliases[alias.asname] = alias.name.rsplit(".", 1)[-1]

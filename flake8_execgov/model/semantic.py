@@ -11,22 +11,18 @@ it collected once the module is complete.
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
-from .model import Finding, Route, pos
-from .options import Config
-from .resolution import Item
+from .nodes import TRY_TYPES, dotted, last_id, pos
+from .records import Finding, Item, Route, Scope, StackItem
+from ..config.options import Config
 from .bindings import BindingContext
 from .definitions import DefinitionContext
 from .mentions import MentionContext
-from .scopes import TRY_TYPES, Scope, module_aliases
-from .text import LineIndex
-from .vocabulary import Vocabulary, dotted, last_id
+from ..source.lines import LineIndex
+from .vocabulary import Vocabulary, module_aliases
 
 
-# (callable, argument) pushed on the walk stack between nodes: context changes.
-Action = Tuple[Callable[[Any], None], Any]
-StackItem = Union[ast.AST, Action]
 Hook = Callable[["SemanticModel", Any], None]
 StateHook = Callable[["SemanticModel", ast.expr, str, Optional[str]], None]
 # A handler says whether the node's children still need the generic walk (None: neither
@@ -92,6 +88,10 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
                 _push_children(stack, item)  # type: ignore[arg-type]
         self._close_scope(self.module_scope)
         return self
+
+    def _state_reached(self, expr: ast.expr, text: str, unsafe: Optional[str]) -> None:
+        for hook in self._state_hooks:
+            hook(self, expr, text, unsafe)
 
     def _set_stmt(self, stmt: Optional[ast.stmt]) -> None:
         self.stmt = stmt

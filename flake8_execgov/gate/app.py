@@ -30,15 +30,26 @@ from typing import Any, Iterator, Optional, Sequence
 
 from flake8 import checker, style_guide
 from flake8.main import application
+from flake8.options import manager
 from flake8.plugins import finder
 
-from .gatefile import GateFileChecker
+from .files import GateFileChecker
 
 PACKAGE = "flake8-execgov"
 ALWAYS = frozenset(("E902", "E999"))  # a file the gate cannot check fails it
 CHUNKS_PER_WORKER = 4  # files go to the workers in chunks: fewer round trips
 GC_THRESHOLD = 50_000  # allocations between young collections (default 700)
+PROG = "execgov check"
 FORMATS = {"github": "execgov-github", "sarif": "execgov-sarif", "json": "execgov-json"}
+
+
+class GateOptionManager(manager.OptionManager):  # type: ignore[misc]
+    """flake8's option manager, named as the gate is run: usage, ``--help`` and every
+    option or configuration error say ``execgov check``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parser.prog = PROG
 
 
 class GateDecisionEngine(style_guide.DecisionEngine):  # type: ignore[misc]
@@ -99,27 +110,23 @@ def worker_init(argv: Sequence[str]) -> None:
 
 
 _PATCHED = ((finder, "load_plugins"), (checker, "FileChecker"),
-            (style_guide, "DecisionEngine"), (checker.Manager, "run_parallel"))
+            (style_guide, "DecisionEngine"), (checker.Manager, "run_parallel"),
+            (manager, "OptionManager"))
 
 
 def _install() -> list[Any]:
     """flake8, in this process, as the gate; returns what it replaced."""
     saved = [getattr(owner, name) for owner, name in _PATCHED]
     gate = (_governance_plugins(finder.load_plugins), GateFileChecker, GateDecisionEngine,
-            _run_parallel)
+            _run_parallel, GateOptionManager)
     for (owner, name), value in zip(_PATCHED, gate):
         setattr(owner, name, value)
-    from .plugin import ExecGovChecker
-
-    ExecGovChecker.program = "execgov: error"  # configuration errors are ours here
     return saved
 
 
 @contextlib.contextmanager
 def governance_only() -> Iterator[None]:
     """flake8, in this process, as the gate: restored afterwards."""
-    from .plugin import ExecGovChecker
-
     saved = _install()
     threshold = _tune_gc()
     try:
@@ -127,7 +134,6 @@ def governance_only() -> Iterator[None]:
     finally:
         for (owner, name), value in zip(_PATCHED, saved):
             setattr(owner, name, value)
-        ExecGovChecker.program = "flake8"
         gc.set_threshold(*threshold)
         if platform.python_implementation() == "CPython":
             gc.unfreeze()

@@ -6,20 +6,16 @@ from __future__ import annotations
 
 import ast
 import bisect
-from typing import TYPE_CHECKING, Optional, Sequence, cast
+from typing import Callable, Optional, Sequence
 
-from .flow import first_line
-from .model import Access, Route
-from .options import Config
-from .resolution import resolve
+from .nodes import all_args, first_line
+from .records import Access, Route, Scope, StackItem
+from ..config.options import Config
+from .state_sources import resolve
 from .routes import RouteContext
 from .runners import RunnerContext
-from .scopes import Scope, all_args
-from .text import LineIndex
+from ..source.lines import LineIndex
 from .vocabulary import Vocabulary
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .semantic import SemanticModel, StackItem, StateHook
 
 # Calls that grant routes their auth (by router name, module-wide) wherever they are.
 _ROUTER_WORDS = ("APIRouter", "FastAPI", "include_router")
@@ -38,7 +34,8 @@ class DefinitionContext(RouteContext, RunnerContext):
     route_depth: int
     _hot: Optional[tuple[int, list[int]]]
     skipped: list[ast.stmt]
-    _state_hooks: Sequence["StateHook"]
+    # the rules' hooks for each invalid literal that reaches a metrics state
+    _state_reached: Callable[[ast.expr, str, Optional[str]], None]
 
     # -- scopes ----------------------------------------------------------------------------
 
@@ -92,11 +89,6 @@ class DefinitionContext(RouteContext, RunnerContext):
         return {name for name in names for at in source.offsets(name)
                 if source.is_word_at(at, name) and unwalked(source.line_of(at))}
 
-    def _state_reached(self, expr: ast.expr, text: str, unsafe: Optional[str]) -> None:
-        model = cast("SemanticModel", self)  # the mixin is only ever part of the model
-        for hook in self._state_hooks:
-            hook(model, expr, text, unsafe)
-
     def _skippable(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
         """A module-level function or class whose text names nothing configured (and no
         import alias of such a name) cannot hold a finding, nor change one elsewhere: its
@@ -122,7 +114,7 @@ class DefinitionContext(RouteContext, RunnerContext):
         return self._hot[1]
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
-                  stack: list["StackItem"]) -> Optional[bool]:
+                  stack: list[StackItem]) -> Optional[bool]:
         self.scope.stores.add(node.name)
         if self._skippable(node):
             self.skipped.append(node)
@@ -160,7 +152,7 @@ class DefinitionContext(RouteContext, RunnerContext):
         self._leave_runner()
         self._close_scope(self.scope)
 
-    def _lambda(self, node: ast.Lambda, stack: list["StackItem"]) -> bool:
+    def _lambda(self, node: ast.Lambda, stack: list[StackItem]) -> bool:
         defaults = [d for d in node.args.defaults + node.args.kw_defaults if d is not None]
         stack.append((self._leave_lambda, node))
         stack.append(node.body)
@@ -176,7 +168,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     def _leave_lambda(self, node: ast.Lambda) -> None:
         self._close_scope(self.scope)
 
-    def _class(self, node: ast.ClassDef, stack: list["StackItem"]) -> Optional[bool]:
+    def _class(self, node: ast.ClassDef, stack: list[StackItem]) -> Optional[bool]:
         self.scope.stores.add(node.name)
         if self._skippable(node):
             self.skipped.append(node)

@@ -12,14 +12,13 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from .model import Finding, Reported
-from .sourcefile import SourceError
-from .options import Config
-from .plugin import findings_for
-from .scopes import module_aliases
-from .cstnames import bound_names, leaves, loaded_names
-from .text import char_col, source_lines
-from .vocabulary import Vocabulary
+from ..model.records import Finding, Reported
+from ..source.files import SourceError
+from ..config.options import Config
+from ..engine import analyse
+from .cst_names import bound_names, leaves, loaded_names
+from ..source.lines import char_col, source_lines
+from ..model.vocabulary import Vocabulary, module_aliases
 
 SAFE = frozenset({"GOV004", "GOV005"})
 UNSAFE = frozenset({"GOV002", "GOV003"})
@@ -65,7 +64,7 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
         raise SourceError(f"cannot parse: {exc}") from None
     except (RecursionError, MemoryError):
         raise SourceError("cannot parse: nested too deeply for Python's parser") from None
-    todo = [f for f in fixable(findings_for(tree, lines, config), unsafe, notes)
+    todo = [f for f in fixable(analyse(tree, lines, config), unsafe, notes)
             if reported is None or reported(f)]
     if not todo:
         return text

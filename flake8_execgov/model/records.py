@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Tuple, Union
+from collections import defaultdict
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
-Pos = Tuple[int, int]
+from .flow import Flow
+from .nodes import Pos, end, pos
 
-
-def pos(node: ast.AST) -> Pos:
-    return (getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
-
-
-def end(node: ast.AST) -> Pos:
-    line: Optional[int] = getattr(node, "end_lineno", None)
-    col: Optional[int] = getattr(node, "end_col_offset", None)
-    return (line, col) if line is not None and col is not None else pos(node)
+# (callable, argument) pushed on the walk stack between nodes: context changes.
+Action = Tuple[Callable[[Any], None], Any]
+StackItem = Union[ast.AST, Action]
+# A state expression with the statement it is evaluated at (None: unknown, as in a closure).
+Item = Tuple[ast.expr, Optional[ast.stmt]]
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ class Access:
     runner: Optional[RunnerFrame]
     trys: TryStack
     stmt: Optional[ast.stmt] = None  # the statement it is in
-    scope: Any = None  # the scopes.Scope it is in (for its statements' control flow)
+    scope: Optional["Scope"] = None  # the scope it is in (its statements' control flow)
 
     @property
     def start(self) -> Pos:
@@ -115,6 +113,49 @@ class Route:
     decorator: ast.Call
     receiver: Optional[str]  # the router as written: ``router``, ``self.router``
     path: Optional[str]
+
+
+@dataclass(eq=False)
+class Scope:
+    """A module, function, lambda or class body: what it binds and what waits on it."""
+
+    kind: str
+    parent: Optional["Scope"]
+    body: Sequence[ast.stmt] = ()
+    stores: set[str] = field(default_factory=set)
+    not_local: set[str] = field(default_factory=set)
+    assigns: dict[str, list[ast.expr]] = field(default_factory=lambda: defaultdict(list))
+    assign_stmts: dict[int, ast.stmt] = field(default_factory=dict)  # id(value) -> statement
+    loads: dict[str, list[ast.Name]] = field(default_factory=lambda: defaultdict(list))
+    plugin_direct: set[str] = field(default_factory=set)
+    plugin_edges: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    pending_access: list[tuple[str, Access]] = field(default_factory=list)
+    dispatch_direct: set[str] = field(default_factory=set)  # locals holding plugin callables
+    pending_dispatch: list[tuple[str, Access]] = field(default_factory=list)
+    pending_states: list[Item] = field(default_factory=list)
+    _flow: Optional[Flow] = None
+
+    def flow(self) -> Flow:
+        """Reaching definitions over this scope's statements, built on first use."""
+        if self._flow is None:
+            self._flow = Flow(self.body, {
+                name: [(v, self.assign_stmts[id(v)]) for v in values]
+                for name, values in self.assigns.items()})
+        return self._flow
+
+    def is_local(self, name: str) -> bool:
+        return name in self.stores and name not in self.not_local
+
+    def plugin_locals(self) -> set[str]:
+        """Names bound to plugins, following ``q = p`` chains (flow-insensitive)."""
+        found = set(self.plugin_direct)
+        todo = list(found)
+        while todo:
+            for target in self.plugin_edges.get(todo.pop(), ()):
+                if target not in found:
+                    found.add(target)
+                    todo.append(target)
+        return found
 
 
 # Would flake8 report this finding (selection, per-file-ignores, noqa)? Asked by the fixer.

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from .patterns import NameMatcher, Prefilter, pattern_problem, prefilter
+from .names import NameMatcher, Prefilter, pattern_problem, prefilter
 PREFIX = "execgov-"
 
 
@@ -127,6 +127,7 @@ class Config:
     forbidden_statuses: frozenset[int]
     state_replacements: Mapping[str, str]
     prefilter: Optional[Prefilter]  # derived from the names above, built once
+    baseline: Optional[str] = None  # the baseline file, as flake8 normalised the path
     raw: Mapping[str, tuple[str, ...] | str | int] = field(default_factory=dict)
 
     @property
@@ -251,6 +252,7 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         prefilter=prefilter([m(name) for name in (
             "plugin-names", "plugin-collections", "plugin-getters", "plugin-types",
             "metrics-functions", "lifecycle-enums", "dispatch-names")], tool_names),
+        baseline=raw["baseline"] or None,
         raw=raw,
     )
 

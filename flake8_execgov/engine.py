@@ -1,0 +1,44 @@
+"""One file, one configuration: its findings. Every front end calls this.
+
+The flake8 plugin, the gate (``execgov check``), the fixer, the baseline command and the
+language server differ in how they read files and show results, never in what a file's
+findings are: they all come from :func:`analyse`, with the configuration (and the
+baseline) passed in, never read from a class or a global.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional, Sequence
+
+from .baseline import Baseline
+from .config.options import Config
+from .model.records import Finding
+from .rules import analyze
+from .source.lines import LineIndex, source_lines
+
+
+def analyse(tree: ast.AST, lines: Sequence[str], config: Config, *,
+            baseline: Optional[Baseline] = None, filename: str = "",
+            prefiltered: bool = True) -> list[Finding]:
+    """The findings of one module, sorted; those the ``baseline`` accepts for ``filename``
+    left out. With ``prefiltered`` (the default), a module whose text names nothing the
+    rules know is ruled out at once, and so is each module-level definition that names
+    nothing (see :class:`config.prefilter.Prefilter`)."""
+    found = _findings(tree, lines, config, prefiltered)
+    if baseline is not None and found:
+        found = baseline.new_findings(tree, found, filename)
+    return found
+
+
+def _findings(tree: ast.AST, lines: Sequence[str], config: Config,
+              prefiltered: bool) -> list[Finding]:
+    if not prefiltered:
+        return analyze(tree, config)
+    text = "".join(lines)
+    if config.prefilter is not None and not config.prefilter.search(text):
+        return []
+    # flake8 splits stdin at "\n" only: with a lone "\r" its lines are not Python's lines,
+    # and the per-definition prefilter (which reads lines by line number) stands down.
+    aligned = "\r" not in text or source_lines(text) == list(lines)
+    return analyze(tree, config, LineIndex(lines, text) if aligned else None)
