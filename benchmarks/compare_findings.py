@@ -23,6 +23,7 @@ from pathlib import Path
 
 from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
 from flake8_execgov.engine import analyse
+from flake8_execgov.fix.fixer import replacement
 from flake8_execgov.source.lines import char_col, source_lines
 
 WIDE = build_config({"execgov-plugin-names": "*", "execgov-runner-functions": "*run*",
@@ -56,8 +57,9 @@ def main() -> None:
         for name, config in (("default", DEFAULT_CONFIG), ("wide", WIDE)):
             found = analyse(tree, lines, config, prefiltered=False)
             for f in found:
+                fix = replacement(f, config)  # what a state fix would write, and if unsafe why
                 out.write(f"{name} {path}:{f.line}:{char_col(lines, f.line, f.col) + 1}: "
-                          f"{f.message} fix={f.fix} unsafe={f.unsafe}\n")
+                          f"{f.message} fix={fix} unsafe={f.unsafe if fix else None}\n")
             if analyse(tree, lines, config) != found:  # the prefilters never lose one
                 out.write(f"PREFILTER-MISMATCH {name} {path}\n")
 

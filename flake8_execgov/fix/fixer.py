@@ -13,6 +13,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from ..model.records import Finding, Reported
+from ..rules import RULES
 from ..source.files import SourceError
 from ..config.options import Config
 from ..engine import analyse
@@ -20,8 +21,9 @@ from .cst_names import bound_names, leaves, loaded_names
 from ..source.lines import char_col, source_lines
 from ..model.vocabulary import Vocabulary, module_aliases
 
-SAFE = frozenset({"GOV004", "GOV005"})
-UNSAFE = frozenset({"GOV002", "GOV003"})
+# Fix safety is the rule's own (``Rule.fix``): the codes whose findings each kind can fix.
+SAFE = frozenset(rule.code for rule in RULES if rule.fix == "safe")
+UNSAFE = frozenset(rule.code for rule in RULES if rule.fix == "unsafe")
 # libcst needs about 1 GB of memory per MB of source: larger files are reported, not fixed.
 MAX_FIX_CHARS = 1_000_000
 # libcst's parser and transformer recurse per level of nesting: past its limit it raises
@@ -30,7 +32,7 @@ MAX_FIX_CHARS = 1_000_000
 MAX_FIX_DEPTH = 100
 
 
-def fixable(findings: Sequence[Finding], unsafe: bool,
+def fixable(findings: Sequence[Finding], config: Config, unsafe: bool,
             notes: Optional[list[str]] = None) -> list[Finding]:
     """The findings a fix exists for: safe state uses with a replacement, and (unsafe)
     run accesses whose covering ``try`` can take the metrics call into a ``finally``.
@@ -38,7 +40,7 @@ def fixable(findings: Sequence[Finding], unsafe: bool,
     without it, ``notes`` says why it was left."""
     out = []
     for found in findings:
-        if found.code in SAFE and found.fix is not None:
+        if found.code in SAFE and replacement(found, config) is not None:
             if found.unsafe is None or unsafe:
                 out.append(found)
             elif notes is not None:
@@ -47,6 +49,12 @@ def fixable(findings: Sequence[Finding], unsafe: bool,
         elif unsafe and found.code in UNSAFE:
             out.append(found)
     return out
+
+
+def replacement(found: Finding, config: Config) -> Optional[tuple[str, str]]:
+    """(invalid state, what ``execgov-state-replacements`` replaces it with), if any."""
+    new = config.state_replacements.get(found.state) if found.state is not None else None
+    return (found.state, new) if found.state is not None and new is not None else None
 
 
 def fix_text(text: str, config: Config, *, unsafe: bool = False,
@@ -64,7 +72,7 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
         raise SourceError(f"cannot parse: {exc}") from None
     except (RecursionError, MemoryError):
         raise SourceError("cannot parse: nested too deeply for Python's parser") from None
-    todo = [f for f in fixable(analyse(tree, lines, config), unsafe, notes)
+    todo = [f for f in fixable(analyse(tree, lines, config), config, unsafe, notes)
             if reported is None or reported(f)]
     if not todo:
         return text
@@ -148,18 +156,20 @@ class _Fixer(cst.CSTTransformer):
     def leave_SimpleString(self, original: cst.SimpleString,
                            updated: cst.SimpleString) -> cst.BaseExpression:
         found = self.states.get(self._start(original))
-        if found is None or found.code != "GOV004" or found.fix is None:
+        pair = self._pair(found)
+        if found is None or found.code != "GOV004" or pair is None:
             return updated
         # Only a plain literal whose whole value is the state (not one piece of "SUC" "CESS").
-        return _replace_string(updated, *found.fix) or updated
+        return _replace_string(updated, *pair) or updated
 
     def leave_Attribute(self, original: cst.Attribute,
                         updated: cst.Attribute) -> cst.BaseExpression:
         found = self.states.get(self._start(original))
-        if found is None or found.code != "GOV005" or found.fix is None \
-                or not isinstance(found.node, ast.Attribute) or original.attr.value != found.fix[0]:
+        pair = self._pair(found)
+        if found is None or found.code != "GOV005" or pair is None \
+                or not isinstance(found.node, ast.Attribute) or original.attr.value != pair[0]:
             return updated
-        return updated.with_changes(attr=cst.Name(found.fix[1]))
+        return updated.with_changes(attr=cst.Name(pair[1]))
 
     def leave_Subscript(self, original: cst.Subscript,
                         updated: cst.Subscript) -> cst.BaseExpression:
@@ -188,15 +198,17 @@ class _Fixer(cst.CSTTransformer):
 
     def _member_finding(self, original: cst.CSTNode, kind: type) -> Optional[Finding]:
         found = self.states.get(self._start(original))
-        if found is None or found.code != "GOV005" or found.fix is None \
+        if found is None or found.code != "GOV005" or self._pair(found) is None \
                 or not isinstance(found.node, kind):
             return None
         return found
 
-    @staticmethod
-    def _swap(node: cst.SimpleString, found: Finding) -> Optional[cst.SimpleString]:
-        assert found.fix is not None
-        return _replace_string(node, *found.fix)
+    def _pair(self, found: Optional[Finding]) -> Optional[tuple[str, str]]:
+        return replacement(found, self.vocab.config) if found is not None else None
+
+    def _swap(self, node: cst.SimpleString, found: Finding) -> Optional[cst.SimpleString]:
+        pair = self._pair(found)
+        return _replace_string(node, *pair) if pair is not None else None
 
     # -- unsafe: move the metrics call into the finally --------------------------------------
 
@@ -249,11 +261,11 @@ class _Fixer(cst.CSTTransformer):
             value = value.expression
         if not isinstance(value, cst.Call):
             return False
-        func, metrics = value.func, self.vocab.config.metrics_functions
+        func = value.func
         if isinstance(func, cst.Name):
-            return self.vocab.name_matches(metrics, func.value, bare=True)
+            return self.vocab.is_metrics_name(func.value, bare=True)
         return isinstance(func, cst.Attribute) and \
-            self.vocab.name_matches(metrics, func.attr.value, bare=False)
+            self.vocab.is_metrics_name(func.attr.value, bare=False)
 
     @staticmethod
     def _without_copies(handler: cst.ExceptHandler,

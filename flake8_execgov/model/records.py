@@ -19,15 +19,16 @@ Item = Tuple[ast.expr, Optional[ast.stmt]]
 
 @dataclass(frozen=True)
 class Finding:
-    """One finding. ``node`` and ``fix`` (old text, new text) let the fixer act on exactly
-    what was found; ``unsafe`` says why that fix is not safe (None: it is)."""
+    """One finding. ``node`` lets the fixer act on exactly what was found; ``state`` is the
+    invalid state it names where a state replacement may fix it, ``unsafe`` why replacing
+    it is not safe (None: it is)."""
 
     line: int
     col: int
     code: str
     message: str
     node: Optional[ast.AST] = field(default=None, compare=False, repr=False)
-    fix: Optional[Tuple[str, str]] = field(default=None, compare=False)
+    state: Optional[str] = field(default=None, compare=False)
     unsafe: Optional[str] = field(default=None, compare=False)
 
 

@@ -174,14 +174,13 @@ class RunnerContext:
     def _calls_metrics(self, value: ast.expr) -> bool:
         """The statement's value is the metrics call, awaited or not, or a call wrapping
         it (``await asyncio.shield(update_execution_metrics(...))``): its arguments run."""
-        metrics = self.config.metrics_functions
         stack = [value]
         while stack:
             item = stack.pop()
             if isinstance(item, ast.Await):
                 stack.append(item.value)
             elif isinstance(item, ast.Call):
-                if self.vocab.matches(metrics, item.func):
+                if self.vocab.is_metrics_function(item.func):
                     return True
                 stack.extend(item.args)
         return False

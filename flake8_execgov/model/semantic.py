@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
-from .nodes import TRY_TYPES, dotted, last_id, pos
+from .nodes import TRY_TYPES, dotted, last_id
 from .records import Finding, Item, Route, Scope, StackItem
 from ..config.options import Config
 from .bindings import BindingContext
@@ -96,16 +96,10 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
     def _set_stmt(self, stmt: Optional[ast.stmt]) -> None:
         self.stmt = stmt
 
-    def report(self, node: ast.AST, code: str, text: str, old: Optional[str] = None,
-               unsafe: Optional[str] = None) -> None:
-        """Record a finding; ``old`` is the invalid state a state-replacement may fix,
-        ``unsafe`` why that fix is not safe. Duplicates (one literal reaching several
-        calls) are dropped by :func:`rules.analyze`."""
-        new = self.config.state_replacements.get(old) if old is not None else None
-        line, col = pos(node)
-        self.findings.append(Finding(line, col, code, text, node,
-                                     (old, new) if old is not None and new else None,
-                                     unsafe if old is not None and new else None))
+    def report(self, finding: Finding) -> None:
+        """Record a finding made during the walk (``Rule.at``). Duplicates (one literal
+        reaching several calls) are dropped by :func:`rules.analyze`."""
+        self.findings.append(finding)
 
     # -- handlers: each returns True when the node's children still need the generic walk --
 
@@ -153,7 +147,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
                     self._access(node, node.args[0], "run")
             elif not isinstance(attr, ast.Starred):
                 self._access(node, node.args[0], "dynamic")
-        if self.vocab.matches(self.config.metrics_functions, func):
+        if self.vocab.is_metrics_function(func):
             self._metrics_call(node)
         self._runner_call(node)
         if name == "next" and isinstance(func, ast.Name) and node.args:

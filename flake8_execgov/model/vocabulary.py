@@ -41,6 +41,15 @@ class Vocabulary:
         """``name`` matches; a bare name (not an attribute) may also be an import alias."""
         return matcher(name) or (bare and matcher(self.aliases.get(name)))
 
+    def is_metrics_function(self, func: ast.AST) -> bool:
+        """Is ``func`` (a call's callee) the metrics function? The one definition: the
+        walk, the ``finally`` check and the fixer (:meth:`is_metrics_name`) all ask it."""
+        return self.matches(self.config.metrics_functions, func)
+
+    def is_metrics_name(self, name: str, bare: bool) -> bool:
+        """:meth:`is_metrics_function` for a callee given by its last identifier."""
+        return self.name_matches(self.config.metrics_functions, name, bare)
+
     def is_named(self, node: ast.AST, *names: str) -> bool:
         """Is the last identifier (or its alias target) one of ``names``?"""
         if isinstance(node, Name):

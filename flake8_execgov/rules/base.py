@@ -46,6 +46,14 @@ class Rule:
     def format(self, **fields: object) -> str:
         return self.message.format(**fields)
 
+    def at(self, node: ast.AST, *, replaces: Optional[str] = None,
+           unsafe: Optional[str] = None, **fields: object) -> Finding:
+        """The one way to make a finding: this rule's, at ``node``, its message filled
+        with ``fields``. ``replaces``: the invalid state a state replacement would fix;
+        ``unsafe``: why that fix is not safe."""
+        line, col = pos(node)
+        return Finding(line, col, self.code, self.format(**fields), node, replaces, unsafe)
+
 
 class Hooks:
     """The node types a rule family wants to see, and what it does with them."""
@@ -108,11 +116,10 @@ def broken(old: str, new: str = "", source: Optional[str] = None) -> str:
     return source.replace(old, new)
 
 
-def access_finding(rule: Rule, access: "Access", **fields: object) -> "Finding":
-    """A finding at a run access; ``{access}`` is how it is written (``plugin.run()``)."""
+def access_text(access: Access) -> str:
+    """A run access as messages name it (``{access}``): as written, ``()`` when called."""
     text = source_text(access.node)
     callee = (ast.Attribute, ast.Name, ast.Subscript)
     if access.call is not None and isinstance(access.node, callee):
         text += "()"
-    line, col = pos(access.node)
-    return Finding(line, col, rule.code, rule.format(access=text, **fields), access.node)
+    return text

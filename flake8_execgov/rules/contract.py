@@ -20,7 +20,7 @@ from typing import Iterable
 from ..model.runner_coverage import Context, RunnerCoverage
 from ..model.records import Finding, TryFrame
 from ..model.semantic import SemanticModel
-from .base import CONFORMING_RUNNER, Hooks, Rule, access_finding, broken
+from .base import CONFORMING_RUNNER, Hooks, Rule, access_text, broken
 
 GOV101 = Rule(
     "GOV101", "runner runs a plugin without validating its input",
@@ -104,4 +104,4 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
                                             if part == "body"), None))
         for rule, field_name, names, check in checks:
             if names and not coverage.passes(check, here):
-                yield access_finding(rule, access, **{field_name: names.first})
+                yield rule.at(access.node, access=access_text(access), **{field_name: names.first})

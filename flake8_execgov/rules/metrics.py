@@ -16,7 +16,7 @@ from typing import Iterable
 from ..model.runner_coverage import CONDITIONAL, MISSING, RunnerCoverage
 from ..model.records import Finding
 from ..model.semantic import SemanticModel
-from .base import CONFORMING_RUNNER, RUNNER_OPTIONS, Hooks, Rule, access_finding, broken
+from .base import CONFORMING_RUNNER, RUNNER_OPTIONS, Hooks, Rule, access_text, broken
 
 GOV003 = Rule(
     "GOV003", "finally does not record metrics unconditionally",
@@ -54,4 +54,5 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
         if access.runner is not None and access.kind == "run" and coverage.in_runner(access):
             problem = coverage.problem(access, access.runner)
             if problem in PROBLEMS:
-                yield access_finding(GOV003, access, metrics=metrics, problem=PROBLEMS[problem])
+                yield GOV003.at(access.node, access=access_text(access), metrics=metrics,
+                                problem=PROBLEMS[problem])

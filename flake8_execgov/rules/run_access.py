@@ -13,10 +13,10 @@ from typing import Iterable
 
 from ..model.runner_coverage import NO_TRY, RunnerCoverage
 from ..model.name_guards import known_prefixes, reachable
-from ..model.nodes import pos
+
 from ..model.records import Finding
 from ..model.semantic import SemanticModel
-from .base import RUNNER_OPTIONS, Hooks, Rule, access_finding, governed_path
+from .base import RUNNER_OPTIONS, Hooks, Rule, access_text, governed_path
 
 GOV001 = Rule(
     "GOV001", "plugin run outside a runner",
@@ -105,13 +105,12 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     for access in model.accesses:
         if not coverage.in_runner(access):
             if access.kind == "run":
-                yield access_finding(GOV001, access, runner=runner, path=path)
+                yield GOV001.at(access.node, access=access_text(access), runner=runner, path=path)
             else:  # a dynamic name: which run methods can it reach?
                 methods = reachable(cfg.run_methods.patterns, known_prefixes(access))
                 if methods:
-                    line, col = pos(access.node)
-                    yield Finding(line, col, GOV007.code, GOV007.format(
-                        run="()/".join(methods), path=path), access.node)
+                    yield GOV007.at(access.node, run="()/".join(methods), path=path)
         elif access.kind == "run" and access.runner is not None \
                 and coverage.problem(access, access.runner) == NO_TRY:
-            yield access_finding(GOV002, access, metrics=cfg.metrics_functions.first)
+            yield GOV002.at(access.node, access=access_text(access),
+                            metrics=cfg.metrics_functions.first)

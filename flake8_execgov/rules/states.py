@@ -86,9 +86,8 @@ def invalid_state(model: SemanticModel, literal: ast.expr, text: str,
     """GOV004 for a string state (an enum member reaching the call is GOV005 already)."""
     cfg = model.config
     if text not in cfg.lifecycle_states:
-        model.report(literal, GOV004.code, GOV004.format(
-            state=text, metrics=cfg.metrics_functions.first, states=cfg.states_text),
-            text, unsafe)
+        model.report(GOV004.at(literal, replaces=text, unsafe=unsafe, state=text,
+                               metrics=cfg.metrics_functions.first, states=cfg.states_text))
 
 
 @hooks.on(ast.Attribute)
@@ -116,16 +115,15 @@ def member_definitions(model: SemanticModel, node: ast.ClassDef) -> None:
         for target in targets:
             if isinstance(target, ast.Name) and member_like(target.id) \
                     and target.id not in cfg.lifecycle_states:
-                model.report(target, GOV005.code, GOV005.format(
-                    member=f"{node.name}.{target.id}", states=cfg.states_text))
+                model.report(GOV005.at(target, member=f"{node.name}.{target.id}",
+                                       states=cfg.states_text))
 
 
 def _invalid_member(model: SemanticModel, node: ast.AST, member: str) -> None:
     """GOV005; only a load can be fixed (a store or ``del`` names the member itself)."""
     load = isinstance(getattr(node, "ctx", ast.Load()), ast.Load)
-    model.report(node, GOV005.code, GOV005.format(
-        member=_member_text(node, member), states=model.config.states_text),
-        member if load else None)
+    model.report(GOV005.at(node, replaces=member if load else None,
+                           member=_member_text(node, member), states=model.config.states_text))
 
 
 def _member_text(node: ast.AST, member: str) -> str:

@@ -133,7 +133,7 @@ def _forbidden(model: SemanticModel, value: Optional[ast.AST]) -> None:
             text = str_constant(item)
             if item is not None and text is not None \
                     and text.lower() in model.config.forbidden_tool_defaults:
-                model.report(item, GOV006.code, GOV006.format(value=text))
+                model.report(GOV006.at(item, value=text))
 
 
 def _is_tool_name(model: SemanticModel, node: ast.AST) -> bool:

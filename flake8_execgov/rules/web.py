@@ -15,7 +15,7 @@ import ast
 from typing import Iterable, Optional
 
 from ..model.runner_coverage import RunnerCoverage
-from ..model.nodes import pos
+
 from ..model.records import Finding
 from ..config.options import normalize_route
 from ..model.semantic import SemanticModel
@@ -86,7 +86,7 @@ def error_status(model: SemanticModel, node: ast.Call) -> None:
     for candidate in candidates:
         status = model.vocab.http_status(candidate)
         if status in model.config.forbidden_statuses:
-            model.report(node, GOV202.code, GOV202.format(status=status))
+            model.report(GOV202.at(node, status=status))
             return
 
 
@@ -108,8 +108,7 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
             continue
         method = route.method.upper()
         label = f"{method} {route.path}" if route.path else f"{method} {node.name}"
-        line, col = pos(node)
-        yield Finding(line, col, GOV201.code, GOV201.format(route=label, hint=hint), node)
+        yield GOV201.at(node, route=label, hint=hint)
 
 
 def _grants(model: SemanticModel, keywords: list[ast.keyword]) -> bool:
