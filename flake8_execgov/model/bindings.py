@@ -1,15 +1,20 @@
 """The bindings part of the semantic model: what each scope binds, and to what.
 
 Assignments feed plugin bindings (``p = plugins[k]``, ``q = p``) and state resolution
-(which values a name can hold at a metrics call); loads feed the question whether a
-literal reaches anything else than a metrics state.
+(which values a name can hold at a metrics call). Whether a literal reaches anything else
+than a metrics state is answered from what is recorded here too: every place a bound
+value goes (each target of ``a = b = v``, a walrus target and the walrus's own value, an
+attribute or item, a tuple unpacked), every read of a name (loads and augmented
+assignments) and every other way a name is bound (``for``/``with``/``except``/``match``
+targets, imports, definitions, ``global``/``nonlocal``).
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import Optional, Sequence
 
+from .nodes import source_text
 from .records import Scope, StackItem
 from .vocabulary import Vocabulary, add_aliases
 
@@ -43,8 +48,53 @@ class BindingContext:
                 for sub_target, sub_value in zip(target.elts, value.elts):
                     self._bind(sub_target, sub_value)
 
+    def _receive(self, targets: Sequence[ast.expr], value: ast.expr) -> None:
+        """Record where ``value`` goes when bound to ``targets``: the local names, or why
+        not only there (``!...``: an attribute, an item, a tuple unpacked elsewhere)."""
+        scope = self.scope
+        pairs = [(target, value) for target in targets]
+        while pairs:
+            target, val = pairs.pop()
+            elements = val.elts if isinstance(val, (ast.Tuple, ast.List)) else []
+            if isinstance(target, ast.Name):
+                scope.receivers[id(val)].append(target.id)
+                scope.followed_stores.add(id(target))
+                where = f"the value is also part of {target.id} (line {target.lineno})"
+            elif isinstance(target, (ast.Tuple, ast.List)) and len(targets) == 1 \
+                    and len(target.elts) == len(elements) \
+                    and not any(isinstance(e, ast.Starred) for e in target.elts):
+                pairs.extend(zip(target.elts, elements))
+                continue
+            else:
+                where = (f"the value is also assigned to {source_text(target)} "
+                         f"(line {target.lineno})")
+                scope.receivers[id(val)].append("!" + where)
+            for element in elements:  # a tuple kept whole: its items go there too
+                scope.receivers[id(element)].append("!" + where)
+
+    def _aug_assign(self, node: ast.AugAssign, stack: list[StackItem]) -> bool:
+        """``x += y`` reads ``x`` before it binds it: a use of what ``x`` holds."""
+        if isinstance(node.target, ast.Name):
+            self.scope.loads[node.target.id].append(node.target)
+            self.scope.followed_stores.add(id(node.target))
+        return True
+
+    def _bound_otherwise(self, name: str, line: int) -> None:
+        self.scope.stores.add(name)
+        self.scope.binds[name].append(line)
+
+    def _capture(self, node: ast.AST, stack: list[StackItem]) -> bool:
+        """A ``match`` capture (``case {"state": st}``, ``case [*rest]``, ``**rest``)."""
+        name = getattr(node, "name", None) or getattr(node, "rest", None)
+        if isinstance(name, str):
+            self._bound_otherwise(name, getattr(node, "lineno", 0))
+        return True
+
     def _global(self, node: ast.Global | ast.Nonlocal, stack: list[StackItem]) -> bool:
         self.scope.not_local.update(node.names)
+        kind = "global" if isinstance(node, ast.Global) else "nonlocal"
+        for name in node.names:
+            self.scope.declared[name] = kind
         return False
 
     def _import(self, node: ast.Import | ast.ImportFrom, stack: list[StackItem]) -> bool:
@@ -52,7 +102,7 @@ class BindingContext:
         for alias in node.names:
             name = alias.asname or alias.name.split(".", 1)[0]
             if name != "*":
-                self.scope.stores.add(name)
+                self._bound_otherwise(name, node.lineno)
         return False
 
     def _assign_bindings(self, node: ast.Assign | ast.AnnAssign) -> None:
@@ -63,6 +113,10 @@ class BindingContext:
             self.scope.stores.add(node.target.id)
         for target in targets:
             self._bind(target, node.value)
+        if node.value is not None:
+            self._receive(targets, node.value)
+        elif isinstance(node.target, ast.Name):  # a bare annotation binds nothing
+            self.scope.followed_stores.add(id(node.target))
 
     def _type_alias(self, node: ast.AST, stack: list[StackItem]) -> bool:
         name, value = getattr(node, "name", None), getattr(node, "value", None)
@@ -73,6 +127,8 @@ class BindingContext:
 
     def _named_expr(self, node: ast.NamedExpr, stack: list[StackItem]) -> bool:
         self._bind(node.target, node.value)
+        self._receive([node.target], node.value)
+        self.scope.walrus_of[id(node.value)] = node  # its own value goes on, too
         return True
 
     def _bind_loop(self, node: ast.For | ast.AsyncFor | ast.comprehension) -> None:
@@ -82,5 +138,5 @@ class BindingContext:
 
     def _except_handler(self, node: ast.ExceptHandler, stack: list[StackItem]) -> bool:
         if node.name:
-            self.scope.stores.add(node.name)
+            self._bound_otherwise(node.name, node.lineno)
         return True

@@ -34,6 +34,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     route_depth: int
     _hot: Optional[tuple[int, list[int]]]
     skipped: list[ast.stmt]
+    taints: dict[int, str]  # free state names: why a literal reaching them is not safe
     # the rules' hooks for each invalid literal that reaches a metrics state
     _state_reached: Callable[[ast.expr, str, Optional[str]], None]
 
@@ -53,7 +54,7 @@ class DefinitionContext(RouteContext, RunnerContext):
                      outer.pending_access if outer is not None else None)
         self._settle(scope, scope.pending_dispatch, scope.dispatch_direct,
                      outer.pending_dispatch if outer is not None else None)
-        deferred = resolve(scope, scope.pending_states, self._state_reached)
+        deferred = resolve(scope, scope.pending_states, self._state_reached, self.taints)
         if outer is not None:
             outer.pending_states.extend(deferred)
             for name, uses in scope.loads.items():
@@ -116,6 +117,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
                   stack: list[StackItem]) -> Optional[bool]:
         self.scope.stores.add(node.name)
+        self.scope.binds[node.name].append(node.lineno)
         if self._skippable(node):
             self.skipped.append(node)
             return None
@@ -170,6 +172,7 @@ class DefinitionContext(RouteContext, RunnerContext):
 
     def _class(self, node: ast.ClassDef, stack: list[StackItem]) -> Optional[bool]:
         self.scope.stores.add(node.name)
+        self.scope.binds[node.name].append(node.lineno)
         if self._skippable(node):
             self.skipped.append(node)
             return None

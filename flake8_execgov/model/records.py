@@ -127,7 +127,17 @@ class Scope:
     not_local: set[str] = field(default_factory=set)
     assigns: dict[str, list[ast.expr]] = field(default_factory=lambda: defaultdict(list))
     assign_stmts: dict[int, ast.stmt] = field(default_factory=dict)  # id(value) -> statement
+    # reads of each name (loads, and augmented assignments, which read before they bind)
     loads: dict[str, list[ast.Name]] = field(default_factory=lambda: defaultdict(list))
+    # Where a bound value goes (id(value) -> the names it binds, and ``!why`` for a
+    # receiver that is no local name: an attribute, an item, a tuple unpacked elsewhere),
+    # the walrus that binds a value, and the name targets those bindings follow.
+    receivers: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    walrus_of: dict[int, ast.NamedExpr] = field(default_factory=dict)
+    followed_stores: set[int] = field(default_factory=set)
+    # lines where a name is bound otherwise (for/with/except/match/import/def targets)
+    binds: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    declared: dict[str, str] = field(default_factory=dict)  # name -> global / nonlocal
     plugin_direct: set[str] = field(default_factory=set)
     plugin_edges: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     pending_access: list[tuple[str, Access]] = field(default_factory=list)

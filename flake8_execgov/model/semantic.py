@@ -56,6 +56,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             s.name for s in getattr(tree, "body", ())
             if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
         self.skipped: list[ast.stmt] = []  # module-level definitions not walked
+        self.taints: dict[int, str] = {}  # see state_sources.resolve
         self._init_runner_context()
         self._table = _dispatch(hooks)  # cached: built once per rule set
         self._state_hooks = state_hooks
@@ -109,6 +110,8 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             self._name_use(node)
         else:
             self.scope.stores.add(node.id)
+            if isinstance(node.ctx, ast.Store) and id(node) not in self.scope.followed_stores:
+                self.scope.binds[node.id].append(node.lineno)  # for/with/... targets
         return False
 
     def _for(self, node: ast.For | ast.AsyncFor | ast.comprehension,
@@ -230,8 +233,12 @@ _HANDLERS: dict[type, Handler] = {
     ast.BinOp: SemanticModel._bin_op,
     **{try_type: SemanticModel._try for try_type in TRY_TYPES},
 }
+_HANDLERS[ast.AugAssign] = SemanticModel._aug_assign
 if hasattr(ast, "TypeAlias"):
     _HANDLERS[ast.TypeAlias] = SemanticModel._type_alias
+for _capture_type in ("MatchAs", "MatchStar", "MatchMapping"):  # Python 3.10+
+    if hasattr(ast, _capture_type):
+        _HANDLERS[getattr(ast, _capture_type)] = SemanticModel._capture
 
 
 Table = dict[type, Tuple[Optional[Handler], Tuple[Hook, ...]]]

@@ -1,19 +1,26 @@
 """GOV004: the string states that can reach a metrics call, and whether fixing them is safe.
 
 A state argument is resolved statically (spec section 3): a string constant, both arms of
-a conditional, a name through the assignments to it that can reach the call
-(:mod:`flow`), or, for a name the scope does not bind, in the enclosing scope. The work is
-a search over (expression, statement) items and program points, each visited once.
+a conditional, a walrus's value, a name through the assignments to it that can reach the
+call (:mod:`flow`), or, for a name the scope does not bind, in the enclosing scope. The
+work is a search over (expression, statement) items and program points, each visited once.
 
-Replacing the literal is a *safe* fix only when nothing but metrics states receives it:
-``DONE = "SUCCESS"`` also compared with ``job.status == DONE`` is a job status too, and a
-module- or class-level name can be read from elsewhere. Such a fix is unsafe, and says why.
+Replacing the literal is a *safe* fix only when it provably reaches nothing but metrics
+states. Where a value goes is syntactic, recorded by the model when it binds it
+(:mod:`bindings`): every target of ``a = b = v``, a walrus's target and the walrus's own
+value, an attribute, an item or a tuple. A literal's destinations are those of the
+literal and of each expression around it on its way (``x if c else y``, ``(n := x)``);
+each destination name must be a local of a function that is read only as a metrics
+state (no other load, no augmented assignment), bound by plain assignments only (no
+``for``/``with``/``except``/``match`` target, import or definition of the same name) and
+declared neither ``global`` nor ``nonlocal``. Otherwise the fix is unsafe, and says why:
+``DONE = "SUCCESS"`` also compared with ``job.status == DONE`` is a job status too.
 """
 
 from __future__ import annotations
 
-import ast
 from collections import defaultdict
+import ast
 from typing import Callable, Optional, Union
 
 from .nodes import str_constant
@@ -22,108 +29,157 @@ from .records import Item, Scope
 # A point: "the start of this statement", for one name.
 Point = tuple[str, ast.stmt]
 Report = Callable[[ast.expr, str, Optional[str]], None]
+Taints = dict[int, str]  # a free name handed to the enclosing scope -> why it is not safe
 
 
-def resolve(scope: Scope, items: list[Item], report: Report) -> list[Item]:
+def resolve(scope: Scope, items: list[Item], report: Report,
+            taints: Optional[Taints] = None) -> list[Item]:
     """Report the invalid string states among ``items`` that ``scope`` resolves; return the
-    names it does not bind (they resolve in the enclosing scope, flow-insensitively)."""
+    names it does not bind (they resolve in the enclosing scope, flow-insensitively; why a
+    literal reaching one of them would not be only a state is left in ``taints``)."""
     deferred: list[Item] = []
     if not items:
         return deferred
-    followed: set[int] = set()  # the Name loads that carry a state
-    feeds: dict[str, list[str]] = defaultdict(list)  # name -> names assigned from it
-    via: dict[int, list[str]] = defaultdict(list)  # literal -> names it is assigned to
-    literals: dict[int, tuple[ast.expr, str]] = {}
-    stack: list[Union[tuple[ast.expr, Optional[ast.stmt], Optional[str]],
-                      tuple[Point, None, Optional[str]]]] = \
-        [(expr, ctx, None) for expr, ctx in items]
-    seen: set[tuple[int, int]] = set()
-    points: set[tuple[str, int]] = set()
-    while stack:
-        item, ctx, into = stack.pop()
-        if isinstance(item, tuple):  # a point: one step further back
-            name, stmt = item
-            values, nxt = scope.flow().before(name, stmt)
-            stack += [(v, scope.assign_stmts.get(id(v)), name) for v in values]
-            if nxt is not None and (name, id(nxt)) not in points:
-                points.add((name, id(nxt)))
-                stack.append(((name, nxt), None, None))
-            continue
-        key = (id(item), id(ctx))
-        if key in seen:
-            if into is not None:
-                _link(item, into, feeds, via)
-            continue
-        seen.add(key)
-        if isinstance(item, ast.IfExp):
-            stack += [(item.body, ctx, into), (item.orelse, ctx, into)]
-        elif isinstance(item, ast.NamedExpr):
-            stack.append((item.value, ctx, into))
-        elif isinstance(item, ast.Name):
-            followed.add(id(item))
-            if into is not None:
-                feeds[item.id].append(into)
-            if item.id not in scope.assigns:
-                if not scope.is_local(item.id):
-                    deferred.append((item, None))
-            elif ctx is not None and scope.flow().knows(ctx):
-                stack.append(((item.id, ctx), None, None))
-            else:  # evaluated later than written (a closure): any assignment
-                stack += [(v, scope.assign_stmts.get(id(v)), item.id)
-                          for v in scope.assigns[item.id]]
-        else:
-            text = str_constant(item)
-            if into is not None:
-                _link(item, into, feeds, via)
-            if text is not None:
-                literals[id(item)] = (item, text)
-    _report(scope, literals, via, feeds, followed, report)
+    taints = {} if taints is None else taints
+    search = _Search(scope, taints)
+    for expr, ctx in items:
+        search.run(expr, ctx, deferred)
+    search.report(report, deferred, taints)
     return deferred
 
 
-def _link(item: ast.expr, into: str, feeds: dict[str, list[str]],
-          via: dict[int, list[str]]) -> None:
-    if isinstance(item, ast.Name):
-        feeds[item.id].append(into)
-    else:
-        via[id(item)].append(into)
+class _Search:
+    """The backward search from state arguments to the literals that can reach them."""
 
+    def __init__(self, scope: Scope, taints: Taints) -> None:
+        self.scope = scope
+        self.followed: set[int] = set()  # Name loads and walruses on a way to a state
+        self.names: list[ast.Name] = []  # the Name loads that carry a state
+        self.literals: dict[int, tuple[ast.expr, str]] = {}
+        self.parent: dict[int, ast.expr] = {}  # an arm or walrus value -> around it
+        self.via: dict[int, list[str]] = {}  # a value reached through a name, unrecorded
+        self.seen: set[tuple[int, int]] = set()
+        self.points: set[tuple[str, int]] = set()
+        for key, why in taints.items():
+            self.via[key] = ["!" + why]
 
-def _report(scope: Scope, literals: dict[int, tuple[ast.expr, str]],
-            via: dict[int, list[str]], feeds: dict[str, list[str]], followed: set[int],
-            report: Report) -> None:
-    """Each invalid literal once; its fix is unsafe when a name it flows into, directly or
-    through ``b = a`` chains, is also used for something else than a state."""
-    names = set(feeds) | {n for targets in feeds.values() for n in targets} | \
-        {n for targets in via.values() for n in targets}
-    reasons: dict[str, str] = {}
-    upstream: dict[str, list[str]] = defaultdict(list)
-    for source, targets in feeds.items():
-        for target in targets:
-            upstream[target].append(source)
-    todo = []
-    for name in names:
-        why = _other_use(scope, name, followed)
-        if why is not None:
-            reasons[name] = why
-            todo.append(name)
-    while todo:  # a name feeding a name used elsewhere is used elsewhere too
-        name = todo.pop()
-        for source in upstream.get(name, ()):
-            if source not in reasons:
-                reasons[source] = reasons[name]
-                todo.append(source)
-    for key, (node, text) in literals.items():
-        why = next((reasons[n] for n in via.get(key, ()) if n in reasons), None)
-        report(node, text, why)
+    def run(self, expr: ast.expr, ctx: Optional[ast.stmt], deferred: list[Item]) -> None:
+        scope = self.scope
+        stack: list[tuple[Union[ast.expr, Point], Optional[ast.stmt]]] = [(expr, ctx)]
+        while stack:
+            item, where = stack.pop()
+            if isinstance(item, tuple):  # a point: one step further back
+                name, stmt = item
+                values, nxt = scope.flow().before(name, stmt)
+                stack += [self._assigned(value, name) for value in values]
+                if nxt is not None and (name, id(nxt)) not in self.points:
+                    self.points.add((name, id(nxt)))
+                    stack.append(((name, nxt), None))
+                continue
+            key = (id(item), id(where))
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            if isinstance(item, ast.IfExp):
+                self.parent[id(item.body)] = self.parent[id(item.orelse)] = item
+                stack += [(item.body, where), (item.orelse, where)]
+            elif isinstance(item, ast.NamedExpr):
+                self.followed.add(id(item))
+                self.parent[id(item.value)] = item
+                stack.append((item.value, where))
+            elif isinstance(item, ast.Name):
+                self.followed.add(id(item))
+                self.names.append(item)
+                if item.id not in scope.assigns:
+                    if not scope.is_local(item.id):
+                        deferred.append((item, None))
+                elif where is not None and scope.flow().knows(where):
+                    stack.append(((item.id, where), None))
+                else:  # evaluated later than written (a closure): any assignment
+                    stack += [self._assigned(value, item.id)
+                              for value in scope.assigns[item.id]]
+            else:
+                text = str_constant(item)
+                if text is not None:
+                    self.literals[id(item)] = (item, text)
 
+    def _assigned(self, value: ast.expr, name: str) -> tuple[ast.expr, Optional[ast.stmt]]:
+        if id(value) not in self.scope.receivers and id(value) not in self.scope.walrus_of:
+            self.via.setdefault(id(value), [name])  # bound without a record (type alias)
+        return value, self.scope.assign_stmts.get(id(value))
 
-def _other_use(scope: Scope, name: str, followed: set[int]) -> Optional[str]:
-    """Why a literal held by ``name`` is not only a state: another use, or where it lives."""
-    if scope.kind in ("module", "class"):
-        return f"{name} is a {scope.kind}-level name that other code can read"
-    lines = sorted({use.lineno for use in scope.loads.get(name, ()) if id(use) not in followed})
-    if not lines:
+    def destinations(self, node: ast.expr) -> list[str]:
+        """Where the value of ``node`` goes: the names (and ``!why``/``~walrus`` for other
+        places) bound from it or from the expressions around it on its way to a state."""
+        scope = self.scope
+        found: list[str] = []
+        current: Optional[ast.expr] = node
+        while current is not None:
+            key = id(current)
+            found += scope.receivers.get(key, ()) or self.via.get(key, ())
+            walrus = scope.walrus_of.get(key)
+            if walrus is not None:
+                found.append(f"~{id(walrus)}")
+            current = self.parent.get(key)
+        return found
+
+    def report(self, report: Report, deferred: list[Item], taints: Taints) -> None:
+        """Each invalid literal once; its fix is unsafe when a destination, directly or
+        through ``b = a`` chains, is used for something else than a state."""
+        feeds: dict[str, dict[str, None]] = defaultdict(dict)  # name -> names fed from it
+        for load in self.names:
+            feeds[load.id].update(dict.fromkeys(self.destinations(load)))
+        via = {key: self.destinations(node) for key, (node, _) in self.literals.items()}
+        names = dict.fromkeys([*feeds, *(n for t in feeds.values() for n in t),
+                               *(n for t in via.values() for n in t)])
+        reasons: dict[str, str] = {}
+        upstream: dict[str, list[str]] = defaultdict(list)
+        for source, targets in feeds.items():
+            for target in targets:
+                upstream[target].append(source)
+        walruses = {f"~{id(w)}": w for w in self.scope.walrus_of.values()}
+        todo = []
+        for name in names:
+            why = self._other_use(name, walruses)
+            if why is not None:
+                reasons[name] = why
+                todo.append(name)
+        while todo:  # a name feeding a name used elsewhere is used elsewhere too
+            name = todo.pop()
+            for source in upstream.get(name, ()):
+                if source not in reasons:
+                    reasons[source] = reasons[name]
+                    todo.append(source)
+        for key, (node, text) in self.literals.items():
+            report(node, text, next((reasons[n] for n in via[key] if n in reasons), None))
+        for item, _ in deferred:  # a free name: what it feeds here, for the enclosing scope
+            assert isinstance(item, ast.Name)
+            why = next((reasons[n] for n in feeds.get(item.id, ()) if n in reasons), None)
+            if why is not None:
+                taints[id(item)] = why
+
+    def _other_use(self, name: str, walruses: dict[str, ast.NamedExpr]) -> Optional[str]:
+        """Why a value held by ``name`` is not only a state: another use, another way the
+        name is bound, or where it lives. ``!why`` and ``~walrus`` are no names."""
+        scope = self.scope
+        if name.startswith("!"):
+            return name[1:]
+        if name.startswith("~"):
+            walrus = walruses[name]
+            if id(walrus) in self.followed:
+                return None
+            return (f"the walrus ({walrus.target.id} := ...) on line {walrus.lineno} "
+                    "also passes the value on")
+        if scope.kind in ("module", "class"):
+            return f"{name} is a {scope.kind}-level name that other code can read"
+        if name in scope.declared:
+            return f"{name} is declared {scope.declared[name]}: other code can read it"
+        lines = sorted({use.lineno for use in scope.loads.get(name, ())
+                        if id(use) not in self.followed})
+        if lines:
+            shown = ", ".join(str(n) for n in lines[:5]) + (", ..." if len(lines) > 5 else "")
+            return f"{name} is also used on line {shown}"
+        bound = scope.binds.get(name)
+        if bound:
+            return f"{name} is also bound on line {min(bound)} (not by a plain assignment)"
         return None
-    shown = ", ".join(str(n) for n in lines[:5]) + (", ..." if len(lines) > 5 else "")
-    return f"{name} is also used on line {shown}"
