@@ -191,7 +191,7 @@ def test_unparsable_file_is_reported_and_others_fixed(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(SAFE_BEFORE)
     result = execgov(tmp_path, "fix", ".")
     assert result.returncode == 1
-    assert result.stderr.decode().startswith("./broken.py: skipped: cannot parse:")
+    assert "\n./broken.py: skipped: cannot parse:" in result.stderr.decode()
     assert (tmp_path / "a.py").read_text() == SAFE_AFTER
 
 
@@ -262,7 +262,7 @@ def test_unwritable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(os, "replace", refuse)
     assert cli.main(["fix", "--isolated", "."]) == 1
     captured = capsys.readouterr()
-    assert captured.err.startswith("./a.py: skipped: cannot write: read-only file system")
+    assert "\n./a.py: skipped: cannot write: read-only file system\n" in captured.err
     assert captured.out == "./b.py: fixed\n"
     assert (tmp_path / "a.py").read_text() == SAFE_BEFORE
     assert (tmp_path / "b.py").read_text() == SAFE_AFTER

@@ -9,10 +9,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..fix.fixer import fix_text
-from ..source.files import Decoded, SourceError, write_atomic
+from ..fix.fixer import MAX_FIX_CHARS, fix_text
+from ..source.files import Decoded, SourceError, open_regular, write_file
 from .settings import Settings, UsageError
 from ..source.lines import source_lines
+
+# Not even read: more bytes than the most characters the fixer takes could be written in
+# (UTF-8 takes 4 bytes for a character, an escape codec 10).
+MAX_FIX_BYTES = 10 * MAX_FIX_CHARS
 
 
 def run_fix(args: argparse.Namespace, out: TextIO) -> int:
@@ -28,11 +32,12 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
     for filename in settings.files(args.paths):
         notes: list[str] = []
         try:
-            data = Path(filename).read_bytes()
+            data = _read(filename)
             decoded = Decoded.from_bytes(data)
             fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
-                             reported=settings.reported(filename, decoded.text), notes=notes)
-            new_data = decoded.encode(fixed)
+                             reported=lambda text: settings.reported(filename, text),
+                             notes=notes)
+            new_data = decoded.splice(data, fixed)
         except (SourceError, OSError) as exc:
             sys.stderr.write(f"{filename}: skipped: {exc}\n")
             failed += 1
@@ -51,7 +56,7 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"{filename}: would fix\n")
         else:
             try:
-                write_atomic(Path(filename).resolve(), new_data)  # through symlinks
+                write_file(Path(filename), new_data)  # through symlinks, keeping metadata
             except OSError as exc:
                 sys.stderr.write(f"{filename}: skipped: cannot write: {exc}\n")
                 failed += 1
@@ -69,8 +74,9 @@ def _fix_stdin(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     try:
         decoded = Decoded.from_bytes(data)
         fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
-                         reported=settings.reported(name, decoded.text), notes=notes)
-        new_data = decoded.encode(fixed)
+                         reported=lambda text: settings.reported(name, text), notes=notes,
+                         isolate=True)  # a crash of libcst must not take the buffer
+        new_data = decoded.splice(data, fixed)
     except Exception as exc:  # noqa: BLE001 - any failure: echo the input, say why
         reason = exc if isinstance(exc, SourceError) else f"internal error: {exc!r}"
         sys.stderr.write(f"{name}: skipped: {reason}\n")
@@ -85,6 +91,17 @@ def _fix_stdin(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
         out.flush()
         sys.stdout.buffer.write(new_data)
     return 1 if fixed != decoded.text else 0
+
+
+def _read(filename: str) -> bytes:
+    """A regular file's bytes; one over the fixer's limit is refused before it is read
+    (a character takes at least one byte in every encoding Python reads source in)."""
+    with open_regular(filename) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_FIX_BYTES:
+            raise SourceError(f"not fixed: {size:,} bytes is over the fixer's limit of "
+                              f"{MAX_FIX_CHARS:,} characters; fix it by hand")
+        return handle.read()
 
 
 def _diff(old: str, new: str, filename: str) -> list[str]:

@@ -55,13 +55,15 @@ class Settings:
         return lambda found: guide.should_report_error(found.code) is Decision.Selected
 
     def reported(self, filename: str, text: str) -> Reported:
-        """Would flake8 report this finding in ``filename``? (selection, per-file, noqa)"""
+        """Would flake8 report this finding in ``filename``? (selection, per-file-ignores,
+        ``# noqa``, and a file-level ``# flake8: noqa`` as flake8's ``should_ignore_file``)"""
         from flake8.processor import FileProcessor
         from flake8.style_guide import Decision
         from flake8.violation import Violation
 
         guide = self.guides.style_guide_for(filename)
         processor: list[FileProcessor] = []
+        ignored: list[bool] = []
 
         def decide(found: Finding) -> bool:
             if guide.should_report_error(found.code) is not Decision.Selected:
@@ -69,6 +71,9 @@ class Settings:
             if not processor:
                 processor.append(FileProcessor(filename, self.options,
                                                lines=source_lines(text)))
+                ignored.append(processor[0].should_ignore_file())  # "# flake8: noqa"
+            if ignored[0]:
+                return False
             noqa_line = processor[0].noqa_line_for(found.line)
             violation = Violation(found.code, filename, found.line, found.col, found.message,
                                   noqa_line)

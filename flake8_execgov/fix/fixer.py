@@ -1,25 +1,26 @@
 """``execgov fix``: apply the fixes of exactly what the plugin reports, with libcst.
 
-The detector is the plugin's own (:func:`rules.analyze`); libcst only ever parses a file
-that has a fixable finding, so a clean tree costs a read and a regex per file.
+The detector is the plugin's own (:func:`engine.analyse`); libcst only ever parses a file
+that has a fixable finding, so a clean tree costs a read, a parse and a walk per file. A
+fix can expose another finding (a metrics call moved into the ``finally`` now also sees
+the handler's state), so the fixes are applied until nothing changes (a few passes at
+most): one run reaches the fixed point. Every finding reported as fixable is either fixed
+or named in ``notes`` with why it was not.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Optional, Sequence, Union
+from typing import Callable, Optional, Sequence
 
-import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
-
-from ..model.records import Finding, Reported
-from ..rules import RULES
-from ..source.files import SourceError
 from ..config.options import Config
 from ..engine import analyse
-from .cst_names import bound_names, leaves, loaded_names
-from ..source.lines import char_col, source_lines
+from ..model.records import Finding, Reported
 from ..model.vocabulary import Vocabulary, module_aliases
+from ..rules import RULES
+from ..source.files import SourceError
+from ..source.lines import source_lines
+from .isolate import isolated
 
 # Fix safety is the rule's own (``Rule.fix``): the codes whose findings each kind can fix.
 SAFE = frozenset(rule.code for rule in RULES if rule.fix == "safe")
@@ -27,9 +28,14 @@ UNSAFE = frozenset(rule.code for rule in RULES if rule.fix == "unsafe")
 # libcst needs about 1 GB of memory per MB of source: larger files are reported, not fixed.
 MAX_FIX_CHARS = 1_000_000
 # libcst's parser and transformer recurse per level of nesting: past its limit it raises
-# RecursionError on some versions and crashes the process on others (seen: Python 3.9).
-# Real code stays far below; deeper files are reported, never handed to libcst.
+# RecursionError on some versions and crashes the process on others. Its levels are not
+# all ``ast``'s: ``a and b and c`` is one flat BoolOp to ``ast`` but a chain of nested
+# BooleanOperations to libcst (8,000 operands crash its native parser). Real code stays
+# far below; deeper files are reported, never handed to libcst.
 MAX_FIX_DEPTH = 100
+MAX_PASSES = 5  # a fix exposing a finding that a fix exposes ...: bounded all the same
+
+ReportedIn = Callable[[str], Reported]  # for a text: would flake8 report this finding?
 
 
 def fixable(findings: Sequence[Finding], config: Config, unsafe: bool,
@@ -37,18 +43,29 @@ def fixable(findings: Sequence[Finding], config: Config, unsafe: bool,
     """The findings a fix exists for: safe state uses with a replacement, and (unsafe)
     run accesses whose covering ``try`` can take the metrics call into a ``finally``.
     A state fix that is unsafe (the literal is used elsewhere too) needs ``unsafe``;
-    without it, ``notes`` says why it was left."""
+    ``notes`` says why each state finding left out was left."""
     out = []
     for found in findings:
-        if found.code in SAFE and replacement(found, config) is not None:
-            if found.unsafe is None or unsafe:
+        if found.code in SAFE:
+            why = _not_fixable(found, config, unsafe)
+            if why is None:
                 out.append(found)
             elif notes is not None:
-                notes.append(f"{found.line}:{found.col + 1}: {found.code} not fixed: "
-                             f"{found.unsafe} (an unsafe fix: --unsafe-fixes applies it)")
+                notes.append(f"{found.line}:{found.col + 1}: {found.code} not fixed: {why}")
         elif unsafe and found.code in UNSAFE:
             out.append(found)
     return out
+
+
+def _not_fixable(found: Finding, config: Config, unsafe: bool) -> Optional[str]:
+    if found.state is None:
+        return "a member's definition, store or deletion is never rewritten; fix it by hand"
+    if replacement(found, config) is None:
+        return (f"{found.state!r} has no replacement in execgov-state-replacements; "
+                "fix it by hand")
+    if found.unsafe is not None and not unsafe:
+        return f"{found.unsafe} (an unsafe fix: --unsafe-fixes applies it)"
+    return None
 
 
 def replacement(found: Finding, config: Config) -> Optional[tuple[str, str]]:
@@ -58,13 +75,36 @@ def replacement(found: Finding, config: Config) -> Optional[tuple[str, str]]:
 
 
 def fix_text(text: str, config: Config, *, unsafe: bool = False,
-             reported: Optional[Reported] = None, notes: Optional[list[str]] = None) -> str:
+             reported: Optional[ReportedIn] = None, notes: Optional[list[str]] = None,
+             isolate: bool = False) -> str:
     """The fixed source (``text`` itself when there is nothing to fix).
 
-    ``reported`` decides whether flake8 would report a finding (selection,
-    per-file-ignores, ``# noqa``); fixes apply only to what would be reported. ``notes``
-    collects why a reported finding was left unfixed.
+    ``reported`` decides, for a text, whether flake8 would report a finding in it
+    (selection, per-file-ignores, ``# noqa``, ``# flake8: noqa``); fixes apply only to
+    what would be reported. ``notes`` collects why a reported finding was left unfixed.
+    ``isolate``: run libcst in a child process (a crash of its native parser is then a
+    refusal, not the end of the caller).
     """
+    current = text
+    last: list[str] = []
+    for _ in range(MAX_PASSES):
+        last = []
+        fixed = _fix_once(current, config, unsafe, reported, last, isolate)
+        if fixed == current:
+            break
+        current = fixed
+    if notes is not None:  # in the order of the file
+        notes.extend(sorted(last, key=lambda note: tuple(map(int, note.split(":", 2)[:2]))))
+    return current
+
+
+def _fix_once(text: str, config: Config, unsafe: bool, reported: Optional[ReportedIn],
+              notes: list[str], isolate: bool) -> str:
+    if len(text) > MAX_FIX_CHARS:  # before any parse: libcst would never get it anyway
+        if config.prefilter is not None and not config.prefilter.search(text):
+            return text  # names nothing the rules know: nothing to fix
+        raise SourceError(f"not fixed: {len(text):,} characters is over the fixer's limit of "
+                          f"{MAX_FIX_CHARS:,} (libcst needs about 1 GB per MB); fix it by hand")
     lines = source_lines(text)
     try:
         tree = ast.parse(text)  # always: a file that does not parse is reported
@@ -72,22 +112,30 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
         raise SourceError(f"cannot parse: {exc}") from None
     except (RecursionError, MemoryError):
         raise SourceError("cannot parse: nested too deeply for Python's parser") from None
-    todo = [f for f in fixable(analyse(tree, lines, config), config, unsafe, notes)
-            if reported is None or reported(f)]
+    found = analyse(tree, lines, config)
+    if reported is not None and found:
+        decide = reported(text)
+        found = [f for f in found if decide(f)]
+    todo = fixable(found, config, unsafe, notes)
     if not todo:
         return text
-    if len(text) > MAX_FIX_CHARS:
-        raise SourceError(f"not fixed: {len(text):,} characters is over the fixer's limit of "
-                          f"{MAX_FIX_CHARS:,} (libcst needs about 1 GB per MB); fix it by hand")
-    depth = nesting_depth(tree, MAX_FIX_DEPTH)
-    if depth > MAX_FIX_DEPTH:
+    if libcst_depth(tree, MAX_FIX_DEPTH) > MAX_FIX_DEPTH:
         raise SourceError(f"not fixed: the code is nested more than {MAX_FIX_DEPTH} levels "
                           "deep, more than libcst can take; fix it by hand")
-    try:
-        fixed = _transform(text, todo, lines, Vocabulary(config, module_aliases(tree)), notes)
-    except RecursionError:  # pragma: no cover - guarded by the depth limit above
-        raise SourceError("not fixed: an expression is nested too deeply for libcst "
-                          "(Python's recursion limit); fix it by hand") from None
+    vocab = Vocabulary(config, module_aliases(tree))
+
+    def apply() -> tuple[str, list[str]]:
+        from .transform import transform  # libcst: imported where it is used
+
+        said: list[str] = []
+        try:
+            return transform(text, tree, todo, lines, vocab, said), said
+        except RecursionError:  # pragma: no cover - guarded by the depth limit above
+            raise SourceError("not fixed: an expression is nested too deeply for libcst "
+                              "(Python's recursion limit); fix it by hand") from None
+
+    fixed, said = isolated(apply) if isolate else apply()
+    notes.extend(said)
     if fixed != text:
         try:
             ast.parse(fixed)
@@ -96,8 +144,9 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
     return fixed
 
 
-def nesting_depth(tree: ast.AST, limit: int) -> int:
-    """How deep the syntax tree goes (iteratively; stops counting past ``limit``)."""
+def libcst_depth(tree: ast.AST, limit: int) -> int:
+    """How deep libcst's tree for this source goes (iteratively; stops counting past
+    ``limit``): ``ast``'s depth, with a BoolOp of n operands n - 1 levels deep."""
     deepest = 0
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     while stack:
@@ -106,176 +155,10 @@ def nesting_depth(tree: ast.AST, limit: int) -> int:
             deepest = depth
             if deepest > limit:
                 return deepest
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        below = depth + max(1, len(node.values) - 1) if isinstance(node, ast.BoolOp) \
+            else depth + 1
+        stack.extend((child, below) for child in ast.iter_child_nodes(node))
     return deepest
 
 
-def _transform(text: str, todo: list[Finding], lines: Sequence[str], vocab: Vocabulary,
-               notes: Optional[list[str]]) -> str:
-    try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:  # pragma: no cover - ast accepted it
-        raise SourceError(f"cannot parse: {exc}") from None
-    if module.code != text:  # libcst would change bytes the fix does not touch
-        raise SourceError("not fixed: libcst does not reproduce this file exactly "
-                          "(its line endings or whitespace); fix it by hand")
-    targets = {(f.line, char_col(lines, f.line, f.col)): f for f in todo}
-    fixer = _Fixer(targets, vocab)
-    fixed: str = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).code
-    if notes is not None:
-        notes.extend(fixer.notes)
-    return fixed
-
-
-def _replace_string(node: cst.SimpleString, old: str, new: str) -> Optional[cst.SimpleString]:
-    """``"OLD"`` -> ``"NEW"`` keeping prefix and quotes; None when the literal is not plain."""
-    quote_start = len(node.prefix)
-    quote = node.quote
-    inner = node.value[quote_start + len(quote): len(node.value) - len(quote)]
-    if inner != old:
-        return None
-    return node.with_changes(value=node.value[: quote_start + len(quote)] + new + quote)
-
-
-class _Fixer(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, targets: dict[tuple[int, int], Finding], vocab: Vocabulary) -> None:
-        super().__init__()
-        self.vocab = vocab
-        self.states = {k: f for k, f in targets.items() if f.code in SAFE}
-        self.accesses = {k: f for k, f in targets.items() if f.code in UNSAFE}
-        self.notes: list[str] = []
-
-    def _start(self, node: cst.CSTNode) -> tuple[int, int]:
-        where: CodeRange = self.get_metadata(PositionProvider, node)
-        return (where.start.line, where.start.column)
-
-    # -- safe: state uses -------------------------------------------------------------
-
-    def leave_SimpleString(self, original: cst.SimpleString,
-                           updated: cst.SimpleString) -> cst.BaseExpression:
-        found = self.states.get(self._start(original))
-        pair = self._pair(found)
-        if found is None or found.code != "GOV004" or pair is None:
-            return updated
-        # Only a plain literal whose whole value is the state (not one piece of "SUC" "CESS").
-        return _replace_string(updated, *pair) or updated
-
-    def leave_Attribute(self, original: cst.Attribute,
-                        updated: cst.Attribute) -> cst.BaseExpression:
-        found = self.states.get(self._start(original))
-        pair = self._pair(found)
-        if found is None or found.code != "GOV005" or pair is None \
-                or not isinstance(found.node, ast.Attribute) or original.attr.value != pair[0]:
-            return updated
-        return updated.with_changes(attr=cst.Name(pair[1]))
-
-    def leave_Subscript(self, original: cst.Subscript,
-                        updated: cst.Subscript) -> cst.BaseExpression:
-        found = self._member_finding(original, ast.Subscript)
-        if found is None or len(updated.slice) != 1:
-            return updated
-        element = updated.slice[0]
-        index = element.slice
-        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-            new = self._swap(index.value, found)
-            if new is not None:
-                return updated.with_changes(
-                    slice=[element.with_changes(slice=index.with_changes(value=new))])
-        return updated
-
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        found = self._member_finding(original, ast.Call)
-        if found is None or len(updated.args) != 1:
-            return updated
-        arg = updated.args[0]
-        if isinstance(arg.value, cst.SimpleString):
-            new = self._swap(arg.value, found)
-            if new is not None:
-                return updated.with_changes(args=[arg.with_changes(value=new)])
-        return updated
-
-    def _member_finding(self, original: cst.CSTNode, kind: type) -> Optional[Finding]:
-        found = self.states.get(self._start(original))
-        if found is None or found.code != "GOV005" or self._pair(found) is None \
-                or not isinstance(found.node, kind):
-            return None
-        return found
-
-    def _pair(self, found: Optional[Finding]) -> Optional[tuple[str, str]]:
-        return replacement(found, self.vocab.config) if found is not None else None
-
-    def _swap(self, node: cst.SimpleString, found: Finding) -> Optional[cst.SimpleString]:
-        pair = self._pair(found)
-        return _replace_string(node, *pair) if pair is not None else None
-
-    # -- unsafe: move the metrics call into the finally --------------------------------------
-
-    def leave_Try(self, original: cst.Try, updated: cst.Try) -> cst.BaseStatement:
-        if not self.accesses or not isinstance(updated.body, cst.IndentedBlock):
-            return updated
-        body = list(updated.body.body)
-        if len(body) < 2 or not self._is_metrics_statement(body[-1]):
-            return updated
-        first, last = original.body.body[0], original.body.body[-2]
-        start = self._start(first)
-        end_range: CodeRange = self.get_metadata(PositionProvider, last)
-        end = (end_range.end.line, end_range.end.column)
-        inside = [self.accesses.pop(a) for a in list(self.accesses) if start <= a <= end]
-        if not inside:
-            return updated
-        call = body[-1]
-        # In the finally the call also runs when the try failed early: a name the try body
-        # binds would be unbound there (UnboundLocalError), so such a call stays.
-        unbound = sorted(loaded_names(call) & bound_names(body[:-1]))
-        if unbound:
-            for found in inside:
-                self.notes.append(
-                    f"{found.line}:{found.col + 1}: {found.code} not fixed: the metrics call "
-                    f"uses {', '.join(unbound)}, bound inside the try; bind it before the try")
-            return updated
-        handlers = [self._without_copies(h, call) for h in updated.handlers]
-        final = updated.finalbody
-        if final is None:
-            final = cst.Finally(body=cst.IndentedBlock(body=[call]))
-        else:
-            block = final.body
-            assert isinstance(block, cst.IndentedBlock)
-            kept = list(block.body)
-            # before the first statement that can leave the finally (return, raise, ...)
-            at = next((i for i, stmt in enumerate(kept) if leaves(stmt)), len(kept))
-            final = final.with_changes(body=block.with_changes(
-                body=[*kept[:at], call, *kept[at:]]))
-        return updated.with_changes(body=updated.body.with_changes(body=body[:-1]),
-                                    handlers=handlers, finalbody=final)
-
-    def _is_metrics_statement(self, stmt: cst.BaseStatement) -> bool:
-        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-            return False
-        expr = stmt.body[0]
-        if not isinstance(expr, cst.Expr):
-            return False
-        value: cst.BaseExpression = expr.value
-        if isinstance(value, cst.Await):
-            value = value.expression
-        if not isinstance(value, cst.Call):
-            return False
-        func = value.func
-        if isinstance(func, cst.Name):
-            return self.vocab.is_metrics_name(func.value, bare=True)
-        return isinstance(func, cst.Attribute) and \
-            self.vocab.is_metrics_name(func.attr.value, bare=False)
-
-    @staticmethod
-    def _without_copies(handler: cst.ExceptHandler,
-                        call: Union[cst.BaseStatement, cst.BaseSmallStatement]) -> cst.ExceptHandler:
-        block = handler.body
-        if not isinstance(block, cst.IndentedBlock):
-            return handler
-        kept = [s for s in block.body if not s.deep_equals(call)]
-        if len(kept) == len(block.body):
-            return handler
-        if not kept:
-            kept = [cst.SimpleStatementLine(body=[cst.Pass()])]
-        return handler.with_changes(body=block.with_changes(body=kept))
+nesting_depth = libcst_depth  # the name it had
