@@ -9,25 +9,29 @@ encoding, ``# flake8: noqa``, the AST checks, ``E902``/``E999`` -- is flake8's o
 from __future__ import annotations
 
 import ast
+import io
 import tokenize
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 from flake8 import checker, processor
 
-from ..model.nodes import first_line, inner_statements, last_line
+from ..source.files import open_regular
+from .noqa import NoqaRegions
 
 
 class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is untyped
     """flake8's file processor, finding the ``# noqa`` line of a finding without
     tokenizing the whole file: flake8 maps each line to the physical lines of its token
-    run (a multi-line string, a backslash continuation), and a token run never crosses
-    the bounds of a statement, nor those of a compound statement's header (the lines
-    around its inner statements). Only the smallest such region is tokenized."""
+    run (a multi-line string, a backslash continuation); only a region of lines whose
+    bounds are token-run bounds is tokenized (:mod:`noqa`), which gives flake8's answer
+    by construction."""
 
     tree: Optional[ast.Module] = None
 
     def build_ast(self) -> Any:
         self.tree = super().build_ast()
+        self._regions = NoqaRegions(self.tree, self.lines) \
+            if isinstance(self.tree, ast.Module) else None
         return self.tree
 
     def should_ignore_file(self) -> bool:
@@ -38,7 +42,9 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         return bool(super().should_ignore_file())
 
     def noqa_line_for(self, line_number: int) -> Optional[str]:
-        span = self._region(line_number)
+        regions = getattr(self, "_regions", None)
+        span = regions.region(line_number) \
+            if regions is not None and 0 < line_number <= len(self.lines) else None
         if span is None:
             return super().noqa_line_for(line_number)  # type: ignore[no-any-return]
         if span[0] == span[1]:  # a one-line region's token run is that line
@@ -51,25 +57,16 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         return super().noqa_line_for(line_number) if mapping is None \
             else mapping.get(line_number)
 
-    def _region(self, line_number: int) -> Optional[tuple[int, int]]:
-        """The lines of the innermost statement holding ``line_number`` (decorators
-        included) or, when the line is outside its inner statements, of the stretch of
-        header lines (``def``, ``else:``, ``except ...:``) between them. None outside
-        every statement."""
-        body: Sequence[ast.stmt] = self.tree.body if isinstance(self.tree, ast.Module) else []
-        span = None
-        while body:
-            holder = next((stmt for stmt in body
-                           if first_line(stmt) <= line_number <= last_line(stmt)), None)
-            if holder is None:
-                if span is None:
-                    return None
-                before = [last_line(stmt) for stmt in body if last_line(stmt) < line_number]
-                after = [first_line(stmt) for stmt in body if first_line(stmt) > line_number]
-                return max(before, default=span[0] - 1) + 1, min(after, default=span[1] + 1) - 1
-            span = (first_line(holder), last_line(holder))
-            body = inner_statements(holder)
-        return span
+    def read_lines_from_filename(self) -> list[str]:
+        """flake8's reading (``tokenize.open``, latin-1 when that fails), of a regular file
+        only: a FIFO would block the gate, ``/dev/zero`` would never end (E902)."""
+        with open_regular(self.filename) as handle:
+            data = handle.read()
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            return io.TextIOWrapper(io.BytesIO(data), encoding).readlines()
+        except (SyntaxError, UnicodeError):
+            return io.TextIOWrapper(io.BytesIO(data), "latin-1").readlines()
 
     def _span_mapping(self, first: int, last: int) -> Optional[dict[int, str]]:
         """flake8's ``_noqa_line_mapping``, for the lines ``first``..``last`` only."""
@@ -96,15 +93,20 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
     (but the statements whose findings need their ``# noqa`` line)."""
 
     def _make_processor(self) -> Optional[processor.FileProcessor]:
+        """flake8's, also for stdin that does not decode (flake8 ends the run there)."""
         try:
             return GateProcessor(self.filename, self.options)
-        except OSError as exc:
-            self.report("E902", 0, 0, f"{type(exc).__name__}: {exc}")
+        except (OSError, UnicodeError) as exc:
+            # with a physical line of its own: flake8 would otherwise look for its
+            # "# noqa" through linecache, reading what could not be read (a FIFO: forever)
+            self.results.append(("E902", 0, 0, f"{type(exc).__name__}: {exc}", ""))
             return None
 
     def run_checks(self) -> Any:
         from ..plugin import ExecGovChecker
 
+        if self.processor is None and self.filename == "-":  # stdin that did not decode
+            self.display_name: str = self.options.stdin_display_name or "stdin"
         if self.processor is None or not self.should_process:
             return self.display_name, self.results, self.statistics
         prefilter = ExecGovChecker.settings.config.prefilter
@@ -115,4 +117,9 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
         except SyntaxError as exc:
             row, column = self._extract_syntax_information(exc)
             self.report("E999", row, column, f"{type(exc).__name__}: {exc.args[0]}")
+        except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
+            # CPython's parser gives up on deep nesting with RecursionError/MemoryError,
+            # not SyntaxError: still this file's one line, never the end of the run
+            why = str(exc) or "too deeply nested for Python's parser"
+            self.report("E999", 1, 0, f"{type(exc).__name__}: {why}")
         return self.display_name, self.results, self.statistics
