@@ -25,6 +25,7 @@ from typing import Iterable, Optional, Sequence
 
 from .model.nodes import SCOPES, end, inner_statements, pos
 from .model.records import Finding
+from .source.files import read_source, write_file
 
 FORMAT = "flake8-execgov baseline 1"
 _SOURCE_LIMIT = 120
@@ -99,8 +100,11 @@ class Baseline:
 
     @classmethod
     def load(cls, path: Path) -> "Baseline":
+        """Read and validate a baseline: anything that is not one (wrong types, counts
+        that are no positive integers, strings that cannot be written back as UTF-8, JSON
+        nested too deeply for the parser, a FIFO) is one :class:`BaselineError`."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_source(str(path)).decode("utf-8"))
         except FileNotFoundError:
             raise BaselineError(f"{path}: no such file (write one with 'execgov baseline')") \
                 from None
@@ -108,20 +112,12 @@ class Baseline:
             raise BaselineError(f"{path}: cannot read it ({exc})") from None
         except json.JSONDecodeError as exc:
             raise BaselineError(f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from None
-        try:
-            if data["format"] != FORMAT:
-                raise ValueError
-            counts: Counter[Fingerprint] = Counter()
-            for entry in data["findings"]:
-                key = Fingerprint(entry["path"], entry["code"], entry["scope"], entry["source"])
-                count = entry["count"]
-                if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-                    raise ValueError
-                counts[key] += count
-        except (KeyError, TypeError, ValueError):
+        except (ValueError, RecursionError, MemoryError) as exc:  # digits, depth
+            raise BaselineError(f"{path}: not JSON ({_why(exc)})") from None
+        counts = _entries(data)
+        if counts is None:
             raise BaselineError(f"{path}: not a flake8-execgov baseline "
-                                f"(expected {{\"format\": \"{FORMAT}\", \"findings\": [...]}})") \
-                from None
+                                f"(expected {{\"format\": \"{FORMAT}\", \"findings\": [...]}})")
         return cls(path, counts)
 
     def dumps(self) -> str:
@@ -148,6 +144,49 @@ class Baseline:
             else:
                 kept.append(finding)
         return kept
+
+
+def _entries(data: object) -> Optional[Counter[Fingerprint]]:
+    """The recorded counts, or None when ``data`` is not a baseline document."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT \
+            or not isinstance(data.get("findings"), list):
+        return None
+    counts: Counter[Fingerprint] = Counter()
+    for entry in data["findings"]:
+        if not isinstance(entry, dict):
+            return None
+        fields = [entry.get(name) for name in ("path", "code", "scope", "source")]
+        count = entry.get("count")
+        if not all(isinstance(value, str) and _encodable(value) for value in fields) \
+                or not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            return None
+        counts[Fingerprint(*fields)] += count  # type: ignore[arg-type]
+    return counts
+
+
+def _encodable(text: str) -> bool:
+    """Can it be written back (a lone surrogate escape like ``"\\ud800"`` cannot)?"""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return "nested too deeply"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def write_baseline(path: Path, text: str) -> None:
+    """Write the baseline file: through a symlink to its target (as ``execgov fix``
+    writes), atomically; anything but a regular file or a new file in an existing folder
+    (a FIFO, a device, a folder, a path under a file) is one :class:`BaselineError`."""
+    try:
+        write_file(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot write it ({exc.strerror or exc})") from None
 
 
 def stale(recorded: Counter[Fingerprint], found: Counter[Fingerprint]) -> list[str]:

@@ -14,8 +14,9 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from ..baseline import Baseline, Fingerprint, fingerprints, relative_path, stale, written_path
-from ..source.files import Decoded, SourceError, write_atomic
+from ..baseline import (Baseline, Fingerprint, fingerprints, relative_path, stale,
+                        write_baseline, written_path)
+from ..source.files import Decoded, SourceError, read_source
 from ..engine import analyse
 from .settings import Settings
 from ..source.lines import source_lines
@@ -31,9 +32,10 @@ def run_baseline(args: argparse.Namespace, out: TextIO) -> int:
     for filename in settings.files(args.paths):
         rel = relative_path(filename, root)
         try:
-            text = Decoded.from_bytes(Path(filename).read_bytes()).text
+            text = Decoded.from_bytes(read_source(filename)).text
             tree = ast.parse(text)
-        except (SourceError, OSError, SyntaxError, ValueError, RecursionError) as exc:
+        except (SourceError, OSError, SyntaxError, ValueError, RecursionError,
+                MemoryError) as exc:
             sys.stderr.write(f"{filename}: skipped: {exc}\n")
             failed += 1
             continue
@@ -42,7 +44,7 @@ def run_baseline(args: argparse.Namespace, out: TextIO) -> int:
         kept = [f for f in analyse(tree, source_lines(text), settings.config) if selected(f)]
         found.update(fingerprints(tree, kept, rel))
     if not args.check and not args.update:
-        write_atomic(path, Baseline(path, found).dumps().encode("utf-8"))
+        write_baseline(path, Baseline(path, found).dumps())
         out.write(f"{path}: {len(found)} entries, {sum(found.values())} findings\n")
         return 1 if failed else 0
     recorded = Baseline.load(path)
@@ -53,6 +55,6 @@ def run_baseline(args: argparse.Namespace, out: TextIO) -> int:
         return 1 if lines or failed else 0
     for key in mine:  # --update: shrink to what is found; never add
         recorded.counts[key] = min(recorded.counts[key], found.get(key, 0))
-    write_atomic(path, recorded.dumps().encode("utf-8"))
+    write_baseline(path, recorded.dumps())
     out.writelines(f"removed: {line}\n" for line in lines)
     return 1 if failed else 0

@@ -194,9 +194,12 @@ def write_file(path: Path, data: bytes) -> None:
     except FileNotFoundError:
         info = None
         if not target.parent.is_dir():
-            raise OSError(f"{path}: no such folder {str(target.parent)!r}") from None
+            what = "not a folder" if target.parent.exists() else "no such folder"
+            raise OSError(f"{what}: {str(target.parent)!r}") from None
+    except NotADirectoryError:
+        raise OSError(f"not a folder: {str(target.parent)!r}") from None
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise OSError(f"{path}: not a regular file ({_kind(info.st_mode)})")
+        raise OSError(f"not a regular file ({_kind(info.st_mode)})")
     if info is not None and info.st_nlink > 1:
         _write_in_place(target, data)
         return
