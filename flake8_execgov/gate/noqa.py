@@ -95,7 +95,10 @@ class NoqaRegions:
         key = id(holder) if holder is not None else id(self.tree)
         block = self._blocks.get(key)
         if block is None:
-            stmts = inner_statements(holder) if holder is not None else list(self.tree.body)
+            # in source order (a try's blocks are body, else, finally, then its handlers)
+            stmts = sorted(inner_statements(holder), key=lambda stmt: (first_line(stmt),
+                                                                       stmt.col_offset)) \
+                if holder is not None else list(self.tree.body)
             block = self._blocks[key] = _Block(stmts)
             block.starts = [first_line(stmt) for stmt in stmts]
             block.lasts = [last_line(stmt) for stmt in stmts]
