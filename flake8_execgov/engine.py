@@ -27,7 +27,7 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config, *,
     nothing (see :class:`config.prefilter.Prefilter`)."""
     found = _findings(tree, lines, config, prefiltered)
     if baseline is not None and found:
-        found = baseline.new_findings(tree, found, filename)
+        found = baseline.new_findings(tree, lines, found, filename)
     return found
 
 
