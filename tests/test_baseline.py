@@ -113,7 +113,7 @@ def test_missing_or_corrupt_baseline_is_one_line(project: tuple[Flake8Dir, Execg
     else:
         baseline.write_text(content)
     linted = flake8_dir.run("--select=GOV", ".")
-    message = f"execgov-baseline: {baseline}: {reason}\n"
+    message = f"setup.cfg: execgov-baseline: {baseline}: {reason}\n"
     assert (linted.exit_code, linted.out, linted.err) == (2, "", f"flake8: error: {message}")
     gate = execgov_cli("check")
     assert (gate.exit_code, gate.out, gate.err) == (2, b"", f"execgov check: error: {message}")
@@ -141,7 +141,7 @@ def test_unreadable_baseline(flake8_dir: Flake8Dir) -> None:
     (flake8_dir.path / ".execgov-baseline.json").mkdir()
     result = flake8_dir.run("--select=GOV", ".")
     assert result.exit_code == 2 and result.err.startswith(
-        f"flake8: error: execgov-baseline: {flake8_dir.path}/.execgov-baseline.json: "
+        f"flake8: error: setup.cfg: execgov-baseline: {flake8_dir.path}/.execgov-baseline.json: "
         "cannot read it (")
     assert result.err.count("\n") == 1
 

@@ -144,6 +144,7 @@ def test_bad_values_are_one_line_naming_the_option(flake8_dir: Flake8Dir,
     flake8_dir.write("setup.cfg", "[flake8]\n" + setting + "\n")
     flake8_dir.write("a.py", "x = 1\n")
     result = flake8_dir.run("a.py")
+    message = f"setup.cfg: {message}"  # the file, then the option
     assert (result.exit_code, result.out, result.err) == (2, "", f"flake8: error: {message}\n")
     execgov_cli.path = flake8_dir.path
     for command in (["check-config"], ["fix", "a.py"], ["check", "a.py"]):

@@ -117,8 +117,8 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check-config", help="validate the configuration, show the settings", epilog=EPILOG,
-        description="Report unknown execgov-* keys and invalid values; print the effective "
-                    "settings.")
+        description="Report unknown execgov-* keys and invalid values (naming the file and "
+                    "the option); print the files read and the effective settings.")
     _config_arguments(check)
     check.set_defaults(handler=_check_config)
     return parser
@@ -165,7 +165,12 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check_config(args: argparse.Namespace, out: TextIO) -> int:
+    """The files read (a comment line, so that the output stays a valid ``[flake8]``
+    body), then each option's effective value (``extend-`` twins merged in)."""
+    from ..config.sources import described
+
     settings = Settings(args)
+    out.write(f"# configuration read: {described(settings.argv)}\n")
     raw = settings.config.raw
     for spec in OPTIONS:
         value = raw[spec.name]

@@ -37,6 +37,7 @@ class Settings:
             argv += ["--config", args.config]
         if args.isolated:
             argv.append("--isolated")
+        self.argv = argv  # flake8's command line, as this command runs it
         try:
             manager, self.options = _parse_flake8_options(argv)
         except (ConfigError, SystemExit):
