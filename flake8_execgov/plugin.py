@@ -99,10 +99,12 @@ def config_from_options(manager: Any, options: argparse.Namespace) -> Config:
 
 
 def settings_from_options(manager: Any, options: argparse.Namespace,
-                          with_baseline: bool = True) -> PluginSettings:
+                          with_baseline: bool = True,
+                          argv: Optional[Sequence[str]] = None) -> PluginSettings:
     """Everything the checker needs, from flake8's options (``with_baseline=False``: the
     findings a baseline would hide are wanted, as by ``execgov baseline``). An error
-    names the file that sets the option (or the command line) and the option."""
+    names the file that sets the option (or the command line) and the option; ``argv``
+    is flake8's command line (default: this process's)."""
     try:
         config = config_from_options(manager, options)
         return PluginSettings(config, _selected_codes(options),
@@ -110,7 +112,7 @@ def settings_from_options(manager: Any, options: argparse.Namespace,
     except ConfigError as exc:
         table = getattr(manager, "config_options_dict", None)
         looked_up = table.looked_up if isinstance(table, _KeyRecorder) else None
-        where = source_of(exc.keys, config_files(), first_set(exc.keys, looked_up))
+        where = source_of(exc.keys, config_files(argv), first_set(exc.keys, looked_up))
         raise ConfigError(f"{where}: {exc}", *exc.keys) from None
 
 

@@ -44,7 +44,7 @@ class Settings:
             raise
         except Exception as exc:  # flake8's own config errors (missing file, bad code)
             raise UsageError(str(exc).splitlines()[0]) from None
-        self.plugin = settings_from_options(manager, self.options, apply_baseline)
+        self.plugin = settings_from_options(manager, self.options, apply_baseline, argv)
         self.config: Config = self.plugin.config
         self.guides = StyleGuideManager(self.options, formatter=None)
 
