@@ -285,3 +285,35 @@ def test_config_errors_name_the_file_read(flake8_dir: Flake8Dir, execgov_cli: Ex
     assert (appended.returncode, appended.stderr) == (2, (
         "execgov check: error: ci.cfg: execgov-forbidden-statuses: '999' is not an HTTP "
         "status code (100-599)\n"))
+
+
+# -- 10. the front page -------------------------------------------------------------------
+
+
+def test_readme_front_page(flake8_dir: Flake8Dir) -> None:
+    """The two quickstart commands, the example on the first screen with its real output,
+    links that lead somewhere, a version that matches the changelog."""
+    import re
+
+    from flake8_execgov import __version__
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in ("bash .ci/bootstrap && .venv/bin/flake8 --select=GOV "
+                    "examples/plugin_server.py\n",
+                    "bash .ci/bootstrap && .venv/bin/python -m pytest\n"):
+        assert command in readme
+    source = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    console = readme.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    assert readme.index("```console") < 3000  # on the first screen
+    flake8_dir.write("app/service.py", source)
+    shown = console[1:console.index(next(line for line in console[1:] if line[0] == "$"))]
+    assert flake8_dir.run("app/service.py").lines == shown
+    for page in [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *(ROOT / "docs").glob("*.md")]:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#:\s]+\.md)(?:#[^)]*)?\)", text):
+            assert (page.parent / target).exists(), (page.name, target)
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(r"^## (\S+)", changelog, re.M).group(1) == __version__  # type: ignore
+    version = subprocess.run([sys.executable, "-m", "flake8_execgov.cli", "--version"],
+                             capture_output=True, text=True, timeout=120)
+    assert version.stdout == f"execgov {__version__}\n"

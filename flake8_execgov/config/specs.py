@@ -1,7 +1,8 @@
 """The ``execgov-*`` options: name, default, kind of value and help, in one table.
 
 Every front end registers and reads these (the flake8 plugin, the gate, the commands,
-``check-config``, the README's table); :mod:`config.options` parses and validates them.
+``check-config``, the table in ``docs/configuration.md``); :mod:`config.options` parses and
+validates them.
 """
 
 from __future__ import annotations
