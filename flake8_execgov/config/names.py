@@ -38,9 +38,14 @@ class NameMatcher:
     def first(self) -> str:
         """A readable example name for messages (first pattern without glob characters)."""
         for pattern in self.patterns:
-            if not _GLOB_META.search(pattern):
+            if not is_glob(pattern):
                 return pattern
         return self.patterns[0] if self.patterns else ""
+
+
+def is_glob(pattern: str) -> bool:
+    """Does ``pattern`` match more than the name it spells (``*``, ``?``, ``[...]``, ``!``)?"""
+    return _GLOB_META.search(pattern) is not None
 
 
 def _compiled(patterns: Sequence[str]) -> Optional[Callable[[str], Any]]:

@@ -1,15 +1,18 @@
 """The rule units, registered in one place; :func:`analyze` runs them, and
 :func:`prefilter_for` builds the prefilter from what they need.
 
-Each family module holds its rules' documentation, messages and examples, and its
-``hooks``: the text a file must contain for it to find anything, the node types it asks
-the semantic model for, and what it judges once the module is complete. To add a rule
-family, write its module (see CONTRIBUTING.md) and list it in ``FAMILIES``.
+Each family module holds its rules' documentation, messages and examples (``RULES``), and
+its ``hooks``: the text a file must contain for it to find anything, the node types it
+asks the semantic model for, and what it judges once the module is complete. A family is
+registered by existing: every module of this package with ``RULES`` and ``hooks`` is one,
+so adding a rule touches its own module and its test fixture only (CONTRIBUTING.md).
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 from types import ModuleType
 from typing import Optional
 
@@ -19,10 +22,25 @@ from ..model.records import Finding
 from ..model.runner_coverage import RunnerCoverage
 from ..model.semantic import Hook, SemanticModel, StateHook
 from ..source.lines import LineIndex
-from . import contract, metrics, run_access, states, tool_name, web
-from .base import Finish, Rule
+from .base import Finish, Hooks, Rule
 
-FAMILIES: tuple[ModuleType, ...] = (run_access, metrics, states, tool_name, contract, web)
+
+_SUPPORT = frozenset(("base", "docs"))  # what rules are made of, and their documentation
+
+
+def _families() -> tuple[ModuleType, ...]:
+    """The modules of this package that are rule families, in name order."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
+        if info.name in _SUPPORT:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if isinstance(getattr(module, "hooks", None), Hooks) and hasattr(module, "RULES"):
+            found.append(module)
+    return tuple(found)
+
+
+FAMILIES = _families()
 
 RULES: tuple[Rule, ...] = tuple(sorted((rule for family in FAMILIES for rule in family.RULES),
                                        key=lambda rule: rule.code))

@@ -10,10 +10,10 @@ judge once the module is complete.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
 
+from ..config.names import is_glob
 from ..config.options import Config
 from ..config.prefilter import Needs
 from ..model.nodes import pos, source_text
@@ -102,16 +102,13 @@ def governed_path(config: Config) -> tuple[str, str]:
     ``run`` is one), ``execute_job`` and ``execute_job()``; a glob is named as such."""
     if config.runner_classes:
         name = config.runner_classes.first
-        if _GLOB.search(name):
+        if is_glob(name):
             return f"a runner class ({name})", f"a runner class ({name})"
         return name, f"{name}.run()" if config.run_methods("run") else name
     name = config.runner_functions.first
-    if _GLOB.search(name):
+    if is_glob(name):
         return f"a runner function ({name})", f"a runner function ({name})"
     return name, f"{name}()"
-
-
-_GLOB = re.compile(r"[*?\[]")
 
 
 # The fixed form of every runner-contract example: validation, envelope, metrics in finally.

@@ -17,6 +17,7 @@ from typing import Iterable, Optional
 from ..model.runner_coverage import RunnerCoverage
 
 from ..model.records import Finding
+from ..config.names import is_glob
 from ..config.options import normalize_route
 from ..config.prefilter import Needs, route_decorator
 from ..model.semantic import SemanticModel
@@ -104,7 +105,7 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
         return
     auth = cfg.auth_dependencies.first
     hint = f"Depends() on an auth dependency matching {auth}" \
-        if any(c in auth for c in "*?[") else f"Depends({auth})"
+        if is_glob(auth) else f"Depends({auth})"
     granted = {router for router, keywords in model.router_grants
                if _grants(model, keywords)}
     for route in model.routes:
