@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Any, Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9_*?\[\]!.-]+$")
 _GLOB_META = re.compile(r"[*?\[\]!]")
@@ -30,9 +30,8 @@ class NameMatcher:
         return bool(self.patterns)
 
     def __call__(self, name: str | None) -> bool:
-        return name is not None and self._match is not None \
-            and self._match(name) is not None \
-            and (self._exclude is None or self._exclude(name) is None)
+        return name is not None and self._match is not None and self._match(name) \
+            and (self._exclude is None or not self._exclude(name))
 
     @property
     def first(self) -> str:
@@ -48,10 +47,17 @@ def is_glob(pattern: str) -> bool:
     return _GLOB_META.search(pattern) is not None
 
 
-def _compiled(patterns: Sequence[str]) -> Optional[Callable[[str], Any]]:
+def _compiled(patterns: Sequence[str]) -> Optional[Callable[[str], bool]]:
+    """One predicate for the patterns: plain names in a set, real globs in one regex (a
+    project may configure thousands of names; a regex of them all is slow to build)."""
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
+    names = frozenset(p for p in patterns if not is_glob(p))
+    globs = [p for p in patterns if is_glob(p)]
+    if not globs:
+        return names.__contains__
+    regex = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in globs)).match
+    return lambda name: name in names or regex(name) is not None
 
 
 def _literal_runs(pattern: str) -> list[str]:
