@@ -122,7 +122,8 @@ class RunnerContext:
     def _try(self, node: ast.Try, stack: list[StackItem]) -> bool:
         if self.runner is None:
             return True
-        frame = TryFrame(bool(node.finalbody), self._finally_records(node.finalbody))
+        frame = TryFrame(bool(node.finalbody), self._finally_records(node.finalbody),
+                         handles=bool(node.handlers))
         frame.any_metrics = frame.unconditional_metrics
         outer = self.trys
         stack.append((self._set_finally, None))

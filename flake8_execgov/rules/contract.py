@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model.runner_coverage import Context, RunnerCoverage
-from ..model.records import Finding, TryFrame
+from ..model.records import Access, Finding, TryFrame
 from ..model.semantic import SemanticModel
 from .base import executions, CONFORMING_RUNNER, Hooks, Rule, access_text, broken
 
@@ -26,15 +26,18 @@ GOV101 = Rule(
     code="GOV101", title="runner runs a plugin without validating its input",
     template="{access} runs without input validation; call {validator}() before it",
     where="the run access",
-    what="A run access in a runner needs a call to an input validator earlier in the same method "
-    "(for a helper, in the calling method before the helper call). Judged whether or not "
-    "GOV002/GOV003 fire for it.",
+    what="A run access in a runner that hands the plugin input needs a call to an input "
+    "validator earlier in the same method (for a helper, in the calling method before the "
+    "helper call). An execution that passes nothing (`checker.run()`, its object checked "
+    "when it was built) needs none. Judged whether or not GOV002/GOV003 fire for it.",
     why="Plugins are third-party code: unvalidated payloads reach them unchecked.",
     example=broken("        validate_input_payload(payload)\n"),
     fixed=CONFORMING_RUNNER,
     options=("input-validators",), fix="none",
     valid=(broken("        validate_input_payload(payload)\n", "",
-                  CONFORMING_RUNNER.replace(".run(payload)", ".run(validate_input_payload(payload))")),))
+                  CONFORMING_RUNNER.replace(".run(payload)", ".run(validate_input_payload(payload))")),
+           broken("        validate_input_payload(payload)\n", "",
+                  CONFORMING_RUNNER.replace(".run(payload)", ".run()"))))
 
 GOV102 = Rule(
     code="GOV102", title="runner does not validate the plugin's output",
@@ -42,7 +45,9 @@ GOV102 = Rule(
     where="the run access",
     what="A covered run access needs a call to an output validator after it, inside the body "
     "of the covering `try` (not its `else`: a validation failing there escapes the "
-    "handler, and no error envelope is built).",
+    "handler, and no error envelope is built). Where no metrics are required, the try "
+    "that counts is the innermost one around the run that has `except` handlers: a "
+    "`try`/`finally` that only releases a resource catches no failure.",
     why="An unvalidated result leaves the governed path as if it were trusted.",
     example=broken("validate_plugin_output(self.registry.get_plugin(name).run(payload))",
                    "self.registry.get_plugin(name).run(payload)"),
@@ -85,6 +90,13 @@ def enveloped(here: Context) -> bool:
     return any(f.envelope_handler for f, part in here.trys if part == "body")
 
 
+def _passes_input(access: Access) -> bool:
+    """Does the execution hand the plugin input? A call with no arguments does not (its
+    object was checked when it was built); a callback handed elsewhere may."""
+    call = access.call
+    return call is None or bool(call.args or call.keywords)
+
+
 @hooks.at_end
 def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     cfg = model.config
@@ -98,11 +110,15 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
         if frame is None or access.kind != "run" or not coverage.in_runner(access):
             continue
         # Each rule stands on its own: judged whether or not metrics cover the execution,
-        # against the covering try, else the innermost try whose body holds it.
+        # against the covering try, else the innermost try whose body holds it and whose
+        # handlers can catch a failure (a try with only a finally that releases a
+        # resource catches nothing: the try around it does).
         covered = coverage.cover(access)
         here = Context.at_access(access, frame, covered if isinstance(covered, TryFrame)
                                  else next((f for f, part in reversed(access.trys)
-                                            if part == "body"), None))
+                                            if part == "body" and f.handles), None))
         for rule, field_name, names, check in checks:
+            if rule is GOV101 and not _passes_input(access):
+                continue  # nothing to validate: ``checker.run()``
             if names and not coverage.passes(check, here):
                 yield rule.at(access.node, access=access_text(access), **{field_name: names.first})
