@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASE_FILES, ROOT, Execgov, Flake8Dir
+from conftest import CASE_FILES, ROOT, Execgov, Flake8Dir, execgov
 
 CONFIG = "[flake8]\nexecgov-baseline = ./.execgov-baseline.json\n"
 RUNTIME = '''\
@@ -53,11 +53,6 @@ def record(name):
 '''
 
 
-def execgov(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "flake8_execgov.cli", *args], cwd=cwd,
-                          input=stdin, capture_output=True, timeout=120)
-
-
 # -- 3. fixes respect the baseline --------------------------------------------------------
 
 
@@ -86,9 +81,9 @@ def test_stdin_fix_respects_the_baseline(tmp_path: Path) -> None:
     (tmp_path / "setup.cfg").write_text(CONFIG)
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "runtime.py").write_text(RUNTIME)
-    assert execgov(tmp_path, "baseline").returncode == 0
-    result = execgov(tmp_path, "fix", "-", "--stdin-filename", "app/runtime.py",
-                     stdin=RUNTIME.encode())
+    assert execgov("baseline", cwd=tmp_path).returncode == 0
+    result = execgov("fix", "-", "--stdin-filename", "app/runtime.py",
+                     stdin=RUNTIME.encode(), cwd=tmp_path)
     assert (result.returncode, result.stdout) == (0, RUNTIME.encode())
 
 
@@ -96,18 +91,18 @@ def test_stdin_fix_respects_the_baseline(tmp_path: Path) -> None:
 
 
 def test_stdin_fix_exits_0_when_it_printed_the_result(tmp_path: Path) -> None:
-    fixed = execgov(tmp_path, "fix", "-", "--stdin-filename", "app/runner.py",
-                    stdin=RUNTIME.encode())
+    fixed = execgov("fix", "-", "--stdin-filename", "app/runner.py",
+                    stdin=RUNTIME.encode(), cwd=tmp_path)
     assert (fixed.returncode, fixed.stdout, fixed.stderr) == (
         0, RUNTIME.replace("SUCCESS", "INITIALIZED").encode(), b"")
-    broken = execgov(tmp_path, "fix", "-", stdin=b"def f(:\n")
+    broken = execgov("fix", "-", stdin=b"def f(:\n", cwd=tmp_path)
     assert (broken.returncode, broken.stdout) == (1, b"def f(:\n")
     (tmp_path / "setup.cfg").write_text("[flake8]\nexecgov-run-methodz = go\n")
-    config = execgov(tmp_path, "fix", "-", stdin=RUNTIME.encode())
+    config = execgov("fix", "-", stdin=RUNTIME.encode(), cwd=tmp_path)
     assert (config.returncode, config.stdout, config.stderr.decode()) == (
         2, RUNTIME.encode(), "execgov: error: setup.cfg: unknown option 'execgov-run-methodz' "
                              "(did you mean 'execgov-run-methods'?)\n")
-    diff = execgov(tmp_path, "fix", "--diff", "-", stdin=b"def f(:\n")
+    diff = execgov("fix", "--diff", "-", stdin=b"def f(:\n", cwd=tmp_path)
     assert (diff.returncode, diff.stdout) == (2, b"")
 
 
@@ -163,7 +158,7 @@ def test_diff_output_applies_with_git_and_patch(tmp_path: Path) -> None:
     for command in (["init", "-q"], ["add", "."],
                     ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]):
         subprocess.run(["git", *command], cwd=tmp_path, check=True)
-    diff = execgov(tmp_path, "fix", "--diff", ".")
+    diff = execgov("fix", "--diff", ".", cwd=tmp_path)
     assert diff.returncode == 1
     text = diff.stdout.decode()
     assert "--- a/app/x.py\n+++ b/app/x.py\n" in text and "./" not in text
@@ -177,7 +172,7 @@ def test_diff_output_applies_with_git_and_patch(tmp_path: Path) -> None:
                          capture_output=True, text=True)
     assert dry.returncode == 0, dry.stdout + dry.stderr
     subprocess.run(["git", "apply", str(patch)], cwd=tmp_path, check=True)
-    assert execgov(tmp_path, "fix", "--check", ".").returncode == 0  # the patch is the fix
+    assert execgov("fix", "--check", ".", cwd=tmp_path).returncode == 0  # the patch is the fix
     assert (tmp_path / "app" / "no_newline.py").read_text() == \
         RUNTIME.replace("SUCCESS", "INITIALIZED").rstrip("\n")
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from .names import NameMatcher, Prefilter, pattern_problem, prefilter
+from .names import NameMatcher, pattern_problem
 from .specs import (ALL_OPTIONS, EXTENDS, LIST_KINDS, OPTIONS, OPTIONS_BY_KEY, PREFIX,
                     OptionSpec)
 
@@ -63,7 +63,6 @@ class Config:
     public_routes: frozenset[str]
     forbidden_statuses: frozenset[int]
     state_replacements: Mapping[str, str]
-    prefilter: Optional[Prefilter]  # derived from the names above, built once
     baseline: Optional[str] = None  # the baseline file, as flake8 normalised the path
     raw: Mapping[str, tuple[str, ...] | str | int] = field(default_factory=dict)
 
@@ -195,9 +194,6 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         public_routes=frozenset(normalize_route(p) for p in raw["public-routes"]),
         forbidden_statuses=frozenset(int(s) for s in raw["forbidden-statuses"]),
         state_replacements=replacements,
-        prefilter=prefilter([m(name) for name in (
-            "plugin-names", "plugin-collections", "plugin-getters", "plugin-types",
-            "metrics-functions", "lifecycle-enums", "dispatch-names")], tool_names),
         baseline=raw["baseline"] or None,
         raw=raw,
     )

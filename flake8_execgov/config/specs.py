@@ -51,7 +51,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("inspection-functions", "callable,iscoroutinefunction,isasyncgenfunction,"
                "isgeneratorfunction,iscoroutine,isawaitable,isroutine,isfunction,ismethod,"
                "isbuiltin,signature,getsource,getdoc,getfile,getmodule,repr,str,id,hash,type,"
-               "isinstance,print,format", "patterns",
+               "isinstance,print,format,assert*Equal,assertIn,assertNotIn,assertIs,assertIsNot,"
+               "assertGreater*,assertLess*", "patterns",
                "functions that only inspect or report their arguments: a run method passed to "
                "them is mentioned, not executed"),
     OptionSpec("metrics-functions", "update_execution_metrics", "patterns",

@@ -40,6 +40,7 @@ class TryFrame:
     unconditional_metrics: bool
     any_metrics: bool = False
     envelope_handler: bool = False
+    handles: bool = False  # it has ``except`` clauses (not just a finally)
 
 
 # A position inside a try: the frame and which part ("body" or "else").

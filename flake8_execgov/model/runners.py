@@ -42,16 +42,24 @@ class RunnerContext:
         self.module_helpers = RunnerClass()
         self.outside = RunnerFrame("<outside a runner>", None, None)
         self.mentions: set[int] = set()  # ids of expressions only looked at (mentions.py)
+        # the frames a nested runner function interrupts (inside a candidate helper)
+        self._interrupted: list[tuple[RunnerFrame, Optional[Scope], TryStack,
+                                      list[TryFrame], list[Optional[TryFrame]]]] = []
 
     # -- frames -------------------------------------------------------------------------
 
     def _enter_runner(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
                       in_class_body: bool, scope: Scope, module_level: bool) -> None:
+        named = self.config.runner_functions(node.name)
         if self.runner is not None:
-            return
+            if not (self.runner.helper_candidate and named):
+                return  # a function nested in a runner is part of it
+            # a runner function nested in an ordinary module-level function is a runner
+            self._interrupted.append((self.runner, self._runner_scope, self.trys,
+                                      self.in_finally, self.in_handler))
         owner = self.runner_class if in_class_body else None
         frame = None
-        if owner is not None or self.config.runner_functions(node.name):
+        if owner is not None or named:
             params = node.args.posonlyargs + node.args.args
             static = any(self.vocab.is_named(d, "staticmethod") for d in node.decorator_list)
             self_name = params[0].arg if owner and params and not static else None
@@ -95,6 +103,9 @@ class RunnerContext:
         if self.runner is not None and self._runner_scope is self.scope:
             self.runner, self._runner_scope = None, None
             self.trys = ()
+            if self._interrupted and self._interrupted[-1][1] is not self.scope:
+                (self.runner, self._runner_scope, self.trys, self.in_finally,
+                 self.in_handler) = self._interrupted.pop()
 
     def _enter_runner_class(self, node: ast.ClassDef) -> None:
         if self.runner is None and self.runner_class is None \
@@ -111,7 +122,8 @@ class RunnerContext:
     def _try(self, node: ast.Try, stack: list[StackItem]) -> bool:
         if self.runner is None:
             return True
-        frame = TryFrame(bool(node.finalbody), self._finally_records(node.finalbody))
+        frame = TryFrame(bool(node.finalbody), self._finally_records(node.finalbody),
+                         handles=bool(node.handlers))
         frame.any_metrics = frame.unconditional_metrics
         outer = self.trys
         stack.append((self._set_finally, None))

@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 from .nodes import TRY_TYPES, dotted, last_id
 from .records import Finding, Item, Route, Scope, StackItem
 from ..config.options import Config
+from ..config.prefilter import Prefilter
 from .bindings import BindingContext
 from .definitions import DefinitionContext
 from .mentions import MentionContext
@@ -34,9 +35,12 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
     """The facts of one module, collected in one walk; ``hooks`` are the rules' own."""
 
     def __init__(self, tree: ast.AST, config: Config, hooks: Mapping[type, Sequence[Hook]],
-                 state_hooks: Sequence[StateHook], source: Optional[LineIndex] = None) -> None:
+                 state_hooks: Sequence[StateHook], source: Optional[LineIndex] = None,
+                 prefilter: Optional[Prefilter] = None) -> None:
         self.tree = tree
-        self.source = source if config.prefilter is not None else None
+        # module-level definitions naming nothing the rules need are skipped (both given)
+        self.prefilter = prefilter if source is not None else None
+        self.source = source if prefilter is not None else None
         self._hot: Optional[tuple[int, list[int]]] = None
         self.config = config
         self.aliases = module_aliases(tree)
