@@ -163,6 +163,8 @@ def test_diff_output_applies_with_git_and_patch(tmp_path: Path) -> None:
     text = diff.stdout.decode()
     assert "--- a/app/x.py\n+++ b/app/x.py\n" in text and "./" not in text
     assert text.count("\\ No newline at end of file\n") == 2
+    absolute = execgov("fix", "--diff", str(tmp_path / "app" / "x.py"), cwd=tmp_path)
+    assert absolute.stdout.decode().startswith("--- a/app/x.py\n+++ b/app/x.py\n")
     patch = tmp_path / "fix.patch"
     patch.write_bytes(diff.stdout)
     git = subprocess.run(["git", "apply", "--check", str(patch)], cwd=tmp_path,
@@ -312,3 +314,54 @@ def test_readme_front_page(flake8_dir: Flake8Dir) -> None:
     version = subprocess.run([sys.executable, "-m", "flake8_execgov.cli", "--version"],
                              capture_output=True, text=True, timeout=120)
     assert version.stdout == f"execgov {__version__}\n"
+
+
+def test_a_file_that_does_not_parse_keeps_its_entries(flake8_dir: Flake8Dir,
+                                                      execgov_cli: Execgov) -> None:
+    flake8_dir.write("setup.cfg", CONFIG)
+    flake8_dir.write("a.py", RUNTIME)
+    flake8_dir.write("b.py", RUNTIME)
+    execgov_cli.path = flake8_dir.path
+    assert execgov_cli("baseline").exit_code == 0
+    flake8_dir.write("a.py", "def record(:\n")
+    again = execgov_cli("baseline")
+    assert (again.exit_code, again.out.decode().split(": ", 1)[1]) == (
+        1, "2 entries, 2 findings (1 from ., 1 kept from other paths)\n")
+    assert again.err.startswith("./a.py: skipped: ")
+    check = execgov_cli("baseline", "--check")
+    assert (check.exit_code, check.out) == (1, b"")  # nothing stale, but a.py unread
+
+
+def test_plan_edge_cases(tmp_path: Path) -> None:
+    """The plan says "no" where libcst would not apply the fix either."""
+    import ast
+
+    from flake8_execgov.config.options import DEFAULT_CONFIG
+    from flake8_execgov.config.sources import config_files, source_of, stage_one
+    from flake8_execgov.engine import analyse
+    from flake8_execgov.fix.fixer import fix_text
+    from flake8_execgov.fix.plan import verdicts
+    from flake8_execgov.source.lines import source_lines
+
+    source = ('class ToolRunner:\n'
+              '    def run(self, name, payload):\n'
+              '        validate_input_payload(payload)\n'
+              '        try:\n'
+              '            r = validate_plugin_output(plugin.run(payload)); '
+              'update_execution_metrics(name, "LOADED")\n'
+              '        except Exception as exc:\n'
+              '            return build_error_envelope(exc)\n'
+              '        return r\n'
+              'update_execution_metrics(n, "SUCCESS" "")\n')
+    tree, lines = ast.parse(source), source_lines(source)
+    found = analyse(tree, lines, DEFAULT_CONFIG)
+    assert [(f.code, v.kind) for f, v in zip(found, verdicts(tree, lines, found,
+                                                             DEFAULT_CONFIG))] == [
+        ("GOV002", None), ("GOV004", "safe")]
+    assert fix_text(source, DEFAULT_CONFIG, unsafe=True).endswith(
+        'update_execution_metrics(n, "INITIALIZED" "")\n')
+    assert stage_one(["--config"]).config is None  # not flake8's command line: no error
+    assert config_files(["--isolated"]) == []
+    (tmp_path / "broken.cfg").write_text("[flake8\n")
+    assert source_of(["execgov-x"], [str(tmp_path / "broken.cfg")], True) == \
+        str(tmp_path / "broken.cfg")

@@ -12,7 +12,7 @@ import argparse
 import configparser
 import os
 import sys
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Iterable, NoReturn, Optional, Sequence
 
 
 def config_files(argv: Optional[Sequence[str]] = None) -> list[str]:
@@ -36,10 +36,16 @@ def stage_one(argv: Sequence[str]) -> argparse.Namespace:
     them first (anything else is left alone)."""
     from flake8.main import options
 
+    parser = options.stage1_arg_parser()
+
+    def refuse(message: str) -> NoReturn:  # quietly: this is a second reading
+        raise ValueError(message)
+
+    parser.error = refuse
     try:
-        parsed: argparse.Namespace = options.stage1_arg_parser().parse_known_args(list(argv))[0]
+        parsed: argparse.Namespace = parser.parse_known_args(list(argv))[0]
         return parsed
-    except SystemExit:  # not flake8's command line after all: flake8's discovery alone
+    except ValueError:  # not flake8's command line after all: flake8's discovery alone
         return argparse.Namespace(config=None, append_config=[], isolated=False)
 
 
@@ -79,7 +85,7 @@ def _sets(path: str, keys: set[str]) -> bool:
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError, OSError):
+    except (configparser.Error, UnicodeDecodeError):  # flake8 read it; a loader did not
         return False
     return parser.has_section("flake8") and any(parser.has_option("flake8", key)
                                                 for key in keys)

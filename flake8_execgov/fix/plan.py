@@ -83,10 +83,8 @@ def _state_fix(found: Finding, lines: Sequence[str], config: Config) -> Verdict:
     literal: Optional[ast.AST] = None
     if isinstance(node, ast.Subscript):
         literal = node.slice
-    elif isinstance(node, ast.Call):
-        literal = node.args[0] if len(node.args) == 1 and not node.keywords else None
-        if literal is None:
-            return Verdict(None, NOT_PLAIN)
+    elif isinstance(node, ast.Call):  # a lookup by one positional literal (GOV005)
+        literal = node.args[0]
     elif not isinstance(node, ast.Attribute):
         literal = node
     if literal is not None and not _plain(literal, lines, found.state):
