@@ -416,7 +416,8 @@ def test_module_level_helper_of_a_runner_function(flake8_dir: Flake8Dir) -> None
 
 
 def test_per_file_ignores_for_nested_test_folders(flake8_dir: Flake8Dir) -> None:
-    """The README's patterns: ``tests/*`` is the top folder, ``*/tests/*`` nested ones."""
+    """The documented patterns (docs/configuration.md): ``tests/*`` is the top folder,
+    ``*/tests/*`` nested ones."""
     flake8_dir.write("setup.cfg", "[flake8]\nper-file-ignores =\n    tests/*: GOV001\n")
     for path in ("tests/test_a.py", "pkg/tests/test_b.py"):
         flake8_dir.write(path, BAD)
