@@ -42,6 +42,8 @@ class RunnerContext:
         self.module_helpers = RunnerClass()
         self.outside = RunnerFrame("<outside a runner>", None, None)
         self.mentions: set[int] = set()  # ids of expressions only looked at (mentions.py)
+        # the runner classes this module defines: name -> the names of their methods
+        self.runner_classes: dict[str, frozenset[str]] = {}
         # the frames a nested runner function interrupts (inside a candidate helper)
         self._interrupted: list[tuple[RunnerFrame, Optional[Scope], TryStack,
                                       list[TryFrame], list[Optional[TryFrame]]]] = []
@@ -112,6 +114,9 @@ class RunnerContext:
                 and self.config.runner_classes(node.name):
             self.runner_class = RunnerClass()
             self._runner_class_scope = self.scope
+            self.runner_classes.setdefault(node.name, frozenset(
+                stmt.name for stmt in node.body
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))))
 
     def _leave_runner_class(self) -> None:
         if self.runner_class is not None and self._runner_class_scope is self.scope:
