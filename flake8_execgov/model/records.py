@@ -62,6 +62,8 @@ class RunnerFrame:
     inputs: list[Pos] = field(default_factory=list)
     # (start, end, where) of each output-validator call
     outputs: list[tuple[Pos, Pos, TryStack]] = field(default_factory=list)
+    builds_envelope: bool = False  # it calls an error-envelope builder somewhere
+    body: Sequence[ast.stmt] = ()  # its statements (what it does on every path)
 
 
 @dataclass(eq=False)

@@ -91,6 +91,8 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if more:
                 _push_children(stack, item)  # type: ignore[arg-type]
         self._close_scope(self.module_scope)
+        self.effects.resolve(self.class_records, self.module_helpers, self.vocab,
+                             self.helper_names)
         return self
 
     def _state_reached(self, expr: ast.expr, text: str, unsafe: Optional[str]) -> None:
