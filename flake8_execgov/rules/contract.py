@@ -74,6 +74,8 @@ GOV103 = Rule(
     invalid=(broken("except Exception", "except ValueError"),))
 
 RULES = (GOV101, GOV102, GOV103)
+
+
 def _needs(config: Config) -> Needs:
     """Executions, and the validators and envelope builders: a helper that only calls
     one of them must be walked too, since it counts where a runner calls it."""
