@@ -76,6 +76,8 @@ class Site:
     trys: TryStack
     frame: RunnerFrame
     holder: Optional[str] = None  # ``gen = self.helper(...)``: the local holding the result
+    # handed to a runner instance's method (``manager.map(fmt, data)``): it runs governed
+    governed: bool = False
 
 
 @dataclass(eq=False)
@@ -135,6 +137,7 @@ class Scope:
     plugin_edges: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     pending_access: list[tuple[str, Access]] = field(default_factory=list)
     dispatch_direct: set[str] = field(default_factory=set)  # locals holding plugin callables
+    runner_locals: set[str] = field(default_factory=set)  # ``manager = ToolRunner(...)``
     pending_dispatch: list[tuple[str, Access]] = field(default_factory=list)
     pending_states: list[Item] = field(default_factory=list)
     _flow: Optional[Flow] = None

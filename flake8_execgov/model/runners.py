@@ -46,6 +46,7 @@ class RunnerContext:
         # the runner classes this module defines: name -> the names of their methods
         self.runner_classes: dict[str, frozenset[str]] = {}
         self.class_records: list[RunnerClass] = []  # every runner class, for helper effects
+        self.handed_over: set[int] = set()  # names handed to a runner instance's method
         self.effects = Effects()  # helper calls whose effect the complete module decides
         # the frames a nested runner function interrupts (inside a candidate helper)
         self._interrupted: list[tuple[RunnerFrame, Optional[Scope], TryStack,
@@ -85,7 +86,8 @@ class RunnerContext:
             call = self.calls.get(id(node))
             self.module_helpers.sites.append(Site(
                 node.id, pos(node), end(call or node), self.trys if self.runner else (),
-                self.runner or self.outside, self._holder(call)))
+                self.runner or self.outside, self._holder(call),
+                governed=id(node) in self.handed_over))
 
     def _holder(self, call: Optional[ast.Call]) -> Optional[str]:
         """``gen = helper(...)``: the local the call's result is bound to."""
@@ -211,6 +213,25 @@ class RunnerContext:
             call = self.calls.get(id(node))
             frame.owner.sites.append(Site(node.attr, pos(node), end(call or node),
                                           self.trys, frame, self._holder(call)))
+
+    def _handed_to_runner(self, node: ast.Call) -> None:
+        """``manager.map(fmt, data)`` on a runner instance (``manager = ToolRunner(...)``
+        in this or an enclosing scope, or ``ToolRunner(...).map(fmt)``): a function handed
+        to it runs inside the governed path."""
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        owner = func.value
+        instance = isinstance(owner, ast.Call) and \
+            self.vocab.matches(self.config.runner_classes, owner.func)
+        scope: Optional[Scope] = self.scope
+        while not instance and isinstance(owner, ast.Name) and scope is not None:
+            instance = owner.id in scope.runner_locals
+            scope = scope.parent
+        if instance:
+            for arg in [*node.args, *(keyword.value for keyword in node.keywords)]:
+                if isinstance(arg, ast.Name):
+                    self.handed_over.add(id(arg))
 
     def _runner_call(self, node: ast.Call) -> None:
         """Validator and envelope-builder calls in a runner; metrics calls in a finally."""

@@ -143,6 +143,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
         func = node.func
         self.calls[id(func)] = node
         self._dispatched(node)
+        self._handed_to_runner(node)
         name = last_id(func)
         if name is None:
             return True

@@ -91,9 +91,10 @@ class Hooks:
 
 def executions(config: Config) -> Needs:
     """What the execution rules need: something that names a plugin (a name, collection,
-    getter, type annotation or dispatch registry)."""
+    getter, type annotation or dispatch registry), or a runner class (a function handed
+    to a runner instance counts as covered where that happens)."""
     return Needs(names=(config.plugin_names, config.plugin_collections, config.plugin_getters,
-                        config.plugin_types, config.dispatch_names))
+                        config.plugin_types, config.dispatch_names, config.runner_classes))
 
 
 def governed_path(config: Config, defined: Mapping[str, frozenset[str]]) -> tuple[str, str]:
