@@ -386,12 +386,27 @@ def test_runners_that_dispatch(flake8_dir: Flake8Dir) -> None:
         "a.py:5:22: GOV103 method() failure is not wrapped in an error envelope; catch "
         "Exception and call build_error_envelope()",
         "a.py:21:5: GOV001 registry.handlers[name]() bypasses EventRunner; execute plugins "
-        "through EventRunner.run()",
+        "through EventRunner",  # it has no run(): its own methods are the governed path
         "a.py:23:9: GOV001 hook() bypasses EventRunner; execute plugins through "
-        "EventRunner.run()",
+        "EventRunner",
     ]
     flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-classes = EventRunner\n")
     assert flake8_dir.run("a.py").lines == []  # without the option: invisible, as before
+
+
+def test_messages_name_the_runner_the_module_defines(flake8_dir: Flake8Dir) -> None:
+    """Of several runner patterns, the one this module's runner class matches governs its
+    code, and the message names that class (after ``run()`` only when it has one)."""
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-classes = ToolRunner, *Dispatcher\n")
+    flake8_dir.write("a.py", "class HookDispatcher:\n    def fire(self, plugin, x):\n"
+                             "        return 1\n\n\ndef leak(plugin):\n    plugin.run(1)\n")
+    assert flake8_dir.run("a.py").lines == [
+        "a.py:7:5: GOV001 plugin.run() bypasses HookDispatcher; execute plugins through "
+        "HookDispatcher"]
+    flake8_dir.write("b.py", "def leak(plugin):\n    plugin.run(1)\n")
+    assert flake8_dir.run("b.py").lines == [
+        "b.py:2:5: GOV001 plugin.run() bypasses ToolRunner; execute plugins through "
+        "ToolRunner.run()"]
 
 
 def test_empty_metrics_list_keeps_the_contract_rules(flake8_dir: Flake8Dir) -> None:

@@ -95,7 +95,8 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
         raise SourceError(f"not fixed: the code is nested more than {MAX_FIX_DEPTH} levels "
                           "deep, more than libcst can take; fix it by hand")
     try:
-        fixed, applied = _transform(text, todo, lines, Vocabulary(config, module_aliases(tree)))
+        fixed, applied = _transform(text, todo, lines,
+                                    Vocabulary(config, module_aliases(tree), tree))
     except RecursionError:  # pragma: no cover - guarded by the depth limit above
         raise SourceError("not fixed: an expression is nested too deeply for libcst "
                           "(Python's recursion limit); fix it by hand") from None

@@ -62,7 +62,7 @@ def verdicts(tree: ast.AST, lines: Sequence[str], findings: Sequence[Finding],
         elif found.code in UNSAFE and found.node is not None:
             if tries is None or vocab is None:
                 tries = [node for node in ast.walk(tree) if isinstance(node, ast.Try)]
-                vocab = Vocabulary(config, module_aliases(tree))
+                vocab = Vocabulary(config, module_aliases(tree), tree)
             out.append(_moved_call(found.node, tries, vocab))
         else:
             out.append(Verdict(None))

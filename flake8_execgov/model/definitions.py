@@ -108,6 +108,7 @@ class DefinitionContext(RouteContext, RunnerContext):
             prefilter = self.prefilter
             assert prefilter is not None and self.source is not None
             words = [alias for alias, name in self.aliases.items() if prefilter.search(name)]
+            words += self.vocab.plugin_classes  # their instances are plugins
             self._hot = (len(self.aliases), prefilter.lines_naming(self.source, words))
         return self._hot[1]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from .records import Access
@@ -86,6 +87,15 @@ def _startswith(test: ast.expr, name: str) -> tuple[str, ...]:
     prefixes = [str_constant(item) for item in items]
     return tuple(p for p in prefixes if p is not None) \
         if all(p is not None for p in prefixes) else ()
+
+
+def dynamic_executions(accesses: Sequence[Access], patterns: Sequence[str]) -> list[Access]:
+    """A dynamic attribute of a plugin that is called (``getattr(ext.obj, method)(*args)``)
+    executes the plugin when its name can reach a run method: an execution, besides the
+    dynamic access itself (GOV007)."""
+    return [replace(access, kind="run") for access in accesses
+            if access.kind == "dynamic" and access.call is not None
+            and reachable(patterns, known_prefixes(access))]
 
 
 def reachable(patterns: Sequence[str], prefixes: Sequence[str]) -> list[str]:

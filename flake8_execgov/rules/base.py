@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 from ..config.names import is_glob
 from ..config.options import Config
@@ -91,15 +91,22 @@ class Hooks:
 
 def executions(config: Config) -> Needs:
     """What the execution rules need: something that names a plugin (a name, collection,
-    getter, type annotation or dispatch registry)."""
+    getter, type annotation or dispatch registry), or a runner class (a function handed
+    to a runner instance counts as covered where that happens)."""
     return Needs(names=(config.plugin_names, config.plugin_collections, config.plugin_getters,
-                        config.plugin_types, config.dispatch_names))
+                        config.plugin_types, config.dispatch_names, config.runner_classes))
 
 
-def governed_path(config: Config) -> tuple[str, str]:
+def governed_path(config: Config, defined: Mapping[str, frozenset[str]]) -> tuple[str, str]:
     """(the runner, how to call it) as messages name them: ``ToolRunner`` and
-    ``ToolRunner.run()`` (a runner class's path is named after the run method only when
-    ``run`` is one), ``execute_job`` and ``execute_job()``; a glob is named as such."""
+    ``ToolRunner.run()``, ``execute_job`` and ``execute_job()``; a glob is named as such.
+
+    A runner class the module defines (``defined``: name -> its methods) is the one that
+    governs its code, whichever pattern of the option it matches; its path is named after
+    ``run`` only when it has such a method (or, not defined here, when ``run`` is a run
+    method)."""
+    for name, methods in defined.items():
+        return name, f"{name}.run()" if "run" in methods else name
     if config.runner_classes:
         name = config.runner_classes.first
         if is_glob(name):

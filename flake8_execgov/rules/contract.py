@@ -18,6 +18,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model.runner_coverage import Context, RunnerCoverage
+from ..config.options import Config
+from ..config.prefilter import Needs
 from ..model.records import Access, Finding, TryFrame
 from ..model.semantic import SemanticModel
 from .base import executions, CONFORMING_RUNNER, Hooks, Rule, access_text, broken
@@ -29,7 +31,10 @@ GOV101 = Rule(
     what="A run access in a runner that hands the plugin input needs a call to an input "
     "validator earlier in the same method (for a helper, in the calling method before the "
     "helper call). An execution that passes nothing (`checker.run()`, its object checked "
-    "when it was built) needs none. Judged whether or not GOV002/GOV003 fire for it.",
+    "when it was built) needs none. A validator reached through a helper (a method of the "
+    "runner class or a module-level function, at any depth) counts where the helper is "
+    "called; so do output validators and envelope builders for GOV102/GOV103. Judged "
+    "whether or not GOV002/GOV003 fire for it.",
     why="Plugins are third-party code: unvalidated payloads reach them unchecked.",
     example=broken("        validate_input_payload(payload)\n"),
     fixed=CONFORMING_RUNNER,
@@ -69,7 +74,16 @@ GOV103 = Rule(
     invalid=(broken("except Exception", "except ValueError"),))
 
 RULES = (GOV101, GOV102, GOV103)
-hooks = Hooks(needs=executions)
+
+
+def _needs(config: Config) -> Needs:
+    """Executions, and the validators and envelope builders: a helper that only calls
+    one of them must be walked too, since it counts where a runner calls it."""
+    return Needs(names=(*executions(config).names, config.input_validators,
+                        config.output_validators, config.error_envelope_builders))
+
+
+hooks = Hooks(needs=_needs)
 
 
 def validated_input(here: Context) -> bool:

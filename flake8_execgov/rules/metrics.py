@@ -25,7 +25,9 @@ GOV003 = Rule(
     what="The `finally` covering a run access must call the metrics function unconditionally: "
     "a statement whose value is the call (also awaited, wrapped in another call, or "
     "returned), directly in the `finally` or nested only in "
-    "`with` blocks or a `try` body. The message says `is missing the metrics call` when "
+    "`with` blocks or a `try` body. A call of a helper (`self._record()`, a module-level "
+    "function) that itself calls it on every path, directly or through helpers, counts "
+    "the same. The message says `is missing the metrics call` when "
     "there is none and `makes the metrics call conditional` when it sits under `if`, a "
     "loop or an `except` handler.",
     why="Metrics recorded only on some paths undercount failures, exactly the executions "

@@ -102,7 +102,7 @@ hooks = Hooks(needs=executions)
 @hooks.at_end
 def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     cfg = model.config
-    runner, path = governed_path(cfg)
+    runner, path = governed_path(cfg, model.runner_classes)
     for access in model.accesses:
         if not coverage.in_runner(access):
             if access.kind == "run":

@@ -47,4 +47,4 @@ def filtered_by_a_comprehension(plugin):
     for event in [n for n in dir(plugin) if n.startswith(("on_", "handle_"))]:
         getattr(plugin, event)(1)
     for event in (n for n in dir(plugin) if n.endswith("_hook")):
-        getattr(plugin, event)(1)  # expect: GOV007:9
+        getattr(plugin, event)(1)  # expect: GOV001:9 GOV007:9
