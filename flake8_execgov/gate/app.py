@@ -28,9 +28,8 @@ import gc
 import multiprocessing
 import multiprocessing.pool
 import platform
-from typing import Any, Iterator, Optional, Sequence
-
 import sys
+from typing import Any, Iterator, Optional, Sequence
 
 from flake8 import checker, style_guide
 from flake8.options import manager
