@@ -1,11 +1,13 @@
 """``execgov fix``: apply the fixes of exactly what the plugin reports, with libcst.
 
-The detector is the plugin's own (:func:`engine.analyse`); libcst only ever parses a file
-that has a fixable finding, so a clean tree costs a read, a parse and a walk per file. A
-fix can expose another finding (a metrics call moved into the ``finally`` now also sees
-the handler's state), so the fixes are applied until nothing changes (a few passes at
-most): one run reaches the fixed point. Every finding reported as fixable is either fixed
-or named in ``notes`` with why it was not.
+The detector is the plugin's own (:func:`engine.analyse`), with the baseline: a finding the
+baseline accepts is left as it is (fixing it would rewrite the very code the baseline was
+made to leave alone). Which findings are fixed is decided by :mod:`fix.plan`; libcst only
+ever parses a file that has a finding to fix (:mod:`fix.transform`), so a clean tree costs
+a read, a parse and a walk per file. A fix can expose another finding (a metrics call
+moved into the ``finally`` now also sees the handler's state), so the fixes are applied
+until nothing changes (a few passes at most): one run reaches the fixed point. Every
+finding reported as fixable is either fixed or named in ``notes`` with why it was not.
 """
 
 from __future__ import annotations
@@ -13,18 +15,18 @@ from __future__ import annotations
 import ast
 from typing import Callable, Optional, Sequence
 
+from ..baseline import Baseline
+from ..model.records import Finding, Reported
+from ..source.files import SourceError
 from ..config.options import Config
 from ..engine import analyse
-from ..model.records import Finding, Reported
-from ..model.vocabulary import Vocabulary, module_aliases
-from ..rules import RULES
-from ..source.files import SourceError
-from ..source.lines import source_lines
+from ..rules import prefilter_for
 from .isolate import isolated
+from .plan import SAFE, UNSAFE, replacement, verdicts
+from ..source.lines import source_lines
+from ..model.vocabulary import Vocabulary, module_aliases
 
-# Fix safety is the rule's own (``Rule.fix``): the codes whose findings each kind can fix.
-SAFE = frozenset(rule.code for rule in RULES if rule.fix == "safe")
-UNSAFE = frozenset(rule.code for rule in RULES if rule.fix == "unsafe")
+__all__ = ["SAFE", "UNSAFE", "fix_text", "fixable", "replacement"]
 # libcst needs about 1 GB of memory per MB of source: larger files are reported, not fixed.
 MAX_FIX_CHARS = 1_000_000
 # libcst's parser and transformer recurse per level of nesting: past its limit it raises
@@ -38,58 +40,50 @@ MAX_PASSES = 5  # a fix exposing a finding that a fix exposes ...: bounded all t
 ReportedIn = Callable[[str], Reported]  # for a text: would flake8 report this finding?
 
 
-def fixable(findings: Sequence[Finding], config: Config, unsafe: bool,
-            notes: Optional[list[str]] = None) -> list[Finding]:
-    """The findings a fix exists for: safe state uses with a replacement, and (unsafe)
-    run accesses whose covering ``try`` can take the metrics call into a ``finally``.
-    A state fix that is unsafe (the literal is used elsewhere too) needs ``unsafe``;
-    ``notes`` says why each state finding left out was left."""
+def fixable(tree: ast.AST, lines: Sequence[str], findings: Sequence[Finding], config: Config,
+            unsafe: bool, notes: Optional[list[str]] = None) -> list[Finding]:
+    """The findings this run fixes (see :mod:`fix.plan`). ``notes`` says why a finding
+    with a fix is left: every finding of a rule with a safe fix (an unsafe state fix
+    without ``unsafe``, a literal that is not plain, a state with no replacement); with
+    ``unsafe``, every finding of a rule that has a fix."""
     out = []
-    for found in findings:
-        if found.code in SAFE:
-            why = _not_fixable(found, config, unsafe)
-            if why is None:
-                out.append(found)
-            elif notes is not None:
-                notes.append(f"{found.line}:{found.col + 1}: {found.code} not fixed: {why}")
-        elif unsafe and found.code in UNSAFE:
+    for found, verdict in zip(findings, verdicts(tree, lines, findings, config)):
+        if verdict.kind == "safe" or (verdict.kind == "unsafe" and unsafe):
             out.append(found)
+        elif notes is None:
+            continue
+        elif verdict.kind == "unsafe" and found.code in SAFE:
+            notes.append(_note(found, f"{verdict.why} (an unsafe fix: --unsafe-fixes "
+                                      "applies it)"))
+        elif verdict.why and (unsafe or found.code in SAFE):  # reported fixable: named
+            notes.append(_note(found, verdict.why))
     return out
 
 
-def _not_fixable(found: Finding, config: Config, unsafe: bool) -> Optional[str]:
-    if found.state is None:
-        return "a member's definition, store or deletion is never rewritten; fix it by hand"
-    if replacement(found, config) is None:
-        return (f"{found.state!r} has no replacement in execgov-state-replacements; "
-                "fix it by hand")
-    if found.unsafe is not None and not unsafe:
-        return f"{found.unsafe} (an unsafe fix: --unsafe-fixes applies it)"
-    return None
-
-
-def replacement(found: Finding, config: Config) -> Optional[tuple[str, str]]:
-    """(invalid state, what ``execgov-state-replacements`` replaces it with), if any."""
-    new = config.state_replacements.get(found.state) if found.state is not None else None
-    return (found.state, new) if found.state is not None and new is not None else None
+def _note(found: Finding, why: str) -> str:
+    return f"{found.line}:{found.col + 1}: {found.code} not fixed: {why}"
 
 
 def fix_text(text: str, config: Config, *, unsafe: bool = False,
              reported: Optional[ReportedIn] = None, notes: Optional[list[str]] = None,
-             isolate: bool = False) -> str:
+             baseline: Optional[Baseline] = None, filename: str = "",
+             left: Optional[list[Finding]] = None, isolate: bool = False) -> str:
     """The fixed source (``text`` itself when there is nothing to fix).
 
     ``reported`` decides, for a text, whether flake8 would report a finding in it
     (selection, per-file-ignores, ``# noqa``, ``# flake8: noqa``); fixes apply only to
-    what would be reported. ``notes`` collects why a reported finding was left unfixed.
-    ``isolate``: run libcst in a child process (a crash of its native parser is then a
-    refusal, not the end of the caller).
+    what would be reported. The ``baseline`` (with ``filename``, as flake8 names the file)
+    leaves the findings it accepts alone; ``left`` collects those that would have been
+    fixed. ``notes`` collects why a reported finding was left unfixed. ``isolate``: run
+    libcst in a child process (a crash of its native parser is then a refusal, not the
+    end of the caller).
     """
     current = text
     last: list[str] = []
-    for _ in range(MAX_PASSES):
+    for index in range(MAX_PASSES):
         last = []
-        fixed = _fix_once(current, config, unsafe, reported, last, isolate)
+        fixed = _fix_once(current, config, unsafe, reported, last, baseline, filename,
+                          left if index == 0 else None, isolate)
         if fixed == current:
             break
         current = fixed
@@ -99,9 +93,11 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
 
 
 def _fix_once(text: str, config: Config, unsafe: bool, reported: Optional[ReportedIn],
-              notes: list[str], isolate: bool) -> str:
+              notes: list[str], baseline: Optional[Baseline], filename: str,
+              left: Optional[list[Finding]], isolate: bool) -> str:
     if len(text) > MAX_FIX_CHARS:  # before any parse: libcst would never get it anyway
-        if config.prefilter is not None and not config.prefilter.search(text):
+        prefilter = prefilter_for(config)
+        if prefilter is not None and not prefilter.search(text):
             return text  # names nothing the rules know: nothing to fix
         raise SourceError(f"not fixed: {len(text):,} characters is over the fixer's limit of "
                           f"{MAX_FIX_CHARS:,} (libcst needs about 1 GB per MB); fix it by hand")
@@ -112,30 +108,38 @@ def _fix_once(text: str, config: Config, unsafe: bool, reported: Optional[Report
         raise SourceError(f"cannot parse: {exc}") from None
     except (RecursionError, MemoryError):
         raise SourceError("cannot parse: nested too deeply for Python's parser") from None
-    found = analyse(tree, lines, config)
-    if reported is not None and found:
-        decide = reported(text)
-        found = [f for f in found if decide(f)]
-    todo = fixable(found, config, unsafe, notes)
+    every = analyse(tree, lines, config)
+    new = every if baseline is None else baseline.new_findings(tree, lines, every, filename)
+    decide = reported(text) if reported is not None and every else None
+    todo = fixable(tree, lines, [f for f in new if decide is None or decide(f)], config,
+                   unsafe, notes)
+    if left is not None and len(new) < len(every):
+        kept = {id(f) for f in new}
+        left.extend(fixable(tree, lines, [f for f in every if id(f) not in kept
+                                          and (decide is None or decide(f))],
+                            config, unsafe))
     if not todo:
         return text
     if libcst_depth(tree, MAX_FIX_DEPTH) > MAX_FIX_DEPTH:
         raise SourceError(f"not fixed: the code is nested more than {MAX_FIX_DEPTH} levels "
                           "deep, more than libcst can take; fix it by hand")
-    vocab = Vocabulary(config, module_aliases(tree))
+    vocab = Vocabulary(config, module_aliases(tree), tree)
 
-    def apply() -> tuple[str, list[str]]:
+    def apply() -> tuple[str, list[int]]:
         from .transform import transform  # libcst: imported where it is used
 
-        said: list[str] = []
         try:
-            return transform(text, tree, todo, lines, vocab, said), said
+            fixed, applied = transform(text, tree, todo, lines, vocab)
         except RecursionError:  # pragma: no cover - guarded by the depth limit above
             raise SourceError("not fixed: an expression is nested too deeply for libcst "
                               "(Python's recursion limit); fix it by hand") from None
+        where = {id(f): index for index, f in enumerate(todo)}
+        return fixed, [where[id(f)] for f in applied]
 
-    fixed, said = isolated(apply) if isolate else apply()
-    notes.extend(said)
+    fixed, applied = isolated(apply) if isolate else apply()
+    done = set(applied)  # planned, yet not applied: said, never passed over
+    notes.extend(_note(f, "the fixer could not apply it here; fix it by hand")
+                 for index, f in enumerate(todo) if index not in done)
     if fixed != text:
         try:
             ast.parse(fixed)

@@ -1,11 +1,12 @@
-"""The libcst side of ``execgov fix``: each fix finds its node by the source itself.
+"""The libcst side of ``execgov fix``: it carries out the plan (:mod:`fix.plan`), each
+fix finding its node by the source itself.
 
 A finding names its node by ``ast``'s position; libcst's positions are the source's own.
 Inside an f-string, CPython 3.9 reports wrong columns (and lines, in multi-line ones), so
 there a node is named by the f-string (whose own position is right everywhere) and its
 rank among the nodes of its kind inside it, in source order. Every fix checks the node it
 found (a literal whose value is the state, a member named as found) before it changes
-it; a finding whose fix was not applied is named, with why.
+it; the findings whose fix was applied are returned, so that the others are named.
 """
 
 from __future__ import annotations
@@ -20,16 +21,16 @@ from ..model.records import Finding
 from ..model.vocabulary import Vocabulary
 from ..source.files import SourceError
 from ..source.lines import char_col
-from .cst_names import bound_names, leaves, loaded_names, unbound_after
+from .cst_names import leaves
 from .fstrings import FStringRanks, fstring_ranks, has_fstring
+from .plan import SAFE, UNSAFE
 
-SAFE_CODES = frozenset(("GOV004", "GOV005"))
 Key = Hashable
 
 
 def transform(text: str, tree: ast.AST, todo: Sequence[Finding], lines: Sequence[str],
-              vocab: Vocabulary, notes: list[str]) -> str:
-    """``text`` with the fixes of ``todo`` applied; ``notes`` says which were not, and why."""
+              vocab: Vocabulary) -> tuple[str, list[Finding]]:
+    """``text`` with the fixes of ``todo`` applied, and the findings whose fix was."""
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -46,22 +47,7 @@ def transform(text: str, tree: ast.AST, todo: Sequence[Finding], lines: Sequence
         targets[key] = found
     fixer = _Fixer(targets, vocab)
     fixed: str = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).code
-    notes.extend(fixer.notes)
-    for key, found in targets.items():
-        if key not in fixer.done and key not in fixer.noted:
-            notes.append(f"{found.line}:{found.col + 1}: {found.code} not fixed: "
-                         f"{_why_not(found)}")
-    return fixed
-
-
-def _why_not(found: Finding) -> str:
-    if found.code == "GOV004":
-        return (f"the state {found.state!r} is not written as one plain string literal "
-                "(implicit concatenation, escapes); write it as one, or fix it by hand")
-    if found.code in SAFE_CODES:
-        return "the member is not written in a form the fixer rewrites; fix it by hand"
-    return ("no metrics call ends the try around it to move into a finally; "
-            "move it there by hand")
+    return fixed, [found for key, found in targets.items() if key in fixer.done]
 
 
 def _replace_string(node: cst.SimpleString, old: str, new: str) -> Optional[cst.SimpleString]:
@@ -80,11 +66,9 @@ class _Fixer(FStringRanks, cst.CSTTransformer):
     def __init__(self, targets: dict[Key, Finding], vocab: Vocabulary) -> None:
         super().__init__()
         self.vocab = vocab
-        self.states = {k: f for k, f in targets.items() if f.code in SAFE_CODES}
-        self.accesses = {k: f for k, f in targets.items() if f.code not in SAFE_CODES}
-        self.notes: list[str] = []
+        self.states = {k: f for k, f in targets.items() if f.code in SAFE}
+        self.accesses = {k: f for k, f in targets.items() if f.code in UNSAFE}
         self.done: set[Key] = set()
-        self.noted: set[Key] = set()
 
     def _start(self, node: cst.CSTNode) -> tuple[int, int]:
         where: CodeRange = self.get_metadata(PositionProvider, node)
@@ -206,18 +190,8 @@ class _Fixer(FStringRanks, cst.CSTTransformer):
         if not inside:
             return updated
         call = body[-1]
-        # In the finally the call also runs when the try failed early: a name the try body
-        # binds (or a handler unbinds) would be unbound there, so such a call stays.
-        unbound = sorted(loaded_names(call) & (bound_names(body[:-1])
-                                               | unbound_after(updated.handlers)))
-        if unbound:
-            for key in inside:
-                found = self.accesses.pop(key)
-                self.noted.add(key)
-                self.notes.append(
-                    f"{found.line}:{found.col + 1}: {found.code} not fixed: the metrics call "
-                    f"uses {', '.join(unbound)}, bound inside the try; bind it before the try")
-            return updated
+        # The plan (fix.plan) handed over only accesses whose call reads no name the try
+        # body binds or a handler unbinds (unbound in the finally when the body fails early).
         for key in inside:
             self.accesses.pop(key)
             self.done.add(key)
