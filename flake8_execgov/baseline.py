@@ -35,7 +35,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 from .model.nodes import SCOPES, end, inner_statements, pos
 from .model.records import Finding
-from .source.files import read_source, write_file
+from .source.files import encodable, read_source, write_file
 
 FORMAT = "flake8-execgov baseline 1"
 _SOURCE_LIMIT = 120
@@ -177,8 +177,10 @@ class Baseline:
             raise BaselineError(f"{path}: cannot read it ({exc})") from None
         except json.JSONDecodeError as exc:
             raise BaselineError(f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from None
-        except (ValueError, RecursionError, MemoryError) as exc:  # digits, depth
-            raise BaselineError(f"{path}: not JSON ({_why(exc)})") from None
+        except (RecursionError, MemoryError):
+            raise BaselineError(f"{path}: not JSON (nested too deeply)") from None
+        except ValueError as exc:  # an integer of more digits than Python converts
+            raise BaselineError(f"{path}: not JSON ({str(exc).splitlines()[0]})") from None
         entries = _entries(data)
         if entries is None:
             raise BaselineError(f"{path}: not a flake8-execgov baseline "
@@ -237,7 +239,7 @@ def _entries(data: object) -> Optional[tuple[Counter[Fingerprint],
             return None
         fields = [entry.get(name) for name in ("path", "code", "scope", "source")]
         count = entry.get("count")
-        if not all(isinstance(value, str) and _encodable(value) for value in fields) \
+        if not all(isinstance(value, str) and encodable(value) for value in fields) \
                 or not isinstance(count, int) or isinstance(count, bool) or count < 1:
             return None
         key = Fingerprint(*fields)  # type: ignore[arg-type]
@@ -248,21 +250,6 @@ def _entries(data: object) -> Optional[tuple[Counter[Fingerprint],
         counts[key] += count
         contexts.setdefault(key, []).extend(instances)
     return counts, contexts
-
-
-def _encodable(text: str) -> bool:
-    """Can it be written back (a lone surrogate escape like ``"\\ud800"`` cannot)?"""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _why(exc: BaseException) -> str:
-    if isinstance(exc, (RecursionError, MemoryError)):
-        return "nested too deeply"
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def write_baseline(path: Path, text: str) -> None:
@@ -279,7 +266,7 @@ def _instances(entry: Mapping[str, object], count: int) -> list[str]:
     """An entry's optional ``instances`` (contexts); absent in baselines written before."""
     value = entry.get("instances", [])
     if not isinstance(value, list) or len(value) > count or \
-            not all(isinstance(item, str) and _encodable(item) for item in value):
+            not all(isinstance(item, str) and encodable(item) for item in value):
         raise ValueError
     return list(value)
 

@@ -79,17 +79,34 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
     end of the caller).
     """
     current = text
+    first: list[str] = []
     last: list[str] = []
     for index in range(MAX_PASSES):
         last = []
         fixed = _fix_once(current, config, unsafe, reported, last, baseline, filename,
                           left if index == 0 else None, isolate)
+        if index == 0:
+            first = last
         if fixed == current:
             break
         current = fixed
-    if notes is not None:  # in the order of the file
-        notes.extend(sorted(last, key=lambda note: tuple(map(int, note.split(":", 2)[:2]))))
+    if notes is not None:
+        notes.extend(_where_first_seen(first, last))
     return current
+
+
+def _where_first_seen(first: list[str], last: list[str]) -> list[str]:
+    """The notes of the last pass (what is left unfixed), each at its position in the
+    original text where the first pass saw it too (a later pass sees moved lines), in
+    the order of the file."""
+    seen: dict[str, list[str]] = {}
+    for note in first:
+        seen.setdefault(note.split(": ", 1)[1], []).append(note)
+    out = []
+    for note in last:
+        earlier = seen.get(note.split(": ", 1)[1])
+        out.append(earlier.pop(0) if earlier else note)
+    return sorted(out, key=lambda note: tuple(map(int, note.split(":", 2)[:2])))
 
 
 def _fix_once(text: str, config: Config, unsafe: bool, reported: Optional[ReportedIn],

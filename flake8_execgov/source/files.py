@@ -170,6 +170,15 @@ def read_source(path: str) -> bytes:
         return handle.read()
 
 
+def encodable(text: str) -> bool:
+    """Can ``text`` be written as UTF-8 (a lone surrogate like ``"\\ud800"`` cannot)?"""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _kind(mode: int) -> str:
     for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
                        (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
