@@ -14,7 +14,8 @@ from typing import Optional, Sequence
 from .baseline import Baseline
 from .config.options import Config
 from .model.records import Finding
-from .rules import analyze
+from .config.prefilter import searchable
+from .rules import analyze, prefilter_for
 from .source.lines import LineIndex, source_lines
 
 
@@ -27,7 +28,7 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config, *,
     nothing (see :class:`config.prefilter.Prefilter`)."""
     found = _findings(tree, lines, config, prefiltered)
     if baseline is not None and found:
-        found = baseline.new_findings(tree, found, filename)
+        found = baseline.new_findings(tree, lines, found, filename)
     return found
 
 
@@ -35,10 +36,15 @@ def _findings(tree: ast.AST, lines: Sequence[str], config: Config,
               prefiltered: bool) -> list[Finding]:
     if not prefiltered:
         return analyze(tree, config)
+    prefilter = prefilter_for(config)
+    if prefilter is None:
+        return analyze(tree, config)
     text = "".join(lines)
-    if config.prefilter is not None and not config.prefilter.search(text):
+    seen = searchable(text)  # identifiers as the parser reads them (NFKC)
+    if not prefilter.found_in(seen):
         return []
-    # flake8 splits stdin at "\n" only: with a lone "\r" its lines are not Python's lines,
-    # and the per-definition prefilter (which reads lines by line number) stands down.
-    aligned = "\r" not in text or source_lines(text) == list(lines)
+    # The per-definition prefilter reads the text by line number: it stands down where the
+    # lines are not Python's (flake8 splits stdin at "\n" only, so a lone "\r" differs)
+    # and where normalising changed the text (its offsets no longer match the lines).
+    aligned = (seen is text or seen == text) and ("\r" not in text or source_lines(text) == list(lines))
     return analyze(tree, config, LineIndex(lines, text) if aligned else None)

@@ -123,6 +123,14 @@ class CliResult:
     err: str
 
 
+def execgov(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``execgov`` as a separate process (``python -m flake8_execgov.cli``), in ``cwd``: for
+    what only a real process shows (exit status after output, stdin, signals, pipes).
+    :class:`Execgov` runs it in-process, faster, where that is not at stake."""
+    return subprocess.run([sys.executable, "-m", "flake8_execgov.cli", *args], cwd=cwd,
+                          input=stdin, capture_output=True, timeout=120)
+
+
 class Execgov:
     """``execgov`` in-process, in a directory, with optional bytes on stdin."""
 

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Flake8Dir
+from conftest import execgov, ROOT, Flake8Dir
 from flake8_execgov.rules.docs import RULES, render_readme, rules_page
 from flake8_execgov.rules.base import Rule
-
-
-def execgov(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "flake8_execgov.cli", *args], cwd=cwd,
-                          input=stdin, capture_output=True, timeout=120)
 
 
 def test_every_code_is_documented() -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import execgov
+
 SAFE_BEFORE = '''\
 from app.lifecycle import LifecycleState as LS
 
@@ -109,11 +111,6 @@ class ToolRunner:
 '''
 
 
-def execgov(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "flake8_execgov.cli", *args], cwd=cwd,
-                          input=stdin, capture_output=True, timeout=120)
-
-
 def flake8_codes(cwd: Path, *paths: str) -> str:
     return subprocess.run([sys.executable, "-m", "flake8", "--select=GOV", *paths], cwd=cwd,
                           capture_output=True, text=True).stdout
@@ -122,12 +119,12 @@ def flake8_codes(cwd: Path, *paths: str) -> str:
 def test_safe_fixes(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(SAFE_BEFORE)
     (tmp_path / "enum_def.py").write_text(ENUM)
-    result = execgov(tmp_path, "fix", ".")
+    result = execgov("fix", ".", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.decode() == "./a.py: fixed\n"
     assert (tmp_path / "a.py").read_text() == SAFE_AFTER
     assert (tmp_path / "enum_def.py").read_text() == ENUM  # definitions are never changed
-    again = execgov(tmp_path, "fix", ".")
+    again = execgov("fix", ".", cwd=tmp_path)
     assert (again.returncode, again.stdout) == (0, b"")
     assert (tmp_path / "a.py").read_text() == SAFE_AFTER
 
@@ -135,26 +132,26 @@ def test_safe_fixes(tmp_path: Path) -> None:
 def test_unsafe_fixes_need_the_flag(tmp_path: Path) -> None:
     target = tmp_path / "runner.py"
     target.write_text(UNSAFE_BEFORE)
-    safe_only = execgov(tmp_path, "fix", "runner.py")
+    safe_only = execgov("fix", "runner.py", cwd=tmp_path)
     assert (safe_only.returncode, target.read_text()) == (0, UNSAFE_BEFORE)
-    assert execgov(tmp_path, "fix", "--check", "--unsafe-fixes", "runner.py").returncode == 1
+    assert execgov("fix", "--check", "--unsafe-fixes", "runner.py", cwd=tmp_path).returncode == 1
     assert target.read_text() == UNSAFE_BEFORE
-    assert execgov(tmp_path, "fix", "--unsafe-fixes", "runner.py").returncode == 1
+    assert execgov("fix", "--unsafe-fixes", "runner.py", cwd=tmp_path).returncode == 1
     assert target.read_text() == UNSAFE_AFTER
     assert flake8_codes(tmp_path, "runner.py") == ""
-    assert execgov(tmp_path, "fix", "--unsafe-fixes", "runner.py").returncode == 0
+    assert execgov("fix", "--unsafe-fixes", "runner.py", cwd=tmp_path).returncode == 0
 
 
 def test_diff_and_check_write_nothing(tmp_path: Path) -> None:
     target = tmp_path / "a.py"
     target.write_text(SAFE_BEFORE)
-    diff = execgov(tmp_path, "fix", "--diff", "a.py")
+    diff = execgov("fix", "--diff", "a.py", cwd=tmp_path)
     assert diff.returncode == 1
     text = diff.stdout.decode()
     assert text.startswith("--- a/a.py\n+++ b/a.py\n")
     assert '-    state = "SUCCESS" if ok else \'ERROR\'  # keep this comment\n' in text
     assert '+    state = "INITIALIZED" if ok else \'FAILED\'  # keep this comment\n' in text
-    check = execgov(tmp_path, "fix", "--check", "a.py")
+    check = execgov("fix", "--check", "a.py", cwd=tmp_path)
     assert (check.returncode, check.stdout) == (1, b"a.py: would fix\n")
     assert target.read_text() == SAFE_BEFORE
 
@@ -172,7 +169,7 @@ def test_encodings_bom_and_line_endings_are_kept(tmp_path: Path, encoding: str, 
         data = codecs.BOM_UTF8 + data
     target = tmp_path / "a.py"
     target.write_bytes(data)
-    assert execgov(tmp_path, "fix", "a.py").returncode == 1
+    assert execgov("fix", "a.py", cwd=tmp_path).returncode == 1
     expected = (cookie + "café = 'é'\n" + SAFE_AFTER).replace("\n", newline).encode(encoding)
     assert target.read_bytes() == (codecs.BOM_UTF8 + expected if bom else expected)
 
@@ -182,27 +179,28 @@ def test_clean_files_are_never_rewritten(tmp_path: Path) -> None:
     data = codecs.BOM_UTF8 + "x = 1\r\ny = 'SUCCESS'\r\n".encode()
     clean.write_bytes(data)
     os.utime(clean, (1_000_000, 1_000_000))
-    assert execgov(tmp_path, "fix", ".").returncode == 0
+    assert execgov("fix", ".", cwd=tmp_path).returncode == 0
     assert clean.read_bytes() == data and clean.stat().st_mtime == 1_000_000
 
 
 def test_unparsable_file_is_reported_and_others_fixed(tmp_path: Path) -> None:
     (tmp_path / "broken.py").write_text("def f(:\n    update_execution_metrics(n, 'SUCCESS')\n")
     (tmp_path / "a.py").write_text(SAFE_BEFORE)
-    result = execgov(tmp_path, "fix", ".")
+    result = execgov("fix", ".", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.decode().startswith("./broken.py: skipped: cannot parse:")
     assert (tmp_path / "a.py").read_text() == SAFE_AFTER
 
 
 def test_stdin_to_stdout(tmp_path: Path) -> None:
-    result = execgov(tmp_path, "fix", "-", "--stdin-filename", "app/x.py",
-                     stdin=SAFE_BEFORE.encode())
-    assert (result.returncode, result.stdout.decode()) == (1, SAFE_AFTER)
-    clean = execgov(tmp_path, "fix", "-", stdin=b"x = 1\n")
+    result = execgov("fix", "-", "--stdin-filename", "app/x.py",
+                     stdin=SAFE_BEFORE.encode(), cwd=tmp_path)
+    assert (result.returncode, result.stdout.decode()) == (0, SAFE_AFTER)  # printed: done
+    clean = execgov("fix", "-", stdin=b"x = 1\n", cwd=tmp_path)
     assert (clean.returncode, clean.stdout) == (0, b"x = 1\n")
-    broken = execgov(tmp_path, "fix", "-", stdin=b"def f(:\n")
+    broken = execgov("fix", "-", stdin=b"def f(:\n", cwd=tmp_path)
     assert (broken.returncode, broken.stdout) == (1, b"def f(:\n")
+    assert broken.stderr.decode().startswith("stdin: skipped: cannot parse: ")
 
 
 def test_same_configuration_as_flake8(tmp_path: Path) -> None:
@@ -213,10 +211,10 @@ def test_same_configuration_as_flake8(tmp_path: Path) -> None:
     for folder in ("tests", "app", "build"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "m.py").write_text("update_execution_metrics(n, 'SUCCESS')\n")
-    via_stdin = execgov(tmp_path, "fix", "-", "--stdin-filename", "tests/m.py",
-                        stdin=b"update_execution_metrics(n, 'SUCCESS')\n")
+    via_stdin = execgov("fix", "-", "--stdin-filename", "tests/m.py",
+                        stdin=b"update_execution_metrics(n, 'SUCCESS')\n", cwd=tmp_path)
     assert via_stdin.stdout == b"update_execution_metrics(n, 'SUCCESS')\n"
-    assert execgov(tmp_path, "fix", ".").returncode == 1
+    assert execgov("fix", ".", cwd=tmp_path).returncode == 1
     assert (tmp_path / "app" / "m.py").read_text() == "update_execution_metrics(n, 'RUNNING')\n"
     assert (tmp_path / "tests" / "m.py").read_text() == "update_execution_metrics(n, 'SUCCESS')\n"
     assert (tmp_path / "build" / "m.py").read_text() == "update_execution_metrics(n, 'SUCCESS')\n"
@@ -226,14 +224,14 @@ def test_file_mode_is_kept(tmp_path: Path) -> None:
     target = tmp_path / "a.py"
     target.write_text(SAFE_BEFORE)
     target.chmod(0o750)
-    execgov(tmp_path, "fix", "a.py")
+    execgov("fix", "a.py", cwd=tmp_path)
     assert target.stat().st_mode & 0o777 == 0o750
     assert [p.name for p in tmp_path.iterdir()] == ["a.py"]  # no temporary file left
 
 
 def test_reference_runtime_is_untouched(tmp_path: Path) -> None:
     runtime = Path(__file__).resolve().parent.parent / "reference_runtime"
-    result = execgov(tmp_path, "fix", "--check", "--unsafe-fixes", str(runtime))
+    result = execgov("fix", "--check", "--unsafe-fixes", str(runtime), cwd=tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
 
 
@@ -242,7 +240,7 @@ def test_symlink_target_is_fixed_and_link_kept(tmp_path: Path) -> None:
     real.write_text(SAFE_BEFORE)
     link = tmp_path / "link.py"
     link.symlink_to(real)
-    assert execgov(tmp_path, "fix", "link.py").returncode == 1
+    assert execgov("fix", "link.py", cwd=tmp_path).returncode == 1
     assert link.is_symlink() and real.read_text() == SAFE_AFTER
 
 

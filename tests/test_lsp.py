@@ -319,8 +319,8 @@ async def test_configuration_per_folder(client: LanguageClient, projects: Path) 
     assert await open_document(client, broken / "b.py", SERVICE) == []
     errors = [m for m in client.messages if m.type == lsp.MessageType.Error]
     assert [m.message for m in errors] == [
-        f"execgov: the flake8 configuration in {broken} is invalid: execgov-forbidden-statuses:"
-        " '999' is not an HTTP status code (100-599)"]
+        f"execgov: the flake8 configuration in {broken} is invalid: setup.cfg: "
+        "execgov-forbidden-statuses: '999' is not an HTTP status code (100-599)"]
     (broken / "setup.cfg").write_text("[flake8]\nextend-ignore = GOV001\n", encoding="utf-8")
     seen = len(client.published)  # type: ignore[attr-defined]
     client.text_document_did_save(lsp.DidSaveTextDocumentParams(

@@ -12,6 +12,8 @@ from conftest import CASE_FILES, Flake8Dir
 
 CASES = Path(__file__).parent / "cases"
 EXPECT = re.compile(r"#.*expect: ((?:GOV\d{3}:\d+ ?)+)")
+# A fixture that needs a setting says so in a comment line: ``# flake8 args: --opt=value``.
+ARGS = re.compile(r"^# flake8 args: (.*)$", re.M)
 
 
 def expected_findings(path: Path) -> list[tuple[int, int, str]]:
@@ -33,7 +35,8 @@ def test_case_file(flake8_dir: Flake8Dir, case: str) -> None:
     source = (CASES / case).read_text(encoding="utf-8")
     target = flake8_dir.path / case
     target.write_text(source, encoding="utf-8")
-    result = flake8_dir.run(case)
+    args = [arg for line in ARGS.findall(source) for arg in line.split()]
+    result = flake8_dir.run(case, *args)
     assert result.err == ""
     assert sorted(result.findings) == expected_findings(CASES / case)
 

@@ -9,7 +9,9 @@ import pytest
 from flake8_execgov.fix.fixer import fix_text
 from flake8_execgov.source.files import Decoded, SourceError
 from flake8_execgov.config.options import DEFAULT_CONFIG, ConfigError, build_config
-from flake8_execgov.config.names import NameMatcher, Prefilter
+from flake8_execgov.config.names import NameMatcher
+from flake8_execgov.config.prefilter import Prefilter
+from flake8_execgov.rules import prefilter_for
 from flake8_execgov.source.lines import char_col
 
 
@@ -57,13 +59,14 @@ def test_name_matcher() -> None:
 
 
 def test_prefilter_literals_and_wildcards() -> None:
-    assert build_config({"plugin-names": "*"}).prefilter is None
+    assert prefilter_for(build_config({"plugin-names": "*"})) is None
     pre = Prefilter(["plugin", "_plugins", "get_plugin", "Plugin", "tool_name"])
     assert pre.literals == ("Plugin", "plugin", "tool_name")  # shortest first, deterministic
-    assert pre.search("x = 1\n@app.post('/a')\ndef f(): pass\n")
-    assert not pre.search("x = a @ b\n")
-    default = DEFAULT_CONFIG.prefilter
+    default = prefilter_for(DEFAULT_CONFIG)
     assert default is not None and not default.search("import os\nos.path.join('a')\n")
+    assert default.search("x = 1\n@app.post('/a')\ndef f(): pass\n")  # web's pattern
+    assert not default.search("x = a @ b\n")
+    assert default.search("\uff50lugin.run(p)\n")  # what the parser reads: NFKC
 
 
 def test_char_col() -> None:

@@ -1,13 +1,11 @@
-"""Name patterns: shell-style globs matched against one identifier, and the prefilter
-(the text a file must contain for any finding to be possible) derived from them."""
+"""Name patterns: shell-style globs matched against one identifier, and the literal text
+every match must contain (what the prefilter looks for)."""
 
 from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Any, Callable, Iterable, Optional, Sequence
-
-from ..source.lines import LineIndex
+from typing import Callable, Optional, Sequence
 
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9_*?\[\]!.-]+$")
 _GLOB_META = re.compile(r"[*?\[\]!]")
@@ -32,23 +30,34 @@ class NameMatcher:
         return bool(self.patterns)
 
     def __call__(self, name: str | None) -> bool:
-        return name is not None and self._match is not None \
-            and self._match(name) is not None \
-            and (self._exclude is None or self._exclude(name) is None)
+        return name is not None and self._match is not None and self._match(name) \
+            and (self._exclude is None or not self._exclude(name))
 
     @property
     def first(self) -> str:
         """A readable example name for messages (first pattern without glob characters)."""
         for pattern in self.patterns:
-            if not _GLOB_META.search(pattern):
+            if not is_glob(pattern):
                 return pattern
         return self.patterns[0] if self.patterns else ""
 
 
-def _compiled(patterns: Sequence[str]) -> Optional[Callable[[str], Any]]:
+def is_glob(pattern: str) -> bool:
+    """Does ``pattern`` match more than the name it spells (``*``, ``?``, ``[...]``, ``!``)?"""
+    return _GLOB_META.search(pattern) is not None
+
+
+def _compiled(patterns: Sequence[str]) -> Optional[Callable[[str], bool]]:
+    """One predicate for the patterns: plain names in a set, real globs in one regex (a
+    project may configure thousands of names; a regex of them all is slow to build)."""
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
+    names = frozenset(p for p in patterns if not is_glob(p))
+    globs = [p for p in patterns if is_glob(p)]
+    if not globs:
+        return names.__contains__
+    regex = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in globs)).match
+    return lambda name: name in names or regex(name) is not None
 
 
 def _literal_runs(pattern: str) -> list[str]:
@@ -77,55 +86,6 @@ def _literal_runs(pattern: str) -> list[str]:
         i += 1
     runs.append(current)
     return runs
-
-
-# A line with a route decorator (GOV201/202): ``@<router>.get(`` and friends. Unanchored,
-# so it matches a superset of decorator lines (more walks, never a miss).
-_ROUTE_DECORATOR = re.compile(
-    r"@[^\n]*\.[ \t]*(?:get|post|put|patch|delete|head|options|api_route|websocket)[ \t]*\(")
-
-
-class Prefilter:
-    """Text any file with a possible finding must contain.
-
-    Every finding needs one of the configured names in the source text (a plugin name,
-    collection, getter or type; the metrics function; a lifecycle enum; a tool-name key;
-    an import alias names its original) or a route decorator, so files with none of them
-    skip the walk entirely: flake8 runs every plugin on every file, whatever ``--select``
-    says, and most files have nothing to do with plugins.
-    """
-
-    def __init__(self, literals: Iterable[str]) -> None:
-        kept: list[str] = []
-        for literal in sorted(set(literals), key=lambda text: (len(text), text)):
-            if not any(shorter in literal for shorter in kept):
-                kept.append(literal)  # "plugin" already covers "_plugins", "get_plugin"
-        self.literals = tuple(kept)
-
-    def search(self, text: str) -> bool:
-        return any(literal in text for literal in self.literals) or \
-            ("@" in text and _ROUTE_DECORATOR.search(text) is not None)
-
-    def lines_naming(self, source: LineIndex, words: Iterable[str] = ()) -> list[int]:
-        """The (1-based, sorted) numbers of the lines where :meth:`search` would succeed,
-        or one of ``words`` occurs: each literal found with ``str.find`` over the whole
-        text, so a file costs a few scans, not a search per definition."""
-        found = {source.line_of(at) for word in (*self.literals, *words)
-                 for at in source.offsets(word)}
-        if "@" in source.text:
-            found.update(source.line_of(match.start())
-                         for match in _ROUTE_DECORATOR.finditer(source.text))
-        return sorted(found)
-
-
-def prefilter(matchers: Sequence[NameMatcher], names: Iterable[str]) -> Optional[Prefilter]:
-    """The prefilter for these settings; None when a pattern (like ``*``) has no literal part."""
-    literals = list(names)
-    for matcher in matchers:
-        if any(not literal for literal in matcher.literals):
-            return None
-        literals += matcher.literals
-    return Prefilter(literals)
 
 
 def pattern_problem(pattern: str) -> Optional[str]:

@@ -104,10 +104,11 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
 
     def run_checks(self) -> Any:
         from ..plugin import ExecGovChecker
+        from ..rules import prefilter_for
 
         if self.processor is None or not self.should_process:
             return self.display_name, self.results, self.statistics
-        prefilter = ExecGovChecker.settings.config.prefilter
+        prefilter = prefilter_for(ExecGovChecker.settings.config)
         if prefilter is not None and not prefilter.search("".join(self.processor.lines)):
             return self.display_name, self.results, self.statistics
         try:

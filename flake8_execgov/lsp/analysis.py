@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
 from ..cli.settings import Settings
+from ..config.prefilter import searchable
 from ..engine import analyse
 from ..fix.fixer import fix_text, fixable, replacement
 from ..model.records import Finding
+from ..rules import prefilter_for
 from ..source.files import SourceError
 from .noqa import NoqaProcessor, noqa_edit
 from .text import Document, Edit, Point, text_edit
@@ -64,7 +66,9 @@ class Linted:
             try:
                 fixed = fix_text(self.document.text, self.settings.config,
                                  reported=self.settings.reported(self.filename,
-                                                                 self.document.text))
+                                                                 self.document.text),
+                                 baseline=self.settings.plugin.baseline,
+                                 filename=self.filename)
             except SourceError:
                 fixed = self.document.text
             self._fix_all = (text_edit(self.document, fixed),)
@@ -72,13 +76,16 @@ class Linted:
 
     def _fix(self, found: Finding) -> Optional[Fix]:
         config = self.settings.config
+        assert self.tree is not None  # a finding comes from a tree
         for unsafe in (False, True):
-            if not fixable([found], config, unsafe):
+            if not fixable(self.tree, self.document.lines, [found], config, unsafe):
                 continue
             decide = self.settings.reported(self.filename, self.document.text, self.tree)
             try:
                 fixed = fix_text(self.document.text, config, unsafe=unsafe,
-                                 reported=lambda f: f == found and decide(f))
+                                 reported=lambda f: f == found and decide(f),
+                                 baseline=self.settings.plugin.baseline,
+                                 filename=self.filename)
             except SourceError:
                 return None
             edit = text_edit(self.document, fixed)
@@ -112,8 +119,8 @@ def lint(text: str, filename: str, settings: Settings, encoding: str = "utf-16")
     """The findings flake8 would report in this buffer. Raises ``SyntaxError`` (and
     ``ValueError``, ``RecursionError``, ``MemoryError``) when it does not parse."""
     document = Document(text, encoding)
-    prefilter = settings.config.prefilter
-    if prefilter is not None and not prefilter.search(text):
+    prefilter = prefilter_for(settings.config)
+    if prefilter is not None and not prefilter.found_in(searchable(text)):
         # names nothing the rules know: no finding (the engine's first test), no parse
         return Linted(document, filename, settings, None, [], [])
     tree = ast.parse(text)

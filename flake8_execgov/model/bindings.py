@@ -38,6 +38,9 @@ class BindingContext:
                 scope.plugin_edges[kind].append(target.id)
             if self.vocab.dispatch_expr(value) is True:
                 scope.dispatch_direct.add(target.id)
+            if isinstance(value, ast.Call) and \
+                    self.vocab.matches(self.vocab.config.runner_classes, value.func):
+                scope.runner_locals.add(target.id)
         elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
             if len(target.elts) == len(value.elts):
                 for sub_target, sub_value in zip(target.elts, value.elts):

@@ -11,14 +11,12 @@ from typing import Callable, Optional, Sequence
 from .nodes import all_args, first_line
 from .records import Access, Route, Scope, StackItem
 from ..config.options import Config
+from ..config.prefilter import Prefilter
 from .state_sources import resolve
 from .routes import RouteContext
 from .runners import RunnerContext
 from ..source.lines import LineIndex
 from .vocabulary import Vocabulary
-
-# Calls that grant routes their auth (by router name, module-wide) wherever they are.
-_ROUTER_WORDS = ("APIRouter", "FastAPI", "include_router")
 
 
 class DefinitionContext(RouteContext, RunnerContext):
@@ -31,6 +29,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     module_scope: Scope
     aliases: dict[str, str]
     source: Optional[LineIndex]
+    prefilter: Optional[Prefilter]
     route_depth: int
     _hot: Optional[tuple[int, list[int]]]
     skipped: list[ast.stmt]
@@ -103,13 +102,13 @@ class DefinitionContext(RouteContext, RunnerContext):
         return index == len(hot) or hot[index] > last
 
     def _hot_lines(self) -> list[int]:
-        """Lines naming something configured, a router call or an alias of such a name:
-        found once per file (again only when an import adds an alias)."""
+        """Lines naming something the rules need, or an alias of such a name: found once
+        per file (again only when an import adds an alias)."""
         if self._hot is None or self._hot[0] != len(self.aliases):
-            prefilter = self.config.prefilter
+            prefilter = self.prefilter
             assert prefilter is not None and self.source is not None
-            words = [*_ROUTER_WORDS, *(alias for alias, name in self.aliases.items()
-                                       if prefilter.search(name))]
+            words = [alias for alias, name in self.aliases.items() if prefilter.search(name)]
+            words += self.vocab.plugin_classes  # their instances are plugins
             self._hot = (len(self.aliases), prefilter.lines_naming(self.source, words))
         return self._hot[1]
 

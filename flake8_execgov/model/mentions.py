@@ -6,8 +6,9 @@ plugin: they are run accesses. These only look at it, and are not:
 
 - an argument of an inspection function (``execgov-inspection-functions``: ``callable()``,
   ``inspect.*``, ``repr()``, ``isinstance()`` ... and the project's own);
-- an operand of a comparison, also inside a list, tuple or set display
-  (``assert handlers == [plugin.on_build]``);
+- an operand of a comparison, also inside a list, tuple, set or dict display, nested
+  (``assert handlers == [plugin.on_build]``), and the arguments of unittest's comparison
+  assertions (``assertEqual``, ``assertIn``, ...: inspection functions by default);
 - a value formatted into text (``f"{hook.function!r}"``, ``"%s" % plugin.run``);
 - the object of an attribute read (``plugin.run.__name__``) or of ``getattr``/``hasattr``
   with a constant name (``getattr(loaded.obj, "off_by_default", False)``).
@@ -34,12 +35,17 @@ class MentionContext:
     mentions: set[int]
 
     def _mention(self, node: ast.AST) -> None:
+        """``node`` is only looked at, and so is everything a container display holds
+        (lists, tuples, sets, dicts, nested: ``{**a, "k": [hook.on_page]} == a``)."""
         stack = [node]
         while stack:
             item = stack.pop()
             self.mentions.add(id(item))
             if isinstance(item, _DISPLAYS):
                 stack.extend(item.elts)
+            elif isinstance(item, ast.Dict):
+                stack.extend(key for key in item.keys if key is not None)
+                stack.extend(item.values)
             elif isinstance(item, ast.Starred):
                 stack.append(item.value)
 

@@ -2,9 +2,11 @@
 
 ``for name in dir(plugin): if not name.startswith("on_"): continue; getattr(plugin,
 name)``: past the guard ``name`` starts with ``on_``, so the ``getattr`` can only reach
-attributes named so; likewise inside ``if name.startswith("on_"):``. Guards are read from
-the statements that hold the access and the earlier statements of each block (no flow
-beyond that: a name reassigned in between is not followed, so such a guard is trusted).
+attributes named so; likewise inside ``if name.startswith("on_"):``, and in a loop over a
+comprehension that keeps only such names (``for name in (n for n in dir(p) if
+n.startswith("on_")):``). Guards are read from the statements that hold the access and the
+earlier statements of each block (no flow beyond that: a name reassigned in between is not
+followed, so such a guard is trusted).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from .records import Access
@@ -39,6 +42,28 @@ def known_prefixes(access: Access) -> tuple[str, ...]:
             prefixes = _startswith(holder.test, name)
             if prefixes:
                 return prefixes
+        if isinstance(holder, (ast.For, ast.AsyncFor)) and field_name == "body" \
+                and isinstance(holder.target, ast.Name) and holder.target.id == name:
+            prefixes = _filtered(holder.iter)
+            if prefixes:
+                return prefixes
+    return ()
+
+
+def _filtered(iterable: ast.expr) -> tuple[str, ...]:
+    """``(n for n in names if n.startswith(P))`` (or a list or set comprehension): the
+    names it yields start with P."""
+    if not isinstance(iterable, (ast.GeneratorExp, ast.ListComp, ast.SetComp)) \
+            or len(iterable.generators) != 1:
+        return ()
+    loop = iterable.generators[0]
+    if not (isinstance(loop.target, ast.Name) and isinstance(iterable.elt, ast.Name)
+            and iterable.elt.id == loop.target.id):
+        return ()
+    for condition in loop.ifs:
+        prefixes = _startswith(condition, loop.target.id)
+        if prefixes:
+            return prefixes
     return ()
 
 
@@ -62,6 +87,15 @@ def _startswith(test: ast.expr, name: str) -> tuple[str, ...]:
     prefixes = [str_constant(item) for item in items]
     return tuple(p for p in prefixes if p is not None) \
         if all(p is not None for p in prefixes) else ()
+
+
+def dynamic_executions(accesses: Sequence[Access], patterns: Sequence[str]) -> list[Access]:
+    """A dynamic attribute of a plugin that is called (``getattr(ext.obj, method)(*args)``)
+    executes the plugin when its name can reach a run method: an execution, besides the
+    dynamic access itself (GOV007)."""
+    return [replace(access, kind="run") for access in accesses
+            if access.kind == "dynamic" and access.call is not None
+            and reachable(patterns, known_prefixes(access))]
 
 
 def reachable(patterns: Sequence[str], prefixes: Sequence[str]) -> list[str]:

@@ -40,6 +40,7 @@ class TryFrame:
     unconditional_metrics: bool
     any_metrics: bool = False
     envelope_handler: bool = False
+    handles: bool = False  # it has ``except`` clauses (not just a finally)
 
 
 # A position inside a try: the frame and which part ("body" or "else").
@@ -61,6 +62,8 @@ class RunnerFrame:
     inputs: list[Pos] = field(default_factory=list)
     # (start, end, where) of each output-validator call
     outputs: list[tuple[Pos, Pos, TryStack]] = field(default_factory=list)
+    builds_envelope: bool = False  # it calls an error-envelope builder somewhere
+    body: Sequence[ast.stmt] = ()  # its statements (what it does on every path)
 
 
 @dataclass(eq=False)
@@ -73,6 +76,8 @@ class Site:
     trys: TryStack
     frame: RunnerFrame
     holder: Optional[str] = None  # ``gen = self.helper(...)``: the local holding the result
+    # handed to a runner instance's method (``manager.map(fmt, data)``): it runs governed
+    governed: bool = False
 
 
 @dataclass(eq=False)
@@ -132,6 +137,7 @@ class Scope:
     plugin_edges: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     pending_access: list[tuple[str, Access]] = field(default_factory=list)
     dispatch_direct: set[str] = field(default_factory=set)  # locals holding plugin callables
+    runner_locals: set[str] = field(default_factory=set)  # ``manager = ToolRunner(...)``
     pending_dispatch: list[tuple[str, Access]] = field(default_factory=list)
     pending_states: list[Item] = field(default_factory=list)
     _flow: Optional[Flow] = None

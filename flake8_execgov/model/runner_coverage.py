@@ -103,7 +103,8 @@ class RunnerCoverage:
     def _holding(self, check: Check) -> set[int]:
         key = id(check)
         if key not in self._memo:
-            self._memo[key] = self.graph.holding(lambda site: check(Context.at_site(site)))
+            self._memo[key] = self.graph.holding(
+                lambda site: site.governed or check(Context.at_site(site)))
         return self._memo[key]
 
     def _helper_problem(self, frame: RunnerFrame) -> Optional[str]:
@@ -112,6 +113,8 @@ class RunnerCoverage:
         if id(frame) in covered:
             return None
         for site in self.graph.sites(frame):
+            if site.governed:
+                continue
             problem = cover(site.trys)
             if not isinstance(problem, TryFrame) and id(site.frame) not in covered:
                 return problem

@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from .nodes import TRY_TYPES, end, pos
+from .effects import Effects, helper_call, unconditional_calls
+from .nodes import end, pos
 from .records import (Access, RunnerClass, RunnerFrame, Scope, Site, StackItem, TryFrame,
                       TryStack)
 from ..config.options import Config
@@ -42,24 +43,38 @@ class RunnerContext:
         self.module_helpers = RunnerClass()
         self.outside = RunnerFrame("<outside a runner>", None, None)
         self.mentions: set[int] = set()  # ids of expressions only looked at (mentions.py)
+        # the runner classes this module defines: name -> the names of their methods
+        self.runner_classes: dict[str, frozenset[str]] = {}
+        self.class_records: list[RunnerClass] = []  # every runner class, for helper effects
+        self.handed_over: set[int] = set()  # names handed to a runner instance's method
+        self.effects = Effects()  # helper calls whose effect the complete module decides
+        # the frames a nested runner function interrupts (inside a candidate helper)
+        self._interrupted: list[tuple[RunnerFrame, Optional[Scope], TryStack,
+                                      list[TryFrame], list[Optional[TryFrame]]]] = []
 
     # -- frames -------------------------------------------------------------------------
 
     def _enter_runner(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
                       in_class_body: bool, scope: Scope, module_level: bool) -> None:
+        named = self.config.runner_functions(node.name)
         if self.runner is not None:
-            return
+            if not (self.runner.helper_candidate and named):
+                return  # a function nested in a runner is part of it
+            # a runner function nested in an ordinary module-level function is a runner
+            self._interrupted.append((self.runner, self._runner_scope, self.trys,
+                                      self.in_finally, self.in_handler))
         owner = self.runner_class if in_class_body else None
         frame = None
-        if owner is not None or self.config.runner_functions(node.name):
+        if owner is not None or named:
             params = node.args.posonlyargs + node.args.args
             static = any(self.vocab.is_named(d, "staticmethod") for d in node.decorator_list)
             self_name = params[0].arg if owner and params and not static else None
-            frame = RunnerFrame(node.name, owner, self_name)
+            frame = RunnerFrame(node.name, owner, self_name, body=node.body)
             if owner is not None:
                 owner.frames.append(frame)
         elif module_level:  # a helper of runners, if every use of it turns out covered
-            frame = RunnerFrame(node.name, self.module_helpers, None, helper_candidate=True)
+            frame = RunnerFrame(node.name, self.module_helpers, None, helper_candidate=True,
+                                body=node.body)
             self.module_helpers.frames.append(frame)
         if frame is not None:
             self.runner, self._runner_scope = frame, scope
@@ -71,7 +86,8 @@ class RunnerContext:
             call = self.calls.get(id(node))
             self.module_helpers.sites.append(Site(
                 node.id, pos(node), end(call or node), self.trys if self.runner else (),
-                self.runner or self.outside, self._holder(call)))
+                self.runner or self.outside, self._holder(call),
+                governed=id(node) in self.handed_over))
 
     def _holder(self, call: Optional[ast.Call]) -> Optional[str]:
         """``gen = helper(...)``: the local the call's result is bound to."""
@@ -95,12 +111,19 @@ class RunnerContext:
         if self.runner is not None and self._runner_scope is self.scope:
             self.runner, self._runner_scope = None, None
             self.trys = ()
+            if self._interrupted and self._interrupted[-1][1] is not self.scope:
+                (self.runner, self._runner_scope, self.trys, self.in_finally,
+                 self.in_handler) = self._interrupted.pop()
 
     def _enter_runner_class(self, node: ast.ClassDef) -> None:
         if self.runner is None and self.runner_class is None \
                 and self.config.runner_classes(node.name):
             self.runner_class = RunnerClass()
+            self.class_records.append(self.runner_class)
             self._runner_class_scope = self.scope
+            self.runner_classes.setdefault(node.name, frozenset(
+                stmt.name for stmt in node.body
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))))
 
     def _leave_runner_class(self) -> None:
         if self.runner_class is not None and self._runner_class_scope is self.scope:
@@ -111,7 +134,11 @@ class RunnerContext:
     def _try(self, node: ast.Try, stack: list[StackItem]) -> bool:
         if self.runner is None:
             return True
-        frame = TryFrame(bool(node.finalbody), self._finally_records(node.finalbody))
+        records, helpers = unconditional_calls(node.finalbody, self.vocab, self.runner.self_name,
+                                               self.helper_names)
+        frame = TryFrame(bool(node.finalbody), records, handles=bool(node.handlers))
+        if helpers:  # ``finally: self._record()``: decided once every helper is known
+            self.effects.finally_helpers.append((frame, self.runner, helpers))
         frame.any_metrics = frame.unconditional_metrics
         outer = self.trys
         stack.append((self._set_finally, None))
@@ -152,39 +179,6 @@ class RunnerContext:
         members = caught.elts if isinstance(caught, ast.Tuple) else [caught]
         return any(self.vocab.is_named(m, "Exception", "BaseException") for m in members)
 
-    def _finally_records(self, body: list[ast.stmt]) -> bool:
-        """Does this finally call the metrics function unconditionally?
-
-        A statement whose value is the call (also awaited, wrapped in another call or
-        returned), directly in the finally or nested only in ``with`` blocks or a nested
-        ``try`` body/finally (a guard around the call is fine).
-        """
-        stack = list(body)
-        while stack:
-            stmt = stack.pop()
-            if isinstance(stmt, (ast.With, ast.AsyncWith)):
-                stack.extend(stmt.body)
-            elif isinstance(stmt, TRY_TYPES):
-                stack.extend(stmt.body + stmt.finalbody)
-            elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
-                if stmt.value is not None and self._calls_metrics(stmt.value):
-                    return True
-        return False
-
-    def _calls_metrics(self, value: ast.expr) -> bool:
-        """The statement's value is the metrics call, awaited or not, or a call wrapping
-        it (``await asyncio.shield(update_execution_metrics(...))``): its arguments run."""
-        stack = [value]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, ast.Await):
-                stack.append(item.value)
-            elif isinstance(item, ast.Call):
-                if self.vocab.is_metrics_function(item.func):
-                    return True
-                stack.extend(item.args)
-        return False
-
     # -- what happens inside a runner ----------------------------------------------------------
 
     def _access(self, node: ast.AST, target: ast.AST, kind: str) -> None:
@@ -220,6 +214,25 @@ class RunnerContext:
             frame.owner.sites.append(Site(node.attr, pos(node), end(call or node),
                                           self.trys, frame, self._holder(call)))
 
+    def _handed_to_runner(self, node: ast.Call) -> None:
+        """``manager.map(fmt, data)`` on a runner instance (``manager = ToolRunner(...)``
+        in this or an enclosing scope, or ``ToolRunner(...).map(fmt)``): a function handed
+        to it runs inside the governed path."""
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        owner = func.value
+        instance = isinstance(owner, ast.Call) and \
+            self.vocab.matches(self.config.runner_classes, owner.func)
+        scope: Optional[Scope] = self.scope
+        while not instance and isinstance(owner, ast.Name) and scope is not None:
+            instance = owner.id in scope.runner_locals
+            scope = scope.parent
+        if instance:
+            for arg in [*node.args, *(keyword.value for keyword in node.keywords)]:
+                if isinstance(arg, ast.Name):
+                    self.handed_over.add(id(arg))
+
     def _runner_call(self, node: ast.Call) -> None:
         """Validator and envelope-builder calls in a runner; metrics calls in a finally."""
         cfg, vocab, func = self.config, self.vocab, node.func
@@ -229,7 +242,13 @@ class RunnerContext:
             self.runner.inputs.append(pos(node))
         if vocab.matches(cfg.output_validators, func):
             self.runner.outputs.append((pos(node), end(node), self.trys))
-        if self.in_handler and vocab.matches(cfg.error_envelope_builders, func):
+        if vocab.matches(cfg.error_envelope_builders, func):
+            self.runner.builds_envelope = True
             for frame in self.in_handler:
                 if frame is not None:
                     frame.envelope_handler = True
+        elif self.in_handler:  # ``except Exception as e: return self._envelope(e)``
+            helper = helper_call(func, self.runner.self_name, self.helper_names)
+            if helper is not None:
+                self.effects.handler_helpers.append(
+                    ([f for f in self.in_handler if f is not None], self.runner, helper))

@@ -13,9 +13,11 @@ from __future__ import annotations
 import ast
 from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
+from .name_guards import dynamic_executions
 from .nodes import TRY_TYPES, dotted, last_id
 from .records import Finding, Item, Route, Scope, StackItem
 from ..config.options import Config
+from ..config.prefilter import Prefilter
 from .bindings import BindingContext
 from .definitions import DefinitionContext
 from .mentions import MentionContext
@@ -34,13 +36,16 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
     """The facts of one module, collected in one walk; ``hooks`` are the rules' own."""
 
     def __init__(self, tree: ast.AST, config: Config, hooks: Mapping[type, Sequence[Hook]],
-                 state_hooks: Sequence[StateHook], source: Optional[LineIndex] = None) -> None:
+                 state_hooks: Sequence[StateHook], source: Optional[LineIndex] = None,
+                 prefilter: Optional[Prefilter] = None) -> None:
         self.tree = tree
-        self.source = source if config.prefilter is not None else None
+        # module-level definitions naming nothing the rules need are skipped (both given)
+        self.prefilter = prefilter if source is not None else None
+        self.source = source if prefilter is not None else None
         self._hot: Optional[tuple[int, list[int]]] = None
         self.config = config
         self.aliases = module_aliases(tree)
-        self.vocab = Vocabulary(config, self.aliases)
+        self.vocab = Vocabulary(config, self.aliases, tree)
         self.findings: list[Finding] = []
         self.routes: list[Route] = []
         # (router as written, keywords) of APIRouter/FastAPI(...) and include_router(...)
@@ -87,6 +92,9 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if more:
                 _push_children(stack, item)  # type: ignore[arg-type]
         self._close_scope(self.module_scope)
+        self.accesses += dynamic_executions(self.accesses, self.config.run_methods.patterns)
+        self.effects.resolve(self.class_records, self.module_helpers, self.vocab,
+                             self.helper_names)
         return self
 
     def _state_reached(self, expr: ast.expr, text: str, unsafe: Optional[str]) -> None:
@@ -135,6 +143,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
         func = node.func
         self.calls[id(func)] = node
         self._dispatched(node)
+        self._handed_to_runner(node)
         name = last_id(func)
         if name is None:
             return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from http import HTTPStatus
-from typing import Mapping
+from typing import Mapping, Optional
 
 from ..config.options import Config
 from ..config.names import NameMatcher
@@ -25,9 +25,12 @@ _HTTP_NAME = re.compile(r"^HTTP_(\d{3})(?:_|$)")
 class Vocabulary:
     """Name matching that honours the module's import aliases (``import X as Y``)."""
 
-    def __init__(self, config: Config, aliases: Mapping[str, str]) -> None:
+    def __init__(self, config: Config, aliases: Mapping[str, str],
+                 tree: Optional[ast.AST] = None) -> None:
         self.config = config
         self.aliases = aliases
+        # classes of this module deriving from a plugin type: their instances are plugins
+        self.plugin_classes = plugin_classes(tree, self) if tree is not None else frozenset()
 
     def matches(self, matcher: NameMatcher, node: ast.AST) -> bool:
         """Does the last identifier of ``node``, or the name it aliases, match?"""
@@ -65,6 +68,8 @@ class Vocabulary:
         if isinstance(node, Subscript):
             key = str_constant(node.slice)
             return key is not None and self.config.plugin_collections(key)
+        if isinstance(node, Call) and not node.args and not node.keywords:
+            node = node.func  # what a manager lists: ``manager.plugins()``
         return self.matches(self.config.plugin_collections, node)
 
     def plugin_expr(self, node: ast.AST) -> bool | str:
@@ -78,16 +83,20 @@ class Vocabulary:
             return self.is_collection(node.value)
         if isinstance(node, Call):
             func = node.func
-            if self.matches(cfg.plugin_getters, func):
+            if self.matches(cfg.plugin_getters, func) or self.is_plugin_class(func):
                 return True
+            if isinstance(func, Attribute) and func.attr == "load" and not node.args:
+                return self.plugin_expr(func.value)  # what an entry point loads is the plugin
             # ``plugins.get(name)`` is the subscript ``plugins[name]`` spelled as a call.
             return (isinstance(func, Attribute) and func.attr == "get"
                     and self.is_collection(func.value))
         return False
 
     def iterated_plugins(self, target: ast.AST, iterable: ast.AST) -> list[str]:
-        """Names a ``for`` binds to plugins: ``for p in C``, ``C.values()``, ``C.items()``."""
-        if self.is_collection(iterable) and isinstance(target, Name):
+        """Names a ``for`` binds to plugins: ``for p in C``, ``C.values()``, ``C.items()``,
+        and the plugins' entry points (``for ep in entry_points(group=...)``: what
+        ``ep.load()`` returns is a plugin)."""
+        if (self.is_collection(iterable) or _entry_points(iterable)) and isinstance(target, Name):
             return [target.id]
         if isinstance(iterable, Call) and not iterable.args:
             func = iterable.func
@@ -106,7 +115,7 @@ class Vocabulary:
         if ann is None or depth > 8:
             return False
         if isinstance(ann, (Name, Attribute)):
-            return self.matches(self.config.plugin_types, ann)
+            return self.is_plugin_class(ann)
         text = str_constant(ann)
         if text is not None:
             return self.is_plugin_type(parse_annotation(text), depth + 1)
@@ -122,6 +131,11 @@ class Vocabulary:
             if self.is_named(base, "Annotated") and elts:
                 return self.is_plugin_type(elts[0], depth + 1)
         return False
+
+    def is_plugin_class(self, node: ast.AST) -> bool:
+        """A configured plugin type, or a class of this module deriving from one."""
+        return self.matches(self.config.plugin_types, node) or \
+            (isinstance(node, Name) and node.id in self.plugin_classes)
 
     def _union_of_plugins(self, members: list[ast.expr], depth: int) -> bool:
         flat: list[ast.expr] = []
@@ -225,3 +239,37 @@ def add_aliases(aliases: dict[str, str], stmt: ast.Import | ast.ImportFrom) -> N
     for alias in stmt.names:
         if alias.asname:
             aliases[alias.asname] = alias.name.rsplit(".", 1)[-1]
+
+
+_ENTRY_POINTS = frozenset(("entry_points", "iter_entry_points"))
+
+
+def _entry_points(node: ast.AST) -> bool:
+    """``entry_points(group=...)``, ``entry_points().select(...)``, ``iter_entry_points(g)``
+    (importlib.metadata, its backport, pkg_resources): a plugin host's entry points."""
+    if isinstance(node, Call) and isinstance(node.func, Attribute) and node.func.attr in (
+            "select", "get"):
+        node = node.func.value
+    return isinstance(node, Call) and last_id(node.func) in _ENTRY_POINTS
+
+
+def plugin_classes(tree: ast.AST, vocab: Vocabulary) -> frozenset[str]:
+    """The module's top-level classes that derive from a configured plugin type, directly
+    or through other classes of the module (in any order). Statement lists only, like
+    :func:`module_aliases`: not a second walk."""
+    derived: dict[str, list[str]] = {}  # base name -> classes deriving from it
+    found: list[str] = []
+    for stmt in getattr(tree, "body", ()):
+        if isinstance(stmt, ast.ClassDef):
+            for base in stmt.bases:
+                if vocab.matches(vocab.config.plugin_types, base):
+                    found.append(stmt.name)
+                elif isinstance(base, Name):
+                    derived.setdefault(base.id, []).append(stmt.name)
+    seen = set(found)
+    while found:
+        for name in derived.get(found.pop(), ()):
+            if name not in seen:
+                seen.add(name)
+                found.append(name)
+    return frozenset(seen)

@@ -1,25 +1,46 @@
-"""The rule units, registered in one place, and :func:`analyze`, which runs them.
+"""The rule units, registered in one place; :func:`analyze` runs them, and
+:func:`prefilter_for` builds the prefilter from what they need.
 
-Each family module holds its rules' documentation, messages and examples, the hooks it
-asks the semantic model for, and a ``finish`` for what needs the whole module. To add a
-rule family, write its module (see CONTRIBUTING.md) and list it in ``FAMILIES``.
+Each family module holds its rules' documentation, messages and examples (``RULES``), and
+its ``hooks``: the text a file must contain for it to find anything, the node types it
+asks the semantic model for, and what it judges once the module is complete. A family is
+registered by existing: every module of this package with ``RULES`` and ``hooks`` is one,
+so adding a rule touches its own module and its test fixture only (CONTRIBUTING.md).
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 from types import ModuleType
 from typing import Optional
 
-from ..model.runner_coverage import RunnerCoverage
-from ..model.records import Finding
 from ..config.options import Config
+from ..config.prefilter import Prefilter, prefilter
+from ..model.records import Finding
+from ..model.runner_coverage import RunnerCoverage
 from ..model.semantic import Hook, SemanticModel, StateHook
 from ..source.lines import LineIndex
-from . import contract, metrics, run_access, states, tool_name, web
-from .base import Rule
+from .base import Finish, Hooks, Rule
 
-FAMILIES: tuple[ModuleType, ...] = (run_access, metrics, states, tool_name, contract, web)
+
+_SUPPORT = frozenset(("base", "docs"))  # what rules are made of, and their documentation
+
+
+def _families() -> tuple[ModuleType, ...]:
+    """The modules of this package that are rule families, in name order."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
+        if info.name in _SUPPORT:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if isinstance(getattr(module, "hooks", None), Hooks) and hasattr(module, "RULES"):
+            found.append(module)
+    return tuple(found)
+
+
+FAMILIES = _families()
 
 RULES: tuple[Rule, ...] = tuple(sorted((rule for family in FAMILIES for rule in family.RULES),
                                        key=lambda rule: rule.code))
@@ -27,21 +48,37 @@ RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
 HOOKS: dict[type, list[Hook]] = {}
 STATE_HOOKS: list[StateHook] = []
+FINISHERS: list[Finish] = []
 for _family in FAMILIES:
     for _node_type, _functions in _family.hooks.nodes.items():
         HOOKS.setdefault(_node_type, []).extend(_functions)
     STATE_HOOKS.extend(_family.hooks.states)
+    FINISHERS.extend(_family.hooks.finishers)
+
+# The prefilter of each configuration in use (a configuration lives for the whole run).
+_PREFILTERS: dict[int, tuple[Config, Optional[Prefilter]]] = {}
+
+
+def prefilter_for(config: Config) -> Optional[Prefilter]:
+    """What a file must contain for any registered rule to find anything in it, with this
+    configuration (None: every file can); built once per configuration."""
+    cached = _PREFILTERS.get(id(config))
+    if cached is None or cached[0] is not config:
+        cached = _PREFILTERS[id(config)] = (
+            config, prefilter(family.hooks.needs(config) for family in FAMILIES))
+    return cached[1]
 
 
 def analyze(tree: ast.AST, config: Config,
             source: Optional[LineIndex] = None) -> list[Finding]:
     """All findings of one module, sorted and without duplicates. With its ``source``,
     module-level definitions that the prefilter rules out are not walked."""
-    model = SemanticModel(tree, config, HOOKS, STATE_HOOKS, source).run()
+    found_prefilter = prefilter_for(config) if source is not None else None
+    model = SemanticModel(tree, config, HOOKS, STATE_HOOKS, source, found_prefilter).run()
     coverage = RunnerCoverage(model.accesses, bool(config.metrics_functions),
                               model.used_unwalked)
     found = list(model.findings)
-    for family in FAMILIES:
-        found += family.finish(model, coverage)
+    for finish in FINISHERS:
+        found += finish(model, coverage)
     unique = {(f.line, f.col, f.code): f for f in found}
     return [unique[key] for key in sorted(unique)]

@@ -10,14 +10,19 @@ judge once the module is complete.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
-from ..model.records import Access, Finding
+from ..config.names import is_glob
 from ..config.options import Config
+from ..config.prefilter import Needs
 from ..model.nodes import pos, source_text
-from ..model.semantic import Hook, StateHook
+from ..model.records import Access, Finding
+from ..model.runner_coverage import RunnerCoverage
+from ..model.semantic import Hook, SemanticModel, StateHook
+
+# What a family judges once the module is complete (after the walk).
+Finish = Callable[[SemanticModel, RunnerCoverage], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,15 @@ class Rule:
 
 
 class Hooks:
-    """The node types a rule family wants to see, and what it does with them."""
+    """What a rule family asks of the engine: the text a file must contain for it to find
+    anything (``needs``, from which the prefilter is built), the node types it wants to
+    see during the walk, and what it judges once the module is complete (``at_end``)."""
 
-    def __init__(self) -> None:
-        self.nodes: dict[type, list["Hook"]] = {}
-        self.states: list["StateHook"] = []
+    def __init__(self, needs: Callable[[Config], Needs]) -> None:
+        self.needs = needs
+        self.nodes: dict[type, list[Hook]] = {}
+        self.states: list[StateHook] = []
+        self.finishers: list[Finish] = []
 
     def on(self, *node_types: type) -> Callable[[Any], Any]:
         def register(function: Any) -> Any:
@@ -69,28 +78,45 @@ class Hooks:
             return function
         return register
 
-    def on_state(self, function: "StateHook") -> "StateHook":
+    def on_state(self, function: StateHook) -> StateHook:
         """Called with each string literal that can reach a metrics call's state."""
         self.states.append(function)
         return function
 
+    def at_end(self, function: Finish) -> Finish:
+        """Called once the module is complete, with the runner coverage; yields findings."""
+        self.finishers.append(function)
+        return function
 
-def governed_path(config: Config) -> tuple[str, str]:
+
+def executions(config: Config) -> Needs:
+    """What the execution rules need: something that names a plugin (a name, collection,
+    getter, type annotation or dispatch registry), or a runner class (a function handed
+    to a runner instance counts as covered where that happens)."""
+    return Needs(names=(config.plugin_names, config.plugin_collections, config.plugin_getters,
+                        config.plugin_types, config.dispatch_names, config.runner_classes),
+                 words=("entry_points",))  # what a host's entry points load is a plugin
+
+
+def governed_path(config: Config, defined: Mapping[str, frozenset[str]]) -> tuple[str, str]:
     """(the runner, how to call it) as messages name them: ``ToolRunner`` and
-    ``ToolRunner.run()`` (a runner class's path is named after the run method only when
-    ``run`` is one), ``execute_job`` and ``execute_job()``; a glob is named as such."""
+    ``ToolRunner.run()``, ``execute_job`` and ``execute_job()``; a glob is named as such.
+
+    A runner class the module defines (``defined``: name -> its methods) is the one that
+    governs its code, whichever pattern of the option it matches; its path is named after
+    ``run`` only when it has such a method (or, not defined here, when ``run`` is a run
+    method)."""
+    for name, methods in defined.items():
+        return name, f"{name}.run()" if "run" in methods else name
     if config.runner_classes:
         name = config.runner_classes.first
-        if _GLOB.search(name):
+        if is_glob(name):
             return f"a runner class ({name})", f"a runner class ({name})"
         return name, f"{name}.run()" if config.run_methods("run") else name
     name = config.runner_functions.first
-    if _GLOB.search(name):
+    if is_glob(name):
         return f"a runner function ({name})", f"a runner function ({name})"
     return name, f"{name}()"
-
-
-_GLOB = re.compile(r"[*?\[]")
 
 
 # The fixed form of every runner-contract example: validation, envelope, metrics in finally.

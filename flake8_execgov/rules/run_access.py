@@ -16,13 +16,13 @@ from ..model.name_guards import known_prefixes, reachable
 
 from ..model.records import Finding
 from ..model.semantic import SemanticModel
-from .base import RUNNER_OPTIONS, Hooks, Rule, access_text, governed_path
+from .base import executions, RUNNER_OPTIONS, Hooks, Rule, access_text, governed_path
 
 GOV001 = Rule(
-    "GOV001", "plugin run outside a runner",
-    "{access} bypasses {runner}; execute plugins through {path}",
-    "the run access (`plugin.run`, or the `getattr(plugin, \"run\")` call)",
-    "Flags any execution of a plugin's run method outside a runner class or runner function: "
+    code="GOV001", title="plugin run outside a runner",
+    template="{access} bypasses {runner}; execute plugins through {path}",
+    where="the run access (`plugin.run`, or the `getattr(plugin, \"run\")` call)",
+    what="Flags any execution of a plugin's run method outside a runner class or runner function: "
     "a call, an await, a callback handed to something that may call it "
     "(`pool.submit(plugin.run, x)`, `partial(plugin.run)`), a return or an alias "
     "(`f = plugin.run`), `getattr(plugin, \"run\")`, and a call of an entry of a registry "
@@ -30,31 +30,31 @@ GOV001 = Rule(
     "function (`inspection-functions`: `callable()`, `inspect.*`, `repr()` ...), a comparison "
     "operand, a formatted value, the object of an attribute read (`plugin.run.__name__`). "
     "A module-level function whose every use is covered inside runners is part of them.",
-    "Only the runner validates input and output, builds error envelopes and records "
+    why="Only the runner validates input and output, builds error envelopes and records "
     "metrics. A direct call skips all of it: failures go unrecorded and unstructured.",
-    "async def analyze(self, request):\n"
+    example="async def analyze(self, request):\n"
     "    plugin = self.registry.get_plugin(request.tool_name)\n"
     "    return await plugin.run(request.payload)\n",
-    "async def analyze(self, request):\n"
+    fixed="async def analyze(self, request):\n"
     "    return await self.runner.run(request.tool_name, request.payload)\n",
-    RUNNER_OPTIONS + ("dispatch-names", "inspection-functions"), "none",
+    options=RUNNER_OPTIONS + ("dispatch-names", "inspection-functions"), fix="none",
     invalid=("handler = plugins[name].run\n",
              "pool.submit(getattr(plugin, 'run'), payload)\n"),
     valid=("if callable(plugin.run):\n    pass\n",
            "handler = plugin.name\n"))
 
 GOV002 = Rule(
-    "GOV002", "runner executes a plugin outside try/finally",
-    "{access} runs outside a try/finally; run it in the body of a try "
+    code="GOV002", title="runner executes a plugin outside try/finally",
+    template="{access} runs outside a try/finally; run it in the body of a try "
     "whose finally calls {metrics}()",
-    "the run access",
-    "In a runner, a run access must lie in the body of a `try` that has a `finally` (in the "
+    where="the run access",
+    what="In a runner, a run access must lie in the body of a `try` that has a `finally` (in the "
     "same function; a nested function or lambda counts where it is defined; a helper "
     "method used as `self.helper`, or a module-level helper function, is covered when every "
     "use is; a generator helper's body runs where the caller iterates it).",
-    "Without a `finally`, an exception skips the metrics update: the registry never "
+    why="Without a `finally`, an exception skips the metrics update: the registry never "
     "learns the plugin failed.",
-    "class ToolRunner:\n"
+    example="class ToolRunner:\n"
     "    def run(self, name, payload):\n"
     "        validate_input_payload(payload)\n"
     "        try:\n"
@@ -63,7 +63,7 @@ GOV002 = Rule(
     "            return build_error_envelope(exc)\n"
     "        update_execution_metrics(name, \"INITIALIZED\", 0, False)\n"
     "        return result\n",
-    "class ToolRunner:\n"
+    fixed="class ToolRunner:\n"
     "    def run(self, name, payload):\n"
     "        validate_input_payload(payload)\n"
     "        try:\n"
@@ -73,35 +73,36 @@ GOV002 = Rule(
     "            return build_error_envelope(exc)\n"
     "        finally:\n"
     "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n",
-    RUNNER_OPTIONS + ("metrics-functions",), "unsafe",
-    "moves a metrics call statement at the end of the `try` body (and identical copies "
+    options=RUNNER_OPTIONS + ("metrics-functions",), fix="unsafe",
+    fix_note="moves a metrics call statement at the end of the `try` body (and identical copies "
     "in its handlers) to a `finally`, creating it. Unsafe: it changes when the call runs.")
 
 GOV007 = Rule(
-    "GOV007", "dynamic attribute access on a plugin",
-    "getattr() with a dynamic name on a plugin can reach {run}(); "
+    code="GOV007", title="dynamic attribute access on a plugin",
+    template="getattr() with a dynamic name on a plugin can reach {run}(); "
     "use a constant attribute name or execute through {path}",
-    "the `getattr(...)` call",
-    "Flags `getattr(<plugin>, <non-constant>)` with 2 or 3 arguments outside runners, "
+    where="the `getattr(...)` call",
+    what="Flags `getattr(<plugin>, <non-constant>)` with 2 or 3 arguments outside runners, "
     "unless its result is only inspected (an argument of an inspection function such as "
     "`callable()` or `inspect.isroutine()`), or its name is known to start with a prefix no "
     "run method can have (`if not name.startswith(\"on_\"): continue` before it, or "
     "`if name.startswith(\"on_\"):` around it). The message names the run methods the name "
     "can still reach. Constant names other than the run methods are fine "
     "(`getattr(plugin, \"name\", \"?\")`).",
-    "A computed attribute name can be `run`: an ungoverned execution no rule can see.",
-    "handler = getattr(plugin, action)\n",
-    "handler = getattr(plugin, \"describe\")\n",
-    RUNNER_OPTIONS, "none",
+    why="A computed attribute name can be `run`: an ungoverned execution no rule can see.",
+    example="handler = getattr(plugin, action)\n",
+    fixed="handler = getattr(plugin, \"describe\")\n",
+    options=RUNNER_OPTIONS, fix="none",
     valid=("ok = callable(getattr(plugin, action))\n",))
 
 RULES = (GOV001, GOV002, GOV007)
-hooks = Hooks()  # the semantic model records run accesses itself
+hooks = Hooks(needs=executions)
 
 
+@hooks.at_end
 def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     cfg = model.config
-    runner, path = governed_path(cfg)
+    runner, path = governed_path(cfg, model.runner_classes)
     for access in model.accesses:
         if not coverage.in_runner(access):
             if access.kind == "run":

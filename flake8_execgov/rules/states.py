@@ -15,19 +15,18 @@ enum's class body.
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Optional
+from typing import Optional
 
-from ..model.runner_coverage import RunnerCoverage
-from ..model.records import Finding
+from ..config.prefilter import Needs
 from ..model.semantic import SemanticModel
 from ..model.nodes import dotted, member_like, source_text
 from .base import Hooks, Rule
 
 GOV004 = Rule(
-    "GOV004", "invalid state reaches the metrics function",
-    "state {state!r} reaching {metrics}() is not a lifecycle state; use one of {states}",
-    "the string literal that produced the state (possibly lines above the call)",
-    "Resolves the state argument of a metrics call (keyword `state` or position 1) "
+    code="GOV004", title="invalid state reaches the metrics function",
+    template="state {state!r} reaching {metrics}() is not a lifecycle state; use one of {states}",
+    where="the string literal that produced the state (possibly lines above the call)",
+    what="Resolves the state argument of a metrics call (keyword `state` or position 1) "
     "statically: string constants, both arms of `a if c else b`, local names through "
     "the assignments that can reach the call (one overwritten on every path before it "
     "does not; where paths merge, each that may reach counts), module constants. "
@@ -35,17 +34,17 @@ GOV004 = Rule(
     "lifecycle state is reported once, at the literal. Unresolvable values (parameters, "
     "calls, `JobStatus.SUCCESS`) are not reported; an invalid lifecycle-enum member is "
     "reported as GOV005 only.",
-    "A conforming registry rejects `SUCCESS`/`ERROR`: the metrics update raises inside "
+    why="A conforming registry rejects `SUCCESS`/`ERROR`: the metrics update raises inside "
     "the `finally` and masks the real outcome.",
-    "def record(name, ok):\n"
+    example="def record(name, ok):\n"
     "    state = \"SUCCESS\" if ok else \"ERROR\"\n"
     "    update_execution_metrics(name, state, 0, not ok)\n",
-    "def record(name, ok):\n"
+    fixed="def record(name, ok):\n"
     "    state = \"INITIALIZED\" if ok else \"FAILED\"\n"
     "    update_execution_metrics(name, state, 0, not ok)\n",
-    ("metrics-functions", "metrics-state-keyword", "metrics-state-position",
-     "lifecycle-states", "state-replacements"), "safe",
-    "replaces the literal through `state-replacements` (default SUCCESS:INITIALIZED, "
+    options=("metrics-functions", "metrics-state-keyword", "metrics-state-position",
+             "lifecycle-states", "state-replacements"), fix="safe",
+    fix_note="replaces the literal through `state-replacements` (default SUCCESS:INITIALIZED, "
     "ERROR:FAILED); a state without a replacement is left alone. Unsafe instead when the "
     "literal also reaches something else than a metrics state (`job.status == DONE`) "
     "or lives in a module- or class-level name: `execgov fix` says so and "
@@ -58,26 +57,26 @@ GOV004 = Rule(
            "update_execution_metrics(name, JobStatus.SUCCESS)\n"))
 
 GOV005 = Rule(
-    "GOV005", "lifecycle enum member that is not a lifecycle state",
-    "{member} is not a lifecycle state; use one of {states}",
-    "the member expression (`LifecycleState.SUCCESS`) or the member's name in the class body",
-    "Flags `E.NAME`, `E[\"NAME\"]` and `E(\"NAME\")` for a lifecycle enum `E` (also through "
+    code="GOV005", title="lifecycle enum member that is not a lifecycle state",
+    template="{member} is not a lifecycle state; use one of {states}",
+    where="the member expression (`LifecycleState.SUCCESS`) or the member's name in the class body",
+    what="Flags `E.NAME`, `E[\"NAME\"]` and `E(\"NAME\")` for a lifecycle enum `E` (also through "
     "import aliases) where `NAME` is upper-case and not a lifecycle state, and such members "
     "defined in a lifecycle enum's class body. `JobStatus.SUCCESS` is another vocabulary "
     "and is never flagged; dunders (`E.__members__`) are fine.",
-    "Lifecycle states are a closed vocabulary; `SUCCESS`/`ERROR` belong to jobs. Using "
+    why="Lifecycle states are a closed vocabulary; `SUCCESS`/`ERROR` belong to jobs. Using "
     "them for plugins raises at run time or records states no dashboard understands.",
-    "state = LifecycleState.SUCCESS\n",
-    "state = LifecycleState.INITIALIZED\n",
-    ("lifecycle-enums", "lifecycle-states", "state-replacements"), "safe",
-    "replaces uses through `state-replacements`; member definitions, stores and deletions "
+    example="state = LifecycleState.SUCCESS\n",
+    fixed="state = LifecycleState.INITIALIZED\n",
+    options=("lifecycle-enums", "lifecycle-states", "state-replacements"), fix="safe",
+    fix_note="replaces uses through `state-replacements`; member definitions, stores and deletions "
     "are never changed.",
     invalid=("state = LifecycleState[\"ERROR\"]\n", "state = PluginLifecycleState(\"DONE\")\n",
              "class LifecycleState(Enum):\n    SUCCESS = \"SUCCESS\"\n"),
     valid=("members = LifecycleState.__members__\n", "status = JobStatus.SUCCESS\n"))
 
 RULES = (GOV004, GOV005)
-hooks = Hooks()
+hooks = Hooks(needs=lambda config: Needs(names=(config.metrics_functions, config.lifecycle_enums)))
 
 
 @hooks.on_state
@@ -132,7 +131,3 @@ def _member_text(node: ast.AST, member: str) -> str:
         owner = dotted(node.value)
         return f"{owner}.{member}" if owner else member
     return source_text(node)
-
-
-def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
-    return ()  # reported during the walk and at scope closes

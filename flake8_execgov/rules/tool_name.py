@@ -12,19 +12,18 @@ receives the literal as a fallback (``os.getenv("TOOL") or "default"``,
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Optional
+from typing import Optional
 
-from ..model.runner_coverage import RunnerCoverage
-from ..model.records import Finding
+from ..config.prefilter import Needs
 from ..model.semantic import SemanticModel
 from ..model.nodes import last_id, str_constant
 from .base import Hooks, Rule
 
 GOV006 = Rule(
-    "GOV006", "tool name falls back to a hard-coded default",
-    "tool name falls back to hard-coded {value!r}; require an explicit tool name",
-    "the `\"default\"` literal",
-    "Flags `x.get(\"tool_name\", \"default\")`, `tool_name = \"default\"` (also annotated and "
+    code="GOV006", title="tool name falls back to a hard-coded default",
+    template="tool name falls back to hard-coded {value!r}; require an explicit tool name",
+    where="the `\"default\"` literal",
+    what="Flags `x.get(\"tool_name\", \"default\")`, `tool_name = \"default\"` (also annotated and "
     "attribute targets), `<tool name> or \"default\"`, a parameter default, a keyword "
     "argument and a dict entry -- also where such a destination receives the literal as "
     "a fallback (`tool_name = os.getenv(\"TOOL\") or \"default\"`, "
@@ -33,18 +32,19 @@ GOV006 = Rule(
     "of a plugin collection or getter (`plugins[\"default\"]`, `get_plugin(\"default\")`). "
     "Keys and names compare exactly (environment variables upper-cased), values "
     "case-insensitively.",
-    "A silent default runs a plugin the caller never asked for and hides the missing "
+    why="A silent default runs a plugin the caller never asked for and hides the missing "
     "field; the request should fail with a 400 instead.",
-    "tool_name = request.get(\"tool_name\", \"default\")\n",
-    "tool_name = request[\"tool_name\"]\n",
-    ("tool-name-args", "forbidden-tool-defaults"), "none",
+    example="tool_name = request.get(\"tool_name\", \"default\")\n",
+    fixed="tool_name = request[\"tool_name\"]\n",
+    options=("tool-name-args", "forbidden-tool-defaults"), fix="none",
     invalid=("def run(tool_name=\"Default\"):\n    pass\n",
              "job = {\"tool_name\": \"default\"}\n",
              "name = request.tool_name or \"default\"\n"),
     valid=("mode = request.get(\"mode\", \"default\")\n",))
 
 RULES = (GOV006,)
-hooks = Hooks()
+hooks = Hooks(needs=lambda config: Needs(
+    names=(config.plugin_collections, config.plugin_getters), words=tuple(config.tool_name_args)))
 
 
 @hooks.on(ast.Assign, ast.AnnAssign)
@@ -146,7 +146,3 @@ def _is_tool_name(model: SemanticModel, node: ast.AST) -> bool:
             and node.func.attr == "get" and len(node.args) == 1:
         return str_constant(node.args[0]) in names
     return False
-
-
-def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
-    return ()  # reported during the walk

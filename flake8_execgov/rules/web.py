@@ -17,55 +17,62 @@ from typing import Iterable, Optional
 from ..model.runner_coverage import RunnerCoverage
 
 from ..model.records import Finding
+from ..config.names import is_glob
 from ..config.options import normalize_route
+from ..config.prefilter import Needs, route_decorator
 from ..model.semantic import SemanticModel
 from ..model.nodes import last_id, parse_annotation, str_constant
+from ..model.routes import ROUTE_METHODS
 from .base import Hooks, Rule
 
 GOV201 = Rule(
-    "GOV201", "web route without the auth dependency",
-    "route {route} has no auth dependency; add {hint}",
-    "the route's `def` line",
-    "A function decorated with `@<router>.get/post/put/patch/delete/head/options/"
+    code="GOV201", title="web route without the auth dependency",
+    template="route {route} has no auth dependency; add {hint}",
+    where="the route's `def` line",
+    what="A function decorated with `@<router>.get/post/put/patch/delete/head/options/"
     "api_route/websocket(path, ...)` must be authorized: `Depends(A)`/`Security(A)` (or "
     "`Depends(A(...))`) as a parameter default or `Annotated[...]` metadata (also through "
     "a module-level alias), in the decorator's `dependencies=[...]`, or on the router "
     "(`APIRouter(dependencies=[...])`, `include_router(router, dependencies=[...])`) in the "
     "same module. Public routes are exempt.",
-    "Every execution endpoint runs third-party code on the server: none may be anonymous.",
-    "@router.post(\"/analyses\")\n"
+    why="Every execution endpoint runs third-party code on the server: none may be anonymous.",
+    example="@router.post(\"/analyses\")\n"
     "async def analyze(body: dict):\n"
     "    return body\n",
-    "@router.post(\"/analyses\")\n"
+    fixed="@router.post(\"/analyses\")\n"
     "async def analyze(body: dict, user=Depends(require_auth)):\n"
     "    return body\n",
-    ("auth-dependencies", "public-routes"), "none",
+    options=("auth-dependencies", "public-routes"), fix="none",
     valid=("@router.get(\"/health/\")\ndef health():\n    return {}\n",
            "@mock.patch(\"pkg.mod\")\ndef test_x(mocked):\n    pass\n"))
 
 GOV202 = Rule(
-    "GOV202", "web route answers HTTP 500",
-    "route answers HTTP {status}; map errors to 400/404/409, never {status}",
-    "the call that builds the response",
-    "Inside a route (nested functions included), `HTTPException`, `JSONResponse`, "
+    code="GOV202", title="web route answers HTTP 500",
+    template="route answers HTTP {status}; map errors to 400/404/409, never {status}",
+    where="the call that builds the response",
+    what="Inside a route (nested functions included), `HTTPException`, `JSONResponse`, "
     "`Response` or any `*Response` built with a forbidden status: `status_code=`, "
     "`HTTPException`'s first argument or a response's second, written as a number, "
     "`status.HTTP_500_...` or `HTTPStatus.INTERNAL_SERVER_ERROR`.",
-    "Execution errors are typed: map them to 400/404/409. A deliberate 500 hides the "
+    why="Execution errors are typed: map them to 400/404/409. A deliberate 500 hides the "
     "cause from clients and pages on-call for a client error.",
-    "@router.get(\"/jobs/{job_id}\", dependencies=[Depends(require_auth)])\n"
+    example="@router.get(\"/jobs/{job_id}\", dependencies=[Depends(require_auth)])\n"
     "def job(job_id: str):\n"
     "    raise HTTPException(status_code=500, detail=\"unknown job\")\n",
-    "@router.get(\"/jobs/{job_id}\", dependencies=[Depends(require_auth)])\n"
+    fixed="@router.get(\"/jobs/{job_id}\", dependencies=[Depends(require_auth)])\n"
     "def job(job_id: str):\n"
     "    raise HTTPException(status_code=404, detail=\"unknown job\")\n",
-    ("forbidden-statuses",), "none",
+    options=("forbidden-statuses",), fix="none",
     invalid=("@router.get(\"/x\", dependencies=[Depends(require_auth)])\n"
              "def x():\n"
              "    return JSONResponse({}, status.HTTP_500_INTERNAL_SERVER_ERROR)\n",))
 
 RULES = (GOV201, GOV202)
-hooks = Hooks()
+ROUTE_DECORATOR = route_decorator(ROUTE_METHODS)
+# A route decorator (GOV201/202); the calls that grant routes their auth module-wide
+# (``APIRouter(dependencies=...)``, ``include_router(...)``) wherever they stand.
+hooks = Hooks(needs=lambda config: Needs(words=("APIRouter", "FastAPI", "include_router"),
+                                         patterns=(ROUTE_DECORATOR,)))
 
 
 @hooks.on(ast.Call)
@@ -90,6 +97,7 @@ def error_status(model: SemanticModel, node: ast.Call) -> None:
             return
 
 
+@hooks.at_end
 def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     """GOV201: routes without the auth dependency (public routes are exempt)."""
     cfg = model.config
@@ -97,7 +105,7 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
         return
     auth = cfg.auth_dependencies.first
     hint = f"Depends() on an auth dependency matching {auth}" \
-        if any(c in auth for c in "*?[") else f"Depends({auth})"
+        if is_glob(auth) else f"Depends({auth})"
     granted = {router for router, keywords in model.router_grants
                if _grants(model, keywords)}
     for route in model.routes:

@@ -35,3 +35,13 @@ class ToolRunner:
     def run(self, plugin, payload):
         # a mention inside a runner is no execution to govern: no GOV002/GOV101-103 here
         return plugin.run.__name__
+
+
+class CollectorTest(TestCase):
+    def test_events(self, col, hook, plugin):
+        """Containers compared by unittest's assertions, nested, are only looked at."""
+        self.assertEqual({**col.events, "page": [hook.on_page, plugin.run]}, col.events)
+        self.assertIn(plugin.run, col.handlers)
+        self.assertCountEqual([(plugin.run, 1)], col.calls)
+        assert col.seen == {"run": {plugin.run}}
+        self.assertRaises(ValueError, plugin.run, 1)  # expect: GOV001:39

@@ -38,3 +38,13 @@ def hooks_by_prefix(plugin, log):
     for name in dir(plugin):
         if inspect.isroutine(getattr(plugin, name)):
             pass
+
+
+def filtered_by_a_comprehension(plugin):
+    """A loop over names a comprehension already limited to a prefix."""
+    for event in (n for n in dir(plugin) if n.startswith("on_")):
+        getattr(plugin, event, None)
+    for event in [n for n in dir(plugin) if n.startswith(("on_", "handle_"))]:
+        getattr(plugin, event)(1)
+    for event in (n for n in dir(plugin) if n.endswith("_hook")):
+        getattr(plugin, event)(1)  # expect: GOV001:9 GOV007:9

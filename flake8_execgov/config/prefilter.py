@@ -1,0 +1,104 @@
+"""The prefilter: text any file with a possible finding must contain.
+
+flake8 runs every plugin on every file, whatever ``--select`` says, and most files have
+nothing to do with plugins. Each rule family says what a file must contain for it to find
+anything (:class:`Needs`: a configured name, a word, a pattern such as a route decorator);
+the prefilter is the union of the registered families' needs, so a file (and each
+module-level definition) that contains none of it is never walked.
+
+It decides on what Python sees: identifiers are NFKC-normalised by the parser
+(``ｐlugin`` *is* ``plugin``), so text that is not ASCII is normalised before it is
+searched. ASCII text, nearly every file, is searched as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Optional, Pattern, Sequence
+
+from ..source.lines import LineIndex
+from .names import NameMatcher
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What one rule family needs in a file's text to find anything there."""
+
+    names: Sequence[NameMatcher] = ()  # an identifier one of these matches
+    words: Sequence[str] = ()  # or one of these words
+    patterns: Sequence[Pattern[str]] = ()  # or a match of one of these
+
+
+def searchable(text: str) -> str:
+    """The text as the parser reads identifiers: NFKC-normalised (ASCII is unchanged)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+class Prefilter:
+    """The words and patterns of every family's :class:`Needs`; a file containing none
+    of them cannot hold a finding."""
+
+    def __init__(self, words: Iterable[str], patterns: Sequence[Pattern[str]] = ()) -> None:
+        self.literals = _without_superstrings(words)
+        self.patterns = tuple(patterns)
+
+    def search(self, text: str) -> bool:
+        """Does ``text`` (normalised first, see :func:`searchable`) need a walk?"""
+        return self.found_in(searchable(text))
+
+    def found_in(self, text: str) -> bool:
+        """:meth:`search` on text that is already :func:`searchable`."""
+        return any(literal in text for literal in self.literals) or \
+            any(pattern.search(text) is not None for pattern in self.patterns)
+
+    def lines_naming(self, source: LineIndex, words: Iterable[str] = ()) -> list[int]:
+        """The (1-based, sorted) numbers of the lines where :meth:`search` would succeed,
+        or one of ``words`` occurs: each literal found with ``str.find`` over the whole
+        text, so a file costs a few scans, not a search per definition. ``source`` must
+        be searchable as it is (the caller checks that normalising changes nothing)."""
+        found = {source.line_of(at) for word in (*self.literals, *words)
+                 for at in source.offsets(word)}
+        for pattern in self.patterns:
+            found.update(source.line_of(match.start()) for match in pattern.finditer(source.text))
+        return sorted(found)
+
+
+def prefilter(needs: Iterable[Needs]) -> Optional[Prefilter]:
+    """The prefilter for these needs; None (walk every file) when a name pattern has no
+    literal part (``*``): any identifier could match it."""
+    words: list[str] = []
+    patterns: list[Pattern[str]] = []
+    for need in needs:
+        for matcher in need.names:
+            if any(not literal for literal in matcher.literals):
+                return None
+            words += matcher.literals
+        words += need.words
+        patterns += need.patterns
+    return Prefilter(words, patterns)
+
+
+def _without_superstrings(words: Iterable[str]) -> tuple[str, ...]:
+    """The words, minus those containing a shorter one ("plugin" covers "get_plugin"),
+    shortest first. Each word's substrings are looked up in a set: linear in the number
+    of words (a name's length is bounded in practice), not a comparison of every pair."""
+    kept: set[str] = set()
+    sizes: list[int] = []  # the lengths of the kept words, ascending
+    ordered: list[str] = []
+    for word in sorted(set(words), key=lambda text: (len(text), text)):
+        if not any(word[i:i + size] in kept for size in sizes
+                   for i in range(len(word) - size + 1)):
+            kept.add(word)
+            ordered.append(word)
+            if not sizes or sizes[-1] != len(word):
+                sizes.append(len(word))
+    return tuple(ordered)
+
+
+def route_decorator(methods: Iterable[str]) -> Pattern[str]:
+    """A line with ``@<router>.<method>(``: unanchored, so it matches a superset of route
+    decorators (more walks, never a miss)."""
+    names = "|".join(sorted(methods))
+    return re.compile(rf"@[^\n]*\.[ \t]*(?:{names})[ \t]*\(")
