@@ -159,6 +159,10 @@ async def actions(client: LanguageClient, path: Path, line: int, character: int,
     return [a for a in found or [] if isinstance(a, lsp.CodeAction)]
 
 
+async def resolve(client: LanguageClient, action: lsp.CodeAction) -> lsp.CodeAction:
+    return await client.code_action_resolve_async(action)
+
+
 def execgov_fix(folder: Path, path: Path, text: str, *args: str,
                 monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
     result = Execgov(folder, monkeypatch, capsys)(
@@ -215,21 +219,22 @@ async def test_quick_fixes_write_what_execgov_fix_writes(
     await open_document(client, path, SERVICE)
 
     found = await actions(client, path, 20, 38)
-    assert [(a.title, a.kind, a.is_preferred) for a in found] == [
-        ("GOV004: replace SUCCESS with INITIALIZED", "quickfix", True),
-        ("Disable GOV004 for this line", "quickfix", False),
-        ("execgov: fix all (safe fixes)", "source.fixAll.execgov", None),
-    ]
-    safe = apply(SERVICE, found[0].edit)
+    assert [(a.title, a.kind, a.is_preferred, a.edit is None) for a in found] == [
+        ("GOV004: replace SUCCESS with INITIALIZED", "quickfix", True, True),
+        ("Disable GOV004 for this line", "quickfix", False, False),  # no fixer: no wait
+        ("execgov: fix all (safe fixes)", "source.fixAll.execgov", None, True),
+    ]  # the client resolves the fixes' edits (codeAction/resolve) when one is chosen
+    safe = apply(SERVICE, (await resolve(client, found[0])).edit)
     assert safe == execgov_fix(folder, path, SERVICE, monkeypatch=monkeypatch, capsys=capsys)
-    assert apply(SERVICE, found[2].edit) == safe
+    assert apply(SERVICE, (await resolve(client, found[2])).edit) == safe
 
     (unsafe, disable) = await actions(client, path, 8, 50, only=["quickfix"])
     assert unsafe.title == "GOV002: move the metrics call into the finally (unsafe fix)"
     assert not unsafe.is_preferred
     await change(client, path, 2, safe)
+    assert (await resolve(client, unsafe)).edit is None  # listed for a buffer since changed
     (unsafe, disable) = await actions(client, path, 8, 50)
-    assert apply(safe, unsafe.edit) == execgov_fix(
+    assert apply(safe, (await resolve(client, unsafe)).edit) == execgov_fix(
         folder, path, SERVICE, "--unsafe-fixes", monkeypatch=monkeypatch, capsys=capsys)
 
     assert await actions(client, path, 0, 0, only=["source.fixAll"]) == []  # nothing safe left

@@ -210,26 +210,28 @@ def test_what_flake8_would_report(tmp_path: Path) -> None:
 def test_fixes_of_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_in(tmp_path)
     found = lint(RECORD, str(tmp_path / "svc.py"), settings)
-    fixes = found.fixes(0)
-    assert [(f.title, f.kind) for f in fixes] == [
+    assert [tuple(offer) for offer in found.offers(0)] == [
         ("GOV004: replace SUCCESS with INITIALIZED", "fix"),
         ("Disable GOV004 for this line", "noqa")]
-    assert found.fixes(0) is fixes  # once per text
-    assert fixes[0].edit == Edit(Point(4, 36), Point(4, 43), "INITIALIZED")
-    assert found.fix_all() == fixes[0].edit
+    fix = found.edit(0, "fix")
+    assert fix == Edit(Point(4, 36), Point(4, 43), "INITIALIZED")
+    assert found.edit(0, "fix") is fix  # once per text
+    assert found.fix_all() == fix
+    assert found.index_of([5, 35, "GOV004"]) == 0 and found.index_of([5, 36, "GOV004"]) is None
 
     from flake8_execgov.fix import fixer
 
-    monkeypatch.setattr(fixer, "MAX_FIX_CHARS", 10)  # the fixer refuses: no fix offered
+    monkeypatch.setattr(fixer, "MAX_FIX_CHARS", 10)  # the fixer refuses: no edit
     again = lint(RECORD, str(tmp_path / "svc.py"), settings)
-    assert [f.kind for f in again.fixes(0)] == ["noqa"] and again.fix_all() is None
+    assert again.edit(0, "fix") is None and again.fix_all() is None
 
     plain = lint("def f(plugins):\n    plugins['a'].run()\n", str(tmp_path / "x.py"), settings)
-    assert [(f.code, [x.kind for x in plain.fixes(0)]) for f in plain.findings] == [
+    assert [(f.code, [x.kind for x in plain.offers(0)]) for f in plain.findings] == [
         ("GOV001", ["noqa"])]  # no fix for GOV001
 
     settings.options.disable_noqa = True
-    assert lint(RECORD, str(tmp_path / "svc.py"), settings).fixes(0) == []
+    assert [x.kind for x in lint(RECORD, str(tmp_path / "svc.py"), settings).offers(0)] == [
+        "fix"]
 
 
 # -- the server's handlers, in-process -----------------------------------------------------
@@ -283,7 +285,7 @@ def test_the_handlers_never_raise(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert "ZeroDivisionError" in sent[-1].message
         monkeypatch.undo()
 
-        (action, disable, fix_all) = server.code_action(lsp.CodeActionParams(
+        (action, disable) = server.code_action(lsp.CodeActionParams(
             lsp.TextDocumentIdentifier(uri), lsp.Range(lsp.Position(4, 40), lsp.Position(4, 40)),
             lsp.CodeActionContext([])))
         assert action.edit.changes[uri][0].new_text == "INITIALIZED"  # not versioned
@@ -303,6 +305,8 @@ def test_the_handlers_in_process(tmp_path: Path) -> None:
     where pytest-lsp does not run)."""
     server, sent = make_server(tmp_path)
     from lsprotocol import types as lsp
+
+    from flake8_execgov.lsp.convert import FIX_ALL
 
     settings_in(tmp_path)
     uri = (tmp_path / "svc.py").as_uri()
@@ -327,12 +331,15 @@ def test_the_handlers_in_process(tmp_path: Path) -> None:
         server.did_open(lsp.DidOpenTextDocumentParams(item))
         assert [(d.code, d.code_description.href) for d in sent[-1].diagnostics] == [
             ("GOV004", "rules.md#gov004")]
-        assert [a.kind for a in actions(4)] == ["quickfix", "quickfix", "source.fixAll.execgov"]
+        assert [a.kind for a in actions(4)] == ["quickfix", "quickfix"]  # edits now
         assert [a.kind for a in actions(0, ["source.fixAll.execgov"])] == [
             "source.fixAll.execgov"]
         assert actions(0, ["quickfix"]) == []
         hover = server.hover(lsp.HoverParams(document, lsp.Position(5, 17)))
         assert hover is not None and hover.contents.value.startswith("## GOV003")
+        assert server.resolve(lsp.CodeAction("not ours")).edit is None
+        listed = lsp.CodeAction("all", data={"uri": uri, "version": 1, "kind": FIX_ALL})
+        assert server.resolve(listed).edit.changes[uri][0].new_text == "INITIALIZED"
 
         server.did_change(edit(2, text.replace('"SUCCESS"', '"FAILED"')))
         await asyncio.sleep(0.3)  # the debounce (the last lint was just now)

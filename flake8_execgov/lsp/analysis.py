@@ -18,20 +18,19 @@ from ..cli.settings import Settings
 from ..config.prefilter import searchable
 from ..engine import analyse
 from ..fix.fixer import fix_text, fixable, replacement
-from ..model.records import Finding
+from ..model.records import Finding, Reported
 from ..rules import prefilter_for
 from ..source.files import SourceError
 from .noqa import NoqaProcessor, noqa_edit
 from .text import Document, Edit, Point, text_edit
 
 
-class Fix(NamedTuple):
-    """A code action's content: its title, whether it is the preferred (safe) one, the
-    edit, and its kind ("fix", "unsafe", "noqa")."""
+class Offer(NamedTuple):
+    """A quick fix of a finding before its edit: its title and its kind ("fix": the safe
+    fix, "unsafe": the unsafe one, "noqa": the ``# noqa`` comment)."""
 
     title: str
     kind: str
-    edit: Edit
 
 
 @dataclass
@@ -44,67 +43,76 @@ class Linted:
     tree: Optional[ast.Module]
     findings: list[Finding]
     ranges: list[tuple[Point, Point]]
-    _fixes: dict[int, list[Fix]] = field(default_factory=dict)
+    _edits: dict[tuple[int, str], Optional[Edit]] = field(default_factory=dict)
     _fix_all: Optional[tuple[Optional[Edit]]] = None
 
     def at(self, start: Point, stop: Point) -> list[int]:
         """The findings whose range meets ``start``..``stop`` (ends included)."""
         return [i for i, (low, high) in enumerate(self.ranges) if low <= stop and start <= high]
 
-    def fixes(self, index: int) -> list[Fix]:
-        """The quick fixes of finding ``index``: its fix (safe, else unsafe) and its
-        ``# noqa``; computed once per buffer text."""
-        if index not in self._fixes:
+    def index_of(self, key: object) -> Optional[int]:
+        """The finding a code action names by ``[line, col, code]`` (:func:`finding_key`)."""
+        return next((i for i, found in enumerate(self.findings) if key == finding_key(found)),
+                    None)
+
+    def offers(self, index: int) -> list[Offer]:
+        """The quick fixes of finding ``index``: its fix, safe or else unsafe, as the
+        fixer's plan decides (without running the fixer), and its ``# noqa``."""
+        found = self.findings[index]
+        offers = []
+        assert self.tree is not None  # a finding comes from a tree
+        for kind, unsafe in (("fix", False), ("unsafe", True)):
+            if fixable(self.tree, self.document.lines, [found], self.settings.config, unsafe):
+                title = f"{found.code}: {describe(found, self.settings)}"
+                offers.append(Offer(title + (" (unsafe fix)" if unsafe else ""), kind))
+                break
+        if self.edit(index, "noqa") is not None:
+            offers.append(Offer(f"Disable {found.code} for this line", "noqa"))
+        return offers
+
+    def edit(self, index: int, kind: str) -> Optional[Edit]:
+        """The edit of an offer (None: it changes nothing); computed once per text. A fix
+        is ``fix_text`` (``execgov fix``) limited to the one finding."""
+        if (index, kind) not in self._edits:
             found = self.findings[index]
-            fixes = [fix for fix in (self._fix(found), self._disable(found)) if fix is not None]
-            self._fixes[index] = fixes
-        return self._fixes[index]
+            self._edits[index, kind] = self._disable(found) if kind == "noqa" \
+                else self._fix(found, kind == "unsafe")
+        return self._edits[index, kind]
 
     def fix_all(self) -> Optional[Edit]:
         """``execgov fix`` on the buffer (safe fixes), as one edit; None: nothing to fix."""
         if self._fix_all is None:
-            try:
-                fixed = fix_text(self.document.text, self.settings.config,
-                                 reported=self.settings.reported(self.filename,
-                                                                 self.document.text),
-                                 baseline=self.settings.plugin.baseline,
-                                 filename=self.filename)
-            except SourceError:
-                fixed = self.document.text
-            self._fix_all = (text_edit(self.document, fixed),)
+            self._fix_all = (self._fixed(),)
         return self._fix_all[0]
 
-    def _fix(self, found: Finding) -> Optional[Fix]:
-        config = self.settings.config
-        assert self.tree is not None  # a finding comes from a tree
-        for unsafe in (False, True):
-            if not fixable(self.tree, self.document.lines, [found], config, unsafe):
-                continue
-            decide = self.settings.reported(self.filename, self.document.text, self.tree)
-            try:
-                fixed = fix_text(self.document.text, config, unsafe=unsafe,
-                                 reported=lambda f: f == found and decide(f),
-                                 baseline=self.settings.plugin.baseline,
-                                 filename=self.filename)
-            except SourceError:
-                return None
-            edit = text_edit(self.document, fixed)
-            if edit is not None:
-                title = f"{found.code}: {describe(found, self.settings)}"
-                return Fix(title + (" (unsafe fix)" if unsafe else ""),
-                           "unsafe" if unsafe else "fix", edit)
-        return None
+    def _fix(self, found: Finding, unsafe: bool) -> Optional[Edit]:
+        decide = self.settings.reported(self.filename, self.document.text, self.tree)
+        return self._fixed(lambda f: f == found and decide(f), unsafe)
 
-    def _disable(self, found: Finding) -> Optional[Fix]:
+    def _fixed(self, reported: Optional[Reported] = None, unsafe: bool = False
+               ) -> Optional[Edit]:
+        """What ``execgov fix`` writes (``reported``: of these findings only)."""
+        text = self.document.text
+        try:
+            fixed = fix_text(text, self.settings.config, unsafe=unsafe,
+                             reported=reported or self.settings.reported(self.filename, text),
+                             baseline=self.settings.plugin.baseline, filename=self.filename)
+        except SourceError:
+            return None
+        return text_edit(self.document, fixed)
+
+    def _disable(self, found: Finding) -> Optional[Edit]:
         if self.settings.options.disable_noqa:
             return None
         processor = NoqaProcessor(self.filename, self.settings.options,
                                   lines=list(self.document.lines))
         processor.tree = self.tree
-        edit = noqa_edit(self.document, processor.run_of(found.line), found.code)
-        if edit is None:
-            return None
-        return Fix(f"Disable {found.code} for this line", "noqa", edit)
+        return noqa_edit(self.document, processor.run_of(found.line), found.code)
+
+
+def finding_key(found: Finding) -> list[object]:
+    """How a code action names its finding until it is resolved: ``[line, col, code]``."""
+    return [found.line, found.col, found.code]
 
 
 def describe(found: Finding, settings: Settings) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from dataclasses import dataclass
+from typing import Optional
 
 from lsprotocol import types as lsp
 
-from .analysis import Fix, Linted, message
+from .analysis import Linted, Offer, finding_key, message
 from .text import Document, Edit, Point
 
 FIX_ALL = "source.fixAll.execgov"
@@ -31,6 +32,15 @@ def diagnostic(linted: Linted, index: int, rules_url: str) -> lsp.Diagnostic:
         source=SOURCE)
 
 
+def resolvable(capabilities: lsp.ClientCapabilities) -> bool:
+    """Does the client resolve a code action's edit when it is chosen
+    (``codeAction/resolve``)? Then the fixer runs only for the action taken."""
+    document = capabilities.text_document
+    code_action = document.code_action if document is not None else None
+    support = code_action.resolve_support if code_action is not None else None
+    return support is not None and "edit" in support.properties
+
+
 def versioned_edits(capabilities: lsp.ClientCapabilities) -> bool:
     """Does the client take versioned document edits (``documentChanges``)?"""
     workspace = capabilities.workspace
@@ -38,27 +48,46 @@ def versioned_edits(capabilities: lsp.ClientCapabilities) -> bool:
         and bool(workspace.workspace_edit.document_changes)
 
 
-def workspace_edit(document: Document, uri: str, version: Optional[int], edit: Edit,
-                   versioned: bool) -> lsp.WorkspaceEdit:
-    """One text edit of one document: versioned when the client takes document changes
-    (it then refuses the edit of a buffer that changed since), else plain."""
-    text_edit = lsp.TextEdit(to_range(document, edit.start, edit.end), edit.text)
-    if versioned:
-        return lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(
-            lsp.OptionalVersionedTextDocumentIdentifier(uri, version), [text_edit])])
-    return lsp.WorkspaceEdit(changes={uri: [text_edit]})
+@dataclass(frozen=True)
+class Target:
+    """The document the actions edit (at ``version``), the rules' page, and whether the
+    client takes versioned edits (it then refuses an edit of a buffer that changed)."""
+
+    uri: str
+    version: Optional[int]
+    rules_url: str
+    versioned: bool
+
+    def workspace_edit(self, document: Document, edit: Edit) -> lsp.WorkspaceEdit:
+        text_edit = lsp.TextEdit(to_range(document, edit.start, edit.end), edit.text)
+        if self.versioned:
+            return lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(
+                lsp.OptionalVersionedTextDocumentIdentifier(self.uri, self.version),
+                [text_edit])])
+        return lsp.WorkspaceEdit(changes={self.uri: [text_edit]})
+
+    def data(self, kind: str, finding: Optional[list[object]] = None) -> dict[str, object]:
+        """What ``codeAction/resolve`` needs to compute the edit later."""
+        data: dict[str, object] = {"uri": self.uri, "version": self.version, "kind": kind}
+        if finding is not None:
+            data["finding"] = finding
+        return data
 
 
-def code_action(linted: Linted, uri: str, version: Optional[int], fix: Union[Fix, Edit],
-                index: Optional[int], rules_url: str, versioned: bool) -> lsp.CodeAction:
-    """A quick fix of finding ``index`` (``fix``: a :class:`Fix`), or "fix all" (an Edit)."""
-    document = linted.document
-    if isinstance(fix, Edit):
-        return lsp.CodeAction("execgov: fix all (safe fixes)", kind=FIX_ALL,
-                              edit=workspace_edit(document, uri, version, fix, versioned))
-    assert index is not None
+def quick_fix(linted: Linted, index: int, offer: Offer, edit: Optional[Edit],
+              target: Target) -> lsp.CodeAction:
+    """Finding ``index``'s ``offer``: its edit now, or (None) when resolved."""
     return lsp.CodeAction(
-        fix.title, kind=lsp.CodeActionKind.QuickFix,
-        diagnostics=[diagnostic(linted, index, rules_url)],
-        is_preferred=fix.kind == "fix",
-        edit=workspace_edit(document, uri, version, fix.edit, versioned))
+        offer.title, kind=lsp.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic(linted, index, target.rules_url)],
+        is_preferred=offer.kind == "fix",
+        edit=target.workspace_edit(linted.document, edit) if edit is not None else None,
+        data=target.data(offer.kind, finding_key(linted.findings[index])))
+
+
+def fix_all(linted: Linted, edit: Optional[Edit], target: Target) -> lsp.CodeAction:
+    """"Fix all": its edit now, or (None) when resolved."""
+    return lsp.CodeAction(
+        "execgov: fix all (safe fixes)", kind=FIX_ALL,
+        edit=target.workspace_edit(linted.document, edit) if edit is not None else None,
+        data=target.data(FIX_ALL))

@@ -7,6 +7,10 @@ on close. Code actions: each finding's fix (preferred when safe, marked when uns
 ``# noqa``, and ``source.fixAll.execgov``; hover: a rule's page. What the findings and
 fixes are is :mod:`.analysis`'s; this module speaks the protocol.
 
+A fix runs the fixer (libcst parses the whole buffer: a second or more on a large module),
+so a client that resolves code actions gets the fixes listed at once and their edits when
+one is chosen (``codeAction/resolve``); editors ask for code actions at every cursor move.
+
 The client sends the whole text on each change (full synchronisation): pygls applies
 ranged changes with ``str.splitlines``, which breaks lines where the protocol does not
 (form feeds and other separators), so the server would drift from the editor's buffer.
@@ -33,7 +37,8 @@ from .. import __version__
 from ..rules.docs import explain
 from .analysis import Linted, lint
 from .configs import Configs
-from .convert import FIX_ALL, code_action, diagnostic, to_range, versioned_edits
+from .convert import (FIX_ALL, Target, diagnostic, fix_all, quick_fix, resolvable, to_range,
+                      versioned_edits)
 from .noqa import code_at
 from .text import Document
 
@@ -66,7 +71,9 @@ class ExecgovServer:
             (lsp.SHUTDOWN, self.shutdown, None),
             (lsp.TEXT_DOCUMENT_HOVER, self.hover, None),
             (lsp.TEXT_DOCUMENT_CODE_ACTION, self.code_action, lsp.CodeActionOptions(
-                code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL])),
+                code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL],
+                resolve_provider=True)),
+            (lsp.CODE_ACTION_RESOLVE, self.resolve, None),
         ]
         for name, handler, options in features:  # a partial: pygls marks its handlers
             self.ls.feature(name, options)(functools.partial(handler))
@@ -172,6 +179,9 @@ class ExecgovServer:
     # -- code actions and hover -------------------------------------------------------------
 
     def code_action(self, params: lsp.CodeActionParams) -> Optional[list[lsp.CodeAction]]:
+        """The quick fixes of the findings in the range (or among the diagnostics the
+        client sends), and fix-all. The fixer runs when an action is resolved, if the
+        client resolves actions; else now. Fix-all asked for by kind is computed now."""
         uri = params.text_document.uri
         linted = self.current(uri)
         if linted is None:
@@ -182,27 +192,52 @@ class ExecgovServer:
         def wanted(kind: str) -> bool:
             return only is None or any(kind == k or kind.startswith(k + ".") for k in asked)
 
-        document, version = linted.document, self.ls.workspace.get_text_document(uri).version
+        document, target = linted.document, self.target(uri)
+        lazy = resolvable(self.ls.client_capabilities)
         start = document.from_client(params.range.start.line, params.range.start.character)
         stop = document.from_client(params.range.end.line, params.range.end.character)
         chosen = set(linted.at(start, stop)) | {
             i for i in range(len(linted.findings)) for given in params.context.diagnostics
             if given.code == linted.findings[i].code
             and given.range == to_range(document, *linted.ranges[i])}
+        offers = [(index, offer) for index in sorted(chosen) for offer in linted.offers(index)]
         actions = []
-        versioned = versioned_edits(self.ls.client_capabilities)
         if wanted(lsp.CodeActionKind.QuickFix.value):
-            for index in sorted(chosen):
-                for fix in linted.fixes(index):
-                    actions.append(code_action(linted, uri, version, fix, index,
-                                               self.rules_url, versioned))
-        if wanted(FIX_ALL) and (only is not None or any(
-                fix.kind == "fix" for i in chosen for fix in linted.fixes(i))):
+            for index, offer in offers:
+                later = lazy and offer.kind != "noqa"  # a # noqa costs nothing: now
+                edit = None if later else linted.edit(index, offer.kind)
+                if later or edit is not None:
+                    actions.append(quick_fix(linted, index, offer, edit, target))
+        if only is not None and wanted(FIX_ALL):
             edit = linted.fix_all()
             if edit is not None:
-                actions.append(code_action(linted, uri, version, edit, None,
-                                           self.rules_url, versioned))
+                actions.append(fix_all(linted, edit, target))
+        elif only is None and lazy and any(offer.kind == "fix" for _, offer in offers):
+            actions.append(fix_all(linted, None, target))
         return actions
+
+    def resolve(self, action: lsp.CodeAction) -> lsp.CodeAction:
+        """The edit of an action listed without one, for the buffer as it was listed: a
+        buffer that changed since gets none (a stale edit would break it)."""
+        data = action.data if isinstance(action.data, dict) else {}
+        uri = data.get("uri")
+        if not isinstance(uri, str) or uri not in self.ls.workspace.text_documents:
+            return action
+        target, linted = self.target(uri), self.current(uri)
+        if linted is None or data.get("version") != target.version:
+            return action
+        if data.get("kind") == FIX_ALL:
+            edit = linted.fix_all()
+        else:
+            index = linted.index_of(data.get("finding"))
+            edit = None if index is None else linted.edit(index, str(data.get("kind")))
+        if edit is not None:
+            action.edit = target.workspace_edit(linted.document, edit)
+        return action
+
+    def target(self, uri: str) -> Target:
+        return Target(uri, self.ls.workspace.get_text_document(uri).version, self.rules_url,
+                      versioned_edits(self.ls.client_capabilities))
 
     def hover(self, params: lsp.HoverParams) -> Optional[lsp.Hover]:
         uri = params.text_document.uri
