@@ -50,7 +50,7 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
             data = _read(filename)
             decoded = Decoded.from_bytes(data)
             fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
-                             reported=lambda text: settings.reported(filename, text),
+                             reported_in=lambda text: settings.reported(filename, text),
                              notes=notes, baseline=baseline, filename=filename, left=left)
             new_data = decoded.splice(data, fixed)
         except (SourceError, OSError) as exc:
@@ -97,7 +97,7 @@ def _fix_stdin(args: argparse.Namespace, out: TextIO) -> int:
     try:
         decoded = Decoded.from_bytes(data)
         fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
-                         reported=lambda text: settings.reported(name, text), notes=notes,
+                         reported_in=lambda text: settings.reported(name, text), notes=notes,
                          baseline=baseline, filename=name, left=left,
                          isolate=True)  # a crash of libcst must not take the buffer
         new_data = decoded.splice(data, fixed)

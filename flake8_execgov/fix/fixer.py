@@ -65,25 +65,29 @@ def _note(found: Finding, why: str) -> str:
 
 
 def fix_text(text: str, config: Config, *, unsafe: bool = False,
-             reported: Optional[ReportedIn] = None, notes: Optional[list[str]] = None,
+             reported: Optional[Reported] = None, notes: Optional[list[str]] = None,
              baseline: Optional[Baseline] = None, filename: str = "",
-             left: Optional[list[Finding]] = None, isolate: bool = False) -> str:
+             left: Optional[list[Finding]] = None, isolate: bool = False,
+             reported_in: Optional[ReportedIn] = None) -> str:
     """The fixed source (``text`` itself when there is nothing to fix).
 
-    ``reported`` decides, for a text, whether flake8 would report a finding in it
-    (selection, per-file-ignores, ``# noqa``, ``# flake8: noqa``); fixes apply only to
-    what would be reported. The ``baseline`` (with ``filename``, as flake8 names the file)
-    leaves the findings it accepts alone; ``left`` collects those that would have been
-    fixed. ``notes`` collects why a reported finding was left unfixed. ``isolate``: run
-    libcst in a child process (a crash of its native parser is then a refusal, not the
-    end of the caller).
+    ``reported_in`` decides, for a text, whether flake8 would report a finding in it
+    (selection, per-file-ignores, ``# noqa``, ``# flake8: noqa``): fixes apply only to what
+    would be reported, pass after pass until nothing changes. ``reported`` decides it for
+    ``text`` only (one pass: fixes of the findings it names, nothing they expose). The
+    ``baseline`` (with ``filename``, as flake8 names the file) leaves the findings it
+    accepts alone; ``left`` collects those that would have been fixed. ``notes`` collects
+    why a reported finding was left unfixed. ``isolate``: run libcst in a child process (a
+    crash of its native parser is then a refusal, not the end of the caller).
     """
     current = text
     first: list[str] = []
     last: list[str] = []
-    for index in range(MAX_PASSES):
+    passes = MAX_PASSES if reported is None or reported_in is not None else 1
+    for index in range(passes):
         last = []
-        fixed = _fix_once(current, config, unsafe, reported, last, baseline, filename,
+        decide = reported_in(current) if reported_in is not None else reported
+        fixed = _fix_once(current, config, unsafe, decide, last, baseline, filename,
                           left if index == 0 else None, isolate)
         if index == 0:
             first = last
@@ -109,7 +113,7 @@ def _where_first_seen(first: list[str], last: list[str]) -> list[str]:
     return sorted(out, key=lambda note: tuple(map(int, note.split(":", 2)[:2])))
 
 
-def _fix_once(text: str, config: Config, unsafe: bool, reported: Optional[ReportedIn],
+def _fix_once(text: str, config: Config, unsafe: bool, decide: Optional[Reported],
               notes: list[str], baseline: Optional[Baseline], filename: str,
               left: Optional[list[Finding]], isolate: bool) -> str:
     if len(text) > MAX_FIX_CHARS:  # before any parse: libcst would never get it anyway
@@ -127,7 +131,6 @@ def _fix_once(text: str, config: Config, unsafe: bool, reported: Optional[Report
         raise SourceError("cannot parse: nested too deeply for Python's parser") from None
     every = analyse(tree, lines, config)
     new = every if baseline is None else baseline.new_findings(tree, lines, every, filename)
-    decide = reported(text) if reported is not None and every else None
     todo = fixable(tree, lines, [f for f in new if decide is None or decide(f)], config,
                    unsafe, notes)
     if left is not None and len(new) < len(every):

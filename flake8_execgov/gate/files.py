@@ -30,8 +30,6 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
 
     def build_ast(self) -> Any:
         self.tree = super().build_ast()
-        self._regions = NoqaRegions(self.tree, self.lines) \
-            if isinstance(self.tree, ast.Module) else None
         return self.tree
 
     def should_ignore_file(self) -> bool:
@@ -42,7 +40,10 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         return bool(super().should_ignore_file())
 
     def noqa_line_for(self, line_number: int) -> Optional[str]:
-        regions = getattr(self, "_regions", None)
+        regions: Optional[NoqaRegions] = getattr(self, "_regions", None)
+        if (regions is None or regions.tree is not self.tree) \
+                and isinstance(self.tree, ast.Module):
+            regions = self._regions = NoqaRegions(self.tree, self.lines)
         span = regions.region(line_number) \
             if regions is not None and 0 < line_number <= len(self.lines) else None
         if span is None:
