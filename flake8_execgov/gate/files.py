@@ -39,13 +39,24 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
             return False
         return bool(super().should_ignore_file())
 
-    def noqa_line_for(self, line_number: int) -> Optional[str]:
+    def _smallest_region(self, line_number: int) -> Optional[tuple[int, int]]:
+        """The lines to tokenize for ``line_number`` (None: the whole file)."""
         regions: Optional[NoqaRegions] = getattr(self, "_regions", None)
         if (regions is None or regions.tree is not self.tree) \
                 and isinstance(self.tree, ast.Module):
             regions = self._regions = NoqaRegions(self.tree, self.lines)
-        span = regions.region(line_number) \
+        return regions.region(line_number) \
             if regions is not None and 0 < line_number <= len(self.lines) else None
+
+    def _region(self, line_number: int) -> Optional[tuple[int, int]]:
+        """The lines whose tokens hold ``line_number``'s token run, the whole file at
+        worst (None: no line there)."""
+        if not 0 < line_number <= len(self.lines):
+            return None
+        return self._smallest_region(line_number) or (1, len(self.lines))
+
+    def noqa_line_for(self, line_number: int) -> Optional[str]:
+        span = self._smallest_region(line_number)
         if span is None:
             return super().noqa_line_for(line_number)  # type: ignore[no-any-return]
         if span[0] == span[1]:  # a one-line region's token run is that line
