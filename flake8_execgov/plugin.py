@@ -20,10 +20,14 @@ from .baseline import Baseline, BaselineError
 from .config.options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config,
                              unknown_key_message, unknown_keys)
 from .engine import analyse
+from .project.index import Project
+from .project.facts import no_project_note
+from .project.root import open_project, project_root
 from .rules import RULES_BY_CODE
 from .source.lines import char_col
 
 CODES = frozenset(RULES_BY_CODE)
+_UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class PluginSettings:
     config: Config = DEFAULT_CONFIG
     selected: frozenset[str] = CODES
     baseline: Optional[Baseline] = None
+    project: Optional[Project] = None  # where imports are followed (None: per file)
 
 
 class ExecGovChecker:
@@ -43,6 +48,7 @@ class ExecGovChecker:
     name = "flake8-execgov"
     version = __version__
     settings: ClassVar[PluginSettings] = PluginSettings()  # set by parse_options only
+    _noted: ClassVar[bool] = False  # "no project for stdin" is said once per process
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str = "") -> None:
         self.tree = tree
@@ -73,9 +79,15 @@ class ExecGovChecker:
         settings = self.settings
         if not settings.selected:
             return
+        project = settings.project
+        if project is not None and self.filename in _UNPLACED:
+            project = None
+            if not ExecGovChecker._noted:
+                ExecGovChecker._noted = True
+                sys.stderr.write(no_project_note(self.filename) + "\n")
         try:
-            found = analyse(self.tree, self.lines, settings.config,
-                            baseline=settings.baseline, filename=self.filename)
+            found = analyse(self.tree, self.lines, settings.config, baseline=settings.baseline,
+                            filename=self.filename, project=project)
         except RecursionError:  # the walk is iterative; this guards what it calls
             self._skipped("nested too deeply to analyse")
             return
@@ -103,7 +115,8 @@ def settings_from_options(manager: Any, options: argparse.Namespace,
     findings a baseline would hide are wanted, as by ``execgov baseline``)."""
     config = config_from_options(manager, options)
     return PluginSettings(config, _selected_codes(options),
-                          load_baseline(config) if with_baseline else None)
+                          load_baseline(config) if with_baseline else None,
+                          open_project(config, project_root(config, options)))
 
 
 def load_baseline(config: Config) -> Optional[Baseline]:

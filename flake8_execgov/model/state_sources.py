@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from typing import Callable, Optional, Union
+from typing import Callable, Mapping, Optional, Union
 
 from .nodes import str_constant
 from .records import Item, Scope
@@ -24,9 +24,13 @@ Point = tuple[str, ast.stmt]
 Report = Callable[[ast.expr, str, Optional[str]], None]
 
 
-def resolve(scope: Scope, items: list[Item], report: Report) -> list[Item]:
+def resolve(scope: Scope, items: list[Item], report: Report,
+            imported: Mapping[str, tuple[str, str]] = {}) -> list[Item]:
     """Report the invalid string states among ``items`` that ``scope`` resolves; return the
-    names it does not bind (they resolve in the enclosing scope, flow-insensitively)."""
+    names it does not bind (they resolve in the enclosing scope, flow-insensitively).
+    ``imported``: the module's names that are string constants of another module of the
+    project (name -> (value, that module)); such a state is reported where it is used
+    here (the only place a linter of this file can show), and is never fixed here."""
     deferred: list[Item] = []
     if not items:
         return deferred
@@ -64,7 +68,11 @@ def resolve(scope: Scope, items: list[Item], report: Report) -> list[Item]:
             if into is not None:
                 feeds[item.id].append(into)
             if item.id not in scope.assigns:
-                if not scope.is_local(item.id):
+                if scope.kind == "module" and item.id in imported:
+                    value, module = imported[item.id]
+                    report(item, value, f"{item.id} is defined in {module}, "
+                           "where other modules can read it")
+                elif not scope.is_local(item.id):
                     deferred.append((item, None))
             elif ctx is not None and scope.flow().knows(ctx):
                 stack.append(((item.id, ctx), None, None))

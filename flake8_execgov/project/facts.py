@@ -1,0 +1,124 @@
+"""The project's answers for one linted module: :class:`ProjectFacts` about its imports.
+
+Only names the module imports from the project (and the routers its routes hang on) are
+looked at; each answer is memoised by the :class:`Project`, so a process pays for a module
+of the project once, however many modules import it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from ..config.names import NameMatcher
+from ..model.imported import NO_FACTS, ProjectFacts
+from .index import Def, Project
+from .summary import Summary
+
+_DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias")
+
+
+def facts_for(project: Project, filename: str, tree: ast.AST) -> ProjectFacts:
+    """The facts for the module at ``filename`` (as flake8 names it: relative to the
+    current directory, or a ``--stdin-display-name``); none outside the project."""
+    module = project.module_of(Path(filename).resolve())
+    if module is None:
+        return NO_FACTS
+    summary = project.use_live(module, tree)
+    if not summary["imports"] and not summary["receivers"]:
+        return NO_FACTS
+    return facts_of(project, module, summary)
+
+
+def facts_of(project: Project, module: str, summary: Summary) -> ProjectFacts:
+    cfg = project.config
+    names: dict[str, Def] = {}
+    for entry in summary["imports"]:
+        local = entry[0]
+        found = project.resolve(module, local)
+        if not project.in_project(found):
+            continue
+        names[local] = found
+        if found[1] == "":  # a module: its own names, as ``deps.CurrentUser``
+            inner = project.summary(found[0])
+            for table in _DEFINED if inner is not None else ():
+                for name in inner[table]:  # type: ignore[index]
+                    names[f"{local}.{name}"] = project.resolve(found[0], name)
+    plugins: set[str] = set()
+    runners: set[str] = set()
+    enums: set[str] = set()
+    annotations: set[str] = set()
+    lists: set[str] = set()
+    constants: dict[str, tuple[str, str]] = {}
+    for local, (where, name) in names.items():
+        if not name or not project.in_project((where, name)):
+            continue
+        defined = project.summary(where)
+        if defined is None:
+            continue
+        if name in defined["classes"]:
+            _classify(project, (where, name), local, cfg.plugin_types, plugins)
+            _classify(project, (where, name), local, cfg.runner_classes, runners)
+            _classify(project, (where, name), local, cfg.lifecycle_enums, enums)
+        elif cfg.lifecycle_enums(name.rpartition(".")[2]) and local.rpartition(".")[2] != name:
+            enums.add(local)  # a renamed lifecycle enum
+        if name in defined["consts"]:
+            constants[local] = (defined["consts"][name], where)
+        if name in defined["annotated"] and project.authorizes(where, defined["annotated"][name]):
+            annotations.add(local)
+        if name in defined["lists"] and project.authorizes(where, defined["lists"][name]):
+            lists.add(local)
+    granted = {receiver for receiver in summary["receivers"]
+               if project.granted(project.resolve(module, receiver))}
+    return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
+                        frozenset(annotations), frozenset(lists), frozenset(granted), constants)
+
+
+def _classify(project: Project, definition: Def, local: str, matcher: NameMatcher,
+              into: set[str]) -> None:
+    if matcher and project.derives(definition, matcher):
+        into.add(local)
+
+
+def derived_names(project: Project) -> frozenset[str]:
+    """Names of the project's classes deriving, through other modules, from a plugin type,
+    a runner class or a lifecycle enum: a module naming one may hold findings that its
+    text alone would not show. A fixed point over the files whose text declares a class
+    with a base named so far (only those are summarised)."""
+    if project.derived is not None:
+        return project.derived
+    cfg = project.config
+    matchers = [m for m in (cfg.plugin_types, cfg.runner_classes, cfg.lifecycle_enums) if m]
+    words = {_literal(p) for m in matchers for p in m.patterns} - {""}
+    found: set[str] = set()
+    done: set[Path] = set()
+    while words:
+        pattern = re.compile(rb"class\s+\w+\s*\([^)]*(?:" + b"|".join(
+            re.escape(w.encode()) for w in sorted(words))
+            + rb")")
+        words = set()
+        for path, _ in project.texts(pattern):
+            module = project.module_of(path)
+            if path in done or module is None:
+                continue
+            done.add(path)
+            summary = project.summary(module)
+            for name in summary["classes"] if summary is not None else ():
+                if name not in found and any(project.derives((module, name), m) for m in matchers):
+                    found.add(name)
+                    words.add(name)
+    project.derived = frozenset(found)
+    return project.derived
+
+
+def _literal(pattern: str) -> str:
+    """The longest literal run of a shell-style pattern (a superset test for the text)."""
+    runs = re.split(r"[*?\[\]]", pattern)
+    return max(runs, key=len) if runs else ""
+
+
+def no_project_note(filename: str) -> str:
+    """Said once on stderr when a module cannot be placed in a project."""
+    return f"flake8-execgov: {filename or 'stdin'} has no place in a project (give " \
+        "--stdin-display-name); its imports are not followed"
