@@ -19,6 +19,7 @@ from test_rules import expected_findings
 from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
 from flake8_execgov.project.cache import SummaryCache
 from flake8_execgov.project.index import Project
+from flake8_execgov.project.root import cache_enabled
 from flake8_execgov.project.summary import summarize
 
 CASE = ROOT / "tests" / "project_case"
@@ -203,6 +204,7 @@ def test_the_cache_never_fails_a_run(tmp_path: Path) -> None:
     cache = SummaryCache(blocked / "cache")  # a folder cannot be made under a file
     cache.put("k", summarize(ast.parse("")))
     assert cache.get("k") is None and not cache.writable
-    assert build_config({"cache": "off"}).cache is False
+    assert cache_enabled(build_config({"cache": "off"})) is False
+    assert cache_enabled(build_config({"cache": "Yes"})) is True
     with pytest.raises(ValueError, match="execgov-cache"):
-        build_config({"cache": "maybe"})
+        cache_enabled(build_config({"cache": "maybe"}))

@@ -93,18 +93,12 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("baseline", "", "path",
                "baseline file of accepted findings (written by `execgov baseline`); a value "
                "with a / is relative to the config file, as flake8's paths are"),
-    OptionSpec("project-root", "", "path",
-               "the project whose modules resolve each other's imports (default: the folder "
-               "of the flake8 config file in use, else the current directory)"),
-    OptionSpec("cache-dir", "", "path",
-               "where module summaries are cached (default: .execgov_cache in the project root)"),
-    OptionSpec("cache", "true", "bool",
-               "cache module summaries on disk (false: rebuild them on every run)"),
+    OptionSpec("project-root", "", "path", "the project whose modules' imports are followed "
+               "(default: the folder of flake8's config file, else the current directory)"),
+    OptionSpec("cache-dir", "", "path", "where module summaries are cached "
+               "(default: .execgov_cache in the project root)"),
+    OptionSpec("cache", "true", "values", "false: do not cache module summaries on disk"),
 )
-
-# Options that say where and how, not what: they never change a finding, so they are left
-# out of the configuration's fingerprint (the cache key).
-LOCATION_OPTIONS = frozenset(("baseline", "project-root", "cache-dir", "cache"))
 
 OPTIONS_BY_KEY: dict[str, OptionSpec] = {spec.key: spec for spec in OPTIONS}
 
@@ -139,16 +133,7 @@ class Config:
     forbidden_statuses: frozenset[int]
     state_replacements: Mapping[str, str]
     baseline: Optional[str] = None  # the baseline file, as flake8 normalised the path
-    project_root: Optional[str] = None  # as given (flake8 normalised it); None: discovered
-    cache_dir: Optional[str] = None  # None: .execgov_cache in the project root
-    cache: bool = True
     raw: Mapping[str, tuple[str, ...] | str | int] = field(default_factory=dict)
-
-    @property
-    def fingerprint(self) -> str:
-        """The settings that can change a finding, as text (where files are is left out)."""
-        return repr(sorted((key, value) for key, value in self.raw.items()
-                           if key not in LOCATION_OPTIONS))
 
     @property
     def states_text(self) -> str:
@@ -178,8 +163,6 @@ def _shown(text: str) -> str:
 
 
 _SHOWN = 40
-_BOOLS = {"true": True, "yes": True, "on": True, "1": True,
-          "false": False, "no": False, "off": False, "0": False}
 _INDEX = re.compile(r"[0-9]{1,3}")  # ASCII digits only: str.isdigit() also takes '²'
 _STATUS = re.compile(r"[1-5][0-9]{2}")
 
@@ -188,11 +171,6 @@ def _parse_value(spec: OptionSpec, value: Any) -> Any:
     """Validate one option value and return its canonical form (a tuple, str or int)."""
     if spec.kind == "path":
         return str(value).strip()
-    if spec.kind == "bool":
-        text = str(value).strip().lower()
-        if text not in _BOOLS:
-            raise _fail(spec, f"{_shown(text)} is not true or false")
-        return _BOOLS[text]
     if spec.kind in ("identifier", "index"):
         text = str(value).strip()
         if spec.kind == "identifier":
@@ -277,9 +255,6 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         forbidden_statuses=frozenset(int(s) for s in raw["forbidden-statuses"]),
         state_replacements=replacements,
         baseline=raw["baseline"] or None,
-        project_root=raw["project-root"] or None,
-        cache_dir=raw["cache-dir"] or None,
-        cache=raw["cache"],
         raw=raw,
     )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .. import __version__
+from ..config.options import Config
 from .summary import Summary
 
 FORMAT = 1
@@ -33,8 +34,19 @@ def cache_key(data: bytes, salt: str) -> str:
     return digest.hexdigest()
 
 
-def salt_for(fingerprint: str) -> str:
-    return f"{FORMAT}:{__version__}:{fingerprint}"
+# Options that say where and how, not what: they never change a finding, so they are left
+# out of the configuration's fingerprint.
+LOCATION_OPTIONS = frozenset(("baseline", "project-root", "cache-dir", "cache"))
+
+
+def fingerprint(config: Config) -> str:
+    """The settings that can change a finding, as text."""
+    return repr(sorted((key, value) for key, value in config.raw.items()
+                       if key not in LOCATION_OPTIONS))
+
+
+def salt_for(config: Config) -> str:
+    return f"{FORMAT}:{__version__}:{fingerprint(config)}"
 
 
 class SummaryCache:

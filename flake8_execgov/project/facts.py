@@ -8,13 +8,14 @@ of the project once, however many modules import it.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
 from ..config.names import NameMatcher
 from ..model.imported import NO_FACTS, ProjectFacts
 from .index import Def, Project
-from .summary import Summary
+from .summary import Summary, module_statements
 
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias")
 
@@ -22,13 +23,32 @@ _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias")
 def facts_for(project: Project, filename: str, tree: ast.AST) -> ProjectFacts:
     """The facts for the module at ``filename`` (as flake8 names it: relative to the
     current directory, or a ``--stdin-display-name``); none outside the project."""
-    module = project.module_of(Path(filename).resolve())
-    if module is None:
+    module = project.module_of(os.path.abspath(filename))
+    if module is None or not (_imports_from(project, tree) or _routes_included(project, tree)):
         return NO_FACTS
     summary = project.use_live(module, tree)
     if not summary["imports"] and not summary["receivers"]:
         return NO_FACTS
     return facts_of(project, module, summary)
+
+
+def _imports_from(project: Project, tree: ast.AST) -> bool:
+    """Does the module import from the project (relative, or a top-level name of it)?"""
+    top = project.top_names()
+    for stmt in module_statements(tree):
+        if isinstance(stmt, ast.ImportFrom):
+            if stmt.level or (stmt.module or "").split(".", 1)[0] in top:
+                return True
+        elif isinstance(stmt, ast.Import) and \
+                any(alias.name.split(".", 1)[0] in top for alias in stmt.names):
+            return True
+    return False
+
+
+def _routes_included(project: Project, tree: ast.AST) -> bool:
+    """Decorated module-level functions (maybe routes) in a project that includes routers."""
+    return any(isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.decorator_list
+               for stmt in getattr(tree, "body", ())) and bool(project.includes())
 
 
 def facts_of(project: Project, module: str, summary: Summary) -> ProjectFacts:

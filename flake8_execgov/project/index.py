@@ -34,28 +34,33 @@ class Project:
     """One project root, one configuration; memoised per process."""
 
     def __init__(self, root: Path, config: Config, cache: Optional[SummaryCache]) -> None:
+        root = Path(os.path.abspath(root))
         self.root = root
         self.config = config
         self.cache = cache
         self.sources = [root] + ([root / "src"] if (root / "src").is_dir() else [])
-        self._salt = salt_for(config.fingerprint)
+        self._salt = salt_for(config)
         self._paths: dict[str, Optional[Path]] = {}
         self._summaries: dict[str, Summary] = {}
         self._kinds: dict[tuple[int, Def], bool] = {}
         self._granted: dict[Def, bool] = {}
         self._includes: Optional[dict[Def, list[tuple[Optional[Def], str, list[str]]]]] = None
         self._files: Optional[list[Path]] = None
+        self._texts: Optional[list[tuple[Path, bytes]]] = None
+        self._top: Optional[frozenset[str]] = None
         self.derived: Optional[frozenset[str]] = None  # names of derived classes
 
     # -- modules and their summaries -------------------------------------------------------
 
-    def module_of(self, path: Path) -> Optional[str]:
-        """The module a file is, relative to the innermost source folder holding it."""
+    def module_of(self, path: Path | str) -> Optional[str]:
+        """The module a file is (an absolute path, not resolved: flake8's own paths are
+        not), relative to the innermost source folder holding it."""
+        text = str(path)
         for source in reversed(self.sources):
-            try:
-                parts = list(path.relative_to(source).with_suffix("").parts)
-            except ValueError:
+            prefix = os.path.join(str(source), "")
+            if not text.startswith(prefix) or not text.endswith(".py"):
                 continue
+            parts = text[len(prefix):-3].split(os.sep)
             if parts and parts[-1] == "__init__":
                 parts.pop()
             if parts and all(part.isidentifier() for part in parts):
@@ -78,6 +83,19 @@ class Project:
                     break
         self._paths[module] = found
         return found
+
+    def top_names(self) -> frozenset[str]:
+        """The first parts of the project's module names (a quick test for imports)."""
+        if self._top is None:
+            names: set[str] = set()
+            for source in self.sources:
+                try:
+                    entries = os.listdir(source)
+                except OSError:
+                    continue
+                names.update(name[:-3] if name.endswith(".py") else name for name in entries)
+            self._top = frozenset(name for name in names if name.isidentifier())
+        return self._top
 
     def summary(self, module: str) -> Optional[Summary]:
         summary = self._summaries.get(module)
@@ -243,11 +261,15 @@ class Project:
         return self._files
 
     def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:
-        for path in self.files():
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue
+        """The project's files whose bytes ``pattern`` finds (each file read once)."""
+        if self._texts is None:
+            self._texts = []
+            for path in self.files():
+                try:
+                    self._texts.append((path, path.read_bytes()))
+                except OSError:
+                    continue
+        for path, data in self._texts:
             if pattern.search(data):
                 yield path, data
 

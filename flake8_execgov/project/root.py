@@ -11,20 +11,38 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..config.options import Config
-from .cache import SummaryCache
+from ..config.options import Config, ConfigError
+from .cache import SummaryCache, fingerprint
 from .index import Project
 
 CACHE_DIR = ".execgov_cache"
 _PROJECTS: dict[tuple[str, str, str], Project] = {}
 
 
+_BOOLS = {"true": True, "yes": True, "on": True, "1": True,
+          "false": False, "no": False, "off": False, "0": False}
+
+
+def _text(config: Config, name: str) -> str:
+    value = config.raw.get(name, "")
+    return " ".join(value) if isinstance(value, tuple) else str(value)
+
+
+def cache_enabled(config: Config) -> bool:
+    """``execgov-cache``: true (the default) or false; anything else is an error."""
+    text = _text(config, "cache").strip().lower() or "true"
+    if text not in _BOOLS:
+        raise ConfigError(f"execgov-cache: {text!r} is not true or false")
+    return _BOOLS[text]
+
+
 def project_root(config: Config, options: Any = None) -> Path:
-    if config.project_root:
-        return Path(config.project_root).resolve()
+    given_root = _text(config, "project-root")
+    if given_root:
+        return Path(os.path.abspath(given_root))
     given = getattr(options, "config", None)
     if given:
-        return Path(given).resolve().parent
+        return Path(os.path.abspath(given)).parent
     if not getattr(options, "isolated", False):
         try:
             from flake8.options.config import _find_config_file
@@ -32,15 +50,16 @@ def project_root(config: Config, options: Any = None) -> Path:
         except (ImportError, OSError):  # pragma: no cover - not flake8 7
             found = None
         if found:
-            return Path(found).resolve().parent
-    return Path(os.getcwd()).resolve()
+            return Path(os.path.abspath(found)).parent
+    return Path(os.getcwd())
 
 
 def open_project(config: Config, root: Path, use_cache: bool = True) -> Project:
     """The project at ``root`` under ``config`` (one per process: memoised)."""
-    cached = use_cache and config.cache
-    directory = Path(config.cache_dir).resolve() if config.cache_dir else root / CACHE_DIR
-    key = (str(root), config.fingerprint, str(directory) if cached else "")
+    cached = use_cache and cache_enabled(config)
+    given = _text(config, "cache-dir")
+    directory = Path(os.path.abspath(given)) if given else root / CACHE_DIR
+    key = (str(root), fingerprint(config), str(directory) if cached else "")
     project = _PROJECTS.get(key)
     if project is None:
         project = _PROJECTS[key] = Project(root, config,

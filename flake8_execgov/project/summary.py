@@ -26,7 +26,7 @@ def summarize(tree: ast.AST) -> Summary:
     """The summary of one module (see the module docstring for what it holds)."""
     out: Summary = {"imports": [], "classes": {}, "alias": {}, "consts": {}, "annotated": {},
                     "lists": {}, "routers": {}, "includes": [], "receivers": []}
-    for stmt in _module_statements(tree):
+    for stmt in module_statements(tree):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 if alias.asname:
@@ -58,7 +58,7 @@ def summarize(tree: ast.AST) -> Summary:
     return out
 
 
-def _module_statements(tree: ast.AST) -> Iterator[ast.stmt]:
+def module_statements(tree: ast.AST) -> Iterator[ast.stmt]:
     stack = list(reversed(getattr(tree, "body", ())))
     while stack:
         stmt = stack.pop()
