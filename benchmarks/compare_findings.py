@@ -23,7 +23,7 @@ from pathlib import Path
 
 from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
 from flake8_execgov.engine import analyse
-from flake8_execgov.fix.fixer import replacement
+from flake8_execgov.fix.plan import replacement
 from flake8_execgov.source.lines import char_col, source_lines
 
 WIDE = build_config({"execgov-plugin-names": "*", "execgov-runner-functions": "*run*",

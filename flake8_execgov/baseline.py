@@ -7,6 +7,15 @@ enclosing scope (``ToolRunner.run``) and the offending expression's source as ``
 normalises it (``plugin.run(x)``, whatever its spacing or line breaks). Each entry has a
 count: a second identical violation in the same scope is new.
 
+Which of several instances of one fingerprint is the new one: each recorded instance also
+keeps its *context*, short digests of its line and of the nearest non-blank lines before
+and after it (indentation ignored). Found instances are matched to recorded ones first by
+the whole context, then by the line with the line before, then by the line with the line
+after, then by the line alone, each time in file order; what is left is matched in file
+order. So a line added above, below or between the old ones is the one reported, unless it
+is indistinguishable from an old one (the same text next to it: then the later one is
+reported). Entries written before contexts existed match in file order.
+
 The file is JSON, sorted, one entry per fingerprint, so that its diffs are small and
 reviewable; ``execgov baseline`` writes it, the ``execgov-baseline`` option applies it in
 flake8 and ``execgov check`` alike.
@@ -18,10 +27,11 @@ import ast
 import hashlib
 import json
 import os
+import posixpath
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from .model.nodes import SCOPES, end, inner_statements, pos
 from .model.records import Finding
@@ -86,13 +96,68 @@ def fingerprints(tree: ast.AST, findings: Iterable[Finding], path: str) -> list[
             for f in findings]
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+
+
+def context_of(lines: Sequence[str], line: int) -> str:
+    """Digests of the line, the nearest non-blank line before it and the one after it
+    (stripped), as ``"before line after"``: what tells identical findings apart."""
+    def near(step: int) -> str:
+        at = line - 1 + step
+        while 0 <= at < len(lines) and not lines[at].strip():
+            at += step
+        return lines[at].strip() if 0 <= at < len(lines) else ""
+
+    here = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return f"{_digest(near(-1))} {_digest(here)} {_digest(near(1))}"
+
+
+# How found instances meet recorded ones, best first: (before, line, after), (before,
+# line), (line, after), (line); what is left is matched in file order.
+_TIERS = ((0, 1, 2), (0, 1), (1, 2), (1,))
+
+
+def matched(recorded: Sequence[str], count: int, found: Sequence[str]) -> set[int]:
+    """Which of the ``found`` instances (their contexts, in file order) the ``count``
+    recorded ones account for (see the module docstring)."""
+    mine = [tuple(context.split()) for context in recorded[:count]]
+    theirs = [tuple(context.split()) for context in found]
+    used = [len(parts) != 3 for parts in mine]
+    chosen: set[int] = set()
+    for tier in _TIERS:
+        pool: dict[tuple[str, ...], list[int]] = {}
+        for index in range(len(mine) - 1, -1, -1):
+            if not used[index]:
+                pool.setdefault(tuple(mine[index][k] for k in tier), []).append(index)
+        for index, parts in enumerate(theirs):
+            if index in chosen or len(parts) != 3:
+                continue
+            free = pool.get(tuple(parts[k] for k in tier))
+            if free:
+                used[free.pop()] = True
+                chosen.add(index)
+    left = count - len(chosen)
+    for index in range(len(found)):
+        if left <= 0:
+            break
+        if index not in chosen:
+            chosen.add(index)
+            left -= 1
+    return chosen
+
+
 class Baseline:
     """Recorded fingerprints with their counts, and the folder their paths are relative to."""
 
-    def __init__(self, path: Path, counts: Counter[Fingerprint]) -> None:
+    def __init__(self, path: Path, counts: Counter[Fingerprint],
+                 contexts: Optional[Mapping[Fingerprint, Sequence[str]]] = None) -> None:
         self.path = path
         self.root = path.resolve().parent
         self.counts = counts
+        # the recorded instances' contexts, in file order (see :func:`context_of`)
+        self.contexts: dict[Fingerprint, list[str]] = {
+            key: list(found) for key, found in (contexts or {}).items()}
         self._by_path: dict[str, Counter[Fingerprint]] = {}
         for key, count in counts.items():
             self._by_path.setdefault(key.path, Counter())[key] = count
@@ -112,49 +177,88 @@ class Baseline:
             if data["format"] != FORMAT:
                 raise ValueError
             counts: Counter[Fingerprint] = Counter()
+            contexts: dict[Fingerprint, list[str]] = {}
             for entry in data["findings"]:
                 key = Fingerprint(entry["path"], entry["code"], entry["scope"], entry["source"])
                 count = entry["count"]
                 if not isinstance(count, int) or isinstance(count, bool) or count < 1:
                     raise ValueError
                 counts[key] += count
+                contexts.setdefault(key, []).extend(_instances(entry, count))
         except (KeyError, TypeError, ValueError):
             raise BaselineError(f"{path}: not a flake8-execgov baseline "
                                 f"(expected {{\"format\": \"{FORMAT}\", \"findings\": [...]}})") \
                 from None
-        return cls(path, counts)
+        return cls(path, counts, contexts)
 
     def dumps(self) -> str:
-        entries = [{"path": key.path, "code": key.code, "scope": key.scope,
-                    "source": key.source, "count": count}
-                   for key, count in sorted(self.counts.items()) if count > 0]
+        entries = []
+        for key, count in sorted(self.counts.items()):
+            if count > 0:
+                entry: dict[str, object] = {"path": key.path, "code": key.code,
+                                            "scope": key.scope, "source": key.source,
+                                            "count": count}
+                contexts = self.contexts.get(key, [])[:count]
+                if contexts:
+                    entry["instances"] = contexts
+                entries.append(entry)
         return json.dumps({"format": FORMAT, "findings": entries}, indent=2,
                           ensure_ascii=False) + "\n"
 
-    def new_findings(self, tree: ast.AST, findings: Sequence[Finding],
+    def new_findings(self, tree: ast.AST, lines: Sequence[str], findings: Sequence[Finding],
                      filename: str) -> list[Finding]:
         """The findings the baseline does not account for, in order: per fingerprint, the
-        first ``count`` occurrences are baselined."""
+        recorded instances are matched by context (see :func:`matched`)."""
         if not findings:
             return []
         path = relative_path(filename, self.root)
-        if path not in self._by_path:
+        recorded = self._by_path.get(path)
+        if recorded is None:
             return list(findings)
-        left = Counter(self._by_path[path])
-        kept = []
-        for finding, key in zip(findings, fingerprints(tree, findings, path)):
-            if left[key] > 0:
-                left[key] -= 1
-            else:
-                kept.append(finding)
-        return kept
+        groups: dict[Fingerprint, list[int]] = {}
+        for index, key in enumerate(fingerprints(tree, findings, path)):
+            groups.setdefault(key, []).append(index)
+        accepted: set[int] = set()
+        for key, indices in groups.items():
+            count = recorded.get(key, 0)
+            if count:
+                found = [context_of(lines, findings[i].line) for i in indices]
+                accepted.update(indices[i] for i in
+                                matched(self.contexts.get(key, ()), count, found))
+        return [finding for index, finding in enumerate(findings) if index not in accepted]
 
 
-def stale(recorded: Counter[Fingerprint], found: Counter[Fingerprint]) -> list[str]:
-    """Entries recorded more often than they are found now, one line each."""
-    return [f"{key.path}: {key.code} in {key.scope or '<module>'}: {key.source} "
-            f"(recorded {count}, found {found.get(key, 0)})"
-            for key, count in sorted(recorded.items()) if found.get(key, 0) < count]
+def _instances(entry: Mapping[str, object], count: int) -> list[str]:
+    """An entry's optional ``instances`` (contexts); absent in baselines written before."""
+    value = entry.get("instances", [])
+    if not isinstance(value, list) or len(value) > count or \
+            not all(isinstance(item, str) for item in value):
+        raise ValueError
+    return list(value)
+
+
+def stale(recorded: Counter[Fingerprint], found: Counter[Fingerprint],
+          why: Optional[Mapping[str, str]] = None) -> list[str]:
+    """Entries recorded more often than they are found now, one line each; ``why`` says,
+    per path, why nothing is found there at all (a deleted or excluded file)."""
+    lines = []
+    for key, count in sorted(recorded.items()):
+        now = found.get(key, 0)
+        if now < count:
+            reason = (why or {}).get(key.path)
+            lines.append(f"{key.path}: {key.code} in {key.scope or '<module>'}: {key.source} "
+                         f"(recorded {count}, found {now}{': ' + reason if reason else ''})")
+    return lines
+
+
+def covers(scope: str, path: str) -> bool:
+    """Is the baseline path ``path`` under ``scope`` (a path relative to the baseline's
+    folder, as :func:`relative_path` gives it; ``.`` is the folder itself)?"""
+    depth = max(scope.split("/").count(".."), path.split("/").count(".."))
+    base = "/" + "/".join(f"_{level}" for level in range(depth))  # room for the ".."s
+    top = posixpath.normpath(posixpath.join(base, scope))
+    inside = posixpath.normpath(posixpath.join(base, path))
+    return inside == top or inside.startswith(top.rstrip("/") + "/")
 
 
 def written_path(value: Optional[str]) -> Path:

@@ -33,7 +33,7 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config, *,
     are resolved there (:mod:`project`); without, it is analysed on its own."""
     found = _findings(tree, lines, config, prefiltered, project, filename)
     if baseline is not None and found:
-        found = baseline.new_findings(tree, found, filename)
+        found = baseline.new_findings(tree, lines, found, filename)
     return found
 
 

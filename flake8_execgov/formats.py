@@ -8,14 +8,19 @@ GitHub: a workflow command is ``::error file=F,line=L,col=C,title=T::MESSAGE``. 
 message ``%``, ``\\r`` and ``\\n`` are percent-encoded; in a property value ``:`` and ``,``
 too (they separate the properties). Unescaped, a path holding ``,`` or a message holding
 ``%0A`` would break the annotation or forge another one.
+
+JSON and SARIF say per finding whether ``execgov fix`` changes it (``"safe"``), only
+``execgov fix --unsafe-fixes`` does (``"unsafe"``) or nothing does (null): the fixer's own
+plan (:mod:`fix.plan`) for that finding, not the rule's fix safety.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from flake8.formatting.base import BaseFormatter
 from flake8.violation import Violation
@@ -45,6 +50,55 @@ class GitHubFormatter(BaseFormatter):  # type: ignore[misc]  # flake8 ships no t
     def format(self, error: Violation) -> str:
         return github_annotation(error.filename, error.line_number, error.column_number,
                                  error.code, error.text)
+
+
+class FixKinds:
+    """Per reported finding, what ``execgov fix`` does with it: its file read again and
+    analysed as the checker did (configuration and baseline included) and planned by
+    :mod:`fix.plan`; only files with a finding of a rule that has a fix are read."""
+
+    def __init__(self, options: Any) -> None:
+        self.options = options
+        self._files: dict[str, dict[tuple[int, int, str], str]] = {}
+
+    def __call__(self, error: Violation) -> Optional[str]:
+        from .fix.plan import SAFE, UNSAFE
+
+        if error.code not in SAFE and error.code not in UNSAFE:
+            return None
+        if error.filename not in self._files:
+            self._files[error.filename] = self._plan(error.filename)
+        return self._files[error.filename].get(
+            (error.line_number, error.column_number, error.code))
+
+    def _plan(self, filename: str) -> dict[tuple[int, int, str], str]:
+        from .engine import analyse
+        from .fix.plan import verdicts
+        from .plugin import ExecGovChecker
+        from .source.lines import char_col, source_lines
+
+        try:
+            text = self._read(filename)
+            tree = ast.parse(text)
+        except Exception:  # noqa: BLE001 - unreadable now: no promise about fixing it
+            return {}
+        lines = source_lines(text)
+        settings = ExecGovChecker.settings
+        found = analyse(tree, lines, settings.config, baseline=settings.baseline,
+                        filename=filename)
+        return {(f.line, char_col(lines, f.line, f.col) + 1, f.code): verdict.kind
+                for f, verdict in zip(found, verdicts(tree, lines, found, settings.config))
+                if verdict.kind is not None}
+
+    def _read(self, filename: str) -> str:
+        from flake8 import utils
+
+        from .source.files import Decoded
+
+        names: Sequence[str] = getattr(self.options, "filenames", ()) or ()
+        if "-" in names and filename == getattr(self.options, "stdin_display_name", "stdin"):
+            return str(utils.stdin_get_value())
+        return Decoded.from_bytes(Path(filename).read_bytes()).text
 
 
 class _DocumentFormatter(BaseFormatter):  # type: ignore[misc]
@@ -77,16 +131,10 @@ class JsonFormatter(_DocumentFormatter):
     """``--format=execgov-json``: a list of findings, for scripts."""
 
     def document(self) -> list[dict[str, Any]]:
-        from .rules import RULES_BY_CODE
-
-        found = []
-        for error in self.found:
-            rule = RULES_BY_CODE.get(error.code)
-            found.append({"path": error.filename, "line": error.line_number,
-                          "column": error.column_number, "code": error.code,
-                          "message": error.text,
-                          "fix": rule.fix if rule is not None and rule.fix != "none" else None})
-        return found
+        kinds = FixKinds(self.options)
+        return [{"path": error.filename, "line": error.line_number,
+                 "column": error.column_number, "code": error.code, "message": error.text,
+                 "fix": kinds(error)} for error in self.found]
 
 
 class SarifFormatter(_DocumentFormatter):
@@ -97,6 +145,7 @@ class SarifFormatter(_DocumentFormatter):
         from .rules import RULES
 
         root = Path(os.getcwd())
+        kinds = FixKinds(self.options)
         rules = [{"id": rule.code, "name": _pascal(rule.title),
                   "shortDescription": {"text": rule.title},
                   "fullDescription": {"text": rule.what},
@@ -112,6 +161,7 @@ class SarifFormatter(_DocumentFormatter):
                                      "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": max(error.line_number, 1),
                            "startColumn": max(error.column_number, 1)}}}],
+            "properties": {"fix": kinds(error)},
         } for error in self.found]
         return {
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -17,8 +17,9 @@ from typing import Any, ClassVar, Dict, Iterator, Optional, Sequence
 
 from . import __version__
 from .baseline import Baseline, BaselineError
-from .config.options import (DEFAULT_CONFIG, OPTIONS, Config, ConfigError, build_config,
+from .config.options import (ALL_OPTIONS, DEFAULT_CONFIG, Config, ConfigError, build_config,
                              unknown_key_message, unknown_keys)
+from .config.sources import config_files, first_set, source_of
 from .engine import analyse
 from .project.index import Project
 from .project.facts import no_project_note
@@ -58,7 +59,7 @@ class ExecGovChecker:
     @classmethod
     def add_options(cls, manager: Any) -> None:
         _record_config_keys(manager)
-        for spec in OPTIONS:
+        for spec in ALL_OPTIONS:
             manager.add_option(
                 f"--{spec.key}", default=spec.default, parse_from_config=True,
                 normalize_paths=spec.kind == "path",
@@ -106,17 +107,26 @@ class ExecGovChecker:
 def config_from_options(manager: Any, options: argparse.Namespace) -> Config:
     """The configuration flake8 parsed; unknown ``execgov-*`` keys are errors."""
     _check_config_keys(manager)
-    return build_config({spec.key: getattr(options, spec.attr, None) for spec in OPTIONS})
+    return build_config({spec.key: getattr(options, spec.attr, None) for spec in ALL_OPTIONS})
 
 
 def settings_from_options(manager: Any, options: argparse.Namespace,
-                          with_baseline: bool = True) -> PluginSettings:
+                          with_baseline: bool = True,
+                          argv: Optional[Sequence[str]] = None) -> PluginSettings:
     """Everything the checker needs, from flake8's options (``with_baseline=False``: the
-    findings a baseline would hide are wanted, as by ``execgov baseline``)."""
-    config = config_from_options(manager, options)
-    return PluginSettings(config, _selected_codes(options),
-                          load_baseline(config) if with_baseline else None,
-                          open_project(config, project_root(config, options)))
+    findings a baseline would hide are wanted, as by ``execgov baseline``). An error
+    names the file that sets the option (or the command line) and the option; ``argv``
+    is flake8's command line (default: this process's)."""
+    try:
+        config = config_from_options(manager, options)
+        return PluginSettings(config, _selected_codes(options),
+                              load_baseline(config) if with_baseline else None,
+                              open_project(config, project_root(config, options)))
+    except ConfigError as exc:
+        table = getattr(manager, "config_options_dict", None)
+        looked_up = table.looked_up if isinstance(table, _KeyRecorder) else None
+        where = source_of(exc.keys, config_files(argv), first_set(exc.keys, looked_up))
+        raise ConfigError(f"{where}: {exc}", *exc.keys) from None
 
 
 def load_baseline(config: Config) -> Optional[Baseline]:
@@ -126,7 +136,7 @@ def load_baseline(config: Config) -> Optional[Baseline]:
     try:
         return Baseline.load(Path(config.baseline).resolve())
     except BaselineError as exc:
-        raise ConfigError(f"execgov-baseline: {exc}") from None
+        raise ConfigError(f"execgov-baseline: {exc}", "execgov-baseline") from None
 
 
 def _selected_codes(options: argparse.Namespace) -> frozenset[str]:
@@ -171,4 +181,4 @@ def _check_config_keys(manager: Any) -> None:
         return
     bad = unknown_keys(table.looked_up)
     if bad:
-        raise ConfigError(unknown_key_message(bad[0], "the flake8 configuration"))
+        raise ConfigError(unknown_key_message(bad[0]), bad[0])

@@ -195,11 +195,12 @@ def test_unparsable_file_is_reported_and_others_fixed(tmp_path: Path) -> None:
 def test_stdin_to_stdout(tmp_path: Path) -> None:
     result = execgov("fix", "-", "--stdin-filename", "app/x.py",
                      stdin=SAFE_BEFORE.encode(), cwd=tmp_path)
-    assert (result.returncode, result.stdout.decode()) == (1, SAFE_AFTER)
+    assert (result.returncode, result.stdout.decode()) == (0, SAFE_AFTER)  # printed: done
     clean = execgov("fix", "-", stdin=b"x = 1\n", cwd=tmp_path)
     assert (clean.returncode, clean.stdout) == (0, b"x = 1\n")
     broken = execgov("fix", "-", stdin=b"def f(:\n", cwd=tmp_path)
     assert (broken.returncode, broken.stdout) == (1, b"def f(:\n")
+    assert broken.stderr.decode().startswith("stdin: skipped: cannot parse: ")
 
 
 def test_same_configuration_as_flake8(tmp_path: Path) -> None:

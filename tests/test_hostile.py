@@ -144,6 +144,7 @@ def test_bad_values_are_one_line_naming_the_option(flake8_dir: Flake8Dir,
     flake8_dir.write("setup.cfg", "[flake8]\n" + setting + "\n")
     flake8_dir.write("a.py", "x = 1\n")
     result = flake8_dir.run("a.py")
+    message = f"setup.cfg: {message}"  # the file, then the option
     assert (result.exit_code, result.out, result.err) == (2, "", f"flake8: error: {message}\n")
     execgov_cli.path = flake8_dir.path
     for command in (["check-config"], ["fix", "a.py"], ["check", "a.py"]):
@@ -337,18 +338,22 @@ def test_a_file_the_plugin_cannot_handle_is_skipped_with_one_line(
 
 
 def test_names_the_unsafe_fix_reads_and_binds() -> None:
+    import ast
+
     import libcst as cst
 
-    from flake8_execgov.fix.cst_names import bound_names, leaves, loaded_names
+    from flake8_execgov.fix.cst_names import leaves
+    from flake8_execgov.fix.plan import _bound, _loaded
 
-    module = cst.parse_module(
+    module = ast.parse(
         "result = f(x)\nfor a, (b, *c) in y: pass\nimport os.path\nfrom q import r as s\n"
         "with o as (t, u): pass\ndef g(): v = 1\nclass K: pass\n(w := 1)\nz: int = 2\n"
-        "zz += 1\nh = lambda m: m\n")
-    assert sorted(bound_names(module.body)) == [
-        "K", "a", "b", "c", "g", "h", "os", "result", "s", "t", "u", "w", "z", "zz"]
-    call = cst.parse_statement("record(name, result.elapsed, key=val, *args, f=lambda q: q)\n")
-    assert sorted(loaded_names(call)) == ["args", "name", "record", "result", "val"]
+        "zz += 1\nh = lambda m: m\n[i for i in y]\ntry: pass\nexcept E as e: pass\n"
+        "from p import *\n")
+    assert sorted(_bound(module.body)) == [
+        "K", "a", "b", "c", "e", "g", "h", "os", "result", "s", "t", "u", "w", "z", "zz"]
+    call = ast.parse("record(name, result.elapsed, key=val, *args, f=lambda q: q)\n").body[0]
+    assert sorted(_loaded(call)) == ["args", "name", "record", "result", "val"]
     assert leaves(cst.parse_statement("if x:\n    raise E\n"))
     assert not leaves(cst.parse_statement("def f():\n    return 1\n"))
     assert not leaves(cst.parse_statement("class C:\n    def f(self):\n        return 1\n"))

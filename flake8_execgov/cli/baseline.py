@@ -3,56 +3,113 @@
 The findings are what the configuration reports (flake8's file discovery, selection and
 ``per-file-ignores``; ``# noqa`` lines are recorded too, so that removing a comment does
 not turn an old finding into a new one), computed like the plugin computes them.
+
+A run covers the paths it is given (default ``.``, the current folder) and nothing else:
+recording replaces the entries under those paths and keeps every other entry, so
+``execgov baseline app/service.py`` (or ``cd app && execgov baseline``) never shrinks the
+rest of the project's baseline. ``--check`` and ``--update`` judge the entries under those
+paths, including those of files that no longer exist or are no longer linted (stale: they
+would silence a file that comes back under the same name). The entries of a file that
+cannot be read or parsed are left as they are (the run says so and exits 1).
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import os
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from ..baseline import Baseline, Fingerprint, fingerprints, relative_path, stale, written_path
-from ..source.files import Decoded, SourceError, write_atomic
+from ..baseline import (Baseline, Fingerprint, context_of, covers, fingerprints,
+                        relative_path, stale, written_path)
 from ..engine import analyse
-from .settings import Settings
+from ..source.files import Decoded, SourceError, write_atomic
 from ..source.lines import source_lines
+from .settings import Settings, UsageError
+
+
+class _Found:
+    """What a run finds under its paths: fingerprints with counts and contexts, which
+    files it examined, which it could not."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[Fingerprint] = Counter()
+        self.contexts: dict[Fingerprint, list[str]] = {}
+        self.examined: set[str] = set()
+        self.failed: set[str] = set()
 
 
 def run_baseline(args: argparse.Namespace, out: TextIO) -> int:
     settings = Settings(args, apply_baseline=False)
     path = Path(args.file) if args.file else written_path(settings.config.baseline)
     root = path.resolve().parent
-    found: Counter[Fingerprint] = Counter()
-    examined: set[str] = set()
-    failed = 0
-    for filename in settings.files(args.paths):
+    for given in args.paths:
+        if not os.path.exists(given):
+            raise UsageError(f"no such file or directory: {given}")
+    scopes = [relative_path(given, root) for given in args.paths]
+    found = _scan(settings, args.paths, root)
+
+    def ours(key: Fingerprint) -> bool:
+        """Under the run's paths, and not in a file it could not read (those stay)."""
+        return key.path not in found.failed and any(covers(scope, key.path) for scope in scopes)
+
+    failed = 1 if found.failed else 0
+    if not args.check and not args.update:
+        previous = Baseline.load(path) if path.exists() else None
+        kept = Counter({key: count for key, count in previous.counts.items()
+                        if not ours(key)}) if previous is not None else Counter()
+        contexts = dict(found.contexts)
+        contexts.update({key: previous.contexts.get(key, []) for key in kept} if previous
+                        else {})
+        recorded = Baseline(path, found.counts + kept, contexts)
+        write_atomic(path, recorded.dumps().encode("utf-8"))
+        summary = f"{path}: {len(recorded.counts)} entries, {sum(recorded.counts.values())} " \
+                  "findings"
+        if kept:
+            summary += (f" ({len(found.counts)} from {', '.join(scopes)}, "
+                        f"{len(kept)} kept from other paths)")
+        out.write(summary + "\n")
+        return failed
+    recorded = Baseline.load(path)
+    mine = Counter({key: count for key, count in recorded.counts.items() if ours(key)})
+    why = {key.path: ("no such file" if not (root / key.path).exists()
+                      else "the file is not checked (excluded, or not a Python file)")
+           for key in mine if key.path not in found.examined}
+    lines = stale(mine, found.counts, why)
+    if args.check:
+        out.writelines(f"stale: {line}\n" for line in lines)
+        return 1 if lines or failed else 0
+    for key in mine:  # --update: shrink to what is found (and where); never add
+        now = found.counts.get(key, 0)
+        if now <= recorded.counts[key]:
+            recorded.counts[key] = now
+            recorded.contexts[key] = found.contexts.get(key, [])
+    text = recorded.dumps().encode("utf-8")
+    if path.read_bytes() != text:
+        write_atomic(path, text)
+    out.writelines(f"removed: {line}\n" for line in lines)
+    return failed
+
+
+def _scan(settings: Settings, paths: list[str], root: Path) -> _Found:
+    found = _Found()
+    for filename in settings.files(paths):
         rel = relative_path(filename, root)
         try:
             text = Decoded.from_bytes(Path(filename).read_bytes()).text
             tree = ast.parse(text)
         except (SourceError, OSError, SyntaxError, ValueError, RecursionError) as exc:
             sys.stderr.write(f"{filename}: skipped: {exc}\n")
-            failed += 1
+            found.failed.add(rel)
             continue
-        examined.add(rel)
+        found.examined.add(rel)
         selected = settings.selected(filename)
-        kept = [f for f in analyse(tree, source_lines(text), settings.config) if selected(f)]
-        found.update(fingerprints(tree, kept, rel))
-    if not args.check and not args.update:
-        write_atomic(path, Baseline(path, found).dumps().encode("utf-8"))
-        out.write(f"{path}: {len(found)} entries, {sum(found.values())} findings\n")
-        return 1 if failed else 0
-    recorded = Baseline.load(path)
-    mine = Counter({k: n for k, n in recorded.counts.items() if k.path in examined})
-    lines = stale(mine, found)
-    if args.check:
-        out.writelines(f"stale: {line}\n" for line in lines)
-        return 1 if lines or failed else 0
-    for key in mine:  # --update: shrink to what is found; never add
-        recorded.counts[key] = min(recorded.counts[key], found.get(key, 0))
-    write_atomic(path, recorded.dumps().encode("utf-8"))
-    out.writelines(f"removed: {line}\n" for line in lines)
-    return 1 if failed else 0
+        lines = source_lines(text)
+        kept = [f for f in analyse(tree, lines, settings.config) if selected(f)]
+        for finding, key in zip(kept, fingerprints(tree, kept, rel)):
+            found.counts[key] += 1
+            found.contexts.setdefault(key, []).append(context_of(lines, finding.line))
+    return found

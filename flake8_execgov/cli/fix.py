@@ -1,4 +1,14 @@
-"""``execgov fix``: files or stdin in, fixed files or stdout out; never a lost buffer."""
+"""``execgov fix``: files or stdin in, fixed files or stdout out; never a lost buffer.
+
+A finding the baseline accepts is not fixed (unless ``--include-baselined``): the baseline
+records code the team chose to leave as it is for now, and a pre-commit fix hook must not
+rewrite it behind their back. The run says how many it left alone.
+
+stdin (``-``, format-on-save) exit codes: 0 the buffer printed on stdout is the result
+(fixed or already clean); 1 it could not be fixed (it does not parse, ...): the input is
+printed unchanged and stderr says why; 2 a usage or configuration error: the input is
+printed unchanged too. With ``--diff`` or ``--check``, 1 means "would change".
+"""
 
 from __future__ import annotations
 
@@ -7,31 +17,37 @@ import difflib
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Optional, TextIO
 
+from ..baseline import Baseline, BaselineError
+from ..config.options import ConfigError
 from ..fix.fixer import fix_text
+from ..model.records import Finding
 from ..source.files import Decoded, SourceError, write_atomic
-from .settings import Settings, UsageError
 from ..source.lines import source_lines
+from .settings import Settings, UsageError
 
 
 def run_fix(args: argparse.Namespace, out: TextIO) -> int:
-    settings = Settings(args, args.stdin_filename)
     if args.paths == ["-"]:
-        return _fix_stdin(args, settings, out)
+        return _fix_stdin(args, out)
+    settings = Settings(args, args.stdin_filename)
     if "-" in args.paths:
         raise UsageError("'-' (stdin) cannot be combined with paths")
     for path in args.paths:
         if not os.path.exists(path):
             raise UsageError(f"no such file or directory: {path}")
+    baseline = None if args.include_baselined else settings.plugin.baseline
     changed = failed = 0
+    left: list[Finding] = []
     for filename in settings.files(args.paths):
         notes: list[str] = []
         try:
             data = Path(filename).read_bytes()
             decoded = Decoded.from_bytes(data)
             fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
-                             reported=settings.reported(filename, decoded.text), notes=notes)
+                             reported=settings.reported(filename, decoded.text), notes=notes,
+                             baseline=baseline, filename=filename, left=left)
             new_data = decoded.encode(fixed)
         except (SourceError, OSError) as exc:
             sys.stderr.write(f"{filename}: skipped: {exc}\n")
@@ -58,36 +74,67 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
                 continue
             out.write(f"{filename}: fixed\n")
         changed += 1
+    _left_alone(left, args)
     return 1 if changed or failed else 0
 
 
-def _fix_stdin(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+def _fix_stdin(args: argparse.Namespace, out: TextIO) -> int:
     """Format-on-save: whatever goes wrong, the editor gets its buffer back unchanged."""
     data = sys.stdin.buffer.read()
     name = args.stdin_filename
     notes: list[str] = []
+    left: list[Finding] = []
+    try:
+        settings = Settings(args, name)
+        baseline: Optional[Baseline] = None if args.include_baselined \
+            else settings.plugin.baseline
+    except (UsageError, ConfigError, BaselineError) as exc:
+        return _echo(args, data, f"execgov: error: {exc}", 2)
     try:
         decoded = Decoded.from_bytes(data)
         fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
-                         reported=settings.reported(name, decoded.text), notes=notes)
+                         reported=settings.reported(name, decoded.text), notes=notes,
+                         baseline=baseline, filename=name, left=left)
         new_data = decoded.encode(fixed)
     except Exception as exc:  # noqa: BLE001 - any failure: echo the input, say why
         reason = exc if isinstance(exc, SourceError) else f"internal error: {exc!r}"
-        sys.stderr.write(f"{name}: skipped: {reason}\n")
-        if not args.diff and not args.check:
-            sys.stdout.buffer.write(data)  # format-on-save must never lose the buffer
-        return 1
+        return _echo(args, data, f"{name}: skipped: {reason}", 1)
     finally:
         sys.stderr.writelines(f"{name}:{note}\n" for note in notes)
+    _left_alone(left, args)
     if args.diff:
-        out.writelines(_diff(decoded.text, fixed, args.stdin_filename))
+        out.writelines(_diff(decoded.text, fixed, name))
     elif not args.check:
         out.flush()
         sys.stdout.buffer.write(new_data)
+        return 0  # the buffer printed is the result, changed or not
     return 1 if fixed != decoded.text else 0
 
 
+def _echo(args: argparse.Namespace, data: bytes, why: str, code: int) -> int:
+    """The input back unchanged (not for ``--diff``/``--check``), and why on stderr."""
+    sys.stderr.write(why + "\n")
+    if not args.diff and not args.check:
+        sys.stdout.buffer.write(data)  # format-on-save must never lose the buffer
+    return code
+
+
+def _left_alone(left: list[Finding], args: argparse.Namespace) -> None:
+    """One line on stderr: fixable findings the baseline accepts, left as they are."""
+    if left:
+        count = len(left)
+        sys.stderr.write(f"{count} baselined finding{'s' if count != 1 else ''} left "
+                         f"unfixed (execgov fix --include-baselined fixes "
+                         f"{'them' if count != 1 else 'it'})\n")
+
+
 def _diff(old: str, new: str, filename: str) -> list[str]:
-    lines = list(difflib.unified_diff(source_lines(old), source_lines(new),
-                                      f"a/{filename}", f"b/{filename}"))
-    return [line if line.endswith("\n") else line + "\n" for line in lines]
+    """A unified diff ``git apply`` and ``patch -p1`` take: ``a/``/``b/`` and the path as
+    given, without ``./`` (``a/./x.py`` is refused), ``/`` separators; a last line
+    without a line ending is marked as diff marks it."""
+    if os.path.isabs(filename) and not os.path.relpath(filename).startswith(".."):
+        filename = os.path.relpath(filename)  # inside the current folder: as git names it
+    path = Path(os.path.normpath(filename)).as_posix()
+    return [line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+            for line in difflib.unified_diff(source_lines(old), source_lines(new),
+                                             f"a/{path}", f"b/{path}")]

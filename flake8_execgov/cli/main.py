@@ -65,14 +65,23 @@ def _parser() -> argparse.ArgumentParser:
         help="the governance rules alone, fast: what flake8 --select=GOV reports "
              "(takes flake8's options; --format=github|sarif|json)")
     fix = sub.add_parser(
-        "fix", help="apply fixes (safe ones unless --unsafe-fixes)", epilog=EPILOG,
+        "fix", help="apply fixes (safe ones unless --unsafe-fixes)",
         description="Apply the fixes of what flake8 would report, keeping comments, layout, "
-                    "encoding and line endings. Files with nothing to fix are not rewritten.")
+                    "encoding and line endings. Files with nothing to fix are not rewritten; "
+                    "findings the baseline accepts are not fixed.",
+        epilog="exit status: 0 nothing to change, 1 changed (or would, with --check/--diff) "
+               "or files skipped, 2 usage or configuration error. With - (stdin): 0 the "
+               "printed buffer is the result, 1 not fixed (the input is printed unchanged, "
+               "stderr says why), 2 usage or configuration error (the input is printed "
+               "unchanged)")
     fix.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                      help="files or directories (default: .); - reads stdin, writes stdout")
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     fix.add_argument("--check", action="store_true", help="exit 1 if anything would change")
-    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    fix.add_argument("--unsafe-fixes", action="store_true",
+                     help="also apply unsafe fixes; say why a finding is not fixed")
+    fix.add_argument("--include-baselined", action="store_true",
+                     help="also fix the findings the baseline accepts (left alone by default)")
     fix.add_argument("--stdin-filename", default="stdin", metavar="NAME",
                      help="the path of the file read from stdin, for per-file-ignores")
     _config_arguments(fix)
@@ -108,8 +117,8 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check-config", help="validate the configuration, show the settings", epilog=EPILOG,
-        description="Report unknown execgov-* keys and invalid values; print the effective "
-                    "settings.")
+        description="Report unknown execgov-* keys and invalid values (naming the file and "
+                    "the option); print the files read and the effective settings.")
     _config_arguments(check)
     check.set_defaults(handler=_check_config)
     return parser
@@ -156,7 +165,12 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check_config(args: argparse.Namespace, out: TextIO) -> int:
+    """The files read (a comment line, so that the output stays a valid ``[flake8]``
+    body), then each option's effective value (``extend-`` twins merged in)."""
+    from ..config.sources import described
+
     settings = Settings(args)
+    out.write(f"# configuration read: {described(settings.argv)}\n")
     raw = settings.config.raw
     for spec in OPTIONS:
         value = raw[spec.name]

@@ -37,13 +37,14 @@ class Settings:
             argv += ["--config", args.config]
         if args.isolated:
             argv.append("--isolated")
+        self.argv = argv  # flake8's command line, as this command runs it
         try:
             manager, self.options = _parse_flake8_options(argv)
         except (ConfigError, SystemExit):
             raise
         except Exception as exc:  # flake8's own config errors (missing file, bad code)
             raise UsageError(str(exc).splitlines()[0]) from None
-        self.plugin = settings_from_options(manager, self.options, apply_baseline)
+        self.plugin = settings_from_options(manager, self.options, apply_baseline, argv)
         self.config: Config = self.plugin.config
         self.guides = StyleGuideManager(self.options, formatter=None)
 

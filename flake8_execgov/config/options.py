@@ -1,7 +1,11 @@
-"""Every ``execgov-*`` option in one place: spec, defaults, parsing and validation.
+"""Every ``execgov-*`` option's value: parsed, validated and built into one :class:`Config`.
 
 flake8 and ``execgov fix`` both build a :class:`Config` from here, so the linter and the
 fixer can never disagree on what a setting means.
+
+A list option's value replaces its default; its ``execgov-extend-<name>`` twin adds to the
+value (the default, or what the option is set to) instead, as flake8's ``extend-select``
+does for ``select``: adding one reporting helper does not mean copying 23 defaults.
 """
 
 from __future__ import annotations
@@ -12,95 +16,22 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from .names import NameMatcher, pattern_problem
-PREFIX = "execgov-"
+from .specs import (ALL_OPTIONS, EXTENDS, LIST_KINDS, OPTIONS, OPTIONS_BY_KEY, PREFIX,
+                    OptionSpec)
+
+__all__ = ["ALL_OPTIONS", "EXTENDS", "LIST_KINDS", "OPTIONS", "OPTIONS_BY_KEY", "PREFIX",
+           "Config", "ConfigError", "DEFAULT_CONFIG", "OptionSpec", "build_config",
+           "split_list", "unknown_key_message", "unknown_keys"]
 
 
 class ConfigError(ValueError):
-    """A bad ``execgov-*`` value or key; ``str()`` is the one-line message for the user."""
+    """A bad ``execgov-*`` value or key; ``str()`` is the one-line message for the user,
+    ``keys`` the options it is about (so that the front end can name their file)."""
 
+    def __init__(self, message: str, *keys: str) -> None:
+        super().__init__(message)
+        self.keys = keys
 
-@dataclass(frozen=True)
-class OptionSpec:
-    """One option: its name without the prefix, default, value kind and help text."""
-
-    name: str
-    default: str
-    kind: str
-    help: str
-
-    @property
-    def key(self) -> str:
-        return PREFIX + self.name
-
-    @property
-    def attr(self) -> str:
-        return self.key.replace("-", "_")
-
-
-OPTIONS: tuple[OptionSpec, ...] = (
-    OptionSpec("runner-classes", "ToolRunner", "patterns",
-               "classes whose methods may execute plugins (the governed path)"),
-    OptionSpec("runner-functions", "", "patterns",
-               "functions (module-level, methods or nested) that may execute plugins"),
-    OptionSpec("plugin-names", "plugin,*_plugin", "patterns",
-               "names/attributes that denote a plugin object"),
-    OptionSpec("plugin-collections", "plugins,*_plugins", "patterns",
-               "names/attributes of collections of plugins (subscripted, iterated)"),
-    OptionSpec("plugin-getters", "get_plugin,get_plugin_instance", "patterns",
-               "functions/methods that return a plugin object"),
-    OptionSpec("plugin-types", "BasePlugin,Plugin", "patterns",
-               "annotation types that mark a local name or parameter as a plugin"),
-    OptionSpec("run-methods", "run", "patterns",
-               "plugin attributes that execute the plugin"),
-    OptionSpec("dispatch-names", "", "patterns",
-               "registries (or locals) of plugin callables: calling one of their entries "
-               "executes a plugin (`self.events[name](x)`, `for hook in self.hooks: hook(x)`)"),
-    OptionSpec("inspection-functions", "callable,iscoroutinefunction,isasyncgenfunction,"
-               "isgeneratorfunction,iscoroutine,isawaitable,isroutine,isfunction,ismethod,"
-               "isbuiltin,signature,getsource,getdoc,getfile,getmodule,repr,str,id,hash,type,"
-               "isinstance,print,format,assert*Equal,assertIn,assertNotIn,assertIs,assertIsNot,"
-               "assertGreater*,assertLess*", "patterns",
-               "functions that only inspect or report their arguments: a run method passed to "
-               "them is mentioned, not executed"),
-    OptionSpec("metrics-functions", "update_execution_metrics", "patterns",
-               "functions that record execution metrics"),
-    OptionSpec("metrics-state-keyword", "state", "identifier",
-               "keyword argument of the metrics function that carries the state"),
-    OptionSpec("metrics-state-position", "1", "index",
-               "positional index of the state argument of the metrics function"),
-    OptionSpec("lifecycle-states", "LOADED,INITIALIZED,RUNNING,FAILED,UNAVAILABLE", "states",
-               "the valid lifecycle states (case-sensitive)"),
-    OptionSpec("lifecycle-enums", "LifecycleState,PluginLifecycleState", "patterns",
-               "enum classes whose members are lifecycle states"),
-    OptionSpec("tool-name-args", "tool_name", "names",
-               "keys/names that carry a tool name (compared exactly)"),
-    OptionSpec("forbidden-tool-defaults", "default", "values",
-               "hard-coded tool-name fallbacks to flag (case-insensitive)"),
-    OptionSpec("input-validators", "validate_input_payload", "patterns",
-               "functions that validate a plugin's input"),
-    OptionSpec("output-validators", "validate_plugin_output", "patterns",
-               "functions that validate a plugin's output"),
-    OptionSpec("error-envelope-builders", "build_error_envelope", "patterns",
-               "functions that build the structured error envelope"),
-    OptionSpec("auth-dependencies", "require_auth", "patterns",
-               "dependencies that authenticate a web route"),
-    OptionSpec("public-routes", "/health,/healthz,/ready,/metrics", "paths",
-               "route paths exempt from GOV201"),
-    OptionSpec("forbidden-statuses", "500", "statuses",
-               "HTTP statuses a route must never answer (GOV202)"),
-    OptionSpec("state-replacements", "SUCCESS:INITIALIZED,ERROR:FAILED", "replacements",
-               "FROM:TO pairs used by `execgov fix` for invalid states"),
-    OptionSpec("baseline", "", "path",
-               "baseline file of accepted findings (written by `execgov baseline`); a value "
-               "with a / is relative to the config file, as flake8's paths are"),
-    OptionSpec("project-root", "", "path", "the project whose modules' imports are followed "
-               "(default: the folder of flake8's config file, else the current directory)"),
-    OptionSpec("cache-dir", "", "path", "where module summaries are cached "
-               "(default: .execgov_cache in the project root)"),
-    OptionSpec("cache", "true", "values", "false: do not cache module summaries on disk"),
-)
-
-OPTIONS_BY_KEY: dict[str, OptionSpec] = {spec.key: spec for spec in OPTIONS}
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -153,8 +84,12 @@ def normalize_route(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
+_FLAGS = {"true": True, "yes": True, "on": True, "1": True,
+          "false": False, "no": False, "off": False, "0": False}
+
+
 def _fail(spec: OptionSpec, message: str) -> ConfigError:
-    return ConfigError(f"{spec.key}: {message}")
+    return ConfigError(f"{spec.key}: {message}", spec.key)
 
 
 def _shown(text: str) -> str:
@@ -171,6 +106,11 @@ def _parse_value(spec: OptionSpec, value: Any) -> Any:
     """Validate one option value and return its canonical form (a tuple, str or int)."""
     if spec.kind == "path":
         return str(value).strip()
+    if spec.kind == "flag":
+        text = str(value).strip().lower()
+        if text not in _FLAGS:
+            raise _fail(spec, f"{_shown(text)} is not true or false")
+        return _FLAGS[text]
     if spec.kind in ("identifier", "index"):
         text = str(value).strip()
         if spec.kind == "identifier":
@@ -207,12 +147,18 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         if not norm.startswith(PREFIX):
             norm = PREFIX + norm
         if norm not in OPTIONS_BY_KEY:
-            raise ConfigError(unknown_key_message(norm))
+            raise ConfigError(unknown_key_message(norm), norm)
         if value is not None:
             given[norm] = value
     raw: dict[str, Any] = {}
+    added: dict[str, tuple[str, ...]] = {}  # what the extend- twins add
     for spec in OPTIONS:
         raw[spec.name] = _parse_value(spec, given.get(spec.key, spec.default))
+        twin = EXTENDS.get(spec.name)
+        if twin is not None and given.get(twin.key):
+            added[spec.name] = _parse_value(twin, given[twin.key])
+            if spec.name != "state-replacements":
+                raw[spec.name] += added[spec.name]
 
     states = frozenset(raw["lifecycle-states"])
     if not states:
@@ -220,10 +166,13 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
                     "is empty; name at least one valid lifecycle state")
     if not raw["runner-classes"] and not raw["runner-functions"]:
         raise ConfigError(f"{PREFIX}runner-classes and {PREFIX}runner-functions are both empty: "
-                          "nothing could execute a plugin; name the governed runner")
+                          "nothing could execute a plugin; name the governed runner",
+                          f"{PREFIX}runner-classes", f"{PREFIX}runner-functions")
     default = OPTIONS_BY_KEY[PREFIX + "state-replacements"].default
     written = given.get(PREFIX + "state-replacements", default) != default  # flake8 passes it
     replacements = _replacements(raw["state-replacements"], states, written)
+    replacements.update(_more_replacements(added.get("state-replacements", ()), states,
+                                           replacements))
     raw["state-replacements"] = tuple(f"{old}:{new}" for old, new in replacements.items())
 
     matchers = {spec.name: NameMatcher(raw[spec.name])
@@ -259,12 +208,12 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
     )
 
 
-def _replacements(items: Sequence[str], states: frozenset[str],
-                  written: bool) -> dict[str, str]:
+def _replacements(items: Sequence[str], states: frozenset[str], written: bool,
+                  spec: Optional[OptionSpec] = None) -> dict[str, str]:
     """``FROM:TO`` pairs for the fixer. The user's own must make sense (an error names
     them); the defaults adapt to the states: a default that replaces a valid state, or
     replaces with one that is not, is dropped (it concerns the fixer only)."""
-    spec = OPTIONS_BY_KEY[PREFIX + "state-replacements"]
+    spec = spec or OPTIONS_BY_KEY[PREFIX + "state-replacements"]
     pairs: dict[str, str] = {}
     for item in items:
         old, new = item.split(":", 1)
@@ -278,6 +227,19 @@ def _replacements(items: Sequence[str], states: frozenset[str],
         if fits:
             pairs[old] = new
     return pairs
+
+
+def _more_replacements(items: Sequence[str], states: frozenset[str],
+                       pairs: Mapping[str, str]) -> dict[str, str]:
+    """``execgov-extend-state-replacements``: pairs written by the user (so they must
+    fit), for states the value does not replace already."""
+    spec = EXTENDS["state-replacements"]
+    more = _replacements(items, states, True, spec)
+    for old in more:
+        if old in pairs:
+            raise _fail(spec, f"{old!r} is replaced already ({old}:{pairs[old]}); "
+                              f"set {PREFIX}state-replacements instead")
+    return more
 
 
 DEFAULT_CONFIG = build_config()

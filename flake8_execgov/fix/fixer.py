@@ -1,7 +1,10 @@
 """``execgov fix``: apply the fixes of exactly what the plugin reports, with libcst.
 
-The detector is the plugin's own (:func:`rules.analyze`); libcst only ever parses a file
-that has a fixable finding, so a clean tree costs a read and a regex per file.
+The detector is the plugin's own (:func:`engine.analyse`), with the baseline: a finding the
+baseline accepts is left as it is (fixing it would rewrite the very code the baseline was
+made to leave alone). Which findings are fixed is decided by :mod:`fix.plan`; libcst only
+ever parses a file that has a finding to fix, so a clean tree costs a read and a regex per
+file.
 """
 
 from __future__ import annotations
@@ -12,18 +15,17 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from ..baseline import Baseline
 from ..model.records import Finding, Reported
-from ..rules import RULES
 from ..source.files import SourceError
 from ..config.options import Config
 from ..engine import analyse
-from .cst_names import bound_names, leaves, loaded_names
+from .cst_names import leaves
+from .plan import SAFE, UNSAFE, replacement, verdicts
 from ..source.lines import char_col, source_lines
 from ..model.vocabulary import Vocabulary, module_aliases
 
-# Fix safety is the rule's own (``Rule.fix``): the codes whose findings each kind can fix.
-SAFE = frozenset(rule.code for rule in RULES if rule.fix == "safe")
-UNSAFE = frozenset(rule.code for rule in RULES if rule.fix == "unsafe")
+__all__ = ["SAFE", "UNSAFE", "fix_text", "fixable", "replacement"]
 # libcst needs about 1 GB of memory per MB of source: larger files are reported, not fixed.
 MAX_FIX_CHARS = 1_000_000
 # libcst's parser and transformer recurse per level of nesting: past its limit it raises
@@ -32,38 +34,40 @@ MAX_FIX_CHARS = 1_000_000
 MAX_FIX_DEPTH = 100
 
 
-def fixable(findings: Sequence[Finding], config: Config, unsafe: bool,
-            notes: Optional[list[str]] = None) -> list[Finding]:
-    """The findings a fix exists for: safe state uses with a replacement, and (unsafe)
-    run accesses whose covering ``try`` can take the metrics call into a ``finally``.
-    A state fix that is unsafe (the literal is used elsewhere too) needs ``unsafe``;
-    without it, ``notes`` says why it was left."""
+def fixable(tree: ast.AST, lines: Sequence[str], findings: Sequence[Finding], config: Config,
+            unsafe: bool, notes: Optional[list[str]] = None) -> list[Finding]:
+    """The findings this run fixes (see :mod:`fix.plan`). ``notes`` says why a finding
+    with a fix is left: an unsafe state fix without ``unsafe``; with ``unsafe``, every
+    finding of a rule that has a fix."""
     out = []
-    for found in findings:
-        if found.code in SAFE and replacement(found, config) is not None:
-            if found.unsafe is None or unsafe:
-                out.append(found)
-            elif notes is not None:
-                notes.append(f"{found.line}:{found.col + 1}: {found.code} not fixed: "
-                             f"{found.unsafe} (an unsafe fix: --unsafe-fixes applies it)")
-        elif unsafe and found.code in UNSAFE:
+    for found, verdict in zip(findings, verdicts(tree, lines, findings, config)):
+        if verdict.kind == "safe" or (verdict.kind == "unsafe" and unsafe):
             out.append(found)
+        elif notes is None:
+            continue
+        elif verdict.kind == "unsafe" and found.code in SAFE:
+            notes.append(_note(found, f"{verdict.why} (an unsafe fix: --unsafe-fixes "
+                                      "applies it)"))
+        elif unsafe and verdict.why:
+            notes.append(_note(found, verdict.why))
     return out
 
 
-def replacement(found: Finding, config: Config) -> Optional[tuple[str, str]]:
-    """(invalid state, what ``execgov-state-replacements`` replaces it with), if any."""
-    new = config.state_replacements.get(found.state) if found.state is not None else None
-    return (found.state, new) if found.state is not None and new is not None else None
+def _note(found: Finding, why: str) -> str:
+    return f"{found.line}:{found.col + 1}: {found.code} not fixed: {why}"
 
 
 def fix_text(text: str, config: Config, *, unsafe: bool = False,
-             reported: Optional[Reported] = None, notes: Optional[list[str]] = None) -> str:
+             reported: Optional[Reported] = None, notes: Optional[list[str]] = None,
+             baseline: Optional[Baseline] = None, filename: str = "",
+             left: Optional[list[Finding]] = None) -> str:
     """The fixed source (``text`` itself when there is nothing to fix).
 
     ``reported`` decides whether flake8 would report a finding (selection,
-    per-file-ignores, ``# noqa``); fixes apply only to what would be reported. ``notes``
-    collects why a reported finding was left unfixed.
+    per-file-ignores, ``# noqa``); fixes apply only to what would be reported. The
+    ``baseline`` (with ``filename``, as flake8 names the file) leaves the findings it
+    accepts alone; ``left`` collects those that would have been fixed. ``notes`` collects
+    why a reported finding was left unfixed.
     """
     lines = source_lines(text)
     try:
@@ -72,8 +76,15 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
         raise SourceError(f"cannot parse: {exc}") from None
     except (RecursionError, MemoryError):
         raise SourceError("cannot parse: nested too deeply for Python's parser") from None
-    todo = [f for f in fixable(analyse(tree, lines, config), config, unsafe, notes)
-            if reported is None or reported(f)]
+    every = analyse(tree, lines, config)
+    new = every if baseline is None else baseline.new_findings(tree, lines, every, filename)
+    todo = fixable(tree, lines, [f for f in new if reported is None or reported(f)], config,
+                   unsafe, notes)
+    if left is not None and len(new) < len(every):
+        kept = {id(f) for f in new}
+        left.extend(fixable(tree, lines, [f for f in every if id(f) not in kept
+                                          and (reported is None or reported(f))],
+                            config, unsafe))
     if not todo:
         return text
     if len(text) > MAX_FIX_CHARS:
@@ -84,10 +95,15 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
         raise SourceError(f"not fixed: the code is nested more than {MAX_FIX_DEPTH} levels "
                           "deep, more than libcst can take; fix it by hand")
     try:
-        fixed = _transform(text, todo, lines, Vocabulary(config, module_aliases(tree), tree), notes)
+        fixed, applied = _transform(text, todo, lines,
+                                    Vocabulary(config, module_aliases(tree), tree))
     except RecursionError:  # pragma: no cover - guarded by the depth limit above
         raise SourceError("not fixed: an expression is nested too deeply for libcst "
                           "(Python's recursion limit); fix it by hand") from None
+    if notes is not None:  # planned, yet not applied: said, never passed over
+        done = {id(f) for f in applied}
+        notes.extend(_note(f, "the fixer could not apply it here; fix it by hand")
+                     for f in todo if id(f) not in done)
     if fixed != text:
         try:
             ast.parse(fixed)
@@ -110,8 +126,9 @@ def nesting_depth(tree: ast.AST, limit: int) -> int:
     return deepest
 
 
-def _transform(text: str, todo: list[Finding], lines: Sequence[str], vocab: Vocabulary,
-               notes: Optional[list[str]]) -> str:
+def _transform(text: str, todo: list[Finding], lines: Sequence[str],
+               vocab: Vocabulary) -> tuple[str, list[Finding]]:
+    """The fixed text and the findings whose fix was applied."""
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:  # pragma: no cover - ast accepted it
@@ -122,9 +139,7 @@ def _transform(text: str, todo: list[Finding], lines: Sequence[str], vocab: Voca
     targets = {(f.line, char_col(lines, f.line, f.col)): f for f in todo}
     fixer = _Fixer(targets, vocab)
     fixed: str = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).code
-    if notes is not None:
-        notes.extend(fixer.notes)
-    return fixed
+    return fixed, fixer.applied
 
 
 def _replace_string(node: cst.SimpleString, old: str, new: str) -> Optional[cst.SimpleString]:
@@ -145,7 +160,7 @@ class _Fixer(cst.CSTTransformer):
         self.vocab = vocab
         self.states = {k: f for k, f in targets.items() if f.code in SAFE}
         self.accesses = {k: f for k, f in targets.items() if f.code in UNSAFE}
-        self.notes: list[str] = []
+        self.applied: list[Finding] = []
 
     def _start(self, node: cst.CSTNode) -> tuple[int, int]:
         where: CodeRange = self.get_metadata(PositionProvider, node)
@@ -160,7 +175,11 @@ class _Fixer(cst.CSTTransformer):
         if found is None or found.code != "GOV004" or pair is None:
             return updated
         # Only a plain literal whose whole value is the state (not one piece of "SUC" "CESS").
-        return _replace_string(updated, *pair) or updated
+        new = _replace_string(updated, *pair)
+        if new is None:
+            return updated
+        self.applied.append(found)
+        return new
 
     def leave_Attribute(self, original: cst.Attribute,
                         updated: cst.Attribute) -> cst.BaseExpression:
@@ -169,6 +188,7 @@ class _Fixer(cst.CSTTransformer):
         if found is None or found.code != "GOV005" or pair is None \
                 or not isinstance(found.node, ast.Attribute) or original.attr.value != pair[0]:
             return updated
+        self.applied.append(found)
         return updated.with_changes(attr=cst.Name(pair[1]))
 
     def leave_Subscript(self, original: cst.Subscript,
@@ -181,6 +201,7 @@ class _Fixer(cst.CSTTransformer):
         if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
             new = self._swap(index.value, found)
             if new is not None:
+                self.applied.append(found)
                 return updated.with_changes(
                     slice=[element.with_changes(slice=index.with_changes(value=new))])
         return updated
@@ -193,6 +214,7 @@ class _Fixer(cst.CSTTransformer):
         if isinstance(arg.value, cst.SimpleString):
             new = self._swap(arg.value, found)
             if new is not None:
+                self.applied.append(found)
                 return updated.with_changes(args=[arg.with_changes(value=new)])
         return updated
 
@@ -226,15 +248,9 @@ class _Fixer(cst.CSTTransformer):
         if not inside:
             return updated
         call = body[-1]
-        # In the finally the call also runs when the try failed early: a name the try body
-        # binds would be unbound there (UnboundLocalError), so such a call stays.
-        unbound = sorted(loaded_names(call) & bound_names(body[:-1]))
-        if unbound:
-            for found in inside:
-                self.notes.append(
-                    f"{found.line}:{found.col + 1}: {found.code} not fixed: the metrics call "
-                    f"uses {', '.join(unbound)}, bound inside the try; bind it before the try")
-            return updated
+        # The plan (fix.plan) handed over only accesses whose call reads no name the try
+        # body binds (it would be unbound in the finally when the body fails early).
+        self.applied.extend(inside)
         handlers = [self._without_copies(h, call) for h in updated.handlers]
         final = updated.finalbody
         if final is None:

@@ -12,7 +12,9 @@ its ``-j`` workers) and for its run only:
   no token-based check is loaded);
 - a file that does not parse (E999) or cannot be read or tokenized (E902) fails the gate
   whatever the selection, where ``flake8 --select=GOV`` would hide it;
-- the cyclic garbage collector is tuned for a batch run (see :func:`_tune_gc`).
+- the cyclic garbage collector is tuned for a batch run (see :func:`_tune_gc`);
+- it names itself ``execgov check``, checks its report format and adds a summary line
+  (see :mod:`gate.report`).
 
 It leans on flake8 internals (``flake8.checker.FileChecker``, its ``_mp_*`` worker
 functions, ``flake8.plugins.finder.load_plugins``, ``flake8.style_guide.DecisionEngine``):
@@ -26,30 +28,20 @@ import gc
 import multiprocessing
 import multiprocessing.pool
 import platform
+import sys
 from typing import Any, Iterator, Optional, Sequence
 
 from flake8 import checker, style_guide
-from flake8.main import application
 from flake8.options import manager
 from flake8.plugins import finder
 
 from .files import GateFileChecker
+from .report import GateApplication, GateOptionManager
 
 PACKAGE = "flake8-execgov"
 ALWAYS = frozenset(("E902", "E999"))  # a file the gate cannot check fails it
 CHUNKS_PER_WORKER = 4  # files go to the workers in chunks: fewer round trips
 GC_THRESHOLD = 50_000  # allocations between young collections (default 700)
-PROG = "execgov check"
-FORMATS = {"github": "execgov-github", "sarif": "execgov-sarif", "json": "execgov-json"}
-
-
-class GateOptionManager(manager.OptionManager):  # type: ignore[misc]
-    """flake8's option manager, named as the gate is run: usage, ``--help`` and every
-    option or configuration error say ``execgov check``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.parser.prog = PROG
 
 
 class GateDecisionEngine(style_guide.DecisionEngine):  # type: ignore[misc]
@@ -165,19 +157,15 @@ def _tune_gc() -> tuple[int, ...]:
 
 
 def gate_argv(argv: Sequence[str]) -> list[str]:
-    """``--select=GOV`` first (the user's own selection still wins, as with flake8), the
-    short format names mapped to the report plugins, ``.`` when no path is given."""
+    """``--select=GOV`` first (the user's own selection still wins, as with flake8), ``.``
+    when no path is given (the short format names are mapped where the format is read,
+    :func:`gate.report.report_format`, config files included)."""
     args: list[str] = ["--select=GOV"]
     paths = 0
     expect_value = False
     for arg in argv:
         if arg == "--no-cache":
             arg = "--execgov-cache=false"
-        elif arg.startswith("--format="):
-            name = arg.split("=", 1)[1]
-            arg = "--format=" + FORMATS.get(name, name)
-        elif expect_value and args[-1] == "--format":
-            arg = FORMATS.get(arg, arg)
         elif not expect_value and (arg == "-" or not arg.startswith("-")):
             paths += 1
         expect_value = arg in _VALUED
@@ -198,9 +186,11 @@ _VALUED = frozenset(("--format", "--config", "--append-config", "--output-file",
 
 
 def check(argv: Sequence[str]) -> int:
-    """Run the gate; flake8's exit status (0 clean, 1 findings)."""
-    app = application.Application()
+    """Run the gate; flake8's exit status (0 clean, 1 findings, 2 usage error); after the
+    default report, the summary line on stderr."""
+    app = GateApplication()
     with governance_only():
         app.run(gate_argv(argv))
+        sys.stderr.write(app.summary())
     code: int = app.exit_code()
     return code

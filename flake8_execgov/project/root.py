@@ -11,16 +11,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..config.options import Config, ConfigError
+from ..config.options import Config
 from .cache import SummaryCache, fingerprint
 from .index import Project
 
 CACHE_DIR = ".execgov_cache"
 _PROJECTS: dict[tuple[str, str, str], Project] = {}
-
-
-_BOOLS = {"true": True, "yes": True, "on": True, "1": True,
-          "false": False, "no": False, "off": False, "0": False}
 
 
 def _text(config: Config, name: str) -> str:
@@ -29,11 +25,8 @@ def _text(config: Config, name: str) -> str:
 
 
 def cache_enabled(config: Config) -> bool:
-    """``execgov-cache``: true (the default) or false; anything else is an error."""
-    text = _text(config, "cache").strip().lower() or "true"
-    if text not in _BOOLS:
-        raise ConfigError(f"execgov-cache: {text!r} is not true or false")
-    return _BOOLS[text]
+    """``execgov-cache`` (validated by :mod:`config.options`: true or false)."""
+    return config.raw.get("cache", True) is not False
 
 
 def project_root(config: Config, options: Any = None) -> Path:

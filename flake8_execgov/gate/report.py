@@ -1,0 +1,105 @@
+"""How the gate talks: its name, its help, its report formats and its summary line.
+
+- ``--help`` shows what matters to the governance rules: pycodestyle's layout options
+  (line lengths, indentation), which no gate check reads, are accepted (a shared config
+  sets them) but not listed; ``--format`` lists the formats the gate has.
+- ``--format`` (or ``format =`` in the config) takes ``github``, ``sarif`` and ``json``
+  for this package's report plugins, flake8's own names, or a template with ``%(...)``
+  keys. flake8 prints anything else literally once per finding (``--format=gihub``
+  prints "gihub"), which would silently lose a CI's annotations: here it is a usage
+  error with a suggestion, exit 2.
+- After the default report, one summary line in Ruff's spirit on **stderr** (stdout stays
+  exactly what ``flake8 --select=GOV`` prints, for the parsers that read it; machine
+  formats and ``-q`` print none): ``Found 3 findings; 2 fixable with 'execgov fix' (1
+  more with 'execgov fix --unsafe-fixes').``, counted by the fixer's own plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from typing import Any, Optional
+
+from flake8.main import application
+from flake8.options import manager
+from flake8.violation import Violation
+
+from ..formats import FixKinds
+
+PROG = "execgov check"
+FORMATS = {"github": "execgov-github", "sarif": "execgov-sarif", "json": "execgov-json"}
+NAMES = ("default", "pylint", "quiet-filename", "quiet-nothing", "github", "sarif", "json")
+FORMAT_HELP = ("The report: default, pylint, quiet-filename, quiet-nothing, github (GitHub "
+               "annotations), sarif (SARIF 2.1.0), json, or a template of %%-style keys "
+               "(code, col, path, row, text), e.g. '%%(path)s:%%(row)d: %%(code)s'. "
+               "(Default: default)")
+# pycodestyle's layout options: registered by flake8 itself, read by no gate check.
+HIDDEN = frozenset(("--max-line-length", "--max-doc-length", "--indent-size",
+                    "--hang-closing"))
+
+
+class GateOptionManager(manager.OptionManager):  # type: ignore[misc]
+    """flake8's option manager, named as the gate is run: usage, ``--help`` and every
+    option or configuration error say ``execgov check``; the help lists what matters."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parser.prog = PROG
+
+    def add_option(self, *args: Any, **kwargs: Any) -> None:
+        if HIDDEN.intersection(args):
+            kwargs["help"] = argparse.SUPPRESS
+        elif "--format" in args:
+            kwargs["help"] = FORMAT_HELP
+        super().add_option(*args, **kwargs)
+
+
+def report_format(value: str, reporters: Any) -> str:
+    """The report plugin (or template) ``--format`` names; a usage error (exit 2) when
+    it names none."""
+    name = FORMATS.get(value, value)
+    if name in reporters or "%(" in name:
+        return name
+    close = difflib.get_close_matches(value, NAMES, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    sys.stderr.write(f"{PROG}: error: --format: unknown format {value!r}{hint}; use one "
+                     f"of {', '.join(NAMES)} or a template such as '%(path)s:%(row)d: "
+                     "%(code)s %(text)s'\n")
+    raise SystemExit(2)
+
+
+class GateApplication(application.Application):  # type: ignore[misc]
+    """flake8's application; its formats checked, and what it reported remembered for
+    the summary line."""
+
+    def make_formatter(self) -> None:
+        self.options.format = report_format(self.options.format, self.plugins.reporters)
+        super().make_formatter()
+        self.reported: Optional[list[Violation]] = None
+        if self.options.format == "default" and not self.options.quiet:
+            self.reported = []
+            handle = self.formatter.handle
+
+            def remember(error: Violation) -> None:
+                self.reported.append(error)  # type: ignore[union-attr]
+                handle(error)
+
+            self.formatter.handle = remember
+
+    def summary(self) -> str:
+        """The summary line ('' when it has nothing to say or is not wanted)."""
+        reported = getattr(self, "reported", None)
+        if not reported:
+            return ""
+        kinds = FixKinds(self.options)
+        found = [kinds(error) for error in reported]
+        count, safe, unsafe = len(found), found.count("safe"), found.count("unsafe")
+        line = f"Found {count} finding{'s' if count != 1 else ''}"
+        if safe:
+            line += f"; {safe} fixable with 'execgov fix'"
+            if unsafe:
+                line += f" ({unsafe} more with 'execgov fix --unsafe-fixes')"
+        elif unsafe:
+            line += f"; {unsafe} fixable with 'execgov fix --unsafe-fixes'"
+        return line + ".\n"
