@@ -28,6 +28,9 @@ _SKIPPED_DIRS = frozenset(("__pycache__", "node_modules", "site-packages", "buil
                            "venv", "env"))
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers")
 _MAX_STEPS = 64
+# A root that is no project (flake8 run from a home folder): its walk stops here, and the
+# project-wide answers (routers included elsewhere, derived classes) are what it saw.
+MAX_FILES = 20_000
 
 
 class Project:
@@ -257,7 +260,9 @@ class Project:
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and d not in _SKIPPED_DIRS and Path(top, d).resolve() not in skip)
                 found += [Path(top, n) for n in sorted(names) if n.endswith(".py")]
-            self._files = found
+                if len(found) > MAX_FILES:
+                    break
+            self._files = found[:MAX_FILES]
         return self._files
 
     def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:
