@@ -14,8 +14,10 @@ from pathlib import Path
 
 from ..config.names import NameMatcher
 from ..model.imported import NO_FACTS, ProjectFacts
-from .index import Def, Project
-from .summary import Summary, module_statements
+from .index import Def, Import, Project
+from .summary import module_statements, route_receiver
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias")
 
@@ -23,40 +25,45 @@ _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias")
 def facts_for(project: Project, filename: str, tree: ast.AST) -> ProjectFacts:
     """The facts for the module at ``filename`` (as flake8 names it: relative to the
     current directory, or a ``--stdin-display-name``); none outside the project."""
+    imports, receivers = _live(project, tree)
+    if not imports and not (receivers and project.includes()):
+        return NO_FACTS
     module = project.module_of(os.path.abspath(filename))
-    if module is None or not (_imports_from(project, tree) or _routes_included(project, tree)):
+    if module is None:
         return NO_FACTS
-    summary = project.use_live(module, tree)
-    if not summary["imports"] and not summary["receivers"]:
-        return NO_FACTS
-    return facts_of(project, module, summary)
+    return facts_of(project, module, imports, receivers)
 
 
-def _imports_from(project: Project, tree: ast.AST) -> bool:
-    """Does the module import from the project (relative, or a top-level name of it)?"""
+def _live(project: Project, tree: ast.AST) -> tuple[list[Import], list[str]]:
+    """The module as flake8 read it (stdin may differ from the disk): its imports from the
+    project (relative, or of a top-level name of it) and its route receivers; one pass
+    over the top-level statements (and the blocks of ``if``/``try``/``with``)."""
     top = project.top_names()
+    imports: list[Import] = []
+    receivers: list[str] = []
     for stmt in module_statements(tree):
         if isinstance(stmt, ast.ImportFrom):
             if stmt.level or (stmt.module or "").split(".", 1)[0] in top:
-                return True
-        elif isinstance(stmt, ast.Import) and \
-                any(alias.name.split(".", 1)[0] in top for alias in stmt.names):
-            return True
-    return False
+                imports += [(a.asname or a.name, stmt.module or "", a.name, stmt.level)
+                            for a in stmt.names if a.name != "*"]
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                head = alias.name.split(".", 1)[0]
+                if head in top:
+                    imports.append((alias.asname, alias.name, "", 0) if alias.asname
+                                   else (head, head, "", 0))
+        elif isinstance(stmt, _FUNCTIONS) and stmt.decorator_list:
+            receivers += [r for r in map(route_receiver, stmt.decorator_list) if r is not None]
+    return imports, receivers
 
 
-def _routes_included(project: Project, tree: ast.AST) -> bool:
-    """Decorated module-level functions (maybe routes) in a project that includes routers."""
-    return any(isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.decorator_list
-               for stmt in getattr(tree, "body", ())) and bool(project.includes())
-
-
-def facts_of(project: Project, module: str, summary: Summary) -> ProjectFacts:
+def facts_of(project: Project, module: str, imports: list[Import],
+             receivers: list[str]) -> ProjectFacts:
     cfg = project.config
     names: dict[str, Def] = {}
-    for entry in summary["imports"]:
+    for entry in imports:
         local = entry[0]
-        found = project.resolve(module, local)
+        found = project.resolve_import(module, entry)
         if not project.in_project(found):
             continue
         names[local] = found
@@ -89,7 +96,7 @@ def facts_of(project: Project, module: str, summary: Summary) -> ProjectFacts:
             annotations.add(local)
         if name in defined["lists"] and project.authorizes(where, defined["lists"][name]):
             lists.add(local)
-    granted = {receiver for receiver in summary["receivers"]
+    granted = {receiver for receiver in receivers
                if project.granted(project.resolve(module, receiver))}
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
                         frozenset(annotations), frozenset(lists), frozenset(granted), constants)

@@ -24,6 +24,7 @@ from .cache import SummaryCache, cache_key, salt_for
 from .summary import Summary, summarize
 
 Def = tuple[str, str]  # (module, name in it); name "" is the module itself
+Import = tuple[str, str, str, int]  # (local name, module, imported name or "", level)
 _SKIPPED_DIRS = frozenset(("__pycache__", "node_modules", "site-packages", "build", "dist",
                            "venv", "env"))
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers")
@@ -125,11 +126,6 @@ class Project:
                 self.cache.put(key, found)
         return found
 
-    def use_live(self, module: str, tree: ast.AST) -> Summary:
-        """The linted module as flake8 read it (stdin may differ from the disk)."""
-        summary = self._summaries[module] = summarize(tree)
-        return summary
-
     # -- names -----------------------------------------------------------------------------
 
     def resolve(self, module: str, name: str) -> Def:
@@ -151,22 +147,29 @@ class Project:
                 continue
             imported = _imported(summary, head)
             if imported is not None:
-                _, source, original, level = imported
-                target = self._absolute(module, source, level)
-                if original:  # from target import original
-                    sub = f"{target}.{original}" if target else original
-                    if self.path_of(sub) is not None:
-                        module, name = sub, rest
-                    else:
-                        module, name = target, original + tail
-                else:
-                    module, name = target, rest
+                module, name = self._imported_as(module, imported, rest)
                 continue
             if rest and self.path_of(f"{module}.{head}") is not None:
                 module, name = f"{module}.{head}", rest
                 continue
             break
         return module, name
+
+    def resolve_import(self, module: str, entry: Import) -> Def:
+        """Where the name bound by one of ``module``'s imports is defined."""
+        return self.resolve(*self._imported_as(module, entry, ""))
+
+    def _imported_as(self, module: str, entry: Import, rest: str) -> Def:
+        """``local.rest`` for the name ``local`` an import binds: the same name, in the
+        module it is imported from."""
+        _, source, original, level = entry
+        target = self._absolute(module, source, level)
+        if not original:  # import target (as local)
+            return target, rest
+        sub = f"{target}.{original}" if target else original  # from target import original
+        if self.path_of(sub) is not None:
+            return sub, rest
+        return target, original + ("." + rest if rest else "")
 
     def _absolute(self, module: str, target: str, level: int) -> str:
         if not level:
@@ -279,7 +282,7 @@ class Project:
                 yield path, data
 
 
-def _imported(summary: Summary, local: str) -> Optional[tuple[str, str, str, int]]:
+def _imported(summary: Summary, local: str) -> Optional[Import]:
     """(local, module, name, level) of the import binding ``local``; the last one wins."""
     found = None
     for entry in summary["imports"]:

@@ -48,7 +48,7 @@ def summarize(tree: ast.AST) -> Summary:
                     _assigned(out, target.id, stmt.value)
         elif isinstance(stmt, _FUNCTIONS):
             for decorator in stmt.decorator_list:
-                receiver = _route_receiver(decorator)
+                receiver = route_receiver(decorator)
                 if receiver is not None and receiver not in out["receivers"]:
                     out["receivers"].append(receiver)
             for inner in stmt.body:  # create_app(): app.include_router(...)
@@ -138,7 +138,7 @@ def _annotated_deps(value: ast.Subscript) -> list[str]:
     return [dep for elt in value.slice.elts[1:] for dep in _depends(elt)]
 
 
-def _route_receiver(decorator: ast.AST) -> Optional[str]:
+def route_receiver(decorator: ast.AST) -> Optional[str]:
     if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) \
             and decorator.func.attr in _ROUTE_METHODS:
         return dotted(decorator.func.value)
