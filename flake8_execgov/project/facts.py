@@ -11,10 +11,11 @@ import ast
 import os
 import re
 from pathlib import Path
+from typing import Optional
 
 from ..config.names import NameMatcher
 from ..model.imported import NO_FACTS, ProjectFacts
-from .index import Def, Import, Project
+from .index import Def, Import, Kind, Project
 from .summary import module_statements, route_receiver
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -59,53 +60,84 @@ def _live(project: Project, tree: ast.AST) -> tuple[list[Import], list[str]]:
 
 def facts_of(project: Project, module: str, imports: list[Import],
              receivers: list[str]) -> ProjectFacts:
-    cfg = project.config
-    names: dict[str, Def] = {}
+    names: list[tuple[str, Def]] = []
     for entry in imports:
-        local = entry[0]
-        found = project.resolve_import(module, entry)
-        if not project.in_project(found):
-            continue
-        names[local] = found
-        if found[1] == "":  # a module: its own names, as ``deps.CurrentUser``
-            inner = project.summary(found[0])
-            for table in _DEFINED if inner is not None else ():
-                for name in inner[table]:  # type: ignore[index]
-                    names[f"{local}.{name}"] = project.resolve(found[0], name)
+        names += _bound(project, module, entry)
     plugins: set[str] = set()
     runners: set[str] = set()
     enums: set[str] = set()
     annotations: set[str] = set()
     lists: set[str] = set()
     constants: dict[str, tuple[str, str]] = {}
-    for local, (where, name) in names.items():
-        if not name or not project.in_project((where, name)):
+    for local, definition in names:
+        kind = _kind(project, definition)
+        if kind is None:
             continue
-        defined = project.summary(where)
-        if defined is None:
-            continue
-        if name in defined["classes"]:
-            _classify(project, (where, name), local, cfg.plugin_types, plugins)
-            _classify(project, (where, name), local, cfg.runner_classes, runners)
-            _classify(project, (where, name), local, cfg.lifecycle_enums, enums)
-        elif cfg.lifecycle_enums(name.rpartition(".")[2]) and local.rpartition(".")[2] != name:
-            enums.add(local)  # a renamed lifecycle enum
-        if name in defined["consts"]:
-            constants[local] = (defined["consts"][name], where)
-        if name in defined["annotated"] and project.authorizes(where, defined["annotated"][name]):
-            annotations.add(local)
-        if name in defined["lists"] and project.authorizes(where, defined["lists"][name]):
-            lists.add(local)
+        plugin, runner, enum, constant, annotated, listed = kind
+        for flag, into in ((plugin, plugins), (runner, runners), (annotated, annotations),
+                           (listed, lists)):
+            if flag:
+                into.add(local)
+        if enum == 2 or (enum == 1 and local.rpartition(".")[2] != definition[1]):
+            enums.add(local)  # a lifecycle enum's subclass, or one renamed
+        if constant is not None:
+            constants[local] = (constant, definition[0])
     granted = {receiver for receiver in receivers
                if project.granted(project.resolve(module, receiver))}
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
                         frozenset(annotations), frozenset(lists), frozenset(granted), constants)
 
 
-def _classify(project: Project, definition: Def, local: str, matcher: NameMatcher,
-              into: set[str]) -> None:
-    if matcher and project.derives(definition, matcher):
-        into.add(local)
+def _bound(project: Project, module: str, entry: Import) -> list[tuple[str, Def]]:
+    """The names one import binds (a module's own names too: ``deps.CurrentUser``) and
+    where they are defined; memoised for absolute imports (the same in every module)."""
+    absolute = not entry[3]
+    cached = project.bound.get(entry) if absolute else None
+    if cached is not None:
+        return cached
+    local = entry[0]
+    found = project.resolve_import(module, entry)
+    bound: list[tuple[str, Def]] = []
+    if project.in_project(found):
+        bound.append((local, found))
+        inner = project.summary(found[0]) if found[1] == "" else None
+        for table in _DEFINED if inner is not None else ():
+            for name in inner[table]:  # type: ignore[index]
+                bound.append((f"{local}.{name}", project.resolve(found[0], name)))
+    if absolute:
+        project.bound[entry] = bound
+    return bound
+
+
+def _kind(project: Project, definition: Def) -> Optional[Kind]:
+    """What a definition of the project is to the rules (memoised):
+    (plugin class, runner class, lifecycle enum: 2 derived / 1 by name, string
+    constant, auth alias, auth list); None for what the rules do not care about."""
+    if definition in project.kinds:
+        return project.kinds[definition]
+    where, name = definition
+    cfg = project.config
+    defined = project.summary(where) if name and project.in_project(definition) else None
+    kind: Optional[Kind] = None
+    if defined is not None:
+        is_class = name in defined["classes"]
+        enum_named = cfg.lifecycle_enums(name.rpartition(".")[2])
+        kind = (is_class and _derives(project, definition, cfg.plugin_types),
+                is_class and _derives(project, definition, cfg.runner_classes),
+                2 if is_class and not enum_named and _derives(
+                    project, definition, cfg.lifecycle_enums) else int(bool(enum_named)),
+                defined["consts"].get(name),
+                name in defined["annotated"] and project.authorizes(
+                    where, defined["annotated"][name]),
+                name in defined["lists"] and project.authorizes(where, defined["lists"][name]))
+        if not any(kind[:2]) and not kind[2] and kind[3] is None and not any(kind[4:]):
+            kind = None
+    project.kinds[definition] = kind
+    return kind
+
+
+def _derives(project: Project, definition: Def, matcher: NameMatcher) -> bool:
+    return bool(matcher) and project.derives(definition, matcher)
 
 
 def derived_names(project: Project) -> frozenset[str]:

@@ -25,6 +25,9 @@ from .summary import Summary, summarize
 
 Def = tuple[str, str]  # (module, name in it); name "" is the module itself
 Import = tuple[str, str, str, int]  # (local name, module, imported name or "", level)
+# plugin class, runner class, lifecycle enum (2 derived, 1 by name), string constant,
+# auth alias, auth list
+Kind = tuple[bool, bool, int, Optional[str], bool, bool]
 _SKIPPED_DIRS = frozenset(("__pycache__", "node_modules", "site-packages", "build", "dist",
                            "venv", "env"))
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers")
@@ -53,6 +56,10 @@ class Project:
         self._texts: Optional[list[tuple[Path, bytes]]] = None
         self._top: Optional[frozenset[str]] = None
         self.derived: Optional[frozenset[str]] = None  # names of derived classes
+        # answers for linted modules (:mod:`.facts`): what an import binds, what a
+        # definition is to the rules
+        self.bound: dict[Import, list[tuple[str, Def]]] = {}
+        self.kinds: dict[Def, Optional[Kind]] = {}
 
     # -- modules and their summaries -------------------------------------------------------
 
