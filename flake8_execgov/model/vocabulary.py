@@ -106,14 +106,18 @@ class Vocabulary:
             func = node.func
             if self.matches(cfg.plugin_getters, func) or self.is_plugin_class(func):
                 return True
+            if isinstance(func, Attribute) and func.attr == "load" and not node.args:
+                return self.plugin_expr(func.value)  # what an entry point loads is the plugin
             # ``plugins.get(name)`` is the subscript ``plugins[name]`` spelled as a call.
             return (isinstance(func, Attribute) and func.attr == "get"
                     and self.is_collection(func.value))
         return False
 
     def iterated_plugins(self, target: ast.AST, iterable: ast.AST) -> list[str]:
-        """Names a ``for`` binds to plugins: ``for p in C``, ``C.values()``, ``C.items()``."""
-        if self.is_collection(iterable) and isinstance(target, Name):
+        """Names a ``for`` binds to plugins: ``for p in C``, ``C.values()``, ``C.items()``,
+        and the plugins' entry points (``for ep in entry_points(group=...)``: what
+        ``ep.load()`` returns is a plugin)."""
+        if (self.is_collection(iterable) or _entry_points(iterable)) and isinstance(target, Name):
             return [target.id]
         if isinstance(iterable, Call) and not iterable.args:
             func = iterable.func
@@ -258,6 +262,18 @@ def add_aliases(aliases: dict[str, str], stmt: ast.Import | ast.ImportFrom) -> N
     for alias in stmt.names:
         if alias.asname:
             aliases[alias.asname] = alias.name.rsplit(".", 1)[-1]
+
+
+_ENTRY_POINTS = frozenset(("entry_points", "iter_entry_points"))
+
+
+def _entry_points(node: ast.AST) -> bool:
+    """``entry_points(group=...)``, ``entry_points().select(...)``, ``iter_entry_points(g)``
+    (importlib.metadata, its backport, pkg_resources): a plugin host's entry points."""
+    if isinstance(node, Call) and isinstance(node.func, Attribute) and node.func.attr in (
+            "select", "get"):
+        node = node.func.value
+    return isinstance(node, Call) and last_id(node.func) in _ENTRY_POINTS
 
 
 def plugin_classes(tree: ast.AST, is_base: Callable[[ast.expr], bool]) -> frozenset[str]:

@@ -43,3 +43,14 @@ class ToolRunner:
             return build_error_envelope(exc)
         finally:
             update_execution_metrics(method_name, "INITIALIZED")
+
+
+def load_plugins(data):
+    """What an entry point of the host loads is a plugin."""
+    for ep in entry_points(group="myhost.plugins"):
+        plugin = ep.load()
+        plugin.run(data)  # expect: GOV001:9
+        module = ep.load()
+        getattr(module, "run", None)(data)  # expect: GOV001:9
+    for ep in importlib.metadata.entry_points().select(group="myhost.plugins"):
+        ep.load().run(data)  # expect: GOV001:9
