@@ -29,6 +29,10 @@ settings.register_profile("sweep", max_examples=400, deadline=None,
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--sweep", action="store_true",
                      help="also run the exhaustive sweeps (real corpora, many generated programs)")
+    try:
+        import pytest_asyncio  # noqa: F401 - it declares its own ini keys
+    except ImportError:  # before Python 3.10 (no pytest-lsp): pyproject's key is unused
+        parser.addini("asyncio_default_fixture_loop_scope", "pytest-asyncio's, unused here")
 
 
 def pytest_configure(config: pytest.Config) -> None:

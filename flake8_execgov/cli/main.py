@@ -121,6 +121,18 @@ def _parser() -> argparse.ArgumentParser:
                     "the option); print the files read and the effective settings.")
     _config_arguments(check)
     check.set_defaults(handler=_check_config)
+
+    lsp = sub.add_parser(
+        "lsp", help="the language server, over stdio (needs flake8-execgov[lsp])",
+        description="Serve diagnostics, fixes, noqa and rule pages to an editor over stdio "
+                    "(see docs/lsp.md). Each file gets the flake8 configuration found from its "
+                    "folder.")
+    lsp.add_argument("--rules-url", default="docs/rules.md", metavar="URL",
+                     help="the rules page linked from each code, with #gov004 appended "
+                          "(default: docs/rules.md)")
+    lsp.add_argument("--debounce", type=int, default=100, metavar="MS",
+                     help="after a lint, wait this long for more edits (default: 100)")
+    lsp.set_defaults(handler=_lsp)
     return parser
 
 
@@ -183,6 +195,17 @@ def _baseline(args: argparse.Namespace, out: TextIO) -> int:
     from .baseline import run_baseline
 
     return run_baseline(args, out)
+
+
+def _lsp(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from ..lsp import server
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        raise UsageError("the language server needs pygls: "
+                         "pip install flake8-execgov[lsp]") from None
+    return server.serve(args)
 
 
 def _fix(args: argparse.Namespace, out: TextIO) -> int:

@@ -7,7 +7,9 @@ options, the same selection and ``per-file-ignores``, the same ``# noqa``.
 from __future__ import annotations
 
 import argparse
-from typing import Any, Sequence
+import ast
+import os
+from typing import Any, Optional, Sequence
 
 from ..config.options import Config, ConfigError
 from ..model.records import Finding, Reported
@@ -55,11 +57,28 @@ class Settings:
         guide = self.guides.style_guide_for(filename)
         return lambda found: guide.should_report_error(found.code) is Decision.Selected
 
-    def reported(self, filename: str, text: str) -> Reported:
-        """Would flake8 report this finding in ``filename``? (selection, per-file, noqa)"""
+    @classmethod
+    def in_directory(cls, directory: str, apply_baseline: bool = True) -> "Settings":
+        """The settings of flake8 run in ``directory``: the configuration it discovers
+        from there (as the language server does for each document's folder)."""
+        before = os.getcwd()
+        os.chdir(directory)
+        try:
+            return cls(argparse.Namespace(config=None, isolated=False),
+                       apply_baseline=apply_baseline)
+        finally:
+            os.chdir(before)
+
+    def reported(self, filename: str, text: str,
+                 tree: Optional[ast.Module] = None) -> Reported:
+        """Would flake8 report this finding in ``filename``? (selection, per-file, noqa)
+        Given the module's ``tree``, only the statements holding findings are tokenized
+        for their ``# noqa`` (the gate's processor), not the whole text."""
         from flake8.processor import FileProcessor
         from flake8.style_guide import Decision
         from flake8.violation import Violation
+
+        from ..gate.files import GateProcessor
 
         guide = self.guides.style_guide_for(filename)
         processor: list[FileProcessor] = []
@@ -68,8 +87,13 @@ class Settings:
             if guide.should_report_error(found.code) is not Decision.Selected:
                 return False
             if not processor:
-                processor.append(FileProcessor(filename, self.options,
-                                               lines=source_lines(text)))
+                lines = source_lines(text)
+                if tree is None:
+                    processor.append(FileProcessor(filename, self.options, lines=lines))
+                else:
+                    gate = GateProcessor(filename, self.options, lines=lines)
+                    gate.tree = tree
+                    processor.append(gate)
             noqa_line = processor[0].noqa_line_for(found.line)
             violation = Violation(found.code, filename, found.line, found.col, found.message,
                                   noqa_line)
