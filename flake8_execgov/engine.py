@@ -13,38 +13,62 @@ from typing import Optional, Sequence
 
 from .baseline import Baseline
 from .config.options import Config
+from .model.imported import NO_FACTS, ProjectFacts
 from .model.records import Finding
 from .config.prefilter import searchable
+from .project.facts import derived_names, facts_for
+from .project.index import Project
 from .rules import analyze, prefilter_for
 from .source.lines import LineIndex, source_lines
 
 
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, *,
             baseline: Optional[Baseline] = None, filename: str = "",
-            prefiltered: bool = True) -> list[Finding]:
+            prefiltered: bool = True, project: Optional[Project] = None) -> list[Finding]:
     """The findings of one module, sorted; those the ``baseline`` accepts for ``filename``
     left out. With ``prefiltered`` (the default), a module whose text names nothing the
     rules know is ruled out at once, and so is each module-level definition that names
-    nothing (see :class:`config.prefilter.Prefilter`)."""
-    found = _findings(tree, lines, config, prefiltered)
+    nothing (see :class:`config.prefilter.Prefilter`). With the ``project`` it belongs to
+    (``filename`` places it there), the names it imports from other modules of the project
+    are resolved there (:mod:`project`); without, it is analysed on its own."""
+    found = _findings(tree, lines, config, prefiltered, project, filename)
     if baseline is not None and found:
         found = baseline.new_findings(tree, lines, found, filename)
     return found
 
 
-def _findings(tree: ast.AST, lines: Sequence[str], config: Config,
-              prefiltered: bool) -> list[Finding]:
-    if not prefiltered:
-        return analyze(tree, config)
+def worth_parsing(text: str, config: Config, project: Optional[Project] = None) -> bool:
+    """Can a module with this text hold a finding? Its words, or (in a project) the name of
+    a class that derives, in another module, from something the rules know."""
     prefilter = prefilter_for(config)
     if prefilter is None:
-        return analyze(tree, config)
+        return True
+    seen = searchable(text)
+    return prefilter.found_in(seen) or _names_derived(seen, project)
+
+
+def _names_derived(seen: str, project: Optional[Project]) -> bool:
+    return project is not None and any(name in seen for name in derived_names(project))
+
+
+def _facts(tree: ast.AST, project: Optional[Project], filename: str) -> ProjectFacts:
+    if project is None or not filename:
+        return NO_FACTS
+    return facts_for(project, filename, tree)
+
+
+def _findings(tree: ast.AST, lines: Sequence[str], config: Config, prefiltered: bool,
+              project: Optional[Project] = None, filename: str = "") -> list[Finding]:
+    prefilter = prefilter_for(config) if prefiltered else None
+    if prefilter is None:
+        return analyze(tree, config, facts=_facts(tree, project, filename))
     text = "".join(lines)
     seen = searchable(text)  # identifiers as the parser reads them (NFKC)
-    if not prefilter.found_in(seen):
+    if not prefilter.found_in(seen) and not _names_derived(seen, project):
         return []
     # The per-definition prefilter reads the text by line number: it stands down where the
     # lines are not Python's (flake8 splits stdin at "\n" only, so a lone "\r" differs)
     # and where normalising changed the text (its offsets no longer match the lines).
     aligned = (seen is text or seen == text) and ("\r" not in text or source_lines(text) == list(lines))
-    return analyze(tree, config, LineIndex(lines, text) if aligned else None)
+    return analyze(tree, config, LineIndex(lines, text) if aligned else None,
+                   facts=_facts(tree, project, filename))

@@ -21,10 +21,14 @@ from .config.options import (ALL_OPTIONS, DEFAULT_CONFIG, Config, ConfigError, b
                              unknown_key_message, unknown_keys)
 from .config.sources import config_files, first_set, source_of
 from .engine import analyse
+from .project.index import Project
+from .project.facts import no_project_note
+from .project.root import open_project, project_root
 from .rules import RULES_BY_CODE
 from .source.lines import char_col
 
 CODES = frozenset(RULES_BY_CODE)
+_UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class PluginSettings:
     config: Config = DEFAULT_CONFIG
     selected: frozenset[str] = CODES
     baseline: Optional[Baseline] = None
+    project: Optional[Project] = None  # where imports are followed (None: per file)
 
 
 class ExecGovChecker:
@@ -44,6 +49,7 @@ class ExecGovChecker:
     name = "flake8-execgov"
     version = __version__
     settings: ClassVar[PluginSettings] = PluginSettings()  # set by parse_options only
+    _noted: ClassVar[bool] = False  # "no project for stdin" is said once per process
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str = "") -> None:
         self.tree = tree
@@ -74,9 +80,15 @@ class ExecGovChecker:
         settings = self.settings
         if not settings.selected:
             return
+        project = settings.project
+        if project is not None and self.filename in _UNPLACED:
+            project = None
+            if not ExecGovChecker._noted:
+                ExecGovChecker._noted = True
+                sys.stderr.write(no_project_note(self.filename) + "\n")
         try:
-            found = analyse(self.tree, self.lines, settings.config,
-                            baseline=settings.baseline, filename=self.filename)
+            found = analyse(self.tree, self.lines, settings.config, baseline=settings.baseline,
+                            filename=self.filename, project=project)
         except RecursionError:  # the walk is iterative; this guards what it calls
             self._skipped("nested too deeply to analyse")
             return
@@ -108,7 +120,8 @@ def settings_from_options(manager: Any, options: argparse.Namespace,
     try:
         config = config_from_options(manager, options)
         return PluginSettings(config, _selected_codes(options),
-                              load_baseline(config) if with_baseline else None)
+                              load_baseline(config) if with_baseline else None,
+                              open_project(config, project_root(config, options)))
     except ConfigError as exc:
         table = getattr(manager, "config_options_dict", None)
         looked_up = table.looked_up if isinstance(table, _KeyRecorder) else None

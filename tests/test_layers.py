@@ -17,6 +17,7 @@ LAYERS = (
     ("source", ("source",)),          # lines, decoding, writing files
     ("config", ("config",)),          # options, name patterns, the prefilter
     ("model", ("model",)),            # the walk and what it learns; knows no rule
+    ("project", ("project",)),        # modules across the project, summarised and cached
     ("rules", ("rules",)),            # the rule units and their documentation
     ("engine", ("engine", "baseline")),  # one file, one configuration: its findings
     ("fix", ("fix",)),                # libcst fixes of what the engine found

@@ -84,6 +84,10 @@ def normalize_route(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
+_FLAGS = {"true": True, "yes": True, "on": True, "1": True,
+          "false": False, "no": False, "off": False, "0": False}
+
+
 def _fail(spec: OptionSpec, message: str) -> ConfigError:
     return ConfigError(f"{spec.key}: {message}", spec.key)
 
@@ -102,6 +106,11 @@ def _parse_value(spec: OptionSpec, value: Any) -> Any:
     """Validate one option value and return its canonical form (a tuple, str or int)."""
     if spec.kind == "path":
         return str(value).strip()
+    if spec.kind == "flag":
+        text = str(value).strip().lower()
+        if text not in _FLAGS:
+            raise _fail(spec, f"{_shown(text)} is not true or false")
+        return _FLAGS[text]
     if spec.kind in ("identifier", "index"):
         text = str(value).strip()
         if spec.kind == "identifier":

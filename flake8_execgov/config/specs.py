@@ -86,6 +86,13 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("baseline", "", "path",
                "baseline file of accepted findings (written by `execgov baseline`); a value "
                "with a / is relative to the config file, as flake8's paths are"),
+    OptionSpec("project-root", "", "path",
+               "the project whose modules' imports are followed (default: the folder of "
+               "flake8's config file, else the current directory)"),
+    OptionSpec("cache-dir", "", "path",
+               "where module summaries are cached (default: .execgov_cache in the project root)"),
+    OptionSpec("cache", "true", "flag",
+               "false: do not cache module summaries on disk (execgov check --no-cache)"),
 )
 
 # The kinds of value that are lists (and so have an ``extend-`` twin).

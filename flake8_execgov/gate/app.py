@@ -62,6 +62,7 @@ def _governance_plugins(load: Any) -> Any:
 def _run_parallel(self: checker.Manager) -> None:
     """flake8's parallel run, handing files to the workers in chunks: one at a time (its
     default), the round trips cost more than checking a file does here."""
+    _project_ready()  # forked workers inherit what the whole project answers
     with checker._mp_prefork(self.plugins, self.options):
         pool = _start_workers(self.jobs, self.argv)
     if pool is None:  # pragma: no cover - multiprocessing unavailable
@@ -76,6 +77,17 @@ def _run_parallel(self: checker.Manager) -> None:
         raise
     finally:
         pool.join()
+
+
+def _project_ready() -> None:
+    """The answers that need the whole project, found once before the workers fork."""
+    from ..plugin import ExecGovChecker
+    from ..project.facts import derived_names
+
+    project = ExecGovChecker.settings.project
+    if project is not None:
+        derived_names(project)
+        project.includes()
 
 
 def _start_workers(jobs: int, argv: Sequence[str]) -> Optional[multiprocessing.pool.Pool]:
@@ -152,7 +164,9 @@ def gate_argv(argv: Sequence[str]) -> list[str]:
     paths = 0
     expect_value = False
     for arg in argv:
-        if not expect_value and (arg == "-" or not arg.startswith("-")):
+        if arg == "--no-cache":
+            arg = "--execgov-cache=false"
+        elif not expect_value and (arg == "-" or not arg.startswith("-")):
             paths += 1
         expect_value = arg in _VALUED
         args.append(arg)
@@ -167,7 +181,8 @@ _VALUED = frozenset(("--format", "--config", "--append-config", "--output-file",
                      "--jobs", "--stdin-display-name", "--select", "--ignore",
                      "--extend-select", "--extend-ignore", "--per-file-ignores",
                      "--exclude", "--extend-exclude", "--filename", "--require-plugins",
-                     "--enable-extensions", "--color", "--max-doc-length"))
+                     "--enable-extensions", "--color", "--max-doc-length",
+                     "--execgov-project-root", "--execgov-cache-dir", "--execgov-cache"))
 
 
 def check(argv: Sequence[str]) -> int:

@@ -116,14 +116,14 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
 
     def run_checks(self) -> Any:
         from ..plugin import ExecGovChecker
-        from ..rules import prefilter_for
+        from ..engine import worth_parsing
 
         if self.processor is None and self.filename == "-":  # stdin that did not decode
             self.display_name: str = self.options.stdin_display_name or "stdin"
         if self.processor is None or not self.should_process:
             return self.display_name, self.results, self.statistics
-        prefilter = prefilter_for(ExecGovChecker.settings.config)
-        if prefilter is not None and not prefilter.search("".join(self.processor.lines)):
+        settings = ExecGovChecker.settings
+        if not worth_parsing("".join(self.processor.lines), settings.config, settings.project):
             return self.display_name, self.results, self.statistics
         try:
             self.run_ast_checks()

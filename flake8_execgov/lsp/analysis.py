@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
 from ..cli.settings import Settings
-from ..config.prefilter import searchable
-from ..engine import analyse
+from ..engine import analyse, worth_parsing
 from ..fix.fixer import fix_text, fixable, replacement
 from ..model.records import Finding, Reported
-from ..rules import prefilter_for
 from ..source.files import SourceError
 from .noqa import NoqaProcessor, noqa_edit
 from .text import Document, Edit, Point, text_edit
@@ -127,15 +125,14 @@ def lint(text: str, filename: str, settings: Settings, encoding: str = "utf-16")
     """The findings flake8 would report in this buffer. Raises ``SyntaxError`` (and
     ``ValueError``, ``RecursionError``, ``MemoryError``) when it does not parse."""
     document = Document(text, encoding)
-    prefilter = prefilter_for(settings.config)
-    if prefilter is not None and not prefilter.found_in(searchable(text)):
+    if not worth_parsing(text, settings.config, settings.plugin.project):
         # names nothing the rules know: no finding (the engine's first test), no parse
         return Linted(document, filename, settings, None, [], [])
     tree = ast.parse(text)
     if not settings.files([filename]):  # excluded: flake8 would not check it
         return Linted(document, filename, settings, tree, [], [])
     found = analyse(tree, document.lines, settings.config, baseline=settings.plugin.baseline,
-                    filename=filename)
+                    filename=filename, project=settings.plugin.project)
     decide = settings.reported(filename, text, tree)
     kept = [f for f in found if decide(f)]
     return Linted(document, filename, settings, tree, kept,

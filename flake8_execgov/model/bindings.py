@@ -44,7 +44,7 @@ class BindingContext:
             if self.vocab.dispatch_expr(value) is True:
                 scope.dispatch_direct.add(target.id)
             if isinstance(value, ast.Call) and \
-                    self.vocab.matches(self.vocab.config.runner_classes, value.func):
+                    self.vocab.is_runner_class(value.func):
                 scope.runner_locals.add(target.id)
         elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
             if len(target.elts) == len(value.elts):

@@ -8,6 +8,7 @@ import ast
 import bisect
 from typing import Callable, Optional, Sequence
 
+from .imported import ProjectFacts
 from .nodes import all_args, first_line
 from .records import Access, Route, Scope, StackItem
 from ..config.options import Config
@@ -34,6 +35,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     _hot: Optional[tuple[int, list[int]]]
     skipped: list[ast.stmt]
     taints: dict[int, str]  # free state names: why a literal reaching them is not safe
+    facts: ProjectFacts
     # the rules' hooks for each invalid literal that reaches a metrics state
     _state_reached: Callable[[ast.expr, str, Optional[str]], None]
 
@@ -53,7 +55,8 @@ class DefinitionContext(RouteContext, RunnerContext):
                      outer.pending_access if outer is not None else None)
         self._settle(scope, scope.pending_dispatch, scope.dispatch_direct,
                      outer.pending_dispatch if outer is not None else None)
-        deferred = resolve(scope, scope.pending_states, self._state_reached, self.taints)
+        deferred = resolve(scope, scope.pending_states, self._state_reached,
+                           self.facts.state_constants if outer is None else {}, self.taints)
         if outer is not None:
             outer.pending_states.extend(deferred)
             for name, uses in scope.loads.items():
@@ -110,6 +113,7 @@ class DefinitionContext(RouteContext, RunnerContext):
             assert prefilter is not None and self.source is not None
             words = [alias for alias, name in self.aliases.items() if prefilter.search(name)]
             words += self.vocab.plugin_classes  # their instances are plugins
+            words += self.vocab.imported_words
             self._hot = (len(self.aliases), prefilter.lines_naming(self.source, words))
         return self._hot[1]
 

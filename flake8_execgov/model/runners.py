@@ -117,7 +117,8 @@ class RunnerContext:
 
     def _enter_runner_class(self, node: ast.ClassDef) -> None:
         if self.runner is None and self.runner_class is None \
-                and self.config.runner_classes(node.name):
+                and (self.config.runner_classes(node.name)
+                     or node.name in self.vocab.runner_subclasses):
             self.runner_class = RunnerClass()
             self.class_records.append(self.runner_class)
             self._runner_class_scope = self.scope
@@ -223,7 +224,7 @@ class RunnerContext:
             return
         owner = func.value
         instance = isinstance(owner, ast.Call) and \
-            self.vocab.matches(self.config.runner_classes, owner.func)
+            self.vocab.is_runner_class(owner.func)
         scope: Optional[Scope] = self.scope
         while not instance and isinstance(owner, ast.Name) and scope is not None:
             instance = owner.id in scope.runner_locals

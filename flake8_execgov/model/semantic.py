@@ -22,6 +22,7 @@ from .bindings import BindingContext
 from .definitions import DefinitionContext
 from .mentions import MentionContext
 from ..source.lines import LineIndex
+from .imported import NO_FACTS, ProjectFacts
 from .vocabulary import Vocabulary, module_aliases
 
 
@@ -37,7 +38,8 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
 
     def __init__(self, tree: ast.AST, config: Config, hooks: Mapping[type, Sequence[Hook]],
                  state_hooks: Sequence[StateHook], source: Optional[LineIndex] = None,
-                 prefilter: Optional[Prefilter] = None) -> None:
+                 prefilter: Optional[Prefilter] = None,
+                 facts: ProjectFacts = NO_FACTS) -> None:
         self.tree = tree
         # module-level definitions naming nothing the rules need are skipped (both given)
         self.prefilter = prefilter if source is not None else None
@@ -45,7 +47,8 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
         self._hot: Optional[tuple[int, list[int]]] = None
         self.config = config
         self.aliases = module_aliases(tree)
-        self.vocab = Vocabulary(config, self.aliases, tree)
+        self.facts = facts  # what the module's imports are in the rest of the project
+        self.vocab = Vocabulary(config, self.aliases, tree, facts)
         self.findings: list[Finding] = []
         self.routes: list[Route] = []
         # (router as written, keywords) of APIRouter/FastAPI(...) and include_router(...)

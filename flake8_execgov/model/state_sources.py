@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 import ast
-from typing import Callable, Optional, Union
+from typing import Callable, Mapping, Optional, Union
 
 from .nodes import str_constant
 from .records import Item, Scope
@@ -33,15 +33,19 @@ Taints = dict[int, str]  # a free name handed to the enclosing scope -> why it i
 
 
 def resolve(scope: Scope, items: list[Item], report: Report,
+            imported: Mapping[str, tuple[str, str]] = {},
             taints: Optional[Taints] = None) -> list[Item]:
     """Report the invalid string states among ``items`` that ``scope`` resolves; return the
     names it does not bind (they resolve in the enclosing scope, flow-insensitively; why a
-    literal reaching one of them would not be only a state is left in ``taints``)."""
+    literal reaching one of them would not be only a state is left in ``taints``).
+    ``imported``: the module's names that are string constants of another module of the
+    project (name -> (value, that module)); such a state is reported where it is used
+    here (the only place a linter of this file can show), and is never fixed here."""
     deferred: list[Item] = []
     if not items:
         return deferred
     taints = {} if taints is None else taints
-    search = _Search(scope, taints)
+    search = _Search(scope, taints, imported)
     for expr, ctx in items:
         search.run(expr, ctx, deferred)
     search.report(report, deferred, taints)
@@ -51,8 +55,11 @@ def resolve(scope: Scope, items: list[Item], report: Report,
 class _Search:
     """The backward search from state arguments to the literals that can reach them."""
 
-    def __init__(self, scope: Scope, taints: Taints) -> None:
+    def __init__(self, scope: Scope, taints: Taints,
+                 imported: Mapping[str, tuple[str, str]]) -> None:
         self.scope = scope
+        self.imported = imported
+        self.elsewhere: list[tuple[ast.Name, str, str]] = []  # states of other modules
         self.followed: set[int] = set()  # Name loads and walruses on a way to a state
         self.names: list[ast.Name] = []  # the Name loads that carry a state
         self.literals: dict[int, tuple[ast.expr, str]] = {}
@@ -91,7 +98,11 @@ class _Search:
                 self.followed.add(id(item))
                 self.names.append(item)
                 if item.id not in scope.assigns:
-                    if not scope.is_local(item.id):
+                    if scope.kind == "module" and item.id in self.imported:
+                        value, module = self.imported[item.id]
+                        self.elsewhere.append((item, value, f"{item.id} is defined in "
+                                               f"{module}, where other modules can read it"))
+                    elif not scope.is_local(item.id):
                         deferred.append((item, None))
                 elif where is not None and scope.flow().knows(where):
                     stack.append(((item.id, where), None))
@@ -152,6 +163,8 @@ class _Search:
                     todo.append(source)
         for key, (node, text) in self.literals.items():
             report(node, text, next((reasons[n] for n in via[key] if n in reasons), None))
+        for name_node, value, why in self.elsewhere:
+            report(name_node, value, why)
         for item, _ in deferred:  # a free name: what it feeds here, for the enclosing scope
             assert isinstance(item, ast.Name)
             why = next((reasons[n] for n in feeds.get(item.id, ()) if n in reasons), None)

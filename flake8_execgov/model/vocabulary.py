@@ -9,12 +9,13 @@ from __future__ import annotations
 import ast
 import re
 from http import HTTPStatus
-from typing import Mapping, Optional
+from typing import Callable, Mapping, Optional
 
 from ..config.options import Config
 from ..config.names import NameMatcher
 
-from .nodes import TRY_TYPES, last_id, member_like, parse_annotation, str_constant
+from .imported import NO_FACTS, ProjectFacts
+from .nodes import TRY_TYPES, dotted, last_id, member_like, parse_annotation, str_constant
 
 Name, Attribute, Subscript, Call, Constant = (
     ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)
@@ -26,11 +27,31 @@ class Vocabulary:
     """Name matching that honours the module's import aliases (``import X as Y``)."""
 
     def __init__(self, config: Config, aliases: Mapping[str, str],
-                 tree: Optional[ast.AST] = None) -> None:
+                 tree: Optional[ast.AST] = None, facts: ProjectFacts = NO_FACTS) -> None:
         self.config = config
         self.aliases = aliases
-        # classes of this module deriving from a plugin type: their instances are plugins
-        self.plugin_classes = plugin_classes(tree, self) if tree is not None else frozenset()
+        self.facts = facts
+        # classes of this module deriving from a plugin type (also one imported from the
+        # project): their instances are plugins
+        self.plugin_classes = plugin_classes(
+            tree, lambda base: self.matches(config.plugin_types, base)
+            or dotted(base) in facts.plugin_classes) if tree is not None else frozenset()
+        # classes of this module deriving from a runner class of another module: runners
+        self.runner_subclasses = plugin_classes(
+            tree, lambda base: dotted(base) in facts.runner_classes) \
+            if tree is not None and facts.runner_classes else frozenset()
+        # names worth a line of the per-definition prefilter: what the project gave
+        self.imported_words = sorted({name.split(".", 1)[0] for name in (
+            *facts.plugin_classes, *facts.runner_classes, *facts.lifecycle_enums,
+            *facts.auth_annotations, *facts.auth_lists, *facts.state_constants)}
+            | self.runner_subclasses)
+
+    def is_runner_class(self, node: ast.AST) -> bool:
+        """A configured runner class, a runner class (or subclass) imported from the
+        project, or a class of this module deriving from one."""
+        return self.matches(self.config.runner_classes, node) or (
+            self.facts.runner_classes and dotted(node) in self.facts.runner_classes) or \
+            (isinstance(node, Name) and node.id in self.runner_subclasses)
 
     def matches(self, matcher: NameMatcher, node: ast.AST) -> bool:
         """Does the last identifier of ``node``, or the name it aliases, match?"""
@@ -135,7 +156,8 @@ class Vocabulary:
     def is_plugin_class(self, node: ast.AST) -> bool:
         """A configured plugin type, or a class of this module deriving from one."""
         return self.matches(self.config.plugin_types, node) or \
-            (isinstance(node, Name) and node.id in self.plugin_classes)
+            (isinstance(node, Name) and node.id in self.plugin_classes) or \
+            (bool(self.facts.plugin_classes) and dotted(node) in self.facts.plugin_classes)
 
     def _union_of_plugins(self, members: list[ast.expr], depth: int) -> bool:
         flat: list[ast.expr] = []
@@ -182,7 +204,8 @@ class Vocabulary:
     # -- lifecycle states (§2, GOV004/GOV005) ----------------------------------------------
 
     def is_lifecycle_enum(self, node: ast.AST) -> bool:
-        return self.matches(self.config.lifecycle_enums, node)
+        return self.matches(self.config.lifecycle_enums, node) or (
+            bool(self.facts.lifecycle_enums) and dotted(node) in self.facts.lifecycle_enums)
 
     def enum_member(self, node: ast.AST) -> str | None:
         """``NAME`` for ``E["NAME"]`` or ``E("NAME")`` of a lifecycle enum (``E.NAME`` is an
@@ -253,16 +276,16 @@ def _entry_points(node: ast.AST) -> bool:
     return isinstance(node, Call) and last_id(node.func) in _ENTRY_POINTS
 
 
-def plugin_classes(tree: ast.AST, vocab: Vocabulary) -> frozenset[str]:
-    """The module's top-level classes that derive from a configured plugin type, directly
-    or through other classes of the module (in any order). Statement lists only, like
-    :func:`module_aliases`: not a second walk."""
+def plugin_classes(tree: ast.AST, is_base: Callable[[ast.expr], bool]) -> frozenset[str]:
+    """The module's top-level classes that derive from a base ``is_base`` accepts (a
+    configured plugin type), directly or through other classes of the module (in any
+    order). Statement lists only, like :func:`module_aliases`: not a second walk."""
     derived: dict[str, list[str]] = {}  # base name -> classes deriving from it
     found: list[str] = []
     for stmt in getattr(tree, "body", ()):
         if isinstance(stmt, ast.ClassDef):
             for base in stmt.bases:
-                if vocab.matches(vocab.config.plugin_types, base):
+                if is_base(base):
                     found.append(stmt.name)
                 elif isinstance(base, Name):
                     derived.setdefault(base.id, []).append(stmt.name)

@@ -18,6 +18,7 @@ from typing import Optional
 
 from ..config.options import Config
 from ..config.prefilter import Prefilter, prefilter
+from ..model.imported import NO_FACTS, ProjectFacts
 from ..model.records import Finding
 from ..model.runner_coverage import RunnerCoverage
 from ..model.semantic import Hook, SemanticModel, StateHook
@@ -69,12 +70,14 @@ def prefilter_for(config: Config) -> Optional[Prefilter]:
     return cached[1]
 
 
-def analyze(tree: ast.AST, config: Config,
-            source: Optional[LineIndex] = None) -> list[Finding]:
+def analyze(tree: ast.AST, config: Config, source: Optional[LineIndex] = None,
+            facts: ProjectFacts = NO_FACTS) -> list[Finding]:
     """All findings of one module, sorted and without duplicates. With its ``source``,
-    module-level definitions that the prefilter rules out are not walked."""
+    module-level definitions that the prefilter rules out are not walked; ``facts``: what
+    its imports are in the rest of the project."""
     found_prefilter = prefilter_for(config) if source is not None else None
-    model = SemanticModel(tree, config, HOOKS, STATE_HOOKS, source, found_prefilter).run()
+    model = SemanticModel(tree, config, HOOKS, STATE_HOOKS, source, found_prefilter,
+                          facts).run()
     coverage = RunnerCoverage(model.accesses, bool(config.metrics_functions),
                               model.used_unwalked)
     found = list(model.findings)

@@ -85,7 +85,10 @@ def invalid_state(model: SemanticModel, literal: ast.expr, text: str,
     """GOV004 for a string state (an enum member reaching the call is GOV005 already)."""
     cfg = model.config
     if text not in cfg.lifecycle_states:
-        model.report(GOV004.at(literal, replaces=text, unsafe=unsafe, state=text,
+        # a constant of another module (``from app.states import DONE``) is reported at
+        # its use here and never fixed from here: its definition is another file's
+        replaces = None if isinstance(literal, ast.Name) else text
+        model.report(GOV004.at(literal, replaces=replaces, unsafe=unsafe, state=text,
                                metrics=cfg.metrics_functions.first, states=cfg.states_text))
 
 

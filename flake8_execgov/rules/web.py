@@ -21,7 +21,7 @@ from ..config.names import is_glob
 from ..config.options import normalize_route
 from ..config.prefilter import Needs, route_decorator
 from ..model.semantic import SemanticModel
-from ..model.nodes import last_id, parse_annotation, str_constant
+from ..model.nodes import dotted, last_id, parse_annotation, str_constant
 from ..model.routes import ROUTE_METHODS
 from .base import Hooks, Rule
 
@@ -107,7 +107,7 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
     hint = f"Depends() on an auth dependency matching {auth}" \
         if is_glob(auth) else f"Depends({auth})"
     granted = {router for router, keywords in model.router_grants
-               if _grants(model, keywords)}
+               if _grants(model, keywords)} | model.facts.granted_routers
     for route in model.routes:
         node = route.node
         if route.receiver in granted or _grants(model, route.decorator.keywords) \
@@ -126,6 +126,8 @@ def _grants(model: SemanticModel, keywords: list[ast.keyword]) -> bool:
         if keyword.arg != "dependencies":
             continue
         value = keyword.value
+        if dotted(value) in model.facts.auth_lists:  # a list of another module
+            return True
         lists = model.module_scope.assigns.get(value.id, []) \
             if isinstance(value, ast.Name) else [value]
         for listed in lists:
@@ -162,6 +164,8 @@ def _annotation_authorized(model: SemanticModel, ann: Optional[ast.AST], depth: 
     text = str_constant(ann)
     if text is not None:
         return _annotation_authorized(model, parse_annotation(text), depth + 1)
+    if dotted(ann) in model.facts.auth_annotations:  # an alias of another module
+        return True
     if isinstance(ann, ast.Name) and ann.id in module_values:
         return any(_annotation_authorized(model, v, depth + 1) for v in module_values[ann.id])
     if isinstance(ann, ast.Subscript) and model.vocab.is_named(ann.value, "Annotated") \

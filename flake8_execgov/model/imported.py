@@ -1,0 +1,33 @@
+"""What a module's imports bring from the rest of the project (:mod:`project` computes it).
+
+The walk sees one module; these are the facts about names it imports from other modules
+of the project, keyed by the name as this module writes it (``CurrentUser``,
+``deps.CurrentUser``). Third-party and standard-library names are never in them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """Imported names and what they are, as far as the project shows."""
+
+    plugin_classes: frozenset[str] = frozenset()  # classes deriving from a plugin type
+    runner_classes: frozenset[str] = frozenset()  # runner classes and their subclasses
+    lifecycle_enums: frozenset[str] = frozenset()  # lifecycle enums (also renamed)
+    auth_annotations: frozenset[str] = frozenset()  # Annotated[..., Depends(auth)] aliases
+    auth_lists: frozenset[str] = frozenset()  # dependency lists holding an auth dependency
+    granted_routers: frozenset[str] = frozenset()  # routers given auth where included
+    # name -> (its string value, the module that defines it)
+    state_constants: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.plugin_classes or self.runner_classes or self.lifecycle_enums
+                    or self.auth_annotations or self.auth_lists or self.granted_routers
+                    or self.state_constants)
+
+
+NO_FACTS = ProjectFacts()

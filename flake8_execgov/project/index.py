@@ -1,0 +1,298 @@
+"""The project: its modules, found by path, summarised on demand, names resolved across them.
+
+Nothing is walked up front. A linted module asks about the names it imports: the modules
+they come from are summarised (from the cache when their bytes are unchanged) and their
+names resolved through imports, re-exports and ``X = Y`` aliases, each step once per
+process (memoised), cycles cut by a visited set. Two questions need the whole project, and
+are answered once per process, on the first file that asks: which routers are included
+with dependencies elsewhere (only files containing ``include_router`` are summarised), and
+which classes derive from a plugin type, a runner class or a lifecycle enum (only files
+whose text declares a class with such a base, to a fixed point).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from pathlib import Path
+from typing import Iterator, Optional
+
+from ..config.names import NameMatcher
+from ..config.options import Config
+from .cache import SummaryCache, cache_key, salt_for
+from .summary import Summary, summarize
+
+Def = tuple[str, str]  # (module, name in it); name "" is the module itself
+Import = tuple[str, str, str, int]  # (local name, module, imported name or "", level)
+# plugin class, runner class, lifecycle enum (2 derived, 1 by name), string constant,
+# auth alias, auth list
+Kind = tuple[bool, bool, int, Optional[str], bool, bool]
+_SKIPPED_DIRS = frozenset(("__pycache__", "node_modules", "site-packages", "build", "dist",
+                           "venv", "env"))
+_DEFINED = ("classes", "consts", "annotated", "lists", "routers")
+_MAX_STEPS = 64
+# A root that is no project (flake8 run from a home folder): its walk stops here, and the
+# project-wide answers (routers included elsewhere, derived classes) are what it saw.
+MAX_FILES = 20_000
+
+
+class Project:
+    """One project root, one configuration; memoised per process."""
+
+    def __init__(self, root: Path, config: Config, cache: Optional[SummaryCache]) -> None:
+        root = Path(os.path.abspath(root))
+        self.root = root
+        self.config = config
+        self.cache = cache
+        self.sources = [root] + ([root / "src"] if (root / "src").is_dir() else [])
+        self._salt = salt_for(config)
+        self._paths: dict[str, Optional[Path]] = {}
+        self._summaries: dict[str, Summary] = {}
+        self._kinds: dict[tuple[int, Def], bool] = {}
+        self._granted: dict[Def, bool] = {}
+        self._includes: Optional[dict[Def, list[tuple[Optional[Def], str, list[str]]]]] = None
+        self._files: Optional[list[Path]] = None
+        self._texts: Optional[list[tuple[Path, bytes]]] = None
+        self._top: Optional[frozenset[str]] = None
+        self.derived: Optional[frozenset[str]] = None  # names of derived classes
+        # answers for linted modules (:mod:`.facts`): what an import binds, what a
+        # definition is to the rules
+        self.bound: dict[Import, list[tuple[str, Def]]] = {}
+        self.kinds: dict[Def, Optional[Kind]] = {}
+
+    # -- modules and their summaries -------------------------------------------------------
+
+    def module_of(self, path: Path | str) -> Optional[str]:
+        """The module a file is (an absolute path, not resolved: flake8's own paths are
+        not), relative to the innermost source folder holding it."""
+        text = str(path)
+        for source in reversed(self.sources):
+            prefix = os.path.join(str(source), "")
+            if not text.startswith(prefix) or not text.endswith(".py"):
+                continue
+            parts = text[len(prefix):-3].split(os.sep)
+            if parts and parts[-1] == "__init__":
+                parts.pop()
+            if parts and all(part.isidentifier() for part in parts):
+                return ".".join(parts)
+            return None
+        return None
+
+    def path_of(self, module: str) -> Optional[Path]:
+        if module in self._paths:
+            return self._paths[module]
+        found = None
+        if module and all(part.isidentifier() for part in module.split(".")):
+            for source in self.sources:
+                base = source.joinpath(*module.split("."))
+                for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                    if candidate.is_file():
+                        found = candidate
+                        break
+                if found is not None:
+                    break
+        self._paths[module] = found
+        return found
+
+    def top_names(self) -> frozenset[str]:
+        """The first parts of the project's module names (a quick test for imports)."""
+        if self._top is None:
+            names: set[str] = set()
+            for source in self.sources:
+                try:
+                    entries = os.listdir(source)
+                except OSError:
+                    continue
+                names.update(name[:-3] if name.endswith(".py") else name for name in entries)
+            self._top = frozenset(name for name in names if name.isidentifier())
+        return self._top
+
+    def summary(self, module: str) -> Optional[Summary]:
+        summary = self._summaries.get(module)
+        if summary is None:
+            path = self.path_of(module)
+            if path is None:
+                return None
+            try:
+                data = path.read_bytes()
+            except OSError:
+                return None
+            summary = self._summaries[module] = self.summarize_bytes(data)
+        return summary
+
+    def summarize_bytes(self, data: bytes) -> Summary:
+        key = cache_key(data, self._salt)
+        found = self.cache.get(key) if self.cache is not None else None
+        if found is None:
+            try:
+                found = summarize(ast.parse(data))
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                found = summarize(ast.Module(body=[], type_ignores=[]))
+            if self.cache is not None:
+                self.cache.put(key, found)
+        return found
+
+    # -- names -----------------------------------------------------------------------------
+
+    def resolve(self, module: str, name: str) -> Def:
+        """Where ``name`` (dotted, as ``module`` writes it) is defined: followed through
+        imports, re-exports and aliases within the project; where it leaves the project,
+        the last (module, name) known, so the original name of an import stays visible."""
+        seen: set[Def] = set()
+        while (module, name) not in seen and len(seen) < _MAX_STEPS:
+            seen.add((module, name))
+            summary = self.summary(module)
+            head, _, rest = name.partition(".")
+            if summary is None or not head:
+                break
+            tail = "." + rest if rest else ""
+            if any(head in summary[table] for table in _DEFINED):
+                break
+            if head in summary["alias"]:
+                name = summary["alias"][head] + tail
+                continue
+            imported = _imported(summary, head)
+            if imported is not None:
+                module, name = self._imported_as(module, imported, rest)
+                continue
+            if rest and self.path_of(f"{module}.{head}") is not None:
+                module, name = f"{module}.{head}", rest
+                continue
+            break
+        return module, name
+
+    def resolve_import(self, module: str, entry: Import) -> Def:
+        """Where the name bound by one of ``module``'s imports is defined."""
+        return self.resolve(*self._imported_as(module, entry, ""))
+
+    def _imported_as(self, module: str, entry: Import, rest: str) -> Def:
+        """``local.rest`` for the name ``local`` an import binds: the same name, in the
+        module it is imported from."""
+        _, source, original, level = entry
+        target = self._absolute(module, source, level)
+        if not original:  # import target (as local)
+            return target, rest
+        sub = f"{target}.{original}" if target else original  # from target import original
+        if self.path_of(sub) is not None:
+            return sub, rest
+        return target, original + ("." + rest if rest else "")
+
+    def _absolute(self, module: str, target: str, level: int) -> str:
+        if not level:
+            return target
+        path = self.path_of(module)
+        package = module if path is not None and path.name == "__init__.py" \
+            else module.rpartition(".")[0]
+        parts = package.split(".") if package else []
+        parts = parts[: max(0, len(parts) - level + 1)]
+        return ".".join(parts + ([target] if target else []))
+
+    def in_project(self, definition: Def) -> bool:
+        return self.path_of(definition[0]) is not None
+
+    def derives(self, definition: Def, matcher: NameMatcher) -> bool:
+        """A class named by ``matcher``, or deriving from one, through the project."""
+        key = (id(matcher), definition)
+        if key in self._kinds:
+            return self._kinds[key]
+        stack, found = [definition], False
+        seen: set[Def] = set()
+        while stack and not found:
+            module, name = stack.pop()
+            if (module, name) in seen or len(seen) > _MAX_STEPS * 4:
+                continue
+            seen.add((module, name))
+            found = bool(name) and matcher(name.rpartition(".")[2])
+            summary = self.summary(module)
+            if summary is not None and name in summary["classes"]:
+                stack += [self.resolve(module, base) for base in summary["classes"][name]]
+        self._kinds[key] = found
+        return found
+
+    # -- web -------------------------------------------------------------------------------
+
+    def authorizes(self, module: str, deps: list[str], depth: int = 0) -> bool:
+        """Does one of ``deps`` (``Depends`` names; ``@LIST`` for a list by name) name an
+        auth dependency, resolved from ``module``?"""
+        auth = self.config.auth_dependencies
+        for dep in deps:
+            if dep.startswith("@"):
+                where, name = self.resolve(module, dep[1:])
+                summary = self.summary(where)
+                listed = summary["lists"].get(name) if summary is not None else None
+                if listed and depth < 8 and self.authorizes(where, listed, depth + 1):
+                    return True
+            elif auth(dep.rpartition(".")[2]) or \
+                    auth(self.resolve(module, dep)[1].rpartition(".")[2]):
+                return True
+        return False
+
+    def granted(self, router: Def) -> bool:
+        """A router (or app) given an auth dependency where it is built or included, or
+        included into one that is."""
+        if router in self._granted:
+            return self._granted[router]
+        self._granted[router] = False  # a cycle of includes grants nothing by itself
+        module, name = router
+        summary = self.summary(module)
+        found = summary is not None and name in summary["routers"] and \
+            self.authorizes(module, summary["routers"][name])
+        for parent, where, deps in self.includes().get(router, ()):
+            if found:
+                break
+            found = self.authorizes(where, deps) or (parent is not None and self.granted(parent))
+        self._granted[router] = found
+        return found
+
+    def includes(self) -> dict[Def, list[tuple[Optional[Def], str, list[str]]]]:
+        """``include_router`` calls of the whole project, by the router they include."""
+        if self._includes is None:
+            self._includes = {}
+            for path, data in self.texts(re.compile(rb"include_router")):
+                module = self.module_of(path)
+                summary = self.summary(module) if module is not None else None
+                if module is None or summary is None:
+                    continue
+                for parent, child, deps in summary["includes"]:
+                    parent_def = self.resolve(module, parent) if parent else None
+                    self._includes.setdefault(self.resolve(module, child), []).append(
+                        (parent_def, module, deps))
+        return self._includes
+
+    # -- the files -------------------------------------------------------------------------
+
+    def files(self) -> list[Path]:
+        if self._files is None:
+            skip = {self.cache.directory.resolve()} if self.cache is not None else set()
+            found: list[Path] = []
+            for top, dirs, names in os.walk(self.root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                                 and d not in _SKIPPED_DIRS and Path(top, d).resolve() not in skip)
+                found += [Path(top, n) for n in sorted(names) if n.endswith(".py")]
+                if len(found) > MAX_FILES:
+                    break
+            self._files = found[:MAX_FILES]
+        return self._files
+
+    def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:
+        """The project's files whose bytes ``pattern`` finds (each file read once)."""
+        if self._texts is None:
+            self._texts = []
+            for path in self.files():
+                try:
+                    self._texts.append((path, path.read_bytes()))
+                except OSError:
+                    continue
+        for path, data in self._texts:
+            if pattern.search(data):
+                yield path, data
+
+
+def _imported(summary: Summary, local: str) -> Optional[Import]:
+    """(local, module, name, level) of the import binding ``local``; the last one wins."""
+    found = None
+    for entry in summary["imports"]:
+        if entry[0] == local:
+            found = entry
+    return (found[0], found[1], found[2], found[3]) if found is not None else None

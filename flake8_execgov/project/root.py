@@ -1,0 +1,60 @@
+"""Where the project is, and its one :class:`Project` per process.
+
+The root is found as flake8 finds its configuration: the folder of ``--config``, else of
+the ``setup.cfg``/``tox.ini``/``.flake8`` flake8 discovers from the current directory
+(none under ``--isolated``), else the current directory; ``execgov-project-root`` sets it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ..config.options import Config
+from .cache import SummaryCache, fingerprint
+from .index import Project
+
+CACHE_DIR = ".execgov_cache"
+_PROJECTS: dict[tuple[str, str, str], Project] = {}
+
+
+def _text(config: Config, name: str) -> str:
+    value = config.raw.get(name, "")
+    return " ".join(value) if isinstance(value, tuple) else str(value)
+
+
+def cache_enabled(config: Config) -> bool:
+    """``execgov-cache`` (validated by :mod:`config.options`: true or false)."""
+    return config.raw.get("cache", True) is not False
+
+
+def project_root(config: Config, options: Any = None) -> Path:
+    given_root = _text(config, "project-root")
+    if given_root:
+        return Path(os.path.abspath(given_root))
+    given = getattr(options, "config", None)
+    if given:
+        return Path(os.path.abspath(given)).parent
+    if not getattr(options, "isolated", False):
+        try:
+            from flake8.options.config import _find_config_file
+            found = _find_config_file(".")
+        except (ImportError, OSError):  # pragma: no cover - not flake8 7
+            found = None
+        if found:
+            return Path(os.path.abspath(found)).parent
+    return Path(os.getcwd())
+
+
+def open_project(config: Config, root: Path, use_cache: bool = True) -> Project:
+    """The project at ``root`` under ``config`` (one per process: memoised)."""
+    cached = use_cache and cache_enabled(config)
+    given = _text(config, "cache-dir")
+    directory = Path(os.path.abspath(given)) if given else root / CACHE_DIR
+    key = (str(root), fingerprint(config), str(directory) if cached else "")
+    project = _PROJECTS.get(key)
+    if project is None:
+        project = _PROJECTS[key] = Project(root, config,
+                                           SummaryCache(directory) if cached else None)
+    return project

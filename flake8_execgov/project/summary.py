@@ -1,0 +1,153 @@
+"""A module's summary: what other modules may ask of it, from its statements only.
+
+No walk: the module's statement list (and ``if``/``try``/``with`` blocks at module level,
+and the top-level statements of module-level functions, where ``create_app()`` includes
+its routers) is read, with the expressions of those statements looked at to a fixed,
+small depth. The summary is plain JSON (lists, dicts, strings), names as written (dotted):
+it holds no configuration, so it is the same for every configuration, and resolving names
+is the project index's work (:mod:`.index`).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Iterator, Optional
+
+from ..model.nodes import TRY_TYPES, dotted, str_constant
+
+Summary = dict[str, Any]
+_ROUTE_METHODS = frozenset(
+    ("get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket"))
+_BLOCKS = (ast.If, ast.With, ast.AsyncWith) + TRY_TYPES
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def summarize(tree: ast.AST) -> Summary:
+    """The summary of one module (see the module docstring for what it holds)."""
+    out: Summary = {"imports": [], "classes": {}, "alias": {}, "consts": {}, "annotated": {},
+                    "lists": {}, "routers": {}, "includes": [], "receivers": []}
+    for stmt in module_statements(tree):
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    out["imports"].append([alias.asname, alias.name, "", 0])
+                else:
+                    head = alias.name.split(".", 1)[0]
+                    out["imports"].append([head, head, "", 0])
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if alias.name != "*":
+                    out["imports"].append([alias.asname or alias.name, stmt.module or "",
+                                           alias.name, stmt.level])
+        elif isinstance(stmt, ast.ClassDef):
+            out["classes"][stmt.name] = [name for name in map(dotted, stmt.bases) if name]
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    _assigned(out, target.id, stmt.value)
+        elif isinstance(stmt, _FUNCTIONS):
+            for decorator in stmt.decorator_list:
+                receiver = route_receiver(decorator)
+                if receiver is not None and receiver not in out["receivers"]:
+                    out["receivers"].append(receiver)
+            for inner in stmt.body:  # create_app(): app.include_router(...)
+                _statement_calls(out, inner)
+            continue
+        _statement_calls(out, stmt)
+    return out
+
+
+def module_statements(tree: ast.AST) -> Iterator[ast.stmt]:
+    stack = list(reversed(getattr(tree, "body", ())))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, _BLOCKS):
+            inner: list[ast.stmt] = []
+            for attr in ("body", "orelse", "finalbody", "handlers"):
+                for child in getattr(stmt, attr, ()):
+                    inner.extend(child.body if isinstance(child, ast.ExceptHandler) else [child])
+            stack.extend(reversed(inner))
+
+
+def _assigned(out: Summary, name: str, value: ast.expr) -> None:
+    text = str_constant(value)
+    if text is not None:
+        out["consts"][name] = text
+    elif isinstance(value, (ast.Name, ast.Attribute)):
+        target = dotted(value)
+        if target:
+            out["alias"][name] = target
+    elif isinstance(value, ast.Subscript):
+        deps = _annotated_deps(value)
+        if deps:
+            out["annotated"][name] = deps
+    elif isinstance(value, (ast.List, ast.Tuple)):
+        deps = [dep for elt in value.elts for dep in _depends(elt)]
+        if deps:
+            out["lists"][name] = deps
+    elif isinstance(value, ast.Call) and _last(value.func) in ("APIRouter", "FastAPI"):
+        out["routers"][name] = _dependencies(value.keywords)
+
+
+def _statement_calls(out: Summary, stmt: ast.stmt) -> None:
+    """``x.include_router(child, dependencies=...)`` as an expression statement."""
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        call = stmt.value
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "include_router" and call.args:
+            child = dotted(call.args[0])
+            if child:
+                out["includes"].append([dotted(func.value) or "", child,
+                                        _dependencies(call.keywords)])
+
+
+def _dependencies(keywords: list[ast.keyword]) -> list[str]:
+    """The auth candidates of ``dependencies=``: ``Depends(x)`` names, and ``@NAME`` for a
+    list given by name (resolved later, maybe in another module)."""
+    found: list[str] = []
+    for keyword in keywords:
+        if keyword.arg != "dependencies":
+            continue
+        value = keyword.value
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            name = dotted(value)
+            if name:
+                found.append("@" + name)
+        elif isinstance(value, (ast.List, ast.Tuple)):
+            found += [dep for elt in value.elts for dep in _depends(elt)]
+    return found
+
+
+def _depends(node: ast.AST) -> list[str]:
+    """``Depends(x)``, ``Security(x)``, ``Depends(x(...))``, ``Depends(dependency=x)``."""
+    if not isinstance(node, ast.Call) or _last(node.func) not in ("Depends", "Security"):
+        return []
+    dep: Optional[ast.AST] = node.args[0] if node.args else next(
+        (kw.value for kw in node.keywords if kw.arg == "dependency"), None)
+    if isinstance(dep, ast.Call):
+        dep = dep.func
+    name = dotted(dep) if dep is not None else None
+    return [name] if name else []
+
+
+def _annotated_deps(value: ast.Subscript) -> list[str]:
+    if _last(value.value) != "Annotated" or not isinstance(value.slice, ast.Tuple):
+        return []
+    return [dep for elt in value.slice.elts[1:] for dep in _depends(elt)]
+
+
+def route_receiver(decorator: ast.AST) -> Optional[str]:
+    if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) \
+            and decorator.func.attr in _ROUTE_METHODS:
+        return dotted(decorator.func.value)
+    return None
+
+
+def _last(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None

@@ -1,0 +1,5 @@
+from .cycle_b import Loop, B
+
+
+class A(B):
+    pass

@@ -1,0 +1,5 @@
+from .cycle_a import Loop, A
+
+
+class B(A):
+    pass

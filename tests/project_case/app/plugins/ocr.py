@@ -1,0 +1,6 @@
+from . import AppPlugin
+
+
+class OcrPlugin(AppPlugin):
+    def describe(self):
+        return "ocr"

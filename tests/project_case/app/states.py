@@ -1,0 +1,2 @@
+DONE = "SUCCESS"
+OK = "RUNNING"

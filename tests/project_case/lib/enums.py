@@ -1,0 +1,8 @@
+from enum import Enum
+
+
+class LifecycleState(Enum):
+    RUNNING = "RUNNING"
+
+
+PluginState = LifecycleState

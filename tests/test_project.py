@@ -1,0 +1,222 @@
+"""Across modules: the fixture project (``tests/project_case``) linted every way a user
+lints it, with identical findings; a cache that stays right when modules change between
+runs, that several processes build at once, and that is never trusted when broken."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Execgov, Flake8Dir
+from test_rules import expected_findings
+
+from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
+from flake8_execgov.project.cache import SummaryCache
+from flake8_execgov.project.index import Project
+from flake8_execgov.project.root import cache_enabled
+from flake8_execgov.project.summary import summarize
+
+CASE = ROOT / "tests" / "project_case"
+Finding = tuple[str, int, int, str]
+
+
+def expected() -> list[Finding]:
+    return sorted((path.relative_to(CASE).as_posix(), *finding)
+                  for path in CASE.rglob("*.py") for finding in expected_findings(path))
+
+
+def parsed(out: str) -> list[Finding]:
+    """``(file, line, col, code)`` of flake8's default output, paths made relative."""
+    found = []
+    for line in out.splitlines():
+        if ".py:" not in line and not line.startswith("stdin:"):
+            continue
+        name, lineno, col, rest = line.split(":", 3)
+        found.append((name.removeprefix("./"), int(lineno), int(col), rest.split()[0]))
+    return sorted(found)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    target = tmp_path / "proj"
+    shutil.copytree(CASE, target)
+    return target
+
+
+def flake8_process(where: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "flake8", "--select=GOV", *args], cwd=where,
+                          input=stdin, capture_output=True, text=True, timeout=120, check=False)
+
+
+def gate_process(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "flake8_execgov.cli", "check", *args],
+                          cwd=where, capture_output=True, text=True, timeout=120, check=False)
+
+
+def in_process(flake8_dir: Flake8Dir, where: Path, *args: str) -> list[Finding]:
+    flake8_dir.path = where
+    result = flake8_dir.run(*args)
+    assert result.err == ""
+    return parsed(result.out)
+
+
+def test_the_fixture_states_findings_in_every_kind_of_module() -> None:
+    codes = {code for *_, code in expected()}
+    assert {"GOV001", "GOV004", "GOV005", "GOV201"} <= codes
+    files = {name for name, *_ in expected()}
+    # the issue's FastAPI pattern: the alias and the router's dependencies are elsewhere
+    assert "app/routes.py" not in files and "app/deps.py" not in files
+
+
+def test_every_way_of_linting_gives_the_same_findings(flake8_dir: Flake8Dir, project: Path,
+                                                      execgov_cli: Execgov) -> None:
+    want = expected()
+    assert in_process(flake8_dir, project, ".") == want  # cold
+    assert (project / ".execgov_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert in_process(flake8_dir, project, ".") == want  # warm
+    proc = flake8_process(project, "-j2", ".")
+    assert (parsed(proc.stdout), proc.stderr) == (want, "")
+    gate = gate_process(project, "-j2")
+    assert (parsed(gate.stdout), gate.returncode) == (want, 1)
+    assert [line for line in gate.stderr.splitlines() if not line.startswith("Found ")] == []
+    execgov_cli.path = project
+    assert parsed(execgov_cli("check", ".").out.decode()) == want
+    cold = gate_process(project, "--no-cache", ".")
+    assert parsed(cold.stdout) == want
+    for path in sorted(CASE.rglob("*.py")):
+        name = path.relative_to(CASE).as_posix()
+        alone = [f for f in want if f[0] == name]
+        assert in_process(flake8_dir, project, name) == alone, name
+        shown = flake8_process(project, "--stdin-display-name", name, "-",
+                               stdin=path.read_text(encoding="utf-8"))
+        assert (parsed(shown.stdout), shown.stderr) == (alone, ""), name
+
+
+def test_a_fresh_cache_folder_and_no_cache(flake8_dir: Flake8Dir, project: Path) -> None:
+    want = expected()
+    assert in_process(flake8_dir, project, "--execgov-cache-dir=elsewhere", ".") == want
+    assert any((project / "elsewhere").glob("*.json"))
+    assert not (project / ".execgov_cache").exists()
+    assert in_process(flake8_dir, project, "--execgov-cache=false", ".") == want
+    assert not (project / ".execgov_cache").exists()
+    other = project.parent / "other"
+    other.mkdir()
+    assert in_process(flake8_dir, other, f"--execgov-project-root={project}",
+                      str(project / "app" / "worker.py")) == \
+        [(str(project / "app" / "worker.py"), 5, 36, "GOV004")]
+
+
+def test_stdin_without_a_name_is_per_file_and_said_once(project: Path) -> None:
+    source = (project / "app" / "routes.py").read_text(encoding="utf-8")
+    proc = flake8_process(project, "-", stdin=source)
+    assert [f[1:] for f in parsed(proc.stdout)] == [(9, 1, "GOV201"), (14, 1, "GOV201")]
+    assert proc.stderr.count("has no place in a project") == 1
+    assert proc.returncode == 1
+
+
+def test_an_edit_rename_or_delete_changes_the_findings_of_other_modules(
+        flake8_dir: Flake8Dir, project: Path) -> None:
+    want = expected()
+    assert in_process(flake8_dir, project, ".") == want
+    states = project / "app" / "states.py"
+    states.write_text('DONE = "RUNNING"\nOK = "RUNNING"\n', encoding="utf-8")
+    after_edit = [f for f in want if f[0] != "app/worker.py"]
+    assert in_process(flake8_dir, project, ".") == after_edit
+    states.write_text('DONE = "SUCCESS"\nOK = "RUNNING"\n', encoding="utf-8")
+    assert in_process(flake8_dir, project, ".") == want
+    (project / "app" / "deps.py").rename(project / "app" / "dependencies.py")
+    renamed = in_process(flake8_dir, project, ".")
+    # app.deps is gone: its alias and its list no longer authorize b() and a(); the
+    # routes of routes.py stay authorized where main.py includes their router
+    assert sorted(set(renamed) - set(want)) == [("app/admin.py", 11, 1, "GOV201"),
+                                                ("app/admin.py", 16, 1, "GOV201")]
+    states.unlink()
+    assert ("app/worker.py", 5, 36, "GOV004") not in in_process(flake8_dir, project, ".")
+
+
+def test_a_corrupt_or_foreign_cache_is_rebuilt(flake8_dir: Flake8Dir, project: Path) -> None:
+    want = expected()
+    assert in_process(flake8_dir, project, ".") == want
+    entries = sorted((project / ".execgov_cache").glob("*.json"))
+    assert entries
+    empty = {"imports": [], "classes": {}, "alias": {}, "consts": {}, "annotated": {},
+             "lists": {}, "routers": {}, "includes": [], "receivers": []}
+    spoilt = [b"{not json", b"", json.dumps({"key": "other", "summary": empty}).encode(),
+              json.dumps({"key": entries[0].stem, "summary": {"imports": [[1, 2]]}}).encode(),
+              json.dumps([1, 2, 3]).encode()]
+    for index, entry in enumerate(entries):
+        entry.write_bytes(spoilt[index % len(spoilt)])
+    assert in_process(flake8_dir, project, ".") == want
+    foreign = entries[0].read_bytes()
+    assert json.loads(foreign)["key"] == entries[0].stem  # rebuilt in place
+
+
+CONCURRENT = """
+import sys
+from flake8.main import cli
+sys.exit(cli.main(["--select=GOV", "."]))
+"""
+
+
+def test_concurrent_writers_share_one_cache(project: Path) -> None:
+    """Several processes build the same cold cache at once (-j workers, an editor and a
+    pre-commit hook): every one sees the project's findings, every entry is whole."""
+    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT], cwd=project,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(6)]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    for out, err in outputs:
+        assert (parsed(out), err) == (expected(), "")
+    entries = list((project / ".execgov_cache").glob("*.json"))
+    assert entries and all(json.loads(e.read_bytes())["key"] == e.stem for e in entries)
+    assert not list((project / ".execgov_cache").glob(".tmp-*"))
+
+
+def test_summaries_and_resolution(tmp_path: Path) -> None:
+    tree = ast.parse("from . import x\nfrom ..a.b import c as d\nimport e.f\nimport g.h as i\n"
+                     "if T:\n    from j import *\nclass K(x.Base, d):\n    pass\n"
+                     "L = 'text'\nM = x.N\nr = APIRouter(dependencies=AUTH)\n"
+                     "def create():\n    app.include_router(r, dependencies=[Depends(f())])\n")
+    summary = summarize(tree)
+    assert summary["imports"] == [["x", "", "x", 1], ["d", "a.b", "c", 2],
+                                  ["e", "e", "", 0], ["i", "g.h", "", 0]]
+    assert summary["classes"] == {"K": ["x.Base", "d"]}
+    assert (summary["consts"], summary["alias"]) == ({"L": "text"}, {"M": "x.N"})
+    assert summary["routers"] == {"r": ["@AUTH"]}
+    assert summary["includes"] == [["app", "r", ["f"]]]
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "__init__.py").write_text("from .q import Loop\n")
+    (tmp_path / "p" / "q.py").write_text("from . import Loop\n")
+    index = Project(tmp_path, DEFAULT_CONFIG, None)
+    assert index.resolve("p", "Loop") in {("p", "Loop"), ("p.q", "Loop")}  # a cycle ends
+    assert index.module_of(tmp_path / "p" / "q.py") == "p.q"
+    assert index.module_of(tmp_path.parent / "x.py") is None
+
+
+def test_the_cache_never_fails_a_run(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    cache = SummaryCache(blocked / "cache")  # a folder cannot be made under a file
+    cache.put("k", summarize(ast.parse("")))
+    assert cache.get("k") is None and not cache.writable
+    assert cache_enabled(build_config({"cache": "off"})) is False
+    assert cache_enabled(build_config({"cache": "Yes"})) is True
+    with pytest.raises(ValueError, match="execgov-cache"):
+        build_config({"cache": "maybe"})
+
+
+def test_a_root_that_is_no_project_is_walked_only_so_far(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_execgov.project import index as index_module
+
+    for name in "abcde":
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "m.py").write_text("x = 1\n")
+    monkeypatch.setattr(index_module, "MAX_FILES", 2)
+    assert len(Project(tmp_path, DEFAULT_CONFIG, None).files()) == 2
