@@ -20,6 +20,7 @@ from typing import Iterator, Optional
 
 from ..config.names import NameMatcher
 from ..config.options import Config
+from ..source.files import read_source
 from .cache import SummaryCache, cache_key, salt_for
 from .summary import Summary, summarize
 
@@ -115,7 +116,7 @@ class Project:
             if path is None:
                 return None
             try:
-                data = path.read_bytes()
+                data = read_source(str(path))  # regular files only
             except OSError:
                 return None
             summary = self._summaries[module] = self.summarize_bytes(data)
@@ -281,7 +282,7 @@ class Project:
             self._texts = []
             for path in self.files():
                 try:
-                    self._texts.append((path, path.read_bytes()))
+                    self._texts.append((path, read_source(str(path))))
                 except OSError:
                     continue
         for path, data in self._texts:
