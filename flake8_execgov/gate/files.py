@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from flake8 import checker, processor
 
@@ -82,22 +82,31 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
 
     def _span_mapping(self, first: int, last: int) -> Optional[dict[int, str]]:
         """flake8's ``_noqa_line_mapping``, for the lines ``first``..``last`` only."""
-        lines = iter(self.lines[first - 1:last])
-        offset = first - 1
         mapping: dict[int, str] = {}
-        low, high = len(self.lines) + 2, -1
         try:
-            for kind, _, (start, _), (stop, _), _ in tokenize.generate_tokens(
-                    lambda: next(lines, "")):
-                if kind in (tokenize.ENDMARKER, tokenize.DEDENT):
-                    continue
-                low, high = min(low, start + offset), max(high, stop + offset)
-                if kind in (tokenize.NL, tokenize.NEWLINE):
-                    mapping.update(self._noqa_line_range(low, high))
-                    low, high = len(self.lines) + 2, -1
+            for low, high, _ in self.token_runs(first, last):
+                mapping.update(self._noqa_line_range(low, high))
         except (tokenize.TokenError, SyntaxError):
             return None
         return mapping
+
+    def token_runs(self, first: int, last: int) -> Iterator[tuple[int, int, dict[int, int]]]:
+        """The token runs of the lines ``first``..``last``, as flake8 groups lines for
+        ``# noqa`` (a run ends at each NL/NEWLINE token): (first line, last line, where each
+        line's comment starts). Raises what ``tokenize`` raises on broken text."""
+        lines = iter(self.lines[first - 1:last])
+        offset = first - 1
+        low, high, comments = len(self.lines) + 2, -1, {}
+        for kind, _, (start, col), (stop, _), _ in tokenize.generate_tokens(
+                lambda: next(lines, "")):
+            if kind in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            low, high = min(low, start + offset), max(high, stop + offset)
+            if kind == tokenize.COMMENT:
+                comments[start + offset] = col
+            if kind in (tokenize.NL, tokenize.NEWLINE):
+                yield low, high, comments
+                low, high, comments = len(self.lines) + 2, -1, {}
 
 
 class GateFileChecker(checker.FileChecker):  # type: ignore[misc]

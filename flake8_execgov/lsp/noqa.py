@@ -39,21 +39,10 @@ class NoqaProcessor(GateProcessor):
         span = self._region(line)
         if span is None or span[0] == span[1]:
             return Run(line, line, self._comments_of(line))
-        lines = iter(self.lines[span[0] - 1:span[1]])
-        offset = span[0] - 1
-        low, high, comments = len(self.lines) + 2, -1, {}
         try:
-            for kind, _, (start, col), (stop, _), _ in tokenize.generate_tokens(
-                    lambda: next(lines, "")):
-                if kind in (tokenize.ENDMARKER, tokenize.DEDENT):
-                    continue
-                low, high = min(low, start + offset), max(high, stop + offset)
-                if kind == tokenize.COMMENT:
-                    comments[start + offset] = col
-                if kind in (tokenize.NL, tokenize.NEWLINE):
-                    if low <= line <= high:
-                        return Run(low, high, comments)
-                    low, high, comments = len(self.lines) + 2, -1, {}
+            for low, high, comments in self.token_runs(*span):
+                if low <= line <= high:
+                    return Run(low, high, comments)
         except (tokenize.TokenError, SyntaxError):
             pass
         return Run(line, line, self._comments_of(line))
