@@ -73,23 +73,24 @@ async def measure(bench: Bench, path: Path, count: int, pause: float) -> dict[st
     await bench.wait(uri, 1)
     version, typing, bursts = 1, [], []
     texts = edits(text, count + count // 5 * 5)
-    for new in texts[:count]:
-        await asyncio.sleep(pause)
-        version += 1
+
+    def change(new: str, version: int) -> tuple[int, float]:
+        """Send the whole new text as the next version; (that version, when it was sent)."""
         start = time.perf_counter()
         client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-            lsp.VersionedTextDocumentIdentifier(version, uri),
+            lsp.VersionedTextDocumentIdentifier(version + 1, uri),
             [lsp.TextDocumentContentChangeWholeDocument(new)]))
+        return version + 1, start
+
+    for new in texts[:count]:
+        await asyncio.sleep(pause)
+        version, start = change(new, version)
         typing.append(await bench.wait(uri, version) - start)
     rest = texts[count:]
     for first in range(0, len(rest) - 4, 5):
         await asyncio.sleep(pause)
         for new in rest[first:first + 5]:
-            version += 1
-            start = time.perf_counter()
-            client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-                lsp.VersionedTextDocumentIdentifier(version, uri),
-                [lsp.TextDocumentContentChangeWholeDocument(new)]))
+            version, start = change(new, version)
         bursts.append(await bench.wait(uri, version) - start)
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(
         lsp.TextDocumentIdentifier(uri)))

@@ -111,8 +111,8 @@ class Effects:
         if self.finally_helpers:
             recording = _recording(by_name.values(), target, vocab, functions)
             for try_frame, frame, calls in self.finally_helpers:
-                if any(id(t) in recording for t in map(lambda c: target(frame, c), calls)
-                       if t is not None):
+                if any(id(helper) in recording for helper in
+                       (target(frame, call) for call in calls) if helper is not None):
                     try_frame.unconditional_metrics = try_frame.any_metrics = True
 
 
