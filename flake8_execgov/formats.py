@@ -52,14 +52,22 @@ class GitHubFormatter(BaseFormatter):  # type: ignore[misc]  # flake8 ships no t
                                  error.code, error.text)
 
 
+# The options attribute where ``execgov check`` leaves the plans its file checkers made
+# (see :class:`FixKinds`): {file: {(line, column, code): kind}}.
+PLANNED = "execgov_planned_fixes"
+
+
 class FixKinds:
     """Per reported finding, what ``execgov fix`` does with it: its file read again and
     analysed as the checker did (configuration and baseline included) and planned by
-    :mod:`fix.plan`; only files with a finding of a rule that has a fix are read."""
+    :mod:`fix.plan`; only files with a finding of a rule that has a fix are read. The
+    gate plans each such file where it checked it, on the tree it had (no second read
+    and parse): those plans are taken as they are (``PLANNED`` on the options)."""
 
     def __init__(self, options: Any) -> None:
         self.options = options
-        self._files: dict[str, dict[tuple[int, int, str], str]] = {}
+        self._files: dict[str, dict[tuple[int, int, str], str]] = \
+            dict(getattr(options, PLANNED, None) or {})
 
     def __call__(self, error: Violation) -> Optional[str]:
         from .fix.plan import SAFE, UNSAFE
@@ -72,23 +80,11 @@ class FixKinds:
             (error.line_number, error.column_number, error.code))
 
     def _plan(self, filename: str) -> dict[tuple[int, int, str], str]:
-        from .engine import analyse
-        from .fix.plan import verdicts
-        from .plugin import ExecGovChecker
-        from .source.lines import char_col, source_lines
-
         try:
             text = self._read(filename)
-            tree = ast.parse(text)
         except Exception:  # noqa: BLE001 - unreadable now: no promise about fixing it
             return {}
-        lines = source_lines(text)
-        settings = ExecGovChecker.settings
-        found = analyse(tree, lines, settings.config, baseline=settings.baseline,
-                        filename=filename)
-        return {(f.line, char_col(lines, f.line, f.col) + 1, f.code): verdict.kind
-                for f, verdict in zip(found, verdicts(tree, lines, found, settings.config))
-                if verdict.kind is not None}
+        return fix_kinds(filename, text)
 
     def _read(self, filename: str) -> str:
         from flake8 import utils
@@ -99,6 +95,28 @@ class FixKinds:
         if "-" in names and filename == getattr(self.options, "stdin_display_name", "stdin"):
             return str(utils.stdin_get_value())
         return Decoded.from_bytes(read_source(filename)).text
+
+
+def fix_kinds(filename: str, text: str,
+              tree: Optional[ast.AST] = None) -> dict[tuple[int, int, str], str]:
+    """What ``execgov fix`` does with each finding of the module ``text`` (``tree``: its
+    parse, when the caller has it): {(line, 1-based column, code): "safe" or "unsafe"}."""
+    from .engine import analyse
+    from .fix.plan import verdicts
+    from .plugin import ExecGovChecker
+    from .source.lines import char_col, source_lines
+
+    try:
+        tree = ast.parse(text) if tree is None else tree
+    except Exception:  # noqa: BLE001 - does not parse now: no promise about fixing it
+        return {}
+    lines = source_lines(text)
+    settings = ExecGovChecker.settings
+    found = analyse(tree, lines, settings.config, baseline=settings.baseline,
+                    filename=filename)
+    return {(f.line, char_col(lines, f.line, f.col) + 1, f.code): verdict.kind
+            for f, verdict in zip(found, verdicts(tree, lines, found, settings.config))
+            if verdict.kind is not None}
 
 
 class _DocumentFormatter(BaseFormatter):  # type: ignore[misc]

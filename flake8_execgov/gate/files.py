@@ -13,9 +13,9 @@ import io
 import tokenize
 from typing import Any, Iterator, Optional
 
-from flake8 import checker, processor
+from flake8 import checker, processor, utils
 
-from ..source.files import open_regular
+from ..source.files import Decoded, open_regular
 from .noqa import NoqaRegions
 
 
@@ -27,6 +27,7 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
     by construction."""
 
     tree: Optional[ast.Module] = None
+    data: Optional[bytes] = None  # the file's bytes as read (None: stdin)
 
     def build_ast(self) -> Any:
         self.tree = super().build_ast()
@@ -73,7 +74,7 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         """flake8's reading (``tokenize.open``, latin-1 when that fails), of a regular file
         only: a FIFO would block the gate, ``/dev/zero`` would never end (E902)."""
         with open_regular(self.filename) as handle:
-            data = handle.read()
+            data = self.data = handle.read()
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
             return io.TextIOWrapper(io.BytesIO(data), encoding).readlines()
@@ -144,4 +145,31 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
             # not SyntaxError: still this file's one line, never the end of the run
             why = str(exc) or "too deeply nested for Python's parser"
             self.report("E999", 1, 0, f"{type(exc).__name__}: {why}")
+        else:
+            self._plan_fixes()
         return self.display_name, self.results, self.statistics
+
+    def _plan_fixes(self) -> None:
+        """What ``execgov fix`` does with this file's fixable findings, for the summary
+        line (or the JSON and SARIF ``fix``), planned here on the tree already parsed
+        rather than by reading and parsing the file again once the run is over. Returned
+        with flake8's per-file statistics (a dict that goes back from ``-j`` workers too):
+        ``formats.FixKinds`` takes it from there, with the answer it would have found."""
+        from ..formats import PLANNED, fix_kinds
+        from ..fix.plan import SAFE, UNSAFE
+        from .report import wants_fix_kinds
+
+        processor = self.processor
+        if not any(result[0] in SAFE or result[0] in UNSAFE for result in self.results) \
+                or not wants_fix_kinds(self.options) \
+                or (self.filename != "-" and processor.data is None):
+            return
+        try:  # the text FixKinds reads (stdin as flake8 read it), from the bytes read
+            text = utils.stdin_get_value() if self.filename == "-" \
+                else Decoded.from_bytes(processor.data).text
+        except Exception:  # noqa: BLE001 - as FixKinds: no promise about fixing it
+            self.statistics[PLANNED] = {}
+            return
+        # flake8's lines are the text unless it holds "\r" or a second BOM: then parse it
+        tree = processor.tree if text == "".join(processor.lines) else None
+        self.statistics[PLANNED] = fix_kinds(self.display_name, text, tree)

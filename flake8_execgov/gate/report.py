@@ -25,7 +25,7 @@ from flake8.main import application
 from flake8.options import manager
 from flake8.violation import Violation
 
-from ..formats import FixKinds
+from ..formats import PLANNED, FixKinds
 
 PROG = "execgov check"
 FORMATS = {"github": "execgov-github", "sarif": "execgov-sarif", "json": "execgov-json"}
@@ -69,9 +69,31 @@ def report_format(value: str, reporters: Any) -> str:
     raise SystemExit(2)
 
 
+def wants_fix_kinds(options: Any) -> bool:
+    """Does this run's report say what ``execgov fix`` does with each finding (the
+    default format's summary line, JSON, SARIF)? Read in the file checkers, where the
+    format may not be mapped yet (a spawned worker parses the command line afresh)."""
+    name = FORMATS.get(options.format, options.format)
+    return not options.quiet and name in ("default", FORMATS["json"], FORMATS["sarif"])
+
+
 class GateApplication(application.Application):  # type: ignore[misc]
     """flake8's application; its formats checked, and what it reported remembered for
     the summary line."""
+
+    def run_checks(self) -> None:
+        """flake8's, then the file checkers' fix plans handed to the report (a name
+        checked twice, e.g. stdin named as a file also given, is left to FixKinds)."""
+        super().run_checks()
+        planned: dict[str, Any] = {}
+        seen: set[str] = set()
+        for name, _, statistics in self.file_checker_manager.results:
+            if name in seen:
+                planned.pop(name, None)
+            elif PLANNED in statistics:
+                planned[name] = statistics[PLANNED]
+            seen.add(name)
+        setattr(self.options, PLANNED, planned)
 
     def make_formatter(self) -> None:
         self.options.format = report_format(self.options.format, self.plugins.reporters)

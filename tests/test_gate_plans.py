@@ -1,0 +1,51 @@
+"""``execgov check`` plans the fixes its summary line (and JSON, SARIF) promise where it
+checked each file, on the tree it parsed: never by reading and parsing the file again
+once the run is over. The promises are the ones ``formats.FixKinds`` makes on its own
+(flake8 with ``--format=execgov-json``), whatever the file's line endings or BOM."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import Execgov, Flake8Dir
+
+STATES = ("from enum import Enum\n\n\nclass LifecycleState(Enum):\n    LOADED = 1\n\n\n"
+          "def finish(plugin):\n    return plugin.run(), LifecycleState.SUCCESS\n")
+SOURCES = {"plain.py": STATES.encode(),
+           "crlf.py": STATES.replace("\n", "\r\n").encode(),
+           "bom.py": b"\xef\xbb\xbf" + STATES.encode()}
+SUMMARY = "Found 6 findings; 3 fixable with 'execgov fix'.\n"
+
+
+def no_second_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_execgov import formats
+
+    def refuse(self: object, filename: str) -> None:
+        raise AssertionError(f"{filename} planned after the run")
+
+    monkeypatch.setattr(formats.FixKinds, "_plan", refuse)
+
+
+def test_the_gate_plans_where_it_checked(flake8_dir: Flake8Dir, execgov_cli: Execgov,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, data in SOURCES.items():
+        (flake8_dir.path / name).write_bytes(data)
+    flake8 = json.loads(flake8_dir.run("--select=GOV", "--format=execgov-json", ".").out)
+    assert sorted((d["path"], d["code"], d["fix"]) for d in flake8) == sorted(
+        (f"./{name}", code, fix) for name in SOURCES
+        for code, fix in (("GOV001", None), ("GOV005", "safe")))
+    no_second_read(monkeypatch)
+    execgov_cli.path = flake8_dir.path
+    for jobs in ("-j1", "-j2"):
+        assert execgov_cli("check", jobs).err == SUMMARY
+        assert json.loads(execgov_cli("check", jobs, "--format=json").out) == flake8
+
+
+def test_stdin_is_planned_as_read(flake8_dir: Flake8Dir, execgov_cli: Execgov,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    no_second_read(monkeypatch)
+    execgov_cli.path = flake8_dir.path
+    found = execgov_cli("check", "--stdin-display-name=app.py", "-", stdin=STATES.encode())
+    assert found.err == "Found 2 findings; 1 fixable with 'execgov fix'.\n"
