@@ -62,6 +62,8 @@ class BindingContext:
             if isinstance(target, ast.Name):
                 scope.receivers[id(val)].append(target.id)
                 scope.followed_stores.add(id(target))
+                if not elements:  # the reason below is only for a tuple's items
+                    continue
                 where = f"the value is also part of {target.id} (line {target.lineno})"
             elif isinstance(target, (ast.Tuple, ast.List)) and len(targets) == 1 \
                     and len(target.elts) == len(elements) \

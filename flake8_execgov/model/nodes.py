@@ -97,11 +97,15 @@ def dotted(node: ast.AST) -> str | None:
 
 
 def source_text(node: ast.AST) -> str:
-    """Short source-like text of a node for messages; never raises."""
-    try:
-        text = ast.unparse(node)
-    except (RecursionError, ValueError, AttributeError):  # pragma: no cover - defensive
-        return "<expression>"
+    """Short source-like text of a node for messages; never raises. A chain of names
+    (``self.registry``, the common case) is what ``ast.unparse`` would write, without
+    its visitor: the walk asks for the text of every attribute assigned to."""
+    text = dotted(node)
+    if text is None:
+        try:
+            text = ast.unparse(node)
+        except (RecursionError, ValueError, AttributeError):  # pragma: no cover - defensive
+            return "<expression>"
     return text if len(text) <= _TEXT_LIMIT else text[: _TEXT_LIMIT - 3] + "..."
 
 

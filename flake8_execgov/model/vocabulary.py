@@ -13,7 +13,6 @@ from typing import Callable, Mapping, Optional
 
 from ..config.options import Config
 from ..config.names import NameMatcher
-
 from .imported import NO_FACTS, ProjectFacts
 from .nodes import TRY_TYPES, dotted, last_id, member_like, parse_annotation, str_constant
 
@@ -240,6 +239,9 @@ class Vocabulary:
         return None
 
 
+_IMPORTS, _HOLDERS = (ast.Import, ast.ImportFrom), (ast.If, ast.With, ast.AsyncWith) + TRY_TYPES
+
+
 def module_aliases(tree: ast.AST) -> dict[str, str]:
     """``alias -> imported name`` for the module's top-level imports (incl. if/try blocks).
 
@@ -249,9 +251,9 @@ def module_aliases(tree: ast.AST) -> dict[str, str]:
     stack = list(getattr(tree, "body", ()))
     while stack:
         stmt = stack.pop()
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        if isinstance(stmt, _IMPORTS):
             add_aliases(aliases, stmt)
-        elif isinstance(stmt, (ast.If, ast.With, ast.AsyncWith) + TRY_TYPES):
+        elif isinstance(stmt, _HOLDERS):
             for attr in ("body", "orelse", "finalbody", "handlers"):
                 for child in getattr(stmt, attr, ()):
                     stack.extend(child.body if isinstance(child, ast.ExceptHandler) else [child])
