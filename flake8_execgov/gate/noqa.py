@@ -19,8 +19,9 @@ state (outside brackets and strings). A region is built so, from the tree:
   the same way.
 
 A backslash at the end of a comment is taken for a continuation too: that only makes a
-region larger, never wrong. Each block's statement starts and runs are computed once
-(bisect per lookup): the work is linear in the findings of a block, not quadratic.
+region larger, never wrong. Each block's statement starts are computed once (bisect per
+lookup), and each statement's run once, when a lookup first needs it (most blocks are
+looked at for one finding): the work is linear in the findings of a block, not quadratic.
 """
 
 from __future__ import annotations
@@ -36,13 +37,13 @@ from ..model.nodes import first_line, inner_statements, last_line
 @dataclass
 class _Block:
     """The statements directly inside a statement (or the module), with their lines and,
-    for each, the first and last index of the run of statements it is joined with."""
+    for those a lookup reached, the first and last index of the run of statements each
+    is joined with."""
 
     stmts: list[ast.stmt]
     starts: list[int] = field(default_factory=list)
     lasts: list[int] = field(default_factory=list)
-    run_first: list[int] = field(default_factory=list)
-    run_last: list[int] = field(default_factory=list)
+    runs: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 class NoqaRegions:
@@ -71,8 +72,8 @@ class NoqaRegions:
             holder = block.stmts[index]
             block = self._block(holder)
         for block, index in reversed(levels):
-            first = block.run_first[index]
-            start, stop = block.starts[first], block.lasts[block.run_last[index]]
+            first, last = self._run(block, index)
+            start, stop = block.starts[first], block.lasts[last]
             if self._opens(block.stmts[first]) and not self._continued(start - 1) \
                     and not self._continued(stop):
                 return start, stop
@@ -102,17 +103,28 @@ class NoqaRegions:
             block = self._blocks[key] = _Block(stmts)
             block.starts = [first_line(stmt) for stmt in stmts]
             block.lasts = [last_line(stmt) for stmt in stmts]
-            for index in range(len(stmts)):
-                joined = index > 0 and (block.lasts[index - 1] >= block.starts[index]
-                                        or self._continued(block.lasts[index - 1])
-                                        or self._continued(block.starts[index] - 1))
-                block.run_first.append(block.run_first[index - 1] if joined else index)
-            block.run_last = [0] * len(stmts)
-            for index in reversed(range(len(stmts))):
-                last = index + 1 < len(stmts) and block.run_first[index + 1] == \
-                    block.run_first[index]
-                block.run_last[index] = block.run_last[index + 1] if last else index
         return block
+
+    def _run(self, block: _Block, index: int) -> tuple[int, int]:
+        """The first and last index of the run holding statement ``index``: statements
+        joined by a shared line or a backslash continuation (each run found once)."""
+        run = block.runs.get(index)
+        if run is None:
+            first = last = index
+            while first > 0 and self._joined(block, first):
+                first -= 1
+            while last + 1 < len(block.stmts) and self._joined(block, last + 1):
+                last += 1
+            run = (first, last)
+            for member in range(first, last + 1):
+                block.runs[member] = run
+        return run
+
+    def _joined(self, block: _Block, index: int) -> bool:
+        """Is statement ``index`` in the run of the statement before it?"""
+        return block.lasts[index - 1] >= block.starts[index] \
+            or self._continued(block.lasts[index - 1]) \
+            or self._continued(block.starts[index] - 1)
 
     def _opens(self, stmt: ast.stmt) -> bool:
         """Is ``stmt`` the first token of its first line (after indentation, or ``@``)?"""
