@@ -1,11 +1,18 @@
-"""``execgov check`` plans the fixes its summary line (and JSON, SARIF) promise where it
-checked each file, on the tree it parsed: never by reading and parsing the file again
-once the run is over. The promises are the ones ``formats.FixKinds`` makes on its own
-(flake8 with ``--format=execgov-json``), whatever the file's line endings or BOM."""
+"""The gate's shortcuts give flake8's (and the plugin's) answers.
+
+- ``execgov check`` plans the fixes its summary line (and JSON, SARIF) promise where it
+  checked each file, on the tree it parsed: never by reading and parsing the file again
+  once the run is over. The promises are the ones ``formats.FixKinds`` makes on its own
+  (flake8 with ``--format=execgov-json``), whatever the file's line endings or BOM.
+- An ASCII file is split into lines without an incremental decoder: the lines are
+  flake8's.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +56,21 @@ def test_stdin_is_planned_as_read(flake8_dir: Flake8Dir, execgov_cli: Execgov,
     execgov_cli.path = flake8_dir.path
     found = execgov_cli("check", "--stdin-display-name=app.py", "-", stdin=STATES.encode())
     assert found.err == "Found 2 findings; 1 fixable with 'execgov fix'.\n"
+
+
+@pytest.mark.parametrize("data", [
+    b"x = 1\n", b"x = 1\r\ny = 2\r\n", b"a = 1\rb = 2\r", b"a\n\r\n\r\rb", b"", b"\n\n",
+    b"x = 1", b"# -*- coding: latin-1 -*-\nx = '\xe9'\n", b"\xef\xbb\xbfx = 1\r\n",
+    b"x = '\xc3\xa9'\r\n", b"x = '\xff'\n", b"# coding: ascii\nx = 1\r\n",
+    b"# coding: utf-16\nx = 1\n"])
+def test_lines_are_flake8s(tmp_path: Path, data: bytes) -> None:
+    from flake8 import processor
+
+    from flake8_execgov.gate.files import GateProcessor
+
+    options = argparse.Namespace(hang_closing=False, indent_size=4, max_line_length=79,
+                                 max_doc_length=None, verbose=0, disable_noqa=False)
+    path = tmp_path / "m.py"
+    path.write_bytes(data)
+    assert GateProcessor(str(path), options).lines == \
+        processor.FileProcessor(str(path), options).lines
