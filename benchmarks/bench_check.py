@@ -1,6 +1,7 @@
 """``execgov check`` against a parse-only process and ``flake8 --select=GOV``.
 
     python benchmarks/bench_check.py [--runs 5] [--only generated|stdlib] [--python PY]
+                                     [--against PY] [--no-flake8]
 
 On (a) the generated plugin-server corpus (``benchmarks/corpus.py``: 1,100 modules, every
 one passing the prefilter) and (b) this interpreter's standard library, at ``-j1`` and
@@ -13,7 +14,11 @@ fresh venv with this checkout installed (``pip install .``: a byte-compiled whee
 and libcst, nothing else). A development venv would charge every start for its editable
 install's import hook, metadata of every test tool for flake8's plugin discovery, and, under
 ``PYTHONDONTWRITEBYTECODE``, compiling the package from source (together 0.02-0.05 s).
-``--python`` measures an existing environment's interpreter instead.
+``--python`` measures an existing environment's interpreter instead; ``--against`` adds
+another environment's ``execgov check`` to the same interleaved pairs (say, main's: a
+before/after on the same load), its ratio to the same parse-only runs in the last column;
+``--no-flake8`` leaves out ``flake8 --select=GOV`` (ten times the gate's run: on a loaded
+machine the pairs then come closer in time).
 """
 
 from __future__ import annotations
@@ -69,8 +74,8 @@ def hook_environment(where: Path) -> str:
     return python
 
 
-def measure(files: list[Path], root: Path, jobs: str, runs: int,
-            python: str) -> dict[str, float]:
+def measure(files: list[Path], root: Path, jobs: str, runs: int, python: str,
+            against: str | None = None, with_flake8: bool = True) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(str(f) for f in files))
     listing = handle.name
@@ -82,6 +87,10 @@ def measure(files: list[Path], root: Path, jobs: str, runs: int,
         "flake8": [python, "-m", "flake8", "--isolated", "--select=GOV", "-j", jobs,
                    "--exit-zero", *map(str, files)],
     }
+    if against:
+        commands["against"] = [against, *commands["check"][1:]]
+    if not with_flake8:
+        del commands["flake8"]
     times: dict[str, list[float]] = {name: [] for name in commands}
     for name, command in commands.items():
         timed(command, root)  # warm caches
@@ -90,14 +99,18 @@ def measure(files: list[Path], root: Path, jobs: str, runs: int,
         for name in order:
             times[name].append(timed(commands[name], root))
     os.unlink(listing)
+    nan = float("nan")
     return {
         "parse_s": statistics.median(times["parse"]),
         "check_s": statistics.median(times["check"]),
-        "flake8_s": statistics.median(times["flake8"]),
+        "flake8_s": statistics.median(times["flake8"]) if with_flake8 else nan,
         "check_vs_parse": statistics.median(c / p for c, p in zip(times["check"], times["parse"])),
         "pair_low": min(c / p for c, p in zip(times["check"], times["parse"])),
         "pair_high": max(c / p for c, p in zip(times["check"], times["parse"])),
-        "check_vs_flake8": statistics.median(c / f for c, f in zip(times["check"], times["flake8"])),
+        "check_vs_flake8": statistics.median(c / f for c, f in zip(times["check"], times["flake8"]))
+        if with_flake8 else nan,
+        "against_vs_parse": statistics.median(a / p for a, p in zip(times["against"], times["parse"]))
+        if against else nan,
     }
 
 
@@ -106,6 +119,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=("generated", "stdlib"), help="one corpus only")
     parser.add_argument("--python", help="measure this interpreter's installed execgov")
+    parser.add_argument("--against", help="and this interpreter's, in the same pairs")
+    parser.add_argument("--no-flake8", action="store_true", help="leave flake8 out")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         python = args.python or hook_environment(Path(tmp) / "hook-env")
@@ -114,17 +129,19 @@ def main() -> None:
                    "standard library": (stdlib_corpus(),
                                         Path(sysconfig.get_paths()["stdlib"]))}
         print(f"{'corpus':<26}{'-j':>5}{'files':>7}{'parse':>8}{'check':>8}{'flake8':>8}"
-              f"{'check/parse':>13}{'(pairs)':>12}{'check/flake8':>14}")
+              f"{'check/parse':>13}{'(pairs)':>12}{'check/flake8':>14}{'against/parse':>15}")
         for name, (files, root) in corpora.items():
             if args.only and not name.startswith({"generated": "generated",
                                                   "stdlib": "standard"}[args.only]):
                 continue
             for jobs in ("1", "auto"):
-                r = measure(files, root, jobs, args.runs, python)
+                r = measure(files, root, jobs, args.runs, python, args.against,
+                            not args.no_flake8)
                 print(f"{name:<26}{jobs:>5}{len(files):>7}{r['parse_s']:>8.2f}"
                       f"{r['check_s']:>8.2f}{r['flake8_s']:>8.2f}"
                       f"{r['check_vs_parse']:>13.2f}"
-                      f"{r['pair_low']:>6.2f}-{r['pair_high']:<5.2f}{r['check_vs_flake8']:>14.3f}")
+                      f"{r['pair_low']:>6.2f}-{r['pair_high']:<5.2f}{r['check_vs_flake8']:>14.3f}"
+                      f"{r['against_vs_parse']:>15.2f}")
 
 
 if __name__ == "__main__":
