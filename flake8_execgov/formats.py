@@ -74,7 +74,7 @@ class FixKinds:
     def _plan(self, filename: str) -> dict[tuple[int, int, str], str]:
         from .engine import analyse
         from .fix.plan import verdicts
-        from .plugin import ExecGovChecker
+        from .plugin import UNPLACED, ExecGovChecker
         from .source.lines import char_col, source_lines
 
         try:
@@ -85,7 +85,8 @@ class FixKinds:
         lines = source_lines(text)
         settings = ExecGovChecker.settings
         found = analyse(tree, lines, settings.config, baseline=settings.baseline,
-                        filename=filename)
+                        filename=filename,  # in the project, as the checker found them
+                        project=None if filename in UNPLACED else settings.project)
         return {(f.line, char_col(lines, f.line, f.col) + 1, f.code): verdict.kind
                 for f, verdict in zip(found, verdicts(tree, lines, found, settings.config))
                 if verdict.kind is not None}

@@ -28,7 +28,7 @@ from .rules import RULES_BY_CODE
 from .source.lines import char_col
 
 CODES = frozenset(RULES_BY_CODE)
-_UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name
+UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class ExecGovChecker:
         if not settings.selected:
             return
         project = settings.project
-        if project is not None and self.filename in _UNPLACED:
+        if project is not None and self.filename in UNPLACED:
             project = None
             if not ExecGovChecker._noted:
                 ExecGovChecker._noted = True

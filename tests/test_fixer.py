@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import execgov
+from conftest import NO_PROJECT, execgov
 
 SAFE_BEFORE = '''\
 from app.lifecycle import LifecycleState as LS
@@ -200,7 +200,7 @@ def test_stdin_to_stdout(tmp_path: Path) -> None:
     assert (clean.returncode, clean.stdout) == (0, b"x = 1\n")
     broken = execgov("fix", "-", stdin=b"def f(:\n", cwd=tmp_path)
     assert (broken.returncode, broken.stdout) == (1, b"def f(:\n")
-    assert broken.stderr.decode().startswith("stdin: skipped: cannot parse: ")
+    assert broken.stderr.decode().startswith(NO_PROJECT + "stdin: skipped: cannot parse: ")
 
 
 def test_same_configuration_as_flake8(tmp_path: Path) -> None:

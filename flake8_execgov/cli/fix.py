@@ -8,6 +8,11 @@ stdin (``-``, format-on-save) exit codes: 0 the buffer printed on stdout is the 
 (fixed or already clean); 1 it could not be fixed (it does not parse, ...): the input is
 printed unchanged and stderr says why; 2 a usage or configuration error: the input is
 printed unchanged too. With ``--diff`` or ``--check``, 1 means "would change".
+
+Files are analysed in the project flake8 places them in (:mod:`project`), so that a fix
+changes what ``execgov check`` reports and nothing else; so is stdin with
+``--stdin-filename``. Without a name, stdin has no place in the project: it is fixed on its
+own, and the run says so once on stderr, as the plugin does.
 """
 
 from __future__ import annotations
@@ -51,7 +56,8 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
             decoded = Decoded.from_bytes(data)
             fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
                              reported_in=lambda text: settings.reported(filename, text),
-                             notes=notes, baseline=baseline, filename=filename, left=left)
+                             notes=notes, baseline=baseline, filename=filename, left=left,
+                             project=settings.project_for(filename))
             new_data = decoded.splice(data, fixed)
         except (SourceError, OSError) as exc:
             sys.stderr.write(f"{filename}: skipped: {exc}\n")
@@ -94,11 +100,15 @@ def _fix_stdin(args: argparse.Namespace, out: TextIO) -> int:
             else settings.plugin.baseline
     except (UsageError, ConfigError, BaselineError) as exc:
         return _echo(args, data, f"execgov: error: {exc}", 2)
+    project = settings.project_for(name)
+    if project is None:  # as the plugin says it for flake8's stdin
+        sys.stderr.write(f"execgov fix: {name} has no place in a project (give "
+                         "--stdin-filename); its imports are not followed\n")
     try:
         decoded = Decoded.from_bytes(data)
         fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
                          reported_in=lambda text: settings.reported(name, text), notes=notes,
-                         baseline=baseline, filename=name, left=left,
+                         baseline=baseline, filename=name, left=left, project=project,
                          isolate=True)  # a crash of libcst must not take the buffer
         new_data = decoded.splice(data, fixed)
     except Exception as exc:  # noqa: BLE001 - any failure: echo the input, say why

@@ -74,6 +74,9 @@ def _state_fix(found: Finding, lines: Sequence[str], config: Config) -> Verdict:
     (``"SUCCESS"``), a member (``LifecycleState.SUCCESS``) or a member looked up by a plain
     literal (``LifecycleState["SUCCESS"]``, ``LifecycleState("SUCCESS")``)."""
     if found.state is None:
+        if found.code == "GOV004" and isinstance(found.node, ast.Name):  # another module's
+            return Verdict(None, f"{found.node.id} is a constant of another module; fix it "
+                                 "where it is defined")
         return Verdict(None, NOT_A_USE)
     pair = replacement(found, config)
     if pair is None:
