@@ -6,6 +6,7 @@ gate reports (issue 23: a file's findings do not depend on the command that read
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -127,6 +128,9 @@ def test_fix_changes_what_check_calls_fixable_and_nothing_else(project: Path) ->
     assert gate.stderr.decode().endswith(
         "1 fixable with 'execgov fix' (1 more with 'execgov fix --unsafe-fixes').\n")
 
+    alone = execgov("check", "app/tasks.py", cwd=project)  # fixable in the project only
+    assert alone.stderr == b"Found 1 finding; 1 fixable with 'execgov fix --unsafe-fixes'.\n"
+
     safe = execgov("fix", cwd=project)
     assert (safe.returncode, safe.stdout) == (1, b"./app/status.py: fixed\n")
     assert safe.stderr.decode().splitlines() == [
@@ -171,3 +175,26 @@ def test_no_cache_for_fix_and_baseline(project: Path) -> None:
     assert recorded(project / ".execgov-baseline.json")["app/worker.py", "GOV004"] == 1
     assert execgov("baseline", "--check", cwd=project).returncode == 0  # with the cache
     assert any(cache.glob("*.json"))
+
+
+def test_update_only_shrinks_and_leaves_a_current_baseline_untouched(project: Path) -> None:
+    """--update judges with the project too: a second GOV004 of the imported constant in
+    the recorded scope is new (check reports it; --update never adds it), and a baseline
+    with nothing stale is not rewritten."""
+    assert execgov("baseline", cwd=project).returncode == 0
+    (project / "setup.cfg").write_text(BASELINED, encoding="utf-8")
+    baseline = project / ".execgov-baseline.json"
+    written = baseline.read_bytes()
+    os.utime(baseline, (1_000_000, 1_000_000))
+    update = execgov("baseline", "--update", cwd=project)
+    assert (update.returncode, update.stdout, update.stderr) == (0, b"", b"")
+    assert baseline.stat().st_mtime == 1_000_000
+    worker = project / "app" / "worker.py"
+    worker.write_text(worker.read_text(encoding="utf-8") +
+                      "    update_execution_metrics(name, DONE)\n", encoding="utf-8")
+    gate = execgov("check", cwd=project)
+    assert (gate.returncode, gate.stdout.decode().split(": GOV004 ")[0]) == \
+        (1, "./app/worker.py:7:36")
+    assert execgov("baseline", "--update", cwd=project).returncode == 0
+    assert baseline.read_bytes() == written
+    assert execgov("check", cwd=project).returncode == 1
