@@ -9,7 +9,6 @@ baseline) passed in, never read from a class or a global.
 from __future__ import annotations
 
 import ast
-from functools import partial
 from typing import Optional, Sequence
 
 from .baseline import Baseline
@@ -57,21 +56,14 @@ def _names_derived(seen: str, project: Optional[Project]) -> bool:
         return True
     if not imports_from_project(seen, project):
         return False
-    reaching = reach_of(project, partial(_screened, project.config)).names(
-        partial(_screened, project.config))
+    reaching = reach_of(project, prefilter_for(project.config)).names()
     return any(name in seen for name in reaching)
-
-
-def _screened(config: Config, text: str) -> bool:
-    """The rules' prefilter alone, on a module's text."""
-    prefilter = prefilter_for(config)
-    return prefilter is None or prefilter.found_in(searchable(text))
 
 
 def _facts(tree: ast.AST, project: Optional[Project], filename: str) -> ProjectFacts:
     if project is None or not filename:
         return NO_FACTS
-    return facts_for(project, filename, tree, partial(_screened, project.config))
+    return facts_for(project, filename, tree, prefilter_for(project.config))
 
 
 def _findings(tree: ast.AST, lines: Sequence[str], config: Config, prefiltered: bool,

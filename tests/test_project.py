@@ -188,11 +188,11 @@ def test_a_cycle_of_helpers_reaches_what_leaves_it(tmp_path: Path) -> None:
         "from pkg import a\n\n\ndef pong(n):\n    return a.ping(n)\n\n\n"
         "def go(n):\n    return get_plugin(n).run()\n\n\ndef both(n):\n    return pong(n) or go(n)\n",
         encoding="utf-8")
-    reach = reach_of(Project(tmp_path, DEFAULT_CONFIG, None), lambda text: True)
+    reach = reach_of(Project(tmp_path, DEFAULT_CONFIG, None), None)
     assert reach.of(("pkg.a", "ping")) is None and reach.of(("pkg.b", "pong")) is None
     assert reach.of(("pkg.b", "both")) == "get_plugin(n).run() in pkg.b.go"
     assert reach.of(("pkg.a", "idle")) is None and reach.of(("pkg.a", "missing")) is None
-    assert reach.names(lambda text: True) == {"go", "both"}
+    assert reach.names() == {"go", "both"}
 
 
 def test_a_corrupt_or_foreign_cache_is_rebuilt(flake8_dir: Flake8Dir, project: Path) -> None:

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional
 
 from ..config.names import NameMatcher
+from ..config.prefilter import Prefilter, searchable
 from ..model.imported import NO_FACTS, ProjectFacts
 from ..model.semantic import SemanticModel
 from ..source.files import read_source
+from ..source.lines import LineIndex, source_lines
 from .cache import cache_key, runs_shape
 from .index import Def, Import, Kind, Project
 from .reach import Reach
@@ -27,18 +29,15 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias", "functions")
 
-# Is a module's text worth walking at all (the rules' prefilter, passed in by the engine)?
-Screen = Callable[[str], bool]
-
 
 def facts_for(project: Project, filename: str, tree: ast.AST,
-              screen: Screen = lambda text: True) -> ProjectFacts:
+              prefilter: Optional[Prefilter] = None) -> ProjectFacts:
     """The facts for the module at ``filename`` (as flake8 names it: relative to the
     current directory, or a ``--stdin-display-name``); none outside the project."""
     module = project.module_of(os.path.abspath(filename))
     if module is None:
         return NO_FACTS
-    reach = reach_of(project, screen)
+    reach = reach_of(project, prefilter)
     imports, receivers = _live(project, tree)
     exported = partial(_exported, reach, module)
     if not imports and not (receivers and project.includes()):
@@ -64,21 +63,35 @@ def imports_from_project(text: str, project: Project) -> bool:
     return False
 
 
-def reach_of(project: Project, screen: Screen) -> Reach:
-    """The project's answers about helpers that execute plugins (made once)."""
+def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
+    """The project's answers about helpers that execute plugins (made once per project:
+    its configuration, so its prefilter, is fixed)."""
     if not isinstance(project.reach, Reach):
-        project.reach = Reach(project, partial(_own_runs, project, screen))
+        project.reach = Reach(project, partial(_own_runs, project, prefilter),
+                              partial(_passes, prefilter))
     return project.reach
+
+
+def _passes(prefilter: Optional[Prefilter], text: str) -> bool:
+    return prefilter is None or prefilter.found_in(searchable(text))
+
+
+def _function(project: Project, definition: Def) -> bool:
+    """A module-level function of the project (only they can be helpers)."""
+    summary = project.summary(definition[0]) if definition[1] else None
+    return summary is not None and definition[1] in summary["functions"]
 
 
 def _exported(reach: Reach, module: str, name: str) -> bool:
     return reach.imported_elsewhere((module, name))
 
 
-def _own_runs(project: Project, screen: Screen, module: str) -> Mapping[str, str]:
+def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> Mapping[str, str]:
     """The first run each module-level function of ``module`` executes itself, from the
-    model's walk of it (with the facts of its own imports, not their helpers: what a
-    function reaches through other modules is the call graph's answer, :mod:`.reach`)."""
+    model's walk of it, as the rules' own walk would see it (the prefilter skips the
+    definitions that name nothing). What a function reaches through others is the call
+    graph's answer (:mod:`.reach`), so only the imports that can make a plugin or a runner
+    here are resolved: those of classes deriving from one (:func:`derived_names`)."""
     path, summary = project.path_of(module), project.summary(module)
     if path is None or summary is None or not summary["functions"]:
         return {}
@@ -86,10 +99,12 @@ def _own_runs(project: Project, screen: Screen, module: str) -> Mapping[str, str
         data = read_source(str(path))
     except OSError:
         return {}
-    if not screen(data.decode("utf-8", "replace")):
-        return {}
-    imports = _project_imports(project, [(e[0], e[1], e[2], e[3]) for e in summary["imports"]])
-    facts = facts_of(project, module, imports, summary["receivers"])
+    derived = derived_names(project)
+    imports = [entry for entry in _project_imports(
+        project, [(e[0], e[1], e[2], e[3]) for e in summary["imports"]])
+        if (entry[2] or entry[0]) in derived
+        or (not entry[2] and any(f".{name}".encode() in data for name in derived))]
+    facts = facts_of(project, module, imports, []) if imports else NO_FACTS
     # keyed by the module's bytes and what its imports are (mypy's interface hashes, small)
     key = cache_key(data, f"{project.salt}:runs:{_digest(facts)}")
     cache = project.cache
@@ -100,7 +115,7 @@ def _own_runs(project: Project, screen: Screen, module: str) -> Mapping[str, str
         tree = ast.parse(data)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return {}
-    model = SemanticModel(tree, project.config, {}, (), None, None, facts).run()
+    model = SemanticModel(tree, project.config, {}, (), _lines(data), prefilter, facts).run()
     runs: dict[str, str] = {}
     for access in sorted(model.accesses, key=lambda a: a.start):
         frame = access.runner
@@ -109,6 +124,16 @@ def _own_runs(project: Project, screen: Screen, module: str) -> Mapping[str, str
     if cache is not None:
         cache.put(key, {"runs": runs})
     return runs
+
+
+def _lines(data: bytes) -> Optional[LineIndex]:
+    """The module's lines for the per-definition prefilter, where its offsets are the
+    parser's (UTF-8 text that normalising leaves as it is); else None: walk it all."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return LineIndex(source_lines(text), text) if searchable(text) == text else None
 
 
 def _digest(facts: ProjectFacts) -> str:
@@ -156,7 +181,8 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
     constants: dict[str, tuple[str, str]] = {}
     reaching: dict[str, str] = {}
     for local, definition in names:
-        run = reach.of(definition) if reach is not None else None
+        run = reach.of(definition) if reach is not None and _function(project, definition) \
+            else None
         if run is not None:
             reaching[local] = run
         kind = _kind(project, definition)
