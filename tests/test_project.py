@@ -17,6 +17,9 @@ from conftest import ROOT, Execgov, Flake8Dir
 from test_rules import expected_findings
 
 from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
+from flake8_execgov.engine import analyse
+from flake8_execgov.fix.plan import ELSEWHERE, verdicts
+from flake8_execgov.source.lines import source_lines
 from flake8_execgov.project.cache import SummaryCache
 from flake8_execgov.project.facts import reach_of
 from flake8_execgov.project.index import Project
@@ -275,3 +278,18 @@ def test_a_root_that_is_no_project_is_walked_only_so_far(tmp_path: Path,
         (tmp_path / name / "m.py").write_text("x = 1\n")
     monkeypatch.setattr(index_module, "MAX_FILES", 2)
     assert len(Project(tmp_path, DEFAULT_CONFIG, None).files()) == 2
+
+
+def test_a_state_constant_of_another_module_has_no_fix_here(project: Path) -> None:
+    """``DONE`` and ``states.DONE`` are reported where they reach the metrics call, and
+    never rewritten there: the literal lives in app/states.py, which others read too."""
+    index = Project(project, DEFAULT_CONFIG, None)
+    for name, lines in (("worker.py", [5]), ("worker2.py", [6, 14])):
+        path = project / "app" / name
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        found = analyse(tree, source_lines(text), DEFAULT_CONFIG, filename=str(path),
+                        project=index)
+        assert [(f.line, f.code) for f in found] == [(line, "GOV004") for line in lines]
+        assert {v.why for v in verdicts(tree, source_lines(text), found, DEFAULT_CONFIG)} \
+            == {ELSEWHERE}
