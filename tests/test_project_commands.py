@@ -42,7 +42,7 @@ class TaskRunner(JobRunner):
 def project(tmp_path: Path) -> Path:
     target = tmp_path / "proj"
     shutil.copytree(CASE, target)
-    (target / "app" / "tasks.py").write_text(TASKS, encoding="utf-8")
+    (target / "app" / "task_runner.py").write_text(TASKS, encoding="utf-8")
     return target
 
 
@@ -73,7 +73,7 @@ def test_the_baseline_records_what_check_reports(project: Path) -> None:
     # main.py and app/deps.py answer are not
     assert {(d["path"], d["code"]) for d in reported} >= {
         ("app/worker.py", "GOV004"), ("app/status.py", "GOV005"), ("app/jobs.py", "GOV001"),
-        ("app/custom.py", "GOV002"), ("app/tasks.py", "GOV002")}
+        ("app/custom.py", "GOV002"), ("app/task_runner.py", "GOV002")}
     assert not [d for d in reported if d["path"] == "app/routes.py"]
     written = execgov("baseline", cwd=project)
     assert (written.returncode, written.stderr) == (0, b"")
@@ -123,28 +123,31 @@ def test_fix_changes_what_check_calls_fixable_and_nothing_else(project: Path) ->
     before = sources(project)
     reported = check_json(project)
     fixable = {(d["path"], d["code"]): d["fix"] for d in reported if d["fix"]}
-    assert fixable == {("app/status.py", "GOV005"): "safe", ("app/tasks.py", "GOV002"): "unsafe"}
+    assert fixable == {("app/status.py", "GOV005"): "safe",
+                       ("app/task_runner.py", "GOV002"): "unsafe"}
     gate = execgov("check", cwd=project)
     assert gate.stderr.decode().endswith(
         "1 fixable with 'execgov fix' (1 more with 'execgov fix --unsafe-fixes').\n")
 
-    alone = execgov("check", "app/tasks.py", cwd=project)  # fixable in the project only
+    alone = execgov("check", "app/task_runner.py", cwd=project)  # fixable in the project
     assert alone.stderr == b"Found 1 finding; 1 fixable with 'execgov fix --unsafe-fixes'.\n"
 
     safe = execgov("fix", cwd=project)
     assert (safe.returncode, safe.stdout) == (1, b"./app/status.py: fixed\n")
-    assert safe.stderr.decode().splitlines() == [
-        "./app/worker.py:5:36: GOV004 not fixed: DONE is a constant of another module; fix it "
-        "where it is defined"]
+    elsewhere = "GOV004 not fixed: the state is a constant of another module: fix it where " \
+        "it is defined"
+    assert sorted(safe.stderr.decode().splitlines()) == [
+        f"./app/worker.py:5:36: {elsewhere}", f"./app/worker2.py:14:34: {elsewhere}",
+        f"./app/worker2.py:6:36: {elsewhere}"]
     assert "PluginState.INITIALIZED)" in (project / "app" / "status.py").read_text()
     unsafe = execgov("fix", "--unsafe-fixes", cwd=project)
-    assert (unsafe.returncode, unsafe.stdout) == (1, b"./app/tasks.py: fixed\n")
+    assert (unsafe.returncode, unsafe.stdout) == (1, b"./app/task_runner.py: fixed\n")
     assert "        finally:\n            update_execution_metrics(name, \"RUNNING\")\n" in \
-        (project / "app" / "tasks.py").read_text()
+        (project / "app" / "task_runner.py").read_text()
 
     after = sources(project)
     assert {name for name in after if after[name] != before[name]} == \
-        {"app/status.py", "app/tasks.py"}
+        {"app/status.py", "app/task_runner.py"}
     left = check_json(project)
     assert [d for d in left if d["fix"]] == []
     assert sorted((d["path"], d["line"], d["code"]) for d in left) == sorted(

@@ -43,7 +43,8 @@ class Vocabulary:
         # names worth a line of the per-definition prefilter: what the project gave
         self.imported_words = sorted({name.split(".", 1)[0] for name in (
             *facts.plugin_classes, *facts.runner_classes, *facts.lifecycle_enums,
-            *facts.auth_annotations, *facts.auth_lists, *facts.state_constants)}
+            *facts.auth_annotations, *facts.auth_lists, *facts.state_constants,
+            *facts.reaching)}
             | self.runner_subclasses)
 
     def is_runner_class(self, node: ast.AST) -> bool:

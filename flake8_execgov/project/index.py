@@ -31,7 +31,7 @@ Import = tuple[str, str, str, int]  # (local name, module, imported name or "", 
 Kind = tuple[bool, bool, int, Optional[str], bool, bool]
 _SKIPPED_DIRS = frozenset(("__pycache__", "node_modules", "site-packages", "build", "dist",
                            "venv", "env"))
-_DEFINED = ("classes", "consts", "annotated", "lists", "routers")
+_DEFINED = ("classes", "consts", "annotated", "lists", "routers", "functions")
 _MAX_STEPS = 64
 # A root that is no project (flake8 run from a home folder): its walk stops here, and the
 # project-wide answers (routers included elsewhere, derived classes) are what it saw.
@@ -47,7 +47,7 @@ class Project:
         self.config = config
         self.cache = cache
         self.sources = [root] + ([root / "src"] if (root / "src").is_dir() else [])
-        self._salt = salt_for(config)
+        self.salt = salt_for(config)  # what every cache key of this project includes
         self._paths: dict[str, Optional[Path]] = {}
         self._summaries: dict[str, Summary] = {}
         self._kinds: dict[tuple[int, Def], bool] = {}
@@ -61,6 +61,7 @@ class Project:
         # definition is to the rules
         self.bound: dict[Import, list[tuple[str, Def]]] = {}
         self.kinds: dict[Def, Optional[Kind]] = {}
+        self.reach: Optional[object] = None  # :class:`.reach.Reach`, made by :mod:`.facts`
 
     # -- modules and their summaries -------------------------------------------------------
 
@@ -123,7 +124,7 @@ class Project:
         return summary
 
     def summarize_bytes(self, data: bytes) -> Summary:
-        key = cache_key(data, self._salt)
+        key = cache_key(data, self.salt)
         found = self.cache.get(key) if self.cache is not None else None
         if found is None:
             try:
