@@ -58,3 +58,9 @@ def open_project(config: Config, root: Path, use_cache: bool = True) -> Project:
         project = _PROJECTS[key] = Project(root, config,
                                            SummaryCache(directory) if cached else None)
     return project
+
+
+def refresh_projects() -> None:
+    """Every project this process opened forgets what it read (see :meth:`Project.refresh`)."""
+    for project in _PROJECTS.values():
+        project.refresh()
