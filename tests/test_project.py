@@ -179,6 +179,9 @@ def test_helpers_across_modules_are_judged_where_they_are_used(
     moved = parsed(flake8_process(project, ".").stdout)
     assert sorted(set(moved) - set(edited)) == [("app/cron.py", 5, 5, "GOV001")]
     assert sorted(set(edited) - set(moved)) == [("app/helpers.py", 13, 12, "GOV001")]
+    # a use in a file flake8 excludes is judged nowhere, so it governs nothing
+    for exclude in ("--extend-exclude=cron.py", "--extend-exclude=./app/cron.py"):
+        assert parsed(flake8_process(project, exclude, ".").stdout) == edited
 
 
 def test_a_cycle_of_helpers_reaches_what_leaves_it(tmp_path: Path) -> None:

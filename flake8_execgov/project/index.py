@@ -16,7 +16,7 @@ import ast
 import os
 import re
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from ..config.names import NameMatcher
 from ..config.options import Config
@@ -48,6 +48,7 @@ class Project:
         self.cache = cache
         self.sources = [root] + ([root / "src"] if (root / "src").is_dir() else [])
         self.salt = salt_for(config)  # what every cache key of this project includes
+        self.unlinted: Callable[[Path], bool] = lambda path: False  # flake8's excludes
         self.refresh()
 
     def refresh(self) -> None:
