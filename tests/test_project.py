@@ -179,6 +179,9 @@ def test_helpers_across_modules_are_judged_where_they_are_used(
     moved = parsed(flake8_process(project, ".").stdout)
     assert sorted(set(moved) - set(edited)) == [("app/cron.py", 5, 5, "GOV001")]
     assert sorted(set(edited) - set(moved)) == [("app/helpers.py", 13, 12, "GOV001")]
+    # a use in a file flake8 excludes is judged nowhere, so it governs nothing
+    for exclude in ("--extend-exclude=cron.py", "--extend-exclude=./app/cron.py"):
+        assert parsed(flake8_process(project, exclude, ".").stdout) == edited
 
 
 def test_a_cycle_of_helpers_reaches_what_leaves_it(tmp_path: Path) -> None:
@@ -293,3 +296,25 @@ def test_a_state_constant_of_another_module_has_no_fix_here(project: Path) -> No
         assert [(f.line, f.code) for f in found] == [(line, "GOV004") for line in lines]
         assert {v.why for v in verdicts(tree, source_lines(text), found, DEFAULT_CONFIG)} \
             == {ELSEWHERE}
+
+
+def test_a_long_chain_of_helpers_across_modules_is_followed_without_recursion(
+        tmp_path: Path) -> None:
+    """300 modules, each helper calling the one before: the top use names the run at the
+    bottom; nothing recurses (the default recursion limit is 1,000 frames, and a chain
+    settles in one round per module, each a search of the texts)."""
+    package = tmp_path / "chain"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "m0.py").write_text("def f0(name):\n    return get_plugin(name).run()\n",
+                                   encoding="utf-8")
+    for i in range(1, 300):
+        (package / f"m{i}.py").write_text(
+            f"from chain.m{i - 1} import f{i - 1}\n\n\ndef f{i}(name):\n"
+            f"    return f{i - 1}(name)\n", encoding="utf-8")
+    (tmp_path / "main.py").write_text("from chain.m299 import f299\n\nf299('ocr')\n",
+                                      encoding="utf-8")
+    found = flake8_process(tmp_path, "--isolated", ".")
+    assert found.stdout.splitlines() == [
+        "./main.py:3:1: GOV001 f299() (which runs get_plugin(name).run() in chain.m0.f0) "
+        "bypasses ToolRunner; execute plugins through ToolRunner.run()"], found.stderr

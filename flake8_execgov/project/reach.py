@@ -100,7 +100,8 @@ class Reach:
         """Does another module of the project import this function (``from m import f``,
         ``import m`` ... ``m.f``, through re-exports too)? Its uses there are judged there.
         The files whose text names it are found with one search; their names are resolved
-        in their own summaries. An import counts as a use (an ``__init__`` re-export too)."""
+        in their own summaries. An import counts as a use (an ``__init__`` re-export too);
+        a file flake8 excludes does not count."""
         if definition in self._imported:
             return self._imported[definition]
         project, (module, name) = self.project, definition
@@ -108,8 +109,8 @@ class Reach:
         found = False
         for path, data in project.texts(word):
             importer = project.module_of(path)
-            if found or importer is None or importer == module:
-                continue
+            if found or importer is None or importer == module or project.unlinted(path):
+                continue  # a use in a file nobody lints is judged nowhere
             for match in word.finditer(data):
                 written = re.sub(rb"\s+", b"", match.group(0)).decode("utf-8", "replace")
                 if project.resolve(importer, written) == definition:

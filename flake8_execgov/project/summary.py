@@ -175,3 +175,12 @@ def _last(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Attribute):
         return node.attr
     return None
+
+
+def imported_entry(summary: Summary, local: str) -> Optional[tuple[str, str, str, int]]:
+    """(local, module, name, level) of the import binding ``local``; the last one wins."""
+    found = None
+    for entry in summary["imports"]:
+        if entry[0] == local:
+            found = entry
+    return (found[0], found[1], found[2], found[3]) if found is not None else None
