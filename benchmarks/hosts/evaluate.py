@@ -93,8 +93,9 @@ class Score:
     def as_dict(self) -> dict[str, Any]:
         return {"host": self.host, "version": self.version, "findings": self.findings,
                 "true": self.true, "noise": self.noise, "unlabelled": self.unlabelled,
-                "found": self.found, "through_entry": self.through_entry, "missed": self.missed, "precision": self.precision,
-                "recall": self.recall, "missed_by_cause": dict(sorted(self.missed_by_cause.items())),
+                "found": self.found, "through_entry": self.through_entry, "missed": self.missed,
+                "precision": self.precision, "recall": self.recall,
+                "missed_by_cause": dict(sorted(self.missed_by_cause.items())),
                 "noise_by_cause": dict(sorted(self.noise_by_cause.items()))}
 
 
