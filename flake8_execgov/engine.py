@@ -16,7 +16,7 @@ from .config.options import Config
 from .model.imported import NO_FACTS, ProjectFacts
 from .model.records import Finding
 from .config.prefilter import searchable
-from .project.facts import derived_names, facts_for
+from .project.facts import derived_names, facts_for, imports_from_project, reach_of
 from .project.index import Project
 from .rules import analyze, prefilter_for
 from .source.lines import LineIndex, source_lines
@@ -48,13 +48,22 @@ def worth_parsing(text: str, config: Config, project: Optional[Project] = None) 
 
 
 def _names_derived(seen: str, project: Optional[Project]) -> bool:
-    return project is not None and any(name in seen for name in derived_names(project))
+    """Does the text name a class deriving, elsewhere in the project, from something the
+    rules know, or a function of the project that executes a plugin (calling it does)?"""
+    if project is None:
+        return False
+    if any(name in seen for name in derived_names(project)):
+        return True
+    if not imports_from_project(seen, project):
+        return False
+    reaching = reach_of(project, prefilter_for(project.config)).names()
+    return any(name in seen for name in reaching)
 
 
 def _facts(tree: ast.AST, project: Optional[Project], filename: str) -> ProjectFacts:
     if project is None or not filename:
         return NO_FACTS
-    return facts_for(project, filename, tree)
+    return facts_for(project, filename, tree, prefilter_for(project.config))
 
 
 def _findings(tree: ast.AST, lines: Sequence[str], config: Config, prefiltered: bool,

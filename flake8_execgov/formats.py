@@ -103,7 +103,7 @@ def fix_kinds(filename: str, text: str,
     parse, when the caller has it): {(line, 1-based column, code): "safe" or "unsafe"}."""
     from .engine import analyse
     from .fix.plan import verdicts
-    from .plugin import ExecGovChecker
+    from .plugin import UNPLACED, ExecGovChecker
     from .source.lines import char_col, source_lines
 
     try:
@@ -113,7 +113,8 @@ def fix_kinds(filename: str, text: str,
     lines = source_lines(text)
     settings = ExecGovChecker.settings
     found = analyse(tree, lines, settings.config, baseline=settings.baseline,
-                    filename=filename)
+                    filename=filename,  # in the project, as the checker found them
+                    project=None if filename in UNPLACED else settings.project)
     return {(f.line, char_col(lines, f.line, f.col) + 1, f.code): verdict.kind
             for f, verdict in zip(found, verdicts(tree, lines, found, settings.config))
             if verdict.kind is not None}

@@ -28,7 +28,7 @@ from .rules import RULES_BY_CODE
 from .source.lines import char_col
 
 CODES = frozenset(RULES_BY_CODE)
-_UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name
+UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class ExecGovChecker:
         if not settings.selected:
             return
         project = settings.project
-        if project is not None and self.filename in _UNPLACED:
+        if project is not None and self.filename in UNPLACED:
             project = None
             if not ExecGovChecker._noted:
                 ExecGovChecker._noted = True
@@ -121,7 +121,10 @@ def settings_from_options(manager: Any, options: argparse.Namespace,
         config = config_from_options(manager, options)
         return PluginSettings(config, _selected_codes(options),
                               load_baseline(config) if with_baseline else None,
-                              open_project(config, project_root(config, options)))
+                              open_project(config, project_root(config, options),
+                                           exclude=[*(getattr(options, "exclude", None) or ()),
+                                                    *(getattr(options, "extend_exclude", None)
+                                                      or ())]))
     except ConfigError as exc:
         table = getattr(manager, "config_options_dict", None)
         looked_up = table.looked_up if isinstance(table, _KeyRecorder) else None

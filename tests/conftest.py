@@ -15,6 +15,9 @@ from flake8.main import cli
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# What ``execgov fix -`` says once when stdin has no name: no place in a project.
+NO_PROJECT = ("execgov fix: stdin has no place in a project (give --stdin-filename); its "
+              "imports are not followed\n")
 # The fixture files with their expected findings; ``*_py310.py`` ones use newer syntax.
 CASE_FILES = sorted(p for p in (ROOT / "tests" / "cases").glob("*.py")
                     if sys.version_info >= (3, 10) or not p.stem.endswith("_py310"))

@@ -287,3 +287,26 @@ def test_the_gate_leaves_flake8_and_the_collector_as_it_found_them(
     assert execgov_cli("check", "b.py").exit_code == 1
     assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, 0)
     assert checker.FileChecker is file_checker
+
+
+def test_version_names_execgov_then_the_flake8_it_runs_on(tmp_path: Path) -> None:
+    """``execgov check --version`` starts as ``execgov --version`` does (flake8's own line
+    would lead with flake8's version, read as execgov's); flake8's stays flake8's."""
+    import platform
+
+    import flake8
+
+    from flake8_execgov import __version__
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120)
+
+    top = run("flake8_execgov.cli", "--version")
+    gate = run("flake8_execgov.cli", "check", "--version")
+    python = f"{platform.python_implementation()} {platform.python_version()} on " \
+             f"{platform.system()}"
+    assert (gate.returncode, gate.stdout, gate.stderr) == (
+        0, f"execgov {__version__} (flake8 {flake8.__version__}, {python})\n", "")
+    assert gate.stdout.startswith(top.stdout.rstrip("\n") + " ")
+    assert run("flake8", "--version").stdout.startswith(f"{flake8.__version__} (")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import codecs
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import execgov
+from conftest import NO_PROJECT, execgov
 
 SAFE_BEFORE = '''\
 from app.lifecycle import LifecycleState as LS
@@ -174,6 +175,37 @@ def test_encodings_bom_and_line_endings_are_kept(tmp_path: Path, encoding: str, 
     assert target.read_bytes() == (codecs.BOM_UTF8 + expected if bom else expected)
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize("encoding, newline, word", [
+    ("latin-1", "\n", "café"), ("latin-1", "\r\n", "café"), ("cp932", "\n", "日本"),
+])
+def test_a_diff_is_in_the_files_encoding_and_git_applies_it(
+        tmp_path: Path, encoding: str, newline: str, word: str) -> None:
+    """A diff patches bytes: its lines are the file's own (latin-1 stays latin-1 whatever
+    the terminal's encoding), so git finds the lines it patches."""
+    data = (f"# -*- coding: {encoding} -*-\ndef record(name):\n"
+            f"    update_execution_metrics(name, 'SUCCESS')  # {word}\n"
+            ).replace("\n", newline).encode(encoding)
+    target = tmp_path / "a.py"
+    target.write_bytes(data)
+    for command in (["init", "-q"], ["add", "."],
+                    ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]):
+        subprocess.run(["git", *command], cwd=tmp_path, check=True)
+    old = data.splitlines(keepends=True)
+    new = data.replace(b"'SUCCESS'", b"'INITIALIZED'").splitlines(keepends=True)
+    want = b"--- a/a.py\n+++ b/a.py\n@@ -1,3 +1,3 @@\n " + old[0] + b" " + old[1] + \
+        b"-" + old[2] + b"+" + new[2]
+    diff = execgov("fix", "--diff", "a.py", cwd=tmp_path)
+    assert (diff.returncode, diff.stdout, diff.stderr) == (1, want, b"")
+    piped = execgov("fix", "--diff", "-", "--stdin-filename", "a.py", stdin=data, cwd=tmp_path)
+    assert (piped.returncode, piped.stdout) == (1, want)
+    (tmp_path / "fix.patch").write_bytes(diff.stdout)
+    applied = subprocess.run(["git", "apply", "fix.patch"], cwd=tmp_path, capture_output=True)
+    assert (applied.returncode, applied.stderr) == (0, b"")
+    assert target.read_bytes() == b"".join(new)
+    assert execgov("fix", "--check", "a.py", cwd=tmp_path).returncode == 0
+
+
 def test_clean_files_are_never_rewritten(tmp_path: Path) -> None:
     clean = tmp_path / "clean.py"
     data = codecs.BOM_UTF8 + "x = 1\r\ny = 'SUCCESS'\r\n".encode()
@@ -200,7 +232,7 @@ def test_stdin_to_stdout(tmp_path: Path) -> None:
     assert (clean.returncode, clean.stdout) == (0, b"x = 1\n")
     broken = execgov("fix", "-", stdin=b"def f(:\n", cwd=tmp_path)
     assert (broken.returncode, broken.stdout) == (1, b"def f(:\n")
-    assert broken.stderr.decode().startswith("stdin: skipped: cannot parse: ")
+    assert broken.stderr.decode().startswith(NO_PROJECT + "stdin: skipped: cannot parse: ")
 
 
 def test_same_configuration_as_flake8(tmp_path: Path) -> None:

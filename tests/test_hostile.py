@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import Execgov, Flake8Dir
+from conftest import NO_PROJECT, Execgov, Flake8Dir
 
 RUNNER_HEAD = [
     "class ToolRunner:",
@@ -110,7 +110,7 @@ def test_fix_stdin_echoes_on_any_internal_error(execgov_cli: Execgov,
     monkeypatch.setattr(fixcmd, "fix_text", broken)
     result = execgov_cli("fix", "-", stdin=b"x = 1\n")
     assert (result.exit_code, result.out) == (1, b"x = 1\n")
-    assert result.err == "stdin: skipped: internal error: KeyError('a bug')\n"
+    assert result.err == NO_PROJECT + "stdin: skipped: internal error: KeyError('a bug')\n"
 
 
 # -- 4, 5, 12: option values ---------------------------------------------------------------
@@ -247,8 +247,9 @@ def test_module_level_literal_is_an_unsafe_fix(execgov_cli: Execgov) -> None:
     source = b"DONE = 'SUCCESS'\nupdate_execution_metrics(n, DONE)\n"
     result = execgov_cli("fix", "-", stdin=source)
     assert (result.exit_code, result.out) == (0, source)
-    assert result.err == ("stdin:1:8: GOV004 not fixed: DONE is a module-level name that other "
-                          "code can read (an unsafe fix: --unsafe-fixes applies it)\n")
+    assert result.err == NO_PROJECT + (
+        "stdin:1:8: GOV004 not fixed: DONE is a module-level name that other "
+        "code can read (an unsafe fix: --unsafe-fixes applies it)\n")
 
 
 # -- 11: the unsafe fix keeps the metrics call reachable and its names bound ----------------
@@ -289,8 +290,8 @@ class ToolRunner:
 """
     result = execgov_cli("fix", "--unsafe-fixes", "-", stdin=source.encode())
     assert (result.exit_code, result.out.decode()) == (0, source)
-    assert result.err == ("stdin:5:45: GOV002 not fixed: the metrics call uses result, bound "
-                          "inside the try; bind it before the try\n")
+    assert result.err == NO_PROJECT + ("stdin:5:45: GOV002 not fixed: the metrics call uses "
+                                       "result, bound inside the try; bind it before the try\n")
 
 
 # -- 14, 15 ------------------------------------------------------------------------------------

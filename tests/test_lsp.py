@@ -258,6 +258,26 @@ async def test_fix_all_is_execgov_fix(client: LanguageClient, projects: Path,
     assert fixed.count('"SUCCESS"') == 1 and '"ERROR"' not in fixed
 
 
+async def test_a_fix_that_needs_the_project_is_the_one_execgov_fix_writes(
+        client: LanguageClient, projects: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A renamed lifecycle enum of another module: the quick fix and "fix all" are
+    computed in the project the diagnostics come from, as ``execgov fix`` does."""
+    folder = project(projects, "renamed", **{"enums.py": "from enum import Enum\n\n\n"
+                                             "class LifecycleState(Enum):\n    RUNNING = 1\n\n\n"
+                                             "PluginState = LifecycleState\n"})
+    text = ("from enums import PluginState\n\n\ndef report(name):\n"
+            "    update_execution_metrics(name, PluginState.SUCCESS)\n")
+    path = folder / "status.py"
+    assert summary(await open_document(client, path, text)) == [("GOV005", 4, 35, 4, 54)]
+    (fix, _disable, fix_all) = await actions(client, path, 4, 40)
+    assert fix.title == "GOV005: replace SUCCESS with INITIALIZED"
+    fixed = execgov_fix(folder, path, text, monkeypatch=monkeypatch, capsys=capsys)
+    assert fixed == text.replace("SUCCESS", "INITIALIZED")
+    assert apply(text, (await resolve(client, fix)).edit) == fixed
+    assert apply(text, (await resolve(client, fix_all)).edit) == fixed
+
+
 async def test_noqa_goes_where_flake8_reads_it(client: LanguageClient, projects: Path) -> None:
     text = textwrap.dedent('''\
         from app.registry import update_execution_metrics

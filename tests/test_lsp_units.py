@@ -363,6 +363,50 @@ def test_the_handlers_in_process(tmp_path: Path) -> None:
     asyncio.run(scenario())
 
 
+def test_a_saved_module_changes_the_findings_of_open_modules_that_import_it(
+        tmp_path: Path) -> None:
+    """Cross-module facts (docs/project.md) follow a save: the projects forget what they
+    read and every open document is linted again."""
+    server, sent = make_server(tmp_path)
+    from lsprotocol import types as lsp
+
+    settings_in(tmp_path)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    helper = tmp_path / "app" / "helpers.py"
+    runs = "def execute(name):\n    return get_plugin(name).run()\n"
+    helper.write_text(runs, encoding="utf-8")
+    tasks = tmp_path / "app" / "tasks.py"
+    tasks.write_text("from app.helpers import execute\n\nexecute('ocr')\n", encoding="utf-8")
+
+    def opened(path: Path) -> str:
+        item = lsp.TextDocumentItem(path.as_uri(), "python", 1, path.read_text(encoding="utf-8"))
+        server.ls.workspace.put_text_document(item)
+        server.did_open(lsp.DidOpenTextDocumentParams(item))
+        return path.as_uri()
+
+    def latest(uri: str) -> list[tuple[Any, int]]:
+        published = [p for p in sent if getattr(p, "uri", None) == uri]
+        return [(d.code, d.range.start.line) for d in published[-1].diagnostics]
+
+    async def scenario() -> None:
+        tasks_uri = opened(tasks)
+        helper_uri = opened(helper)
+        assert latest(tasks_uri) == [("GOV001", 2)] and latest(helper_uri) == []
+        quiet = "def execute(name):\n    return name\n"
+        helper.write_text(quiet, encoding="utf-8")
+        server.ls.workspace.update_text_document(
+            lsp.VersionedTextDocumentIdentifier(2, helper_uri),
+            lsp.TextDocumentContentChangeWholeDocument(quiet))
+        server.did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(helper_uri)))
+        assert latest(tasks_uri) == []
+        helper.write_text(runs, encoding="utf-8")
+        server.did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(helper_uri)))
+        assert latest(tasks_uri) == [("GOV001", 2)]
+
+    asyncio.run(scenario())
+
+
 def test_without_pygls_the_command_says_what_to_install(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from flake8_execgov import cli, lsp

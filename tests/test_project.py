@@ -17,7 +17,11 @@ from conftest import ROOT, Execgov, Flake8Dir
 from test_rules import expected_findings
 
 from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
+from flake8_execgov.engine import analyse
+from flake8_execgov.fix.plan import ELSEWHERE, verdicts
+from flake8_execgov.source.lines import source_lines
 from flake8_execgov.project.cache import SummaryCache
+from flake8_execgov.project.facts import reach_of
 from flake8_execgov.project.index import Project
 from flake8_execgov.project.root import cache_enabled
 from flake8_execgov.project.summary import summarize
@@ -45,7 +49,7 @@ def parsed(out: str) -> list[Finding]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     target = tmp_path / "proj"
-    shutil.copytree(CASE, target)
+    shutil.copytree(CASE, target, ignore=shutil.ignore_patterns(".execgov_cache"))
     return target
 
 
@@ -126,7 +130,7 @@ def test_an_edit_rename_or_delete_changes_the_findings_of_other_modules(
     assert in_process(flake8_dir, project, ".") == want
     states = project / "app" / "states.py"
     states.write_text('DONE = "RUNNING"\nOK = "RUNNING"\n', encoding="utf-8")
-    after_edit = [f for f in want if f[0] != "app/worker.py"]
+    after_edit = [f for f in want if f[0] not in ("app/worker.py", "app/worker2.py")]
     assert in_process(flake8_dir, project, ".") == after_edit
     states.write_text('DONE = "SUCCESS"\nOK = "RUNNING"\n', encoding="utf-8")
     assert in_process(flake8_dir, project, ".") == want
@@ -138,6 +142,63 @@ def test_an_edit_rename_or_delete_changes_the_findings_of_other_modules(
                                                 ("app/admin.py", 16, 1, "GOV201")]
     states.unlink()
     assert ("app/worker.py", 5, 36, "GOV004") not in in_process(flake8_dir, project, ".")
+
+
+def test_helpers_across_modules_are_judged_where_they_are_used(
+        project: Path) -> None:
+    """Pysa's way: a helper that executes is covered when every use in the project is;
+    an uncovered use is the finding, naming the helper and the run it reaches."""
+    want = expected()
+    found = flake8_process(project, ".")
+    assert "./app/tasks.py:7:12: GOV001 relay() (which runs get_plugin(name).run() in " \
+        "app.helpers.execute) bypasses ToolRunner; execute plugins through " \
+        "ToolRunner.run()" in found.stdout.splitlines()
+    assert parsed(found.stdout) == want
+    # the module that uses it names no plugin: linted alone, on stdin, by the gate
+    assert parsed(flake8_process(project, "app/tasks.py").stdout) == \
+        [f for f in want if f[0] == "app/tasks.py"]
+    text = (project / "app" / "tasks.py").read_text(encoding="utf-8")
+    alone = flake8_process(project, "--stdin-display-name=app/tasks.py", "-", stdin=text)
+    assert parsed(alone.stdout.replace("app/tasks.py", "stdin")) == \
+        [("stdin", *f[1:]) for f in want if f[0] == "app/tasks.py"]
+    assert parsed(gate_process(project, "--select=GOV", ".").stdout) == want
+    # the helper stops executing: its uses elsewhere are no executions any more
+    helpers = project / "app" / "helpers.py"
+    helpers.write_text(helpers.read_text(encoding="utf-8").replace(
+        "    return get_plugin(name).run(payload)\n\n\ndef relay", "    return name\n\n\ndef relay"),
+        encoding="utf-8")
+    edited = parsed(flake8_process(project, ".").stdout)
+    assert sorted(set(want) - set(edited)) == [
+        ("app/governed.py", 23, 16, "GOV002"), ("app/tasks.py", 7, 12, "GOV001"),
+        ("app/tasks.py", 11, 5, "GOV001"), ("app/tasks.py", 15, 17, "GOV001")]
+    assert set(edited) <= set(want)
+    # a module that used nothing from it now imports the orphan: the orphan is judged there
+    (project / "app" / "cron.py").write_text(
+        "from app.helpers import orphan\n\n\ndef tick():\n    orphan('ocr', {})\n",
+        encoding="utf-8")
+    moved = parsed(flake8_process(project, ".").stdout)
+    assert sorted(set(moved) - set(edited)) == [("app/cron.py", 5, 5, "GOV001")]
+    assert sorted(set(edited) - set(moved)) == [("app/helpers.py", 13, 12, "GOV001")]
+    # a use in a file flake8 excludes is judged nowhere, so it governs nothing
+    for exclude in ("--extend-exclude=cron.py", "--extend-exclude=./app/cron.py"):
+        assert parsed(flake8_process(project, exclude, ".").stdout) == edited
+
+
+def test_a_cycle_of_helpers_reaches_what_leaves_it(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "pkg" / "a.py").write_text(
+        "from pkg.b import pong\n\n\ndef ping(n):\n    return pong(n)\n\n\n"
+        "def idle(n):\n    return ping\n", encoding="utf-8")
+    (tmp_path / "pkg" / "b.py").write_text(
+        "from pkg import a\n\n\ndef pong(n):\n    return a.ping(n)\n\n\n"
+        "def go(n):\n    return get_plugin(n).run()\n\n\ndef both(n):\n    return pong(n) or go(n)\n",
+        encoding="utf-8")
+    reach = reach_of(Project(tmp_path, DEFAULT_CONFIG, None), None)
+    assert reach.of(("pkg.a", "ping")) is None and reach.of(("pkg.b", "pong")) is None
+    assert reach.of(("pkg.b", "both")) == "get_plugin(n).run() in pkg.b.go"
+    assert reach.of(("pkg.a", "idle")) is None and reach.of(("pkg.a", "missing")) is None
+    assert reach.names() == {"go", "both"}
 
 
 def test_a_corrupt_or_foreign_cache_is_rebuilt(flake8_dir: Flake8Dir, project: Path) -> None:
@@ -220,3 +281,40 @@ def test_a_root_that_is_no_project_is_walked_only_so_far(tmp_path: Path,
         (tmp_path / name / "m.py").write_text("x = 1\n")
     monkeypatch.setattr(index_module, "MAX_FILES", 2)
     assert len(Project(tmp_path, DEFAULT_CONFIG, None).files()) == 2
+
+
+def test_a_state_constant_of_another_module_has_no_fix_here(project: Path) -> None:
+    """``DONE`` and ``states.DONE`` are reported where they reach the metrics call, and
+    never rewritten there: the literal lives in app/states.py, which others read too."""
+    index = Project(project, DEFAULT_CONFIG, None)
+    for name, lines in (("worker.py", [5]), ("worker2.py", [6, 14])):
+        path = project / "app" / name
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        found = analyse(tree, source_lines(text), DEFAULT_CONFIG, filename=str(path),
+                        project=index)
+        assert [(f.line, f.code) for f in found] == [(line, "GOV004") for line in lines]
+        assert {v.why for v in verdicts(tree, source_lines(text), found, DEFAULT_CONFIG)} \
+            == {ELSEWHERE}
+
+
+def test_a_long_chain_of_helpers_across_modules_is_followed_without_recursion(
+        tmp_path: Path) -> None:
+    """300 modules, each helper calling the one before: the top use names the run at the
+    bottom; nothing recurses (the default recursion limit is 1,000 frames, and a chain
+    settles in one round per module, each a search of the texts)."""
+    package = tmp_path / "chain"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "m0.py").write_text("def f0(name):\n    return get_plugin(name).run()\n",
+                                   encoding="utf-8")
+    for i in range(1, 300):
+        (package / f"m{i}.py").write_text(
+            f"from chain.m{i - 1} import f{i - 1}\n\n\ndef f{i}(name):\n"
+            f"    return f{i - 1}(name)\n", encoding="utf-8")
+    (tmp_path / "main.py").write_text("from chain.m299 import f299\n\nf299('ocr')\n",
+                                      encoding="utf-8")
+    found = flake8_process(tmp_path, "--isolated", ".")
+    assert found.stdout.splitlines() == [
+        "./main.py:3:1: GOV001 f299() (which runs get_plugin(name).run() in chain.m0.f0) "
+        "bypasses ToolRunner; execute plugins through ToolRunner.run()"], found.stderr

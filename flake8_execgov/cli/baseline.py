@@ -2,7 +2,9 @@
 
 The findings are what the configuration reports (flake8's file discovery, selection and
 ``per-file-ignores``; ``# noqa`` lines are recorded too, so that removing a comment does
-not turn an old finding into a new one), computed like the plugin computes them.
+not turn an old finding into a new one), computed like the plugin computes them: in the
+project flake8 places the files in (the same root and cache), so that what is recorded is
+what ``execgov check`` reports, across modules too.
 
 A run covers the paths it is given (default ``.``, the current folder) and nothing else:
 recording replaces the entries under those paths and keeps every other entry, so
@@ -109,7 +111,8 @@ def _scan(settings: Settings, paths: list[str], root: Path) -> _Found:
         found.examined.add(rel)
         selected = settings.selected(filename)
         lines = source_lines(text)
-        kept = [f for f in analyse(tree, lines, settings.config) if selected(f)]
+        kept = [f for f in analyse(tree, lines, settings.config, filename=filename,
+                                   project=settings.project_for(filename)) if selected(f)]
         for finding, key in zip(kept, fingerprints(tree, kept, rel)):
             found.counts[key] += 1
             found.contexts.setdefault(key, []).append(context_of(lines, finding.line))

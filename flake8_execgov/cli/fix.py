@@ -8,12 +8,22 @@ stdin (``-``, format-on-save) exit codes: 0 the buffer printed on stdout is the 
 (fixed or already clean); 1 it could not be fixed (it does not parse, ...): the input is
 printed unchanged and stderr says why; 2 a usage or configuration error: the input is
 printed unchanged too. With ``--diff`` or ``--check``, 1 means "would change".
+
+Files are analysed in the project flake8 places them in (:mod:`project`), so that a fix
+changes what ``execgov check`` reports and nothing else; so is stdin with
+``--stdin-filename``. Without a name, stdin has no place in the project: it is fixed on its
+own, and the run says so once on stderr, as the plugin does.
+
+``--diff`` prints the diff of the file's bytes, not of its text: its lines are in the file's
+own encoding (a latin-1 file's diff is latin-1), so that ``git apply`` and ``patch`` find
+the lines they patch whatever the terminal's encoding.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import io
 import os
 import sys
 from pathlib import Path
@@ -24,7 +34,6 @@ from ..config.options import ConfigError
 from ..fix.fixer import MAX_FIX_CHARS, fix_text
 from ..model.records import Finding
 from ..source.files import Decoded, SourceError, open_regular, write_file
-from ..source.lines import source_lines
 from .settings import Settings, UsageError
 
 # Not even read: more bytes than the most characters the fixer takes could be written in
@@ -51,7 +60,8 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
             decoded = Decoded.from_bytes(data)
             fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
                              reported_in=lambda text: settings.reported(filename, text),
-                             notes=notes, baseline=baseline, filename=filename, left=left)
+                             notes=notes, baseline=baseline, filename=filename, left=left,
+                             project=settings.project_for(filename))
             new_data = decoded.splice(data, fixed)
         except (SourceError, OSError) as exc:
             sys.stderr.write(f"{filename}: skipped: {exc}\n")
@@ -66,7 +76,7 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
         if fixed == decoded.text:
             continue
         if args.diff:
-            out.writelines(_diff(decoded.text, fixed, filename))
+            _write_bytes(out, _diff(data, new_data, filename))
         elif args.check:
             out.write(f"{filename}: would fix\n")
         else:
@@ -94,11 +104,15 @@ def _fix_stdin(args: argparse.Namespace, out: TextIO) -> int:
             else settings.plugin.baseline
     except (UsageError, ConfigError, BaselineError) as exc:
         return _echo(args, data, f"execgov: error: {exc}", 2)
+    project = settings.project_for(name)
+    if project is None:  # as the plugin says it for flake8's stdin
+        sys.stderr.write(f"execgov fix: {name} has no place in a project (give "
+                         "--stdin-filename); its imports are not followed\n")
     try:
         decoded = Decoded.from_bytes(data)
         fixed = fix_text(decoded.text, settings.config, unsafe=args.unsafe_fixes,
                          reported_in=lambda text: settings.reported(name, text), notes=notes,
-                         baseline=baseline, filename=name, left=left,
+                         baseline=baseline, filename=name, left=left, project=project,
                          isolate=True)  # a crash of libcst must not take the buffer
         new_data = decoded.splice(data, fixed)
     except Exception as exc:  # noqa: BLE001 - any failure: echo the input, say why
@@ -108,10 +122,9 @@ def _fix_stdin(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.writelines(f"{name}:{note}\n" for note in notes)
     _left_alone(left, args)
     if args.diff:
-        out.writelines(_diff(decoded.text, fixed, name))
+        _write_bytes(out, _diff(data, new_data, name))
     elif not args.check:
-        out.flush()
-        sys.stdout.buffer.write(new_data)
+        _write_bytes(out, new_data)
         return 0  # the buffer printed is the result, changed or not
     return 1 if fixed != decoded.text else 0
 
@@ -144,13 +157,23 @@ def _left_alone(left: list[Finding], args: argparse.Namespace) -> None:
                          f"{'them' if count != 1 else 'it'})\n")
 
 
-def _diff(old: str, new: str, filename: str) -> list[str]:
-    """A unified diff ``git apply`` and ``patch -p1`` take: ``a/``/``b/`` and the path as
-    given, without ``./`` (``a/./x.py`` is refused), ``/`` separators; a last line
-    without a line ending is marked as diff marks it."""
+def _write_bytes(out: TextIO, data: bytes) -> None:
+    """Bytes on ``out``'s binary stream, after what was written to it as text."""
+    out.flush()
+    out.buffer.write(data)
+
+
+def _diff(old: bytes, new: bytes, filename: str) -> bytes:
+    r"""A unified diff of the file's bytes that ``git apply`` and ``patch -p1`` take:
+    ``a/``/``b/`` and the path as given, without ``./`` (``a/./x.py`` is refused), ``/``
+    separators, the path's bytes as the file system has them; a last line without a line
+    ending is marked as diff marks it. Lines end at ``\n`` bytes, as those tools read
+    them (a ``\r`` stays in its line)."""
     if os.path.isabs(filename) and not os.path.relpath(filename).startswith(".."):
         filename = os.path.relpath(filename)  # inside the current folder: as git names it
-    path = Path(os.path.normpath(filename)).as_posix()
-    return [line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-            for line in difflib.unified_diff(source_lines(old), source_lines(new),
-                                             f"a/{path}", f"b/{path}")]
+    path = os.fsencode(Path(os.path.normpath(filename)).as_posix())
+    return b"".join(
+        line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n"
+        for line in difflib.diff_bytes(difflib.unified_diff, io.BytesIO(old).readlines(),
+                                       io.BytesIO(new).readlines(), b"a/" + path,
+                                       b"b/" + path))

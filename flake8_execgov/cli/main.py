@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="also fix the findings the baseline accepts (left alone by default)")
     fix.add_argument("--stdin-filename", default="stdin", metavar="NAME",
                      help="the path of the file read from stdin, for per-file-ignores")
-    _config_arguments(fix)
+    _config_arguments(fix, cache=True)
     fix.set_defaults(handler=_fix)
 
     base = sub.add_parser(
@@ -102,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="exit 1 when recorded findings are no longer found (stale)")
     mode.add_argument("--update", action="store_true",
                       help="drop stale entries; never adds one")
-    _config_arguments(base)
+    _config_arguments(base, cache=True)
     base.set_defaults(handler=_baseline)
 
     rules = sub.add_parser("rules", help="list the rules", description="List the rules.")
@@ -136,10 +136,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config_arguments(parser: argparse.ArgumentParser) -> None:
+def _config_arguments(parser: argparse.ArgumentParser, cache: bool = False) -> None:
+    """flake8's configuration options; with ``cache``, also the project cache's switch
+    (a command that analyses files does so in the project, as ``execgov check`` does)."""
     parser.add_argument("--config", metavar="FILE",
                         help="the flake8 config file to use instead of discovering one")
     parser.add_argument("--isolated", action="store_true", help="ignore config files")
+    if cache:
+        parser.add_argument("--no-cache", action="store_true",
+                            help="do not read or write the project's summary cache "
+                                 "(as execgov-cache = false)")
 
 
 # -- configuration: flake8's own --------------------------------------------------------

@@ -13,7 +13,8 @@ from typing import Any, Optional, Sequence
 
 from ..config.options import Config, ConfigError
 from ..model.records import Finding, Reported
-from ..plugin import settings_from_options
+from ..plugin import UNPLACED, settings_from_options
+from ..project.index import Project
 from ..source.lines import source_lines
 
 
@@ -28,6 +29,9 @@ class Settings:
     discovery, ``--config``, ``--isolated``, plugin options, aggregation), but without
     calling the plugins' ``parse_options`` hooks: the settings are built here and passed
     on, and a configuration error is raised to the command, which names itself.
+    ``plugin.project`` is the project flake8 would place the files in (the same root and
+    cache options): the commands analyse in it, as the checker does, so that a file's
+    findings do not depend on which command reads it.
     """
 
     def __init__(self, args: argparse.Namespace, stdin_name: str = "stdin",
@@ -39,6 +43,8 @@ class Settings:
             argv += ["--config", args.config]
         if args.isolated:
             argv.append("--isolated")
+        if getattr(args, "no_cache", False):  # as ``execgov check --no-cache``
+            argv.append("--execgov-cache=false")
         self.argv = argv  # flake8's command line, as this command runs it
         try:
             manager, self.options = _parse_flake8_options(argv)
@@ -49,6 +55,11 @@ class Settings:
         self.plugin = settings_from_options(manager, self.options, apply_baseline, argv)
         self.config: Config = self.plugin.config
         self.guides = StyleGuideManager(self.options, formatter=None)
+
+    def project_for(self, filename: str) -> Optional[Project]:
+        """The project ``filename`` is analysed in; none for stdin without a name, which
+        has no place in it (the checker analyses that on its own too)."""
+        return None if filename in UNPLACED else self.plugin.project
 
     def selected(self, filename: str) -> Reported:
         """Is this finding selected in ``filename``? (selection and per-file-ignores)"""

@@ -19,8 +19,8 @@ from ..baseline import Baseline
 from ..model.records import Finding, Reported
 from ..source.files import SourceError
 from ..config.options import Config
-from ..engine import analyse
-from ..rules import prefilter_for
+from ..engine import analyse, worth_parsing
+from ..project.index import Project
 from .isolate import isolated
 from .plan import SAFE, UNSAFE, replacement, verdicts
 from ..source.lines import source_lines
@@ -68,7 +68,8 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
              reported: Optional[Reported] = None, notes: Optional[list[str]] = None,
              baseline: Optional[Baseline] = None, filename: str = "",
              left: Optional[list[Finding]] = None, isolate: bool = False,
-             reported_in: Optional[ReportedIn] = None) -> str:
+             reported_in: Optional[ReportedIn] = None,
+             project: Optional[Project] = None) -> str:
     """The fixed source (``text`` itself when there is nothing to fix).
 
     ``reported_in`` decides, for a text, whether flake8 would report a finding in it
@@ -78,7 +79,10 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
     ``baseline`` (with ``filename``, as flake8 names the file) leaves the findings it
     accepts alone; ``left`` collects those that would have been fixed. ``notes`` collects
     why a reported finding was left unfixed. ``isolate``: run libcst in a child process (a
-    crash of its native parser is then a refusal, not the end of the caller).
+    crash of its native parser is then a refusal, not the end of the caller). ``project``
+    (with ``filename`` placing the text in it) is the one the linter resolves imports in:
+    without it, a finding that depends on another module (a renamed lifecycle enum, a
+    runner subclass) would be fixed differently from how it is reported.
     """
     current = text
     first: list[str] = []
@@ -88,7 +92,7 @@ def fix_text(text: str, config: Config, *, unsafe: bool = False,
         last = []
         decide = reported_in(current) if reported_in is not None else reported
         fixed = _fix_once(current, config, unsafe, decide, last, baseline, filename,
-                          left if index == 0 else None, isolate)
+                          left if index == 0 else None, isolate, project)
         if index == 0:
             first = last
         if fixed == current:
@@ -115,10 +119,10 @@ def _where_first_seen(first: list[str], last: list[str]) -> list[str]:
 
 def _fix_once(text: str, config: Config, unsafe: bool, decide: Optional[Reported],
               notes: list[str], baseline: Optional[Baseline], filename: str,
-              left: Optional[list[Finding]], isolate: bool) -> str:
+              left: Optional[list[Finding]], isolate: bool,
+              project: Optional[Project] = None) -> str:
     if len(text) > MAX_FIX_CHARS:  # before any parse: libcst would never get it anyway
-        prefilter = prefilter_for(config)
-        if prefilter is not None and not prefilter.search(text):
+        if not worth_parsing(text, config, project):
             return text  # names nothing the rules know: nothing to fix
         raise SourceError(f"not fixed: {len(text):,} characters is over the fixer's limit of "
                           f"{MAX_FIX_CHARS:,} (libcst needs about 1 GB per MB); fix it by hand")
@@ -129,7 +133,7 @@ def _fix_once(text: str, config: Config, unsafe: bool, decide: Optional[Reported
         raise SourceError(f"cannot parse: {exc}") from None
     except (RecursionError, MemoryError):
         raise SourceError("cannot parse: nested too deeply for Python's parser") from None
-    every = analyse(tree, lines, config)
+    every = analyse(tree, lines, config, filename=filename, project=project)
     new = every if baseline is None else baseline.new_findings(tree, lines, every, filename)
     todo = fixable(tree, lines, [f for f in new if decide is None or decide(f)], config,
                    unsafe, notes)

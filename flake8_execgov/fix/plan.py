@@ -30,6 +30,7 @@ UNSAFE = frozenset(rule.code for rule in RULES if rule.fix == "unsafe")
 NO_TRY = ("no try around it ends with a metrics call, so there is nothing to move into a "
           "finally; fix it by hand")
 NOT_PLAIN = "the literal is not one plain string; fix it by hand"
+ELSEWHERE = "the state is a constant of another module: fix it where it is defined"
 NOT_A_USE = "only uses of a member are rewritten, not its definition, a store or a deletion"
 
 _STRING_START = re.compile(r"[rRuU]?(\"\"\"|'''|\"|')")
@@ -73,6 +74,8 @@ def _state_fix(found: Finding, lines: Sequence[str], config: Config) -> Verdict:
     """A state use rewritten through ``execgov-state-replacements``: a plain literal
     (``"SUCCESS"``), a member (``LifecycleState.SUCCESS``) or a member looked up by a plain
     literal (``LifecycleState["SUCCESS"]``, ``LifecycleState("SUCCESS")``)."""
+    if found.code == "GOV004" and isinstance(found.node, (ast.Name, ast.Attribute)):
+        return Verdict(None, ELSEWHERE)  # ``DONE`` or ``states.DONE`` from the project
     if found.state is None:
         return Verdict(None, NOT_A_USE)
     pair = replacement(found, config)

@@ -21,10 +21,13 @@ import difflib
 import sys
 from typing import Any, Optional
 
+import flake8
+from flake8 import utils
 from flake8.main import application
 from flake8.options import manager
 from flake8.violation import Violation
 
+from .. import __version__
 from ..formats import PLANNED, FixKinds
 
 PROG = "execgov check"
@@ -41,11 +44,17 @@ HIDDEN = frozenset(("--max-line-length", "--max-doc-length", "--indent-size",
 
 class GateOptionManager(manager.OptionManager):  # type: ignore[misc]
     """flake8's option manager, named as the gate is run: usage, ``--help`` and every
-    option or configuration error say ``execgov check``; the help lists what matters."""
+    option or configuration error say ``execgov check``; the help lists what matters.
+    ``--version`` starts as ``execgov --version`` does (``execgov 0.2.0``), then names the
+    flake8 the gate runs on: flake8's own line would lead with flake8's version."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parser.prog = PROG
+        for action in self.parser._actions:
+            if "--version" in action.option_strings:
+                action.version = (f"execgov {__version__} (flake8 {flake8.__version__}, "
+                                  f"{utils.get_python_version()})")
 
     def add_option(self, *args: Any, **kwargs: Any) -> None:
         if HIDDEN.intersection(args):

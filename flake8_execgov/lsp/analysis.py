@@ -94,7 +94,8 @@ class Linted:
         try:
             fixed = fix_text(text, self.settings.config, unsafe=unsafe,
                              reported=reported or self.settings.reported(self.filename, text),
-                             baseline=self.settings.plugin.baseline, filename=self.filename)
+                             baseline=self.settings.plugin.baseline, filename=self.filename,
+                             project=self.settings.plugin.project)  # as lint() found them
         except SourceError:
             return None
         return text_edit(self.document, fixed)

@@ -34,6 +34,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
+from ..project.root import refresh_projects
 from ..rules.docs import explain
 from .analysis import Linted, lint
 from .configs import Configs
@@ -97,7 +98,13 @@ class ExecgovServer:
         self.timers[uri] = loop.call_later(self.debounce if recent else 0, self.lint, uri)
 
     def did_save(self, params: lsp.DidSaveTextDocumentParams) -> None:
-        self.lint(params.text_document.uri, refresh=True)
+        """A saved module can change what other modules' imports are (docs/project.md):
+        the projects forget what they read, and every open document is linted again."""
+        refresh_projects()
+        saved = params.text_document.uri
+        for uri in [saved, *(uri for uri in self.linted if uri != saved)]:
+            self.linted.pop(uri, None)  # same text, maybe other facts: analysed again
+            self.lint(uri, refresh=True)
 
     def did_close(self, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri

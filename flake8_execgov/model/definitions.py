@@ -55,6 +55,11 @@ class DefinitionContext(RouteContext, RunnerContext):
                      outer.pending_access if outer is not None else None)
         self._settle(scope, scope.pending_dispatch, scope.dispatch_direct,
                      outer.pending_dispatch if outer is not None else None)
+        for name, access in scope.pending_imported:  # the module binds it by importing it
+            if outer is None:
+                self.accesses.append(access)
+            elif not scope.is_local(name):
+                outer.pending_imported.append((name, access))
         deferred = resolve(scope, scope.pending_states, self._state_reached,
                            self.facts.state_constants if outer is None else {}, self.taints)
         if outer is not None:
@@ -114,8 +119,35 @@ class DefinitionContext(RouteContext, RunnerContext):
             words = [alias for alias, name in self.aliases.items() if prefilter.search(name)]
             words += self.vocab.plugin_classes  # their instances are plugins
             words += self.vocab.imported_words
-            self._hot = (len(self.aliases), prefilter.lines_naming(self.source, words))
+            hot = self._with_callers(prefilter.lines_naming(self.source, words))
+            self._hot = (len(self.aliases), hot)
         return self._hot[1]
+
+    def _with_callers(self, lines: list[int]) -> list[int]:
+        """The hot lines, and the lines naming a module-level function that holds one, to
+        a fixed point: a function calling a helper that executes is part of the helper's
+        coverage (``relay()`` between a runner and ``execute()``), though it names
+        nothing the rules know. Each function's name is searched once."""
+        source = self.source
+        assert source is not None
+        spans = sorted((first_line(s), getattr(s, "end_lineno", 0) or 0, s.name)
+                       for s in self.module_scope.body
+                       if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
+        starts = [span[0] for span in spans]
+        hot, named, todo = set(lines), set[str](), list(lines)
+        while todo:
+            line = todo.pop()
+            index = bisect.bisect_right(starts, line) - 1
+            if index < 0 or line > spans[index][1] or spans[index][2] in named:
+                continue
+            name = spans[index][2]
+            named.add(name)
+            for at in source.offsets(name):
+                where = source.line_of(at)
+                if where not in hot and source.is_word_at(at, name):
+                    hot.add(where)
+                    todo.append(where)
+        return sorted(hot)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
                   stack: list[StackItem]) -> Optional[bool]:

@@ -8,7 +8,11 @@ of the project, keyed by the name as this module writes it (``CurrentUser``,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
+
+
+def _nowhere(name: str) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -23,11 +27,17 @@ class ProjectFacts:
     granted_routers: frozenset[str] = frozenset()  # routers given auth where included
     # name -> (its string value, the module that defines it)
     state_constants: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # name -> the run it reaches: functions of other modules that execute a plugin (also
+    # through their own helpers): a use of one is an execution here
+    reaching: Mapping[str, str] = field(default_factory=dict)
+    # is this module's function (by name) imported by another module of the project? Its
+    # uses there are judged there (asked only of helpers that execute a plugin)
+    exported: Callable[[str], bool] = _nowhere
 
     def __bool__(self) -> bool:
         return bool(self.plugin_classes or self.runner_classes or self.lifecycle_enums
                     or self.auth_annotations or self.auth_lists or self.granted_routers
-                    or self.state_constants)
+                    or self.state_constants or self.reaching)
 
 
 NO_FACTS = ProjectFacts()

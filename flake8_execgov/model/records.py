@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 from .flow import Flow
-from .nodes import Pos, end, pos
+from .nodes import Pos, end, pos, source_text
 
 # (callable, argument) pushed on the walk stack between nodes: context changes.
 Action = Tuple[Callable[[Any], None], Any]
@@ -99,6 +99,18 @@ class Access:
     trys: TryStack
     stmt: Optional[ast.stmt] = None  # the statement it is in
     scope: Optional["Scope"] = None  # the scope it is in (its statements' control flow)
+    # a use of another module's function that executes a plugin: the run it reaches
+    via: Optional[str] = None
+
+    @property
+    def text(self) -> str:
+        """The access as messages name it: as written, ``()`` when called; a function of
+        another module with the run it reaches, so the message says where the path goes."""
+        text = source_text(self.node)
+        if self.call is not None and isinstance(self.node, (ast.Attribute, ast.Name,
+                                                            ast.Subscript)):
+            text += "()"
+        return f"{text} (which runs {self.via})" if self.via else text
 
     @property
     def start(self) -> Pos:
@@ -149,6 +161,9 @@ class Scope:
     dispatch_direct: set[str] = field(default_factory=set)  # locals holding plugin callables
     runner_locals: set[str] = field(default_factory=set)  # ``manager = ToolRunner(...)``
     pending_dispatch: list[tuple[str, Access]] = field(default_factory=list)
+    # uses of another module's function that executes a plugin: they count unless the
+    # name is local where they are (a parameter or local of the same name)
+    pending_imported: list[tuple[str, Access]] = field(default_factory=list)
     pending_states: list[Item] = field(default_factory=list)
     _flow: Optional[Flow] = None
 

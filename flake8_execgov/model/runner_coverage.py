@@ -62,16 +62,30 @@ class RunnerCoverage:
     """Coverage questions about the run accesses of one module."""
 
     def __init__(self, accesses: Iterable[Access], metrics_required: bool,
-                 unwalked_uses: Callable[[set[str]], set[str]] = lambda names: set()) -> None:
+                 unwalked_uses: Callable[[set[str]], set[str]] = lambda names: set(),
+                 exported: Callable[[str], bool] = lambda name: False) -> None:
         accesses = list(accesses)
         owners = {id(a.runner.owner): a.runner.owner for a in accesses
                   if a.runner is not None and a.runner.owner is not None}
         self.graph = HelperGraph(owners.values())
         self.metrics_required = metrics_required
         self._memo: dict[int, set[int]] = {}
-        candidates = {a.runner.name for a in accesses
+        candidates = {id(a.runner): a.runner for a in accesses
                       if a.runner is not None and a.runner.helper_candidate}
-        self._unsure = unwalked_uses(candidates)  # helpers used where no use was recorded
+        self._unsure = unwalked_uses({f.name for f in candidates.values()})
+        # A helper that other modules of the project import: each of their uses is judged
+        # there, as an execution (GOV001 where it is not governed), so here those uses
+        # count as governed. Asked only of the helpers this module does not cover.
+        held = self._holding(_covered_here)
+        elsewhere = [f for f in _callers(candidates, self.graph)
+                     if id(f) not in held and exported(f.name)]
+        for frame in elsewhere:
+            if frame.owner is not None:
+                frame.owner.sites.append(Site(frame.name, (0, 0), (0, 0), (), _ELSEWHERE,
+                                              governed=True))
+        if elsewhere:
+            self.graph = HelperGraph(owners.values())
+            self._memo.clear()
 
     def in_runner(self, access: Access) -> bool:
         """Is the access part of a runner? A module-level function is, as a helper, when
@@ -119,6 +133,23 @@ class RunnerCoverage:
             if not isinstance(problem, TryFrame) and id(site.frame) not in covered:
                 return problem
         return None  # pragma: no cover - a frame whose every use is covered is in the set
+
+
+_ELSEWHERE = RunnerFrame("<another module>", None, None)
+
+
+def _callers(frames: dict[int, RunnerFrame], graph: HelperGraph) -> list[RunnerFrame]:
+    """The helper functions that execute, and the module's helper functions using them
+    (to any depth): those whose uses in other modules can decide their coverage."""
+    found = dict(frames)
+    todo = list(frames.values())
+    while todo:
+        for site in graph.sites(todo.pop()):
+            frame = site.frame
+            if frame.helper_candidate and id(frame) not in found:
+                found[id(frame)] = frame
+                todo.append(frame)
+    return list(found.values())
 
 
 def _covered_here(here: Context) -> bool:

@@ -12,6 +12,7 @@ import ast
 from typing import Optional
 
 from .effects import Effects, helper_call, unconditional_calls
+from .imported import ProjectFacts
 from .nodes import end, pos
 from .records import (Access, RunnerClass, RunnerFrame, Scope, Site, StackItem, TryFrame,
                       TryStack)
@@ -28,6 +29,7 @@ class RunnerContext:
     stmt: Optional[ast.stmt]
     calls: dict[int, ast.Call]
     helper_names: frozenset[str]
+    facts: ProjectFacts
 
     def _init_runner_context(self) -> None:
         self.runner: Optional[RunnerFrame] = None
@@ -80,8 +82,19 @@ class RunnerContext:
             self.runner, self._runner_scope = frame, scope
             self.trys, self.in_finally, self.in_handler = (), [], []
 
+    def _imported_use(self, node: ast.Name | ast.Attribute, name: str) -> None:
+        """A use of another module's function that executes a plugin (a call, or a
+        callback handed on): an execution here, where the ungoverned path would enter.
+        It counts unless a scope between binds the name itself."""
+        if id(node) not in self.mentions:
+            access = Access(node, "run", self.calls.get(id(node)), self.runner, self.trys,
+                            self.stmt, self.scope, via=self.facts.reaching[name])
+            self.scope.pending_imported.append((name.split(".", 1)[0], access))
+
     def _name_use(self, node: ast.Name) -> None:
         """A use of a module-level function's name (a call or a callback reference)."""
+        if node.id in self.facts.reaching:
+            self._imported_use(node, node.id)
         if node.id in self.helper_names:
             call = self.calls.get(id(node))
             self.module_helpers.sites.append(Site(

@@ -143,6 +143,10 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if self.config.run_methods(node.attr) and id(node) not in self.mentions:
                 self._access(node, node.value, "run")
             self._self_use(node)
+            if self.facts.reaching:
+                name = dotted(node)
+                if name is not None and name in self.facts.reaching:
+                    self._imported_use(node, name)
         return True
 
     def _call(self, node: ast.Call, stack: list[StackItem]) -> bool:

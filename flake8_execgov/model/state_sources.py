@@ -23,7 +23,7 @@ from collections import defaultdict
 import ast
 from typing import Callable, Mapping, Optional, Union
 
-from .nodes import str_constant
+from .nodes import dotted, str_constant
 from .records import Item, Scope
 
 # A point: "the start of this statement", for one name.
@@ -59,7 +59,7 @@ class _Search:
                  imported: Mapping[str, tuple[str, str]]) -> None:
         self.scope = scope
         self.imported = imported
-        self.elsewhere: list[tuple[ast.Name, str, str]] = []  # states of other modules
+        self.elsewhere: list[tuple[ast.expr, str, str]] = []  # states of other modules
         self.followed: set[int] = set()  # Name loads and walruses on a way to a state
         self.names: list[ast.Name] = []  # the Name loads that carry a state
         self.literals: dict[int, tuple[ast.expr, str]] = {}
@@ -109,10 +109,26 @@ class _Search:
                 else:  # evaluated later than written (a closure): any assignment
                     stack += [self._assigned(value, item.id)
                               for value in scope.assigns[item.id]]
+            elif isinstance(item, ast.Attribute):  # ``states.DONE``: a module's constant
+                self._attribute(item, deferred)
             else:
                 text = str_constant(item)
                 if text is not None:
                     self.literals[id(item)] = (item, text)
+
+    def _attribute(self, item: ast.Attribute, deferred: list[Item]) -> None:
+        """An attribute of an imported module of the project (``states.DONE``) is that
+        module's constant; its head is a module-level name, so a function hands it on."""
+        name = dotted(item)
+        if name is None or "." not in name:
+            return
+        if self.scope.kind == "module":
+            if name in self.imported:
+                value, module = self.imported[name]
+                self.elsewhere.append((item, value, f"{name} is defined in {module}, "
+                                       "where other modules can read it"))
+        elif not self.scope.is_local(name.split(".", 1)[0]):
+            deferred.append((item, None))
 
     def _assigned(self, value: ast.expr, name: str) -> tuple[ast.expr, Optional[ast.stmt]]:
         if id(value) not in self.scope.receivers and id(value) not in self.scope.walrus_of:
@@ -166,7 +182,8 @@ class _Search:
         for name_node, value, why in self.elsewhere:
             report(name_node, value, why)
         for item, _ in deferred:  # a free name: what it feeds here, for the enclosing scope
-            assert isinstance(item, ast.Name)
+            if not isinstance(item, ast.Name):
+                continue  # ``states.DONE``: a constant of another module, fixed nowhere
             why = next((reasons[n] for n in feeds.get(item.id, ()) if n in reasons), None)
             if why is not None:
                 taints[id(item)] = why

@@ -20,6 +20,8 @@ Name, Attribute, Subscript, Call, Constant = (
     ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)
 
 _HTTP_NAME = re.compile(r"^HTTP_(\d{3})(?:_|$)")
+# the statements module_aliases looks at: imports, and the blocks that may hold them
+_IMPORTS, _HOLDERS = (ast.Import, ast.ImportFrom), (ast.If, ast.With, ast.AsyncWith) + TRY_TYPES
 
 
 class Vocabulary:
@@ -42,7 +44,8 @@ class Vocabulary:
         # names worth a line of the per-definition prefilter: what the project gave
         self.imported_words = sorted({name.split(".", 1)[0] for name in (
             *facts.plugin_classes, *facts.runner_classes, *facts.lifecycle_enums,
-            *facts.auth_annotations, *facts.auth_lists, *facts.state_constants)}
+            *facts.auth_annotations, *facts.auth_lists, *facts.state_constants,
+            *facts.reaching)}
             | self.runner_subclasses)
 
     def is_runner_class(self, node: ast.AST) -> bool:
@@ -237,9 +240,6 @@ class Vocabulary:
             member = HTTPStatus.__members__.get(name)
             return member.value if member is not None else None
         return None
-
-
-_IMPORTS, _HOLDERS = (ast.Import, ast.ImportFrom), (ast.If, ast.With, ast.AsyncWith) + TRY_TYPES
 
 
 def module_aliases(tree: ast.AST) -> dict[str, str]:

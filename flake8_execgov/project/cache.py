@@ -15,15 +15,15 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .. import __version__
 from ..config.options import Config
 from .summary import Summary
 
-FORMAT = 1
+FORMAT = 2
 _FIELDS = {"imports": list, "classes": dict, "alias": dict, "consts": dict, "annotated": dict,
-           "lists": dict, "routers": dict, "includes": list, "receivers": list}
+           "lists": dict, "routers": dict, "includes": list, "receivers": list, "functions": dict}
 
 
 def cache_key(data: bytes, salt: str) -> str:
@@ -57,7 +57,9 @@ class SummaryCache:
         self._ready = False
         self.writable = True
 
-    def get(self, key: str) -> Optional[Summary]:
+    def get(self, key: str, valid: Callable[[Any], bool] = lambda entry: False) -> Optional[Summary]:
+        """The entry stored under ``key``, when it is whole and has the shape ``valid``
+        accepts (by default a module summary's)."""
         try:
             with open(self.directory / f"{key}.json", "rb") as handle:
                 entry = json.loads(handle.read())
@@ -66,7 +68,7 @@ class SummaryCache:
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         summary = entry.get("summary")
-        return summary if _well_formed(summary) else None
+        return summary if _well_formed(summary) or valid(summary) else None
 
     def put(self, key: str, summary: Summary) -> None:
         if not self.writable or not self._prepare():
@@ -116,7 +118,8 @@ def _well_formed(summary: Any) -> bool:
             isinstance(summary.get(name), kind) for name, kind in _FIELDS.items()):
         return False
     texts = (summary["consts"], summary["alias"])
-    lists = (summary["classes"], summary["annotated"], summary["lists"], summary["routers"])
+    lists = (summary["classes"], summary["annotated"], summary["lists"], summary["routers"],
+             summary["functions"])
     return all(isinstance(v, str) for table in texts for v in table.values()) \
         and all(_strings(v) for table in lists for v in table.values()) \
         and _strings(summary["receivers"]) \
@@ -124,6 +127,12 @@ def _well_formed(summary: Any) -> bool:
                 for i in summary["imports"]) \
         and all(isinstance(i, list) and len(i) == 3 and _strings(i[:2]) and _strings(i[2])
                 for i in summary["includes"])
+
+
+def runs_shape(entry: Any) -> bool:
+    """The shape of a module's own runs (:mod:`.facts`): ``{"runs": {function: text}}``."""
+    return isinstance(entry, dict) and len(entry) == 1 and isinstance(entry.get("runs"), dict) \
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in entry["runs"].items())
 
 
 def _strings(value: Any) -> bool:

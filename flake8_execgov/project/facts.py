@@ -10,56 +10,166 @@ from __future__ import annotations
 import ast
 import os
 import re
+from functools import partial
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Mapping, Optional
 
 from ..config.names import NameMatcher
+from ..config.prefilter import Prefilter, searchable
 from ..model.imported import NO_FACTS, ProjectFacts
+from ..model.semantic import SemanticModel
+from ..source.files import read_source
+from ..source.lines import LineIndex, source_lines
+from .cache import cache_key, runs_shape
 from .index import Def, Import, Kind, Project
+from .reach import Reach
 from .summary import module_statements, route_receiver
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
-_DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias")
+_DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias", "functions")
 
 
-def facts_for(project: Project, filename: str, tree: ast.AST) -> ProjectFacts:
+def facts_for(project: Project, filename: str, tree: ast.AST,
+              prefilter: Optional[Prefilter] = None) -> ProjectFacts:
     """The facts for the module at ``filename`` (as flake8 names it: relative to the
     current directory, or a ``--stdin-display-name``); none outside the project."""
-    imports, receivers = _live(project, tree)
-    if not imports and not (receivers and project.includes()):
-        return NO_FACTS
     module = project.module_of(os.path.abspath(filename))
     if module is None:
         return NO_FACTS
-    return facts_of(project, module, imports, receivers)
+    reach = reach_of(project, prefilter)
+    imports, receivers = _live(project, tree)
+    exported = partial(_exported, reach, module)
+    if not imports and not (receivers and project.includes()):
+        return ProjectFacts(exported=exported)
+    return facts_of(project, module, imports, receivers, reach, exported)
+
+
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.|[\w.]+)|import[ \t]+([^\n#;]+))", re.M)
+
+
+def imports_from_project(text: str, project: Project) -> bool:
+    """Can this text import anything from the project (a relative import, or one of a
+    top-level name of it)? Only then can it call a function of another module. A superset:
+    an ``import`` line inside a string counts too."""
+    top = project.top_names()
+    for match in _IMPORT.finditer(text):
+        source, names = match.group(1), match.group(2)
+        if source is not None:
+            if source.startswith(".") or source.split(".", 1)[0] in top:
+                return True
+        elif any(part.split(".", 1)[0].strip() in top for part in names.split(",")):
+            return True
+    return False
+
+
+def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
+    """The project's answers about helpers that execute plugins (made once per project:
+    its configuration, so its prefilter, is fixed)."""
+    if not isinstance(project.reach, Reach):
+        project.reach = Reach(project, partial(_own_runs, project, prefilter),
+                              partial(_passes, prefilter))
+    return project.reach
+
+
+def _passes(prefilter: Optional[Prefilter], text: str) -> bool:
+    return prefilter is None or prefilter.found_in(searchable(text))
+
+
+def _function(project: Project, definition: Def) -> bool:
+    """A module-level function of the project (only they can be helpers)."""
+    summary = project.summary(definition[0]) if definition[1] else None
+    return summary is not None and definition[1] in summary["functions"]
+
+
+def _exported(reach: Reach, module: str, name: str) -> bool:
+    return reach.imported_elsewhere((module, name))
+
+
+def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> Mapping[str, str]:
+    """The first run each module-level function of ``module`` executes itself, from the
+    model's walk of it, as the rules' own walk would see it (the prefilter skips the
+    definitions that name nothing). What a function reaches through others is the call
+    graph's answer (:mod:`.reach`), so only the imports that can make a plugin or a runner
+    here are resolved: those of classes deriving from one (:func:`derived_names`)."""
+    path, summary = project.path_of(module), project.summary(module)
+    if path is None or summary is None or not summary["functions"]:
+        return {}
+    try:
+        data = read_source(str(path))
+    except OSError:
+        return {}
+    derived = derived_names(project)
+    imports = [entry for entry in _project_imports(
+        project, [(e[0], e[1], e[2], e[3]) for e in summary["imports"]])
+        if (entry[2] or entry[0]) in derived
+        or (not entry[2] and any(f".{name}".encode() in data for name in derived))]
+    facts = facts_of(project, module, imports, []) if imports else NO_FACTS
+    # keyed by the module's bytes and what its imports are (mypy's interface hashes, small)
+    key = cache_key(data, f"{project.salt}:runs:{_digest(facts)}")
+    cache = project.cache
+    found = cache.get(key, runs_shape) if cache is not None else None
+    if found is not None and runs_shape(found):
+        return dict(found["runs"])
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return {}
+    model = SemanticModel(tree, project.config, {}, (), _lines(data), prefilter, facts).run()
+    runs: dict[str, str] = {}
+    for access in sorted(model.accesses, key=lambda a: a.start):
+        frame = access.runner
+        if access.kind == "run" and frame is not None and frame.helper_candidate:
+            runs.setdefault(frame.name, access.text)
+    if cache is not None:
+        cache.put(key, {"runs": runs})
+    return runs
+
+
+def _lines(data: bytes) -> Optional[LineIndex]:
+    """The module's lines for the per-definition prefilter, where its offsets are the
+    parser's (UTF-8 text that normalising leaves as it is); else None: walk it all."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return LineIndex(source_lines(text), text) if searchable(text) == text else None
+
+
+def _digest(facts: ProjectFacts) -> str:
+    return repr((sorted(facts.plugin_classes), sorted(facts.runner_classes),
+                 sorted(facts.lifecycle_enums), sorted(facts.state_constants.items())))
 
 
 def _live(project: Project, tree: ast.AST) -> tuple[list[Import], list[str]]:
     """The module as flake8 read it (stdin may differ from the disk): its imports from the
     project (relative, or of a top-level name of it) and its route receivers; one pass
     over the top-level statements (and the blocks of ``if``/``try``/``with``)."""
-    top = project.top_names()
     imports: list[Import] = []
     receivers: list[str] = []
     for stmt in module_statements(tree):
         if isinstance(stmt, ast.ImportFrom):
-            if stmt.level or (stmt.module or "").split(".", 1)[0] in top:
-                imports += [(a.asname or a.name, stmt.module or "", a.name, stmt.level)
-                            for a in stmt.names if a.name != "*"]
+            imports += [(a.asname or a.name, stmt.module or "", a.name, stmt.level)
+                        for a in stmt.names if a.name != "*"]
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 head = alias.name.split(".", 1)[0]
-                if head in top:
-                    imports.append((alias.asname, alias.name, "", 0) if alias.asname
-                                   else (head, head, "", 0))
+                imports.append((alias.asname, alias.name, "", 0) if alias.asname
+                               else (head, head, "", 0))
         elif isinstance(stmt, _FUNCTIONS) and stmt.decorator_list:
             receivers += [r for r in map(route_receiver, stmt.decorator_list) if r is not None]
-    return imports, receivers
+    return _project_imports(project, imports), receivers
 
 
-def facts_of(project: Project, module: str, imports: list[Import],
-             receivers: list[str]) -> ProjectFacts:
+def _project_imports(project: Project, imports: list[Import]) -> list[Import]:
+    """The imports from the project: relative ones, and those of a top-level name of it."""
+    top = project.top_names()
+    return [entry for entry in imports if entry[3] or entry[1].split(".", 1)[0] in top]
+
+
+def facts_of(project: Project, module: str, imports: list[Import], receivers: list[str],
+             reach: Optional[Reach] = None,
+             exported: Callable[[str], bool] = lambda name: False) -> ProjectFacts:
     names: list[tuple[str, Def]] = []
     for entry in imports:
         names += _bound(project, module, entry)
@@ -69,7 +179,12 @@ def facts_of(project: Project, module: str, imports: list[Import],
     annotations: set[str] = set()
     lists: set[str] = set()
     constants: dict[str, tuple[str, str]] = {}
+    reaching: dict[str, str] = {}
     for local, definition in names:
+        run = reach.of(definition) if reach is not None and _function(project, definition) \
+            else None
+        if run is not None:
+            reaching[local] = run
         kind = _kind(project, definition)
         if kind is None:
             continue
@@ -85,7 +200,8 @@ def facts_of(project: Project, module: str, imports: list[Import],
     granted = {receiver for receiver in receivers
                if project.granted(project.resolve(module, receiver))}
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
-                        frozenset(annotations), frozenset(lists), frozenset(granted), constants)
+                        frozenset(annotations), frozenset(lists), frozenset(granted), constants,
+                        reaching, exported)
 
 
 def _bound(project: Project, module: str, entry: Import) -> list[tuple[str, Def]]:

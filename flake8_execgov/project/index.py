@@ -16,13 +16,13 @@ import ast
 import os
 import re
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from ..config.names import NameMatcher
 from ..config.options import Config
 from ..source.files import read_source
 from .cache import SummaryCache, cache_key, salt_for
-from .summary import Summary, summarize
+from .summary import Summary, imported_entry, summarize
 
 Def = tuple[str, str]  # (module, name in it); name "" is the module itself
 Import = tuple[str, str, str, int]  # (local name, module, imported name or "", level)
@@ -31,7 +31,7 @@ Import = tuple[str, str, str, int]  # (local name, module, imported name or "", 
 Kind = tuple[bool, bool, int, Optional[str], bool, bool]
 _SKIPPED_DIRS = frozenset(("__pycache__", "node_modules", "site-packages", "build", "dist",
                            "venv", "env"))
-_DEFINED = ("classes", "consts", "annotated", "lists", "routers")
+_DEFINED = ("classes", "consts", "annotated", "lists", "routers", "functions")
 _MAX_STEPS = 64
 # A root that is no project (flake8 run from a home folder): its walk stops here, and the
 # project-wide answers (routers included elsewhere, derived classes) are what it saw.
@@ -47,7 +47,14 @@ class Project:
         self.config = config
         self.cache = cache
         self.sources = [root] + ([root / "src"] if (root / "src").is_dir() else [])
-        self._salt = salt_for(config)
+        self.salt = salt_for(config)  # what every cache key of this project includes
+        self.unlinted: Callable[[Path], bool] = lambda path: False  # flake8's excludes
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Forget what was read: the next question reads the files again (from the cache
+        where their bytes are unchanged). A long-lived process (the language server) calls
+        it when a file is saved, so other modules' findings follow the edit."""
         self._paths: dict[str, Optional[Path]] = {}
         self._summaries: dict[str, Summary] = {}
         self._kinds: dict[tuple[int, Def], bool] = {}
@@ -57,10 +64,10 @@ class Project:
         self._texts: Optional[list[tuple[Path, bytes]]] = None
         self._top: Optional[frozenset[str]] = None
         self.derived: Optional[frozenset[str]] = None  # names of derived classes
-        # answers for linted modules (:mod:`.facts`): what an import binds, what a
-        # definition is to the rules
+        # answers for linted modules (:mod:`.facts`): what an import binds, what it is
         self.bound: dict[Import, list[tuple[str, Def]]] = {}
         self.kinds: dict[Def, Optional[Kind]] = {}
+        self.reach: Optional[object] = None  # :class:`.reach.Reach`, made by :mod:`.facts`
 
     # -- modules and their summaries -------------------------------------------------------
 
@@ -123,7 +130,7 @@ class Project:
         return summary
 
     def summarize_bytes(self, data: bytes) -> Summary:
-        key = cache_key(data, self._salt)
+        key = cache_key(data, self.salt)
         found = self.cache.get(key) if self.cache is not None else None
         if found is None:
             try:
@@ -153,7 +160,7 @@ class Project:
             if head in summary["alias"]:
                 name = summary["alias"][head] + tail
                 continue
-            imported = _imported(summary, head)
+            imported = imported_entry(summary, head)
             if imported is not None:
                 module, name = self._imported_as(module, imported, rest)
                 continue
@@ -288,12 +295,3 @@ class Project:
         for path, data in self._texts:
             if pattern.search(data):
                 yield path, data
-
-
-def _imported(summary: Summary, local: str) -> Optional[Import]:
-    """(local, module, name, level) of the import binding ``local``; the last one wins."""
-    found = None
-    for entry in summary["imports"]:
-        if entry[0] == local:
-            found = entry
-    return (found[0], found[1], found[2], found[3]) if found is not None else None

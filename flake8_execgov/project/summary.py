@@ -25,7 +25,10 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 def summarize(tree: ast.AST) -> Summary:
     """The summary of one module (see the module docstring for what it holds)."""
     out: Summary = {"imports": [], "classes": {}, "alias": {}, "consts": {}, "annotated": {},
-                    "lists": {}, "routers": {}, "includes": [], "receivers": []}
+                    "lists": {}, "routers": {}, "includes": [], "receivers": [],
+                    "functions": {}}
+    bodies: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    top = {id(stmt) for stmt in getattr(tree, "body", ())}  # helpers are module-level defs
     for stmt in module_statements(tree):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -47,6 +50,8 @@ def summarize(tree: ast.AST) -> Summary:
                 if isinstance(target, ast.Name):
                     _assigned(out, target.id, stmt.value)
         elif isinstance(stmt, _FUNCTIONS):
+            if id(stmt) in top:
+                bodies.append(stmt)
             for decorator in stmt.decorator_list:
                 receiver = route_receiver(decorator)
                 if receiver is not None and receiver not in out["receivers"]:
@@ -55,7 +60,26 @@ def summarize(tree: ast.AST) -> Summary:
                 _statement_calls(out, inner)
             continue
         _statement_calls(out, stmt)
+    known = {entry[0] for entry in out["imports"]} | {f.name for f in bodies}
+    for function in bodies:  # the last definition of a name wins, as at run time
+        out["functions"][function.name] = _names_used(function, known)
     return out
+
+
+def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef, known: set[str]) -> list[str]:
+    """The imported names and module-level functions a module-level function's body reads
+    (``execute``, ``helpers.execute``): the edges of the project's call graph, as written.
+    Every read counts (a call, a callback handed on): which of them reach an execution is
+    decided across modules (:mod:`.reach`)."""
+    found: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            name = dotted(node)
+            if name is not None and name.split(".", 1)[0] in known:
+                found.add(name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in known:
+            found.add(node.id)
+    return sorted(found)
 
 
 def module_statements(tree: ast.AST) -> Iterator[ast.stmt]:
@@ -151,3 +175,12 @@ def _last(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Attribute):
         return node.attr
     return None
+
+
+def imported_entry(summary: Summary, local: str) -> Optional[tuple[str, str, str, int]]:
+    """(local, module, name, level) of the import binding ``local``; the last one wins."""
+    found = None
+    for entry in summary["imports"]:
+        if entry[0] == local:
+            found = entry
+    return (found[0], found[1], found[2], found[3]) if found is not None else None

@@ -79,7 +79,7 @@ def analyze(tree: ast.AST, config: Config, source: Optional[LineIndex] = None,
     model = SemanticModel(tree, config, HOOKS, STATE_HOOKS, source, found_prefilter,
                           facts).run()
     coverage = RunnerCoverage(model.accesses, bool(config.metrics_functions),
-                              model.used_unwalked)
+                              model.used_unwalked, model.facts.exported)
     found = list(model.findings)
     for finish in FINISHERS:
         found += finish(model, coverage)

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 from ..config.names import is_glob
 from ..config.options import Config
 from ..config.prefilter import Needs
-from ..model.nodes import pos, source_text
+from ..model.nodes import pos
 from ..model.records import Access, Finding
 from ..model.runner_coverage import RunnerCoverage
 from ..model.semantic import Hook, SemanticModel, StateHook
@@ -143,9 +143,5 @@ def broken(old: str, new: str = "", source: Optional[str] = None) -> str:
 
 
 def access_text(access: Access) -> str:
-    """A run access as messages name it (``{access}``): as written, ``()`` when called."""
-    text = source_text(access.node)
-    callee = (ast.Attribute, ast.Name, ast.Subscript)
-    if access.call is not None and isinstance(access.node, callee):
-        text += "()"
-    return text
+    """A run access as messages name it (``{access}``): see :attr:`Access.text`."""
+    return access.text

@@ -123,6 +123,8 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
         frame = access.runner
         if frame is None or access.kind != "run" or not coverage.in_runner(access):
             continue
+        if access.via is not None:
+            continue  # another module's helper: what it validates itself is not seen here
         # Each rule stands on its own: judged whether or not metrics cover the execution,
         # against the covering try, else the innermost try whose body holds it and whose
         # handlers can catch a failure (a try with only a finally that releases a

@@ -29,7 +29,9 @@ GOV001 = Rule(
     "named in `dispatch-names`. A mention is not an execution: an argument of an inspection "
     "function (`inspection-functions`: `callable()`, `inspect.*`, `repr()` ...), a comparison "
     "operand, a formatted value, the object of an attribute read (`plugin.run.__name__`). "
-    "A module-level function whose every use is covered inside runners is part of them.",
+    "A module-level function whose every use is covered inside runners is part of them. "
+    "A use of another module's function that executes a plugin (in a project: "
+    "docs/project.md) is an execution too; the message names the run it reaches.",
     why="Only the runner validates input and output, builds error envelopes and records "
     "metrics. A direct call skips all of it: failures go unrecorded and unstructured.",
     example="async def analyze(self, request):\n"
