@@ -272,11 +272,11 @@ class Project:
 
     def files(self) -> list[Path]:
         if self._files is None:
-            skip = {self.cache.directory.resolve()} if self.cache is not None else set()
+            cache = self.cache.directory.resolve() if self.cache is not None else None
             found: list[Path] = []
-            for top, dirs, names in os.walk(self.root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                                 and d not in _SKIPPED_DIRS and Path(top, d).resolve() not in skip)
+            for top, dirs, names in os.walk(self.root):  # symlinked folders are not followed
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS
+                                 and not (cache and d == cache.name and Path(top, d).resolve() == cache))
                 found += [Path(top, n) for n in sorted(names) if n.endswith(".py")]
                 if len(found) > MAX_FILES:
                     break

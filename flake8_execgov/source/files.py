@@ -150,6 +150,15 @@ def open_regular(path: str) -> BinaryIO:
     device, socket or folder is an ``OSError`` naming what it is, never read (a FIFO would
     block, ``/dev/zero`` would never end). Opened without blocking, checked on the open
     file, so that a file swapped in between cannot be one either."""
+    fd = _regular_fd(path)
+    try:
+        return os.fdopen(fd, "rb")
+    except BaseException:  # pragma: no cover - fdopen of a fresh descriptor
+        os.close(fd)
+        raise
+
+
+def _regular_fd(path: str) -> int:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
     try:
@@ -158,16 +167,23 @@ def open_regular(path: str) -> BinaryIO:
             raise OSError(f"not a regular file ({_kind(mode)})")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return fd
     except BaseException:
         os.close(fd)
         raise
 
 
 def read_source(path: str) -> bytes:
-    """The bytes of a regular file (see :func:`open_regular`)."""
-    with open_regular(path) as handle:
-        return handle.read()
+    """The bytes of a regular file (see :func:`open_regular`): read with ``os.read`` into
+    one buffer, no file object (the project model reads every file of a project once)."""
+    fd = _regular_fd(path)
+    try:
+        chunks = [os.read(fd, max(os.fstat(fd).st_size, 0) + 1)]
+        while chunks[-1]:  # the file grew since fstat, or was larger than said
+            chunks.append(os.read(fd, 1 << 20))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def encodable(text: str) -> bool:
