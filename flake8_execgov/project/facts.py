@@ -99,6 +99,8 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
         data = read_source(str(path))
     except OSError:
         return {}
+    if not _passes(prefilter, data.decode("utf-8", "replace")):
+        return {}  # names nothing the rules know: executes nothing itself
     derived = derived_names(project)
     imports = [entry for entry in _project_imports(
         project, [(e[0], e[1], e[2], e[3]) for e in summary["imports"]])

@@ -17,7 +17,10 @@ An answer is the run reached, as a message names it: ``plugin.run() in app.helpe
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping, Optional
+from collections import deque
+from typing import Any, Callable, Mapping, Optional
+
+from pathlib import Path
 
 from .index import Def, Project
 
@@ -33,34 +36,102 @@ class Reach:
         self.project = project
         self._runs = runs
         self._screen = screen
-        self._answers: Optional[dict[Def, str]] = None
-        self._names: frozenset[str] = frozenset()
+        self._answers: dict[Def, Optional[str]] = {}
+        self._own: dict[str, Mapping[str, str]] = {}
+        self._names: Optional[frozenset[str]] = None
         self._imported: dict[Def, bool] = {}
+        self._words: Optional[list[tuple[Path, bytes, frozenset[bytes]]]] = None
+
+    def _naming(self, name: bytes) -> list[tuple[Path, bytes]]:
+        """The project's files whose text has the identifier ``name``: each file's
+        identifiers are collected once, so a question costs a set lookup per file, not a
+        search of its text (a module may ask about hundreds of helpers)."""
+        if self._words is None:
+            self._words = [(path, data, frozenset(_IDENTIFIER.findall(data)))
+                           for path, data in self.project.texts(_ANY)]
+        return [(path, data) for path, data, words in self._words if name in words]
+
+    def function(self, definition: Def) -> bool:
+        """Is this (module, name) a module-level function of the project?"""
+        summary = self.project.summary(definition[0]) if definition[1] else None
+        return summary is not None and definition[1] in summary["functions"]
 
     def of(self, definition: Def) -> Optional[str]:
-        """The run this function reaches (``None``: none, or no function of the project)."""
-        return self._settled().get(definition)
+        """The run this function reaches (``None``: none, or no function of the project).
+        Top down: only the functions below it are looked at (each once per process)."""
+        if definition in self._answers:
+            return self._answers[definition]
+        if not self.function(definition):
+            return None
+        edges: dict[Def, list[Def]] = {}
+        stack = [definition]
+        while stack:
+            node = stack.pop()
+            if node not in edges and node not in self._answers:
+                edges[node] = callees = self._callees(node)
+                stack += [callee for callee in callees if callee not in edges]
+        self._settle(edges)
+        return self._answers[definition]
+
+    def _callees(self, node: Def) -> list[Def]:
+        module, name = node
+        summary = self.project.summary(module)
+        if summary is None:
+            return []
+        found: list[Def] = []
+        for used in summary["functions"].get(name, ()):
+            target = self._target(module, summary, used)
+            if target not in found and self.function(target):
+                found.append(target)
+        return found
+
+    def _target(self, module: str, summary: Mapping[str, Any], used: str) -> Def:
+        if "." not in used and used in summary["functions"]:
+            return module, used
+        return self.project.resolve(module, used)
+
+    def _settle(self, edges: dict[Def, list[Def]]) -> None:
+        """Answer every discovered function: breadth-first from the executions (and the
+        functions answered before) against the calls."""
+        callers: dict[Def, list[Def]] = {node: [] for node in edges}
+        queue: deque[Def] = deque()
+        for node, callees in edges.items():
+            own = self._own_runs(node[0]).get(node[1])
+            self._answers[node] = f"{own} in {node[0]}.{node[1]}" if own else None
+            for callee in callees:
+                if callee in callers:
+                    callers[callee].append(node)
+                elif self._answers[node] is None and self._answers.get(callee):
+                    self._answers[node] = self._answers[callee]
+            if self._answers[node]:
+                queue.append(node)
+        while queue:
+            node = queue.popleft()
+            for caller in callers[node]:
+                if self._answers[caller] is None:
+                    self._answers[caller] = self._answers[node]
+                    queue.append(caller)
+
+    def _own_runs(self, module: str) -> Mapping[str, str]:
+        if module not in self._own:
+            self._own[module] = self._runs(module)
+        return self._own[module]
 
     def names(self) -> frozenset[str]:
         """The names of the functions that reach an execution: a module whose text fails
-        the rules' prefilter but names one may call it (and so execute)."""
-        self._settled()
-        return self._names
-
-    def _settled(self) -> dict[Def, str]:
-        if self._answers is None:
-            self._answers = self._fixed_point()
-            self._names = frozenset(name for _, name in self._answers)
-        return self._answers
-
-    def _fixed_point(self) -> dict[Def, str]:
+        the rules' prefilter but names one may call it (and so execute). Bottom up, once:
+        the functions of the modules the rules' prefilter passes that execute themselves,
+        then, round by round, the functions of the modules whose text names one found in
+        the round before and that read it."""
+        if self._names is not None:
+            return self._names
         project = self.project
         found: dict[Def, str] = {}
         for path, data in project.texts(_ANY):
             module = project.module_of(path)
             if module is None or not self._screen(data.decode("utf-8", "replace")):
                 continue
-            for name, run in self._runs(module).items():
+            for name, run in self._own_runs(module).items():
                 found[(module, name)] = f"{run} in {module}.{name}"
         new = set(found)
         while new:
@@ -76,25 +147,14 @@ class Reach:
                 for name, used in summary["functions"].items():
                     if (caller, name) in found:
                         continue
-                    reached = self._reached(caller, summary, used, found)
+                    targets = (self._target(caller, summary, u) for u in used)
+                    reached = next((found[t] for t in targets if t in found), None)
                     if reached is not None:
                         found[(caller, name)] = reached
                         new.add((caller, name))
-        return found
-
-    def _reached(self, module: str, summary: Mapping[str, object], used: list[str],
-                 found: dict[Def, str]) -> Optional[str]:
-        """The run one of ``used`` (names a function body reads) reaches, if any."""
-        functions = summary["functions"]
-        assert isinstance(functions, dict)
-        for name in used:
-            if "." not in name and name in functions:
-                target: Def = (module, name)
-            else:
-                target = self.project.resolve(module, name)
-            if target in found:
-                return found[target]
-        return None
+        self._answers.update(found)
+        self._names = frozenset(name for _, name in found)
+        return self._names
 
     def imported_elsewhere(self, definition: Def) -> bool:
         """Does another module of the project import this function (``from m import f``,
@@ -105,14 +165,14 @@ class Reach:
         if definition in self._imported:
             return self._imported[definition]
         project, (module, name) = self.project, definition
-        word = re.compile(rb"((?:\w+\s*\.\s*)*)\b" + re.escape(name.encode()) + rb"\b")
+        word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
         found = False
-        for path, data in project.texts(word):
+        for path, data in self._naming(name.encode()):
             importer = project.module_of(path)
             if found or importer is None or importer == module or project.unlinted(path):
                 continue  # a use in a file nobody lints is judged nowhere
             for match in word.finditer(data):
-                written = re.sub(rb"\s+", b"", match.group(0)).decode("utf-8", "replace")
+                written = _dotted_before(data, match.start()) + name
                 if project.resolve(importer, written) == definition:
                     found = True
                     break
@@ -120,4 +180,28 @@ class Reach:
         return found
 
 
+def _dotted_before(data: bytes, at: int) -> str:
+    """``helpers.`` when the name at ``at`` is written ``helpers.execute`` (a dotted
+    chain, spaces around the dots allowed), else "": read backwards, linear in the chain."""
+    chain = b""
+    while True:
+        dot = at
+        while dot > 0 and data[dot - 1:dot] in b" \t":
+            dot -= 1
+        if dot == 0 or data[dot - 1:dot] != b".":
+            return chain.decode("utf-8", "replace")
+        start = dot - 1
+        while start > 0 and data[start - 1:start] in b" \t":
+            start -= 1
+        word_end = start
+        while start > 0 and (data[start - 1:start].isalnum() or data[start - 1:start] == b"_"
+                             or data[start - 1] >= 0x80):
+            start -= 1
+        if start == word_end:
+            return chain.decode("utf-8", "replace")
+        chain = data[start:word_end] + b"." + chain
+        at = start
+
+
 _ANY = re.compile(rb"")
+_IDENTIFIER = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")  # UTF-8 names too
