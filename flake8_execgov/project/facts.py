@@ -76,12 +76,6 @@ def _passes(prefilter: Optional[Prefilter], text: str) -> bool:
     return prefilter is None or prefilter.found_in(searchable(text))
 
 
-def _function(project: Project, definition: Def) -> bool:
-    """A module-level function of the project (only they can be helpers)."""
-    summary = project.summary(definition[0]) if definition[1] else None
-    return summary is not None and definition[1] in summary["functions"]
-
-
 def _exported(reach: Reach, module: str, name: str) -> bool:
     return reach.imported_elsewhere((module, name))
 
@@ -183,8 +177,7 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
     constants: dict[str, tuple[str, str]] = {}
     reaching: dict[str, str] = {}
     for local, definition in names:
-        run = reach.of(definition) if reach is not None and _function(project, definition) \
-            else None
+        run = reach.of(definition) if reach is not None else None
         if run is not None:
             reaching[local] = run
         kind = _kind(project, definition)
