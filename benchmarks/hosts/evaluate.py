@@ -216,8 +216,8 @@ def score(host: str, meta: dict[str, Any], reported: list[str]) -> Score:
             result.unlabelled.append(line)
     # An execution inside a helper that other modules import is reported where the
     # ungoverned path enters (the use of the helper): its label names that ``entry``.
-    reached = {key for key in expected - seen
-               if {**misses, **labels}.get(key, {}).get("entry") in seen}
+    entries = {key: label.get("entry") for key, label in {**misses, **labels}.items()}
+    reached = {key for key in expected - seen if entries.get(key) in seen}
     result.through_entry = len(reached)
     seen |= reached
     result.found = len(seen)
