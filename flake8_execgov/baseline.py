@@ -16,9 +16,8 @@ order. So a line added above, below or between the old ones is the one reported,
 is indistinguishable from an old one (the same text next to it: then the later one is
 reported). Entries written before contexts existed match in file order.
 
-The file is JSON, sorted, one entry per fingerprint, so that its diffs are small and
-reviewable; ``execgov baseline`` writes it, the ``execgov-baseline`` option applies it in
-flake8 and ``execgov check`` alike.
+The file is JSON, sorted, one entry per fingerprint (small, reviewable diffs); ``execgov
+baseline`` writes it, ``execgov-baseline`` applies it in flake8 and ``execgov check`` alike.
 """
 
 from __future__ import annotations
@@ -97,10 +96,6 @@ def fingerprints(tree: ast.AST, findings: Iterable[Finding], path: str) -> list[
             for f in findings]
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
-
-
 def context_of(lines: Sequence[str], line: int) -> str:
     """Digests of the line, the nearest non-blank line before it and the one after it
     (stripped), as ``"before line after"``: what tells identical findings apart."""
@@ -111,7 +106,8 @@ def context_of(lines: Sequence[str], line: int) -> str:
         return lines[at].strip() if 0 <= at < len(lines) else ""
 
     here = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-    return f"{_digest(near(-1))} {_digest(here)} {_digest(near(1))}"
+    return " ".join(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+                    for text in (near(-1), here, near(1)))
 
 
 # How found instances meet recorded ones, best first: (before, line, after), (before,
@@ -162,6 +158,11 @@ class Baseline:
         self._by_path: dict[str, Counter[Fingerprint]] = {}
         for key, count in counts.items():
             self._by_path.setdefault(key.path, Counter())[key] = count
+
+    def identity_for(self, filename: str) -> str:
+        """What it records for ``filename``: the findings it hides there change with it."""
+        recorded = sorted(self._by_path.get(relative_path(filename, self.root), Counter()).items())
+        return repr((recorded, [self.contexts.get(key, []) for key, _ in recorded]))
 
     @classmethod
     def load(cls, path: Path) -> "Baseline":

@@ -24,14 +24,16 @@ from .source.lines import LineIndex, source_lines
 
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, *,
             baseline: Optional[Baseline] = None, filename: str = "",
-            prefiltered: bool = True, project: Optional[Project] = None) -> list[Finding]:
+            prefiltered: bool = True, project: Optional[Project] = None,
+            facts: Optional[ProjectFacts] = None) -> list[Finding]:
     """The findings of one module, sorted; those the ``baseline`` accepts for ``filename``
     left out. With ``prefiltered`` (the default), a module whose text names nothing the
     rules know is ruled out at once, and so is each module-level definition that names
     nothing (see :class:`config.prefilter.Prefilter`). With the ``project`` it belongs to
     (``filename`` places it there), the names it imports from other modules of the project
-    are resolved there (:mod:`project`); without, it is analysed on its own."""
-    found = _findings(tree, lines, config, prefiltered, project, filename)
+    are resolved there (:mod:`project`); without, it is analysed on its own. ``facts``:
+    what the project says of its imports, when the caller has asked already."""
+    found = _findings(tree, lines, config, prefiltered, project, filename, facts)
     if baseline is not None and found:
         found = baseline.new_findings(tree, lines, found, filename)
     return found
@@ -60,17 +62,21 @@ def _names_derived(seen: str, project: Optional[Project]) -> bool:
     return any(name in seen for name in reaching)
 
 
-def _facts(tree: ast.AST, project: Optional[Project], filename: str) -> ProjectFacts:
+def _facts(tree: ast.AST, project: Optional[Project], filename: str,
+           given: Optional[ProjectFacts] = None) -> ProjectFacts:
+    if given is not None:
+        return given
     if project is None or not filename:
         return NO_FACTS
     return facts_for(project, filename, tree, prefilter_for(project.config))
 
 
 def _findings(tree: ast.AST, lines: Sequence[str], config: Config, prefiltered: bool,
-              project: Optional[Project] = None, filename: str = "") -> list[Finding]:
+              project: Optional[Project] = None, filename: str = "",
+              facts: Optional[ProjectFacts] = None) -> list[Finding]:
     prefilter = prefilter_for(config) if prefiltered else None
     if prefilter is None:
-        return analyze(tree, config, facts=_facts(tree, project, filename))
+        return analyze(tree, config, facts=_facts(tree, project, filename, facts))
     text = "".join(lines)
     seen = searchable(text)  # identifiers as the parser reads them (NFKC)
     if not prefilter.found_in(seen) and not _names_derived(seen, project):
@@ -80,4 +86,4 @@ def _findings(tree: ast.AST, lines: Sequence[str], config: Config, prefiltered: 
     # and where normalising changed the text (its offsets no longer match the lines).
     aligned = (seen is text or seen == text) and ("\r" not in text or source_lines(text) == list(lines))
     return analyze(tree, config, LineIndex(lines, text) if aligned else None,
-                   facts=_facts(tree, project, filename))
+                   facts=_facts(tree, project, filename, facts))

@@ -20,12 +20,11 @@ from .baseline import Baseline, BaselineError
 from .config.options import (ALL_OPTIONS, DEFAULT_CONFIG, Config, ConfigError, build_config,
                              unknown_key_message, unknown_keys)
 from .config.sources import config_files, first_set, source_of
-from .engine import analyse
 from .project.index import Project
 from .project.facts import no_project_note
 from .project.root import open_project, project_root
+from .results import kept, reported
 from .rules import RULES_BY_CODE
-from .source.lines import char_col
 
 CODES = frozenset(RULES_BY_CODE)
 UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name
@@ -87,17 +86,37 @@ class ExecGovChecker:
                 ExecGovChecker._noted = True
                 sys.stderr.write(no_project_note(self.filename) + "\n")
         try:
-            found = analyse(self.tree, self.lines, settings.config, baseline=settings.baseline,
-                            filename=self.filename, project=project)
+            found = reported(self.tree, self.lines, settings.config, baseline=settings.baseline,
+                             filename=self.filename, project=project)
         except RecursionError:  # the walk is iterative; this guards what it calls
             self._skipped("nested too deeply to analyse")
             return
         except Exception as exc:  # noqa: BLE001 - one file must not stop the whole lint run
             self._skipped(f"internal error {exc!r}; please report it")
             return
-        for item in found:
-            if item.code in settings.selected:
-                yield item.line, char_col(self.lines, item.line, item.col), item.message, type(self)
+        for line, col, code, message, _ in found:
+            if code in settings.selected:
+                yield line, col, message, type(self)
+
+    @classmethod
+    def kept(cls, lines: Sequence[str],
+             filename: str) -> Optional[list[tuple[int, int, str, tuple[int, int]]]]:
+        """What :meth:`run` would yield for this module, when its findings are kept on disk
+        and still hold (None: run it), each with the lines to tokenize for its ``# noqa``
+        ((0, 0): all). The gate asks first, and parses only on None."""
+        settings = cls.settings
+        if not settings.selected:
+            return []
+        if filename in UNPLACED:
+            return None
+        try:
+            found = kept(lines, settings.config, baseline=settings.baseline, filename=filename,
+                         project=settings.project)
+        except Exception:  # noqa: BLE001 - the walk will say what is wrong, once
+            return None
+        return None if found is None else [(line, col, message, region) for
+                                           line, col, code, message, region in found
+                                           if code in settings.selected]
 
     def _skipped(self, why: str) -> None:
         """One line on stderr: the file was not checked (never a traceback)."""

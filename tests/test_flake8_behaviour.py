@@ -282,7 +282,7 @@ def test_unselected_codes_cost_nothing(flake8_dir: Flake8Dir,
     def walked(*args: object, **kwargs: object) -> list[object]:
         raise AssertionError("the plugin walked a file although nothing of it is selected")
 
-    monkeypatch.setattr(plugin, "analyse", walked)
+    monkeypatch.setattr(plugin, "reported", walked)
     result = flake8_dir.run("--select=E,W,F", "a.py")
     assert (result.exit_code, result.out, result.err) == (0, "", "")
     assert plugin.ExecGovChecker.settings.selected == frozenset()

@@ -220,7 +220,7 @@ def test_noqa_lookup_is_linear_in_the_findings_of_a_block(
         calls[0] += 1
         return nodes.first_line(stmt)
 
-    for name in ("flake8_execgov.gate.files", "flake8_execgov.gate.noqa"):
+    for name in ("flake8_execgov.gate.files", "flake8_execgov.model.noqa_regions"):
         try:
             module = importlib.import_module(name)
         except ImportError:  # pragma: no cover - the layout before

@@ -204,7 +204,7 @@ def test_a_cycle_of_helpers_reaches_what_leaves_it(tmp_path: Path) -> None:
 def test_a_corrupt_or_foreign_cache_is_rebuilt(flake8_dir: Flake8Dir, project: Path) -> None:
     want = expected()
     assert in_process(flake8_dir, project, ".") == want
-    entries = sorted((project / ".execgov_cache").glob("*.json"))
+    entries = sorted((project / ".execgov_cache").glob("?" * 32 + ".json"))
     assert entries
     empty = {"imports": [], "classes": {}, "alias": {}, "consts": {}, "annotated": {},
              "lists": {}, "routers": {}, "includes": [], "receivers": []}
@@ -234,8 +234,11 @@ def test_concurrent_writers_share_one_cache(project: Path) -> None:
     outputs = [proc.communicate(timeout=120) for proc in procs]
     for out, err in outputs:
         assert (parsed(out), err) == (expected(), "")
-    entries = list((project / ".execgov_cache").glob("*.json"))
+    entries = list((project / ".execgov_cache").glob("?" * 32 + ".json"))
     assert entries and all(json.loads(e.read_bytes())["key"] == e.stem for e in entries)
+    [pack] = (project / ".execgov_cache").glob("by-path-*.json")  # merged, whole
+    kept = json.loads(pack.read_bytes())["entries"]
+    assert {f[0] for f in expected()} <= {Path(p).relative_to(project).as_posix() for p in kept}
     assert not list((project / ".execgov_cache").glob(".tmp-*"))
 
 

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 from flake8 import checker, processor, utils
 
 from ..source.files import Decoded, open_regular
-from .noqa import NoqaRegions
+from ..model.noqa_regions import NoqaRegions
 
 
 class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is untyped
@@ -28,6 +28,8 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
 
     tree: Optional[ast.Module] = None
     data: Optional[bytes] = None  # the file's bytes as read (None: stdin)
+    # kept findings' noqa regions by line (:mod:`results`), when the file was not parsed
+    kept_regions: dict[int, tuple[int, int]] = {}
 
     def build_ast(self) -> Any:
         self.tree = super().build_ast()
@@ -42,6 +44,8 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
 
     def _smallest_region(self, line_number: int) -> Optional[tuple[int, int]]:
         """The lines to tokenize for ``line_number`` (None: the whole file)."""
+        if self.tree is None and line_number in self.kept_regions:  # findings read, not walked
+            return self.kept_regions[line_number] if self.kept_regions[line_number][0] else None
         regions: Optional[NoqaRegions] = getattr(self, "_regions", None)
         if (regions is None or regions.tree is not self.tree) \
                 and isinstance(self.tree, ast.Module):
@@ -137,6 +141,13 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
             return self.display_name, self.results, self.statistics
         settings = ExecGovChecker.settings
         if not worth_parsing("".join(self.processor.lines), settings.config, settings.project):
+            return self.display_name, self.results, self.statistics
+        found = ExecGovChecker.kept(self.processor.lines, self.processor.filename)
+        if found is not None:  # kept on disk, still true: no parse, no walk
+            self.processor.kept_regions = {line: region for line, _, _, region in found}
+            for line, col, message, _ in found:
+                self.report(None, line, col, message)
+            self._plan_fixes()
             return self.display_name, self.results, self.statistics
         try:
             self.run_ast_checks()

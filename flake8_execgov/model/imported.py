@@ -34,6 +34,15 @@ class ProjectFacts:
     # uses there are judged there (asked only of helpers that execute a plugin)
     exported: Callable[[str], bool] = _nowhere
 
+    def identity(self) -> str:
+        """Every fact but ``exported`` (a question, not a value), as text: two modules
+        analysed with equal identities and equal answers to ``exported`` have equal
+        findings (the findings kept on disk are checked against it)."""
+        return repr((sorted(self.plugin_classes), sorted(self.runner_classes),
+                     sorted(self.lifecycle_enums), sorted(self.auth_annotations),
+                     sorted(self.auth_lists), sorted(self.granted_routers),
+                     sorted(self.state_constants.items()), sorted(self.reaching.items())))
+
     def __bool__(self) -> bool:
         return bool(self.plugin_classes or self.runner_classes or self.lifecycle_enums
                     or self.auth_annotations or self.auth_lists or self.granted_routers

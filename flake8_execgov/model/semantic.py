@@ -14,7 +14,7 @@ import ast
 from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
 from .name_guards import dynamic_executions
-from .nodes import TRY_TYPES, dotted, last_id
+from .nodes import TRY_TYPES, dotted, last_id, push_children
 from .records import Finding, Item, Route, Scope, StackItem
 from ..config.options import Config
 from ..config.prefilter import Prefilter
@@ -94,7 +94,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
                 for hook in hooks:
                     hook(self, item)
             if more:
-                _push_children(stack, item)  # type: ignore[arg-type]
+                push_children(stack, item)  # type: ignore[arg-type]
         self._close_scope(self.module_scope)
         self.accesses += dynamic_executions(self.accesses, self.config.run_methods.patterns)
         self.effects.resolve(self.class_records, self.module_helpers, self.vocab,
@@ -198,29 +198,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
 _AST = ast.AST
 _STATEMENTS = frozenset(kind for kind in vars(ast).values()
                         if isinstance(kind, type) and issubclass(kind, ast.stmt))
-_FIELDS: dict[type, tuple[str, ...]] = {}
-# Fields holding only an expression context or an operator: leaves without children that
-# no handler or hook asks for (their parent's handler reads them): a third of all nodes.
-_LEAF_FIELDS = frozenset(("ctx", "op", "ops"))
 _LEAF_TYPES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
-
-
-def _push_children(stack: list[StackItem], node: ast.AST) -> None:
-    """``ast.iter_child_nodes`` in reverse onto the stack (first child popped first),
-    without its two generators per node: the walk's hottest line."""
-    node_type = type(node)
-    fields = _FIELDS.get(node_type)
-    if fields is None:
-        fields = _FIELDS[node_type] = tuple(
-            name for name in reversed(node_type._fields) if name not in _LEAF_FIELDS)
-    for name in fields:
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            for child in reversed(value):
-                if isinstance(child, _AST):
-                    stack.append(child)
-        elif isinstance(value, _AST):
-            stack.append(value)
 
 
 _HANDLERS: dict[type, Handler] = {

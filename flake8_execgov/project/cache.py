@@ -19,6 +19,7 @@ from typing import Any, Callable, Optional
 
 from .. import __version__
 from ..config.options import Config
+from .pack import Pack
 from .summary import Summary
 
 FORMAT = 2
@@ -56,6 +57,20 @@ class SummaryCache:
         self.directory = directory
         self._ready = False
         self.writable = True
+        self._packs: dict[str, Pack] = {}
+
+    def pack(self, salt: str) -> Pack:
+        """The document of entries by module path for these settings (:mod:`.pack`)."""
+        if salt not in self._packs:
+            name = hashlib.blake2b(salt.encode("utf-8", "surrogatepass"), digest_size=8)
+            self._packs[salt] = Pack(self.directory / f"by-path-{name.hexdigest()}.json",
+                                     salt, self.ready)
+        return self._packs[salt]
+
+    def flush(self) -> None:
+        """Write what the packs learnt so far (they also write when the process ends)."""
+        for pack in self._packs.values():
+            pack.flush()
 
     def get(self, key: str, valid: Callable[[Any], bool] = lambda entry: False) -> Optional[Summary]:
         """The entry stored under ``key``, when it is whole and has the shape ``valid``
@@ -71,12 +86,15 @@ class SummaryCache:
         return summary if _well_formed(summary) or valid(summary) else None
 
     def put(self, key: str, summary: Summary) -> None:
-        if not self.writable or not self._prepare():
+        if not self.ready():
             return
         text = json.dumps({"key": key, "summary": summary}, separators=(",", ":"))
         self._write(self.directory / f"{key}.json", text)
 
-    def _prepare(self) -> bool:
+    def ready(self) -> bool:
+        """Is the folder there (made with its ``.gitignore`` on first use) and writable?"""
+        if not self.writable:
+            return False
         if not self._ready:
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)

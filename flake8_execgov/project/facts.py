@@ -34,11 +34,18 @@ def facts_for(project: Project, filename: str, tree: ast.AST,
               prefilter: Optional[Prefilter] = None) -> ProjectFacts:
     """The facts for the module at ``filename`` (as flake8 names it: relative to the
     current directory, or a ``--stdin-display-name``); none outside the project."""
+    return facts_with(project, filename, *live_imports(tree), prefilter)
+
+
+def facts_with(project: Project, filename: str, imports: list[Import], receivers: list[str],
+               prefilter: Optional[Prefilter] = None) -> ProjectFacts:
+    """The same facts from what :func:`live_imports` found in the module (kept with its
+    findings on disk, they are asked again without parsing it)."""
     module = project.module_of(os.path.abspath(filename))
     if module is None:
         return NO_FACTS
     reach = reach_of(project, prefilter)
-    imports, receivers = _live(project, tree)
+    imports = _project_imports(project, imports)
     exported = partial(_exported, reach, module)
     if not imports and not (receivers and project.includes()):
         return ProjectFacts(exported=exported)
@@ -102,7 +109,7 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
         or (not entry[2] and any(f".{name}".encode() in data for name in derived))]
     facts = facts_of(project, module, imports, []) if imports else NO_FACTS
     # keyed by the module's bytes and what its imports are (mypy's interface hashes, small)
-    key = cache_key(data, f"{project.salt}:runs:{_digest(facts)}")
+    key = cache_key(data, f"{project.salt}:runs:{facts.identity()}")
     cache = project.cache
     found = cache.get(key, runs_shape) if cache is not None else None
     if found is not None and runs_shape(found):
@@ -132,15 +139,10 @@ def _lines(data: bytes) -> Optional[LineIndex]:
     return LineIndex(source_lines(text), text) if searchable(text) == text else None
 
 
-def _digest(facts: ProjectFacts) -> str:
-    return repr((sorted(facts.plugin_classes), sorted(facts.runner_classes),
-                 sorted(facts.lifecycle_enums), sorted(facts.state_constants.items())))
-
-
-def _live(project: Project, tree: ast.AST) -> tuple[list[Import], list[str]]:
-    """The module as flake8 read it (stdin may differ from the disk): its imports from the
-    project (relative, or of a top-level name of it) and its route receivers; one pass
-    over the top-level statements (and the blocks of ``if``/``try``/``with``)."""
+def live_imports(tree: ast.AST) -> tuple[list[Import], list[str]]:
+    """The module as flake8 read it (stdin may differ from the disk): its imports and its
+    route receivers; one pass over the top-level statements (and the blocks of
+    ``if``/``try``/``with``)."""
     imports: list[Import] = []
     receivers: list[str] = []
     for stmt in module_statements(tree):
@@ -154,7 +156,7 @@ def _live(project: Project, tree: ast.AST) -> tuple[list[Import], list[str]]:
                                else (head, head, "", 0))
         elif isinstance(stmt, _FUNCTIONS) and stmt.decorator_list:
             receivers += [r for r in map(route_receiver, stmt.decorator_list) if r is not None]
-    return _project_imports(project, imports), receivers
+    return imports, receivers
 
 
 def _project_imports(project: Project, imports: list[Import]) -> list[Import]:

@@ -40,16 +40,18 @@ class Reach:
         self._own: dict[str, Mapping[str, str]] = {}
         self._names: Optional[frozenset[str]] = None
         self._imported: dict[Def, bool] = {}
-        self._words: Optional[list[tuple[Path, bytes, frozenset[bytes]]]] = None
+        self._naming_files: Optional[dict[bytes, list[tuple[Path, bytes]]]] = None
 
     def _naming(self, name: bytes) -> list[tuple[Path, bytes]]:
-        """The project's files whose text has the identifier ``name``: each file's
-        identifiers are collected once, so a question costs a set lookup per file, not a
-        search of its text (a module may ask about hundreds of helpers)."""
-        if self._words is None:
-            self._words = [(path, data, frozenset(_IDENTIFIER.findall(data)))
-                           for path, data in self.project.texts(_ANY)]
-        return [(path, data) for path, data, words in self._words if name in words]
+        """The project's files whose text has the identifier ``name``, from an index of
+        every file's identifiers made once: a question costs one lookup, not a search of
+        every text (a module may ask about hundreds of helpers)."""
+        if self._naming_files is None:
+            self._naming_files = {}
+            for path, data in self.project.texts(_ANY):
+                for word in identifiers(data):
+                    self._naming_files.setdefault(word, []).append((path, data))
+        return self._naming_files.get(name, [])
 
     def function(self, definition: Def) -> bool:
         """Is this (module, name) a module-level function of the project?"""
@@ -205,3 +207,17 @@ def _dotted_before(data: bytes, at: int) -> str:
 
 _ANY = re.compile(rb"")
 _IDENTIFIER = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")  # UTF-8 names too
+# every byte that is no part of a name (nor of a number) becomes a space
+_SPACES = bytes(c if chr(c).isalnum() and c < 0x80 or c == 0x5F or c >= 0x80 else 0x20
+                for c in range(256))
+
+
+def identifiers(data: bytes) -> frozenset[bytes]:
+    """The names in ``data`` (a superset: numbers, words in strings and comments too).
+    Split at every byte that cannot be in a name: two passes of C over the text, a third
+    of the time a regular expression takes; a run starting with a digit (``0x1f``) is
+    searched for the names in it."""
+    words = set(data.translate(_SPACES).split())
+    words.update(name for word in [w for w in words if w[:1].isdigit()]
+                 for name in _IDENTIFIER.findall(word))
+    return frozenset(words)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -57,12 +57,16 @@ def open_project(config: Config, root: Path, use_cache: bool = True,
     given = _text(config, "cache-dir")
     directory = Path(os.path.abspath(given)) if given else root / CACHE_DIR
     key = (str(root), fingerprint(config), str(directory) if cached else "", tuple(exclude))
+    for opened in _PROJECTS.values():  # a new run in a long-lived process (tests, editors)
+        if opened.cache is not None:
+            opened.cache.flush()
     project = _PROJECTS.get(key)
     if project is None:
         project = _PROJECTS[key] = Project(root, config,
                                            SummaryCache(directory) if cached else None)
         if exclude:
-            project.unlinted = partial(_excluded, tuple(exclude), Path(os.path.abspath(root)))
+            project.unlinted = lru_cache(maxsize=None)(
+                partial(_excluded, tuple(exclude), Path(os.path.abspath(root))))
     return project
 
 

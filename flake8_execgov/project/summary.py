@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Iterator, Optional
 
-from ..model.nodes import TRY_TYPES, dotted, str_constant
+from ..model.nodes import TRY_TYPES, dotted, push_children, str_constant
 
 Summary = dict[str, Any]
 _ROUTE_METHODS = frozenset(
@@ -72,13 +72,18 @@ def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef, known: set[str
     Every read counts (a call, a callback handed on): which of them reach an execution is
     decided across modules (:mod:`.reach`)."""
     found: set[str] = set()
-    for node in ast.walk(function):
+    stack: list[ast.AST] = [function]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            if node.id in known and isinstance(node.ctx, ast.Load):
+                found.add(node.id)
+            continue
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             name = dotted(node)
             if name is not None and name.split(".", 1)[0] in known:
                 found.add(name)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in known:
-            found.add(node.id)
+        push_children(stack, node)
     return sorted(found)
 
 

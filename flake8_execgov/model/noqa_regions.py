@@ -31,7 +31,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from ..model.nodes import first_line, inner_statements, last_line
+from .nodes import first_line, inner_statements, last_line
 
 
 @dataclass

@@ -1,0 +1,102 @@
+"""Entries by module path in one file of the cache, read once per process and written back
+once, at its end.
+
+An entry per file of the cache (:class:`.cache.SummaryCache`) costs a file creation and a
+rename per module: on a cold run over a thousand modules that was half a parse of them.
+What every linted module gets (its findings, :mod:`results`) is kept here instead, as
+Ruff keeps its cache: one JSON document per configuration, an entry per module path (so it
+never holds more entries than the project has modules), each entry naming the content it
+belongs to. A process reads the document on its first question, collects what it learns,
+and merges it into the document when it ends (``-j`` workers too: they end through
+:mod:`multiprocessing`'s finalizers), under a lock where the platform has one, through a
+temporary file and ``os.replace``: readers see a whole document or the one before. Entries
+of modules that no longer exist are dropped when it is written. A broken document, or one
+written for other settings, is ignored and replaced; a lost write (no lock, a killed
+process) costs speed, never a finding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from multiprocessing import util
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock, a lost merge costs speed only
+    fcntl = None  # type: ignore[assignment]
+
+
+class Pack:
+    """One document of entries by path (``<name>.json`` in the cache's folder)."""
+
+    def __init__(self, path: Path, salt: str, ready: Callable[[], bool]) -> None:
+        self.path = path
+        self.ready = ready  # makes the folder (and its .gitignore); False: not writable
+        self.salt = salt  # written into the document, checked when it is read
+        self._entries: Optional[dict[str, Any]] = None
+        self._new: dict[str, Any] = {}
+        self._owner = 0  # the process whose finalizer writes ``_new``
+
+    def get(self, path: str) -> Any:
+        """The entry for the module at ``path`` (absolute), None when there is none."""
+        if self._entries is None:
+            self._entries = self._read()
+        found = self._new.get(path)
+        return found if found is not None else self._entries.get(path)
+
+    def put(self, path: str, entry: Any) -> None:
+        """Keep ``entry`` for ``path``; written when the process ends."""
+        if self._owner != os.getpid():  # the first put of this process (a -j worker too)
+            self._owner = os.getpid()
+            self._new = {}
+            util.Finalize(self, self.flush, exitpriority=10)
+        self._new[path] = entry
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            with open(self.path, "rb") as handle:
+                document = json.loads(handle.read())
+        except (OSError, ValueError, RecursionError, MemoryError):
+            return {}
+        if not isinstance(document, dict) or document.get("salt") != self.salt \
+                or not isinstance(document.get("entries"), dict):
+            return {}
+        entries: dict[str, Any] = document["entries"]
+        return entries
+
+    def flush(self) -> None:
+        """Merge this process's new entries into the document on disk."""
+        if not self._new or self._owner != os.getpid():
+            return
+        new, self._new = self._new, {}
+        if self._entries is not None:
+            self._entries.update(new)  # still read by a long-lived process
+        if not self.ready():
+            return
+        try:
+            with open(self.path.with_suffix(".lock"), "a") as lock:
+                if fcntl is not None:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+                entries = {p: e for p, e in self._read().items() if os.path.exists(p)}
+                entries.update(new)
+                self._write(json.dumps({"salt": self.salt, "entries": entries},
+                                       separators=(",", ":")))
+        except Exception:  # noqa: BLE001 - a read-only checkout, a full disk: the next run
+            return  # walks again (at exit, an exception would print a traceback)
+
+    def _write(self, text: str) -> None:
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temporary, self.path)
+        except BaseException:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+            raise

@@ -1,0 +1,191 @@
+"""Findings kept on disk (``flake8_execgov.results``): a warm run reads them instead of
+parsing and walking, and gives exactly what a cold run gives, also when another module,
+the baseline or the settings changed what a module's findings are."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Execgov
+from test_project import expected, parsed
+
+from flake8_execgov.gate.files import GateProcessor
+
+CASE = ROOT / "tests" / "project_case"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    target = tmp_path / "proj"
+    shutil.copytree(CASE, target, ignore=shutil.ignore_patterns(".execgov_cache"))
+    return target
+
+
+def gate(where: Path, *args: str) -> tuple[list[tuple[str, int, int, str]], str]:
+    proc = subprocess.run([sys.executable, "-m", "flake8_execgov.cli", "check", *args],
+                          cwd=where, capture_output=True, text=True, timeout=120, check=False)
+    return parsed(proc.stdout), "\n".join(line for line in proc.stderr.splitlines()
+                                          if not line.startswith("Found "))
+
+
+def flake8(where: Path, *args: str) -> tuple[list[tuple[str, int, int, str]], str]:
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--select=GOV", *args], cwd=where,
+                          capture_output=True, text=True, timeout=120, check=False)
+    return parsed(proc.stdout), proc.stderr
+
+
+def packs(project: Path) -> list[dict[str, object]]:
+    return [json.loads(path.read_bytes())
+            for path in sorted((project / ".execgov_cache").glob("by-path-*.json"))]
+
+
+def test_a_warm_run_reads_what_a_cold_run_found(project: Path) -> None:
+    want = expected()
+    assert gate(project, ".") == (want, "")  # cold: walked, kept
+    [pack] = packs(project)
+    assert isinstance(pack["entries"], dict)
+    kept = {Path(p).relative_to(project).as_posix() for p in pack["entries"]}
+    assert {f[0] for f in want} | {"app/helpers.py", "app/service.py"} <= kept
+    assert not kept & {"app/states.py", "app/deps.py"}  # the prefilter rules them out
+    assert gate(project, ".") == (want, "")  # warm: read
+    assert flake8(project, ".") == (want, "")  # flake8 reads the same entries
+    assert gate(project, "-j2", ".") == (want, "")
+    assert gate(project, "--no-cache", ".") == (want, "")
+
+
+def test_a_warm_gate_parses_nothing_it_kept(project: Path, execgov_cli: Execgov,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    assert gate(project, ".") == (expected(), "")  # another process kept the findings
+    parses = []
+    original = GateProcessor.build_ast
+
+    def counted(self: GateProcessor) -> object:
+        parses.append(self.filename)
+        return original(self)
+
+    monkeypatch.setattr(GateProcessor, "build_ast", counted)
+    execgov_cli.path = project
+    result = execgov_cli("check", "-j1", ".")  # in this process: its parses are counted
+    assert parsed(result.out.decode()) == expected()
+    assert parses == []
+    (project / "app" / "jobs.py").write_text(
+        (project / "app" / "jobs.py").read_text(encoding="utf-8") + "\n# edited\n",
+        encoding="utf-8")
+    assert parsed(execgov_cli("check", "-j1", ".").out.decode()) == expected()
+    assert parses == ["./app/jobs.py"]
+
+
+def test_an_edit_elsewhere_is_a_miss(project: Path) -> None:
+    """worker.py's text is unchanged; what its import is (a state constant of states.py)
+    changed: its kept findings are not trusted."""
+    want = expected()
+    assert gate(project, ".") == (want, "")
+    states = project / "app" / "states.py"
+    states.write_text('DONE = "RUNNING"\nOK = "RUNNING"\n', encoding="utf-8")
+    after = [f for f in want if f[0] not in ("app/worker.py", "app/worker2.py")]
+    assert gate(project, ".") == (after, "")
+    assert flake8(project, ".") == (after, "")
+    states.write_text('DONE = "SUCCESS"\nOK = "RUNNING"\n', encoding="utf-8")
+    assert gate(project, ".") == (want, "")
+
+
+def test_a_helper_no_module_imports_any_more_is_found_again(project: Path) -> None:
+    """helpers.py's text and imports are unchanged; whether another module imports its
+    ``execute`` is the answer the walk asked for, kept with its findings, and it changed."""
+    want = expected()
+    assert gate(project, ".") == (want, "")
+    for name in ("service.py", "governed.py", "tasks.py", "worker2.py"):
+        text = (project / "app" / name).read_text(encoding="utf-8")
+        (project / "app" / name).write_text(
+            text.replace("execute", "other_name").replace("relay", "other_relay"),
+            encoding="utf-8")
+    after = gate(project, "--no-cache", "app/helpers.py")
+    assert after == ([("app/helpers.py", 5, 12, "GOV001"), ("app/helpers.py", 13, 12, "GOV001")],
+                     "")
+    assert gate(project, "app/helpers.py") == after
+
+
+def test_a_changed_baseline_or_configuration_is_a_miss(project: Path) -> None:
+    want = expected()
+    assert gate(project, ".") == (want, "")
+    subprocess.run([sys.executable, "-m", "flake8_execgov.cli", "baseline", "--file",
+                    "base.json", "."], cwd=project, capture_output=True, check=True,
+                   timeout=120)
+    assert gate(project, "--execgov-baseline=base.json", ".") == ([], "")
+    document = json.loads((project / "base.json").read_text(encoding="utf-8"))
+    dropped = [e for e in document["findings"] if e["path"] == "app/worker.py"]
+    assert dropped
+    document["findings"] = [e for e in document["findings"] if e["path"] != "app/worker.py"]
+    (project / "base.json").write_text(json.dumps(document), encoding="utf-8")
+    assert gate(project, "--execgov-baseline=base.json", ".") == (
+        [f for f in want if f[0] == "app/worker.py"], "")
+    other = gate(project, "--no-cache", "--execgov-extend-lifecycle-states=SUCCESS", ".")
+    assert other[0] != want and not [f for f in other[0] if f[3] == "GOV004"]
+    assert gate(project, "--execgov-extend-lifecycle-states=SUCCESS", ".") == other
+    assert gate(project, ".") == (want, "")
+    # one document per configuration: the baseline's path is no setting (its records for
+    # each module are part of that module's key)
+    assert len(packs(project)) == 2
+
+
+def test_noqa_of_a_kept_finding_spanning_lines(tmp_path: Path) -> None:
+    """flake8 finds a finding's ``# noqa`` on the last line of its token run: the region
+    to tokenize is kept with the finding, so a warm gate (no tree) answers as flake8."""
+    (tmp_path / "setup.cfg").write_text("[flake8]\n", encoding="utf-8")
+    (tmp_path / "m.py").write_text(
+        'def f(plugin):\n    plugin.run("""\n    x""")  # noqa: GOV001\n\n\n'
+        'def g(plugin):\n    plugin.run(1)\n', encoding="utf-8")
+    want = [("m.py", 7, 5, "GOV001")]
+    assert gate(tmp_path, "m.py") == (want, "")  # cold
+    assert gate(tmp_path, "m.py") == (want, "")  # warm: no tree, the kept region
+    assert flake8(tmp_path, "m.py") == (want, "")
+
+
+def test_a_broken_or_foreign_pack_is_never_trusted(project: Path) -> None:
+    want = expected()
+    assert gate(project, ".") == (want, "")
+    [path] = sorted((project / ".execgov_cache").glob("by-path-*.json"))
+    document = json.loads(path.read_bytes())
+    entries = document["entries"]
+    lied = {p: {**e, "found": [[1, 0, "GOV001", "GOV001 made up", 0, 0]]}
+            for p, e in entries.items()}
+    for spoilt in (b"{not json", b"[]", json.dumps({"salt": "other", "entries": lied}).encode(),
+                   json.dumps({**document, "entries": {p: {"key": 1} for p in entries}}).encode()):
+        path.write_bytes(spoilt)
+        assert gate(project, ".") == (want, "")
+    path.write_bytes(json.dumps({**document, "entries": lied}).encode())
+    # same settings, same keys, other findings: read as kept (the key is the module's
+    # text: a lie written into the cache is the one thing it cannot see)
+    assert gate(project, "--no-cache", ".") == (want, "")
+
+
+def test_one_document_merges_what_each_process_learnt(tmp_path: Path) -> None:
+    from flake8_execgov.project.cache import SummaryCache
+
+    def pack(salt: str = "settings"):  # type: ignore[no-untyped-def]
+        return SummaryCache(tmp_path / "cache").pack(salt)
+
+    x, y = str(tmp_path / "x.py"), str(tmp_path / "y.py")
+    for name in (x, y):
+        Path(name).write_text("", encoding="utf-8")
+    first, second = pack(), pack()  # two processes, each with its own view
+    first.put(x, {"v": 1})
+    second.put(y, {"v": 2})
+    assert first.get(x) == {"v": 1} and pack().get(x) is None  # written when it ends
+    first.flush()
+    second.flush()
+    assert (pack().get(x), pack().get(y)) == ({"v": 1}, {"v": 2})
+    assert first.get(x) == {"v": 1}  # still known to the process that wrote it
+    assert pack("other settings").get(y) is None
+    Path(x).unlink()
+    third = pack()
+    third.put(y, {"v": 3})
+    third.flush()
+    assert (pack().get(x), pack().get(y)) == (None, {"v": 3})  # a deleted module's is dropped
+    assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith(".tmp")] == []
