@@ -3,13 +3,16 @@ a parse-only process, flake8 with the plugin selected against flake8 without it,
 cache's size on disk.
 
     python benchmarks/bench_project.py [--runs 3] [--flake8-runs 1] [--only generated|stdlib]
-                                        [--jobs 1] [--python PY]
+                                        [--jobs 1] [--python PY] [--baselined]
 
 Whole processes, as :mod:`bench_check` times them (same parse-only process, same file
 lists; ``--isolated``, so the project root is the corpus root). Cold: the cache folder is
 removed before each run; warm: it is left as the previous run wrote it. flake8 is compared
 with ``--select=E,W,F,C90,GOV`` against ``--select=E,W,F,C90`` (the plugin loaded but not
-selected: it returns at once), both warm.
+selected: it returns at once), both warm. With ``--baselined`` every GOV finding of the
+corpus is first written to a baseline that both flake8 runs use (a project that adopted the
+rules: nothing is reported), which leaves out what flake8 itself spends on a reported
+finding (it tokenizes the file once more to find its ``# noqa``): the plugin's own cost.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -81,7 +85,7 @@ def cache_size(cache: Path) -> tuple[int, int, int]:
 
 
 def measure(files: list[Path], root: Path, jobs: str, runs: int, flake8_runs: int,
-            python: str, cache: Path) -> dict[str, float]:
+            python: str, cache: Path, baselined: bool = False) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(str(f) for f in files))
     listing = handle.name
@@ -90,6 +94,12 @@ def measure(files: list[Path], root: Path, jobs: str, runs: int, flake8_runs: in
             f"--execgov-cache-dir={cache}", *paths]
     flake8 = [python, "-m", "flake8", "--isolated", "-j", jobs, "--exit-zero",
               f"--execgov-cache-dir={cache}"]
+    if baselined:
+        baseline = cache.parent / f"{cache.name}-baseline.json"
+        subprocess.run([python, "-m", "flake8_execgov.cli", "baseline", "--isolated",
+                        "--no-cache", "--file", str(baseline), *paths], cwd=root, check=True,
+                       stdout=subprocess.DEVNULL)
+        flake8.append(f"--execgov-baseline={baseline}")
     commands = {"parse": [python, "-c", PARSE_ONLY, listing, jobs if jobs != "auto"
                           else str(os.cpu_count() or 1)],
                 "cold": gate, "warm": gate}
@@ -132,6 +142,8 @@ def main() -> None:
     parser.add_argument("--only", choices=("generated", "stdlib"))
     parser.add_argument("--jobs", default="1")
     parser.add_argument("--python", help="measure this interpreter's installed execgov")
+    parser.add_argument("--baselined", action="store_true",
+                        help="flake8 with every GOV finding of the corpus in a baseline")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         python = args.python or hook_environment(Path(tmp) / "hook-env")
@@ -146,7 +158,7 @@ def main() -> None:
             if args.only and args.only != name:
                 continue
             r = measure(files, root, args.jobs, args.runs, args.flake8_runs, python,
-                        Path(tmp) / f"cache-{name}")
+                        Path(tmp) / f"cache-{name}", args.baselined)
             print(f"{name:<10}{args.jobs:>5}{len(files):>7}{r['parse']:>9.2f}{r['cold']:>12.2f}"
                   f"{r['warm']:>12.2f}{r['flake8']:>13.3f}{r['entries']:>9.0f}"
                   f"{r['data_per_1000'] / 1024:>9.0f}{r['blocks_per_1000'] / 1024:>11.0f}"

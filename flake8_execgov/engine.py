@@ -16,7 +16,8 @@ from .config.options import Config
 from .model.imported import NO_FACTS, ProjectFacts
 from .model.records import Finding
 from .config.prefilter import searchable
-from .project.facts import derived_names, facts_for, imports_from_project, reach_of
+from .project.facts import facts_for, reach_of
+from .project.words import derived_names, imports_from_project
 from .project.index import Project
 from .rules import analyze, prefilter_for
 from .source.lines import LineIndex, source_lines
@@ -63,12 +64,12 @@ def _names_derived(seen: str, project: Optional[Project]) -> bool:
 
 
 def _facts(tree: ast.AST, project: Optional[Project], filename: str,
-           given: Optional[ProjectFacts] = None) -> ProjectFacts:
+           given: Optional[ProjectFacts] = None, text: Optional[str] = None) -> ProjectFacts:
     if given is not None:
         return given
     if project is None or not filename:
         return NO_FACTS
-    return facts_for(project, filename, tree, prefilter_for(project.config))
+    return facts_for(project, filename, tree, prefilter_for(project.config), text)
 
 
 def _findings(tree: ast.AST, lines: Sequence[str], config: Config, prefiltered: bool,
@@ -76,7 +77,8 @@ def _findings(tree: ast.AST, lines: Sequence[str], config: Config, prefiltered: 
               facts: Optional[ProjectFacts] = None) -> list[Finding]:
     prefilter = prefilter_for(config) if prefiltered else None
     if prefilter is None:
-        return analyze(tree, config, facts=_facts(tree, project, filename, facts))
+        return analyze(tree, config, facts=_facts(tree, project, filename, facts,
+                                                  "".join(lines)))
     text = "".join(lines)
     seen = searchable(text)  # identifiers as the parser reads them (NFKC)
     if not prefilter.found_in(seen) and not _names_derived(seen, project):
@@ -86,4 +88,4 @@ def _findings(tree: ast.AST, lines: Sequence[str], config: Config, prefiltered: 
     # and where normalising changed the text (its offsets no longer match the lines).
     aligned = (seen is text or seen == text) and ("\r" not in text or source_lines(text) == list(lines))
     return analyze(tree, config, LineIndex(lines, text) if aligned else None,
-                   facts=_facts(tree, project, filename, facts))
+                   facts=_facts(tree, project, filename, facts, text))

@@ -102,16 +102,13 @@ class ExecGovChecker:
     def kept(cls, lines: Sequence[str],
              filename: str) -> Optional[list[tuple[int, int, str, tuple[int, int]]]]:
         """What :meth:`run` would yield for this module, when its findings are kept on disk
-        and still hold (None: run it), each with the lines to tokenize for its ``# noqa``
-        ((0, 0): all). The gate asks first, and parses only on None."""
+        and still hold or the prefilter rules it out (None: run it), each with the lines to
+        tokenize for its ``# noqa`` ((0, 0): all). The gate asks first, and parses only on
+        None."""
         settings = cls.settings
-        if not settings.selected:
-            return []
-        if filename in UNPLACED:
-            return None
-        try:
+        try:  # (nothing selected: still parsed where the prefilter lets it, for E999)
             found = kept(lines, settings.config, baseline=settings.baseline, filename=filename,
-                         project=settings.project)
+                         project=None if filename in UNPLACED else settings.project)
         except Exception:  # noqa: BLE001 - the walk will say what is wrong, once
             return None
         return None if found is None else [(line, col, message, region) for

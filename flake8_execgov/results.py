@@ -52,14 +52,19 @@ def reported(tree: ast.AST, lines: Sequence[str], config: Config, *,
     if place is None or project is None:
         return _as_reported(tree, lines, analyse(tree, lines, config, baseline=baseline,
                                                  filename=filename, project=project))
-    key = _key(lines, config, project, place)
-    if key is None:
-        return []  # its text names nothing the rules know (the engine's own answer)
-    found = _kept(place, key, project, filename)
-    if found is not None:
-        return found
+    if _MISSED[0] is lines:  # the gate asked just before (:func:`kept`), and it missed
+        key, found = _MISSED[1], None
+    else:
+        key = _key(lines, config, project, place)
+        if key is None:
+            return []  # its text names nothing the rules know (the engine's own answer)
+        found = _kept(place, key, project, filename)
+    _MISSED[:] = [None, ""]
+    if found is not None or key is None:
+        return found or []
     imports, receivers = live_imports(tree)
-    facts = facts_with(project, filename, imports, receivers, prefilter_for(project.config))
+    facts = facts_with(project, filename, imports, receivers, prefilter_for(project.config),
+                       (tree, "".join(lines)))
     asked: dict[str, bool] = {}
 
     def exported(name: str) -> bool:
@@ -78,13 +83,20 @@ def reported(tree: ast.AST, lines: Sequence[str], config: Config, *,
 
 def kept(lines: Sequence[str], config: Config, *, baseline: Optional[Baseline] = None,
          filename: str = "", project: Optional[Project] = None) -> Optional[list[Reported]]:
-    """The module's findings when they are kept and still hold (None: walk it). The gate
-    asks before it parses the module at all."""
+    """The module's findings when they are kept and still hold, none when the prefilter
+    rules the module out (None: walk it). The gate asks before it parses the module."""
     place = _place(config, baseline, filename, project)
     if place is None or project is None:
-        return None
+        return None if worth_parsing("".join(lines), config, project) else []
     key = _key(lines, config, project, place)
-    return [] if key is None else _kept(place, key, project, filename)
+    found = [] if key is None else _kept(place, key, project, filename)
+    if found is None:
+        _MISSED[:] = [lines, key]  # the walk that follows need not ask again
+    return found
+
+
+# the lines (the object) :func:`kept` last missed, and their key
+_MISSED: list[Any] = [None, ""]
 
 
 # where a module's entry is: the document for these settings, the module's absolute path,

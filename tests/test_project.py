@@ -277,12 +277,12 @@ def test_the_cache_never_fails_a_run(tmp_path: Path) -> None:
 
 def test_a_root_that_is_no_project_is_walked_only_so_far(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from flake8_execgov.project import index as index_module
+    from flake8_execgov.project import files as files_module
 
     for name in "abcde":
         (tmp_path / name).mkdir()
         (tmp_path / name / "m.py").write_text("x = 1\n")
-    monkeypatch.setattr(index_module, "MAX_FILES", 2)
+    monkeypatch.setattr(files_module, "MAX_FILES", 2)
     assert len(Project(tmp_path, DEFAULT_CONFIG, None).files()) == 2
 
 

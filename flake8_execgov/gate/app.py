@@ -82,7 +82,7 @@ def _run_parallel(self: checker.Manager) -> None:
 def _project_ready() -> None:
     """The answers that need the whole project, found once before the workers fork."""
     from ..plugin import ExecGovChecker
-    from ..project.facts import derived_names
+    from ..project.words import derived_names
 
     project = ExecGovChecker.settings.project
     if project is not None:

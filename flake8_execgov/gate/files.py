@@ -133,14 +133,10 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
 
     def run_checks(self) -> Any:
         from ..plugin import ExecGovChecker
-        from ..engine import worth_parsing
 
         if self.processor is None and self.filename == "-":  # stdin that did not decode
             self.display_name: str = self.options.stdin_display_name or "stdin"
         if self.processor is None or not self.should_process:
-            return self.display_name, self.results, self.statistics
-        settings = ExecGovChecker.settings
-        if not worth_parsing("".join(self.processor.lines), settings.config, settings.project):
             return self.display_name, self.results, self.statistics
         found = ExecGovChecker.kept(self.processor.lines, self.processor.filename)
         if found is not None:  # kept on disk, still true: no parse, no walk

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 from functools import partial
-from pathlib import Path
 from typing import Callable, Mapping, Optional
 
 from ..config.names import NameMatcher
@@ -23,6 +21,7 @@ from ..source.lines import LineIndex, source_lines
 from .cache import cache_key, runs_shape
 from .index import Def, Import, Kind, Project
 from .reach import Reach
+from .words import derived_names
 from .summary import module_statements, route_receiver
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -31,16 +30,21 @@ _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias", "func
 
 
 def facts_for(project: Project, filename: str, tree: ast.AST,
-              prefilter: Optional[Prefilter] = None) -> ProjectFacts:
+              prefilter: Optional[Prefilter] = None, text: Optional[str] = None) -> ProjectFacts:
     """The facts for the module at ``filename`` (as flake8 names it: relative to the
-    current directory, or a ``--stdin-display-name``); none outside the project."""
-    return facts_with(project, filename, *live_imports(tree), prefilter)
+    current directory, or a ``--stdin-display-name``); none outside the project. ``text``:
+    the module's text, of which ``tree`` is the parse."""
+    return facts_with(project, filename, *live_imports(tree), prefilter,
+                      None if text is None else (tree, text))
 
 
 def facts_with(project: Project, filename: str, imports: list[Import], receivers: list[str],
-               prefilter: Optional[Prefilter] = None) -> ProjectFacts:
+               prefilter: Optional[Prefilter] = None,
+               linted: Optional[tuple[ast.AST, str]] = None) -> ProjectFacts:
     """The same facts from what :func:`live_imports` found in the module (kept with its
-    findings on disk, they are asked again without parsing it)."""
+    findings on disk, they are asked again without parsing it). ``linted``: its parse and
+    text, summarised instead of the file where the project asks about the module itself
+    (its routers) and the file holds that text: no second parse."""
     module = project.module_of(os.path.abspath(filename))
     if module is None:
         return NO_FACTS
@@ -49,25 +53,11 @@ def facts_with(project: Project, filename: str, imports: list[Import], receivers
     exported = partial(_exported, reach, module)
     if not imports and not (receivers and project.includes()):
         return ProjectFacts(exported=exported)
-    return facts_of(project, module, imports, receivers, reach, exported)
-
-
-_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.|[\w.]+)|import[ \t]+([^\n#;]+))", re.M)
-
-
-def imports_from_project(text: str, project: Project) -> bool:
-    """Can this text import anything from the project (a relative import, or one of a
-    top-level name of it)? Only then can it call a function of another module. A superset:
-    an ``import`` line inside a string counts too."""
-    top = project.top_names()
-    for match in _IMPORT.finditer(text):
-        source, names = match.group(1), match.group(2)
-        if source is not None:
-            if source.startswith(".") or source.split(".", 1)[0] in top:
-                return True
-        elif any(part.split(".", 1)[0].strip() in top for part in names.split(",")):
-            return True
-    return False
+    project.linted = None if linted is None else (module, *linted)
+    try:
+        return facts_of(project, module, imports, receivers, reach, exported)
+    finally:
+        project.linted = None
 
 
 def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
@@ -251,43 +241,6 @@ def _kind(project: Project, definition: Def) -> Optional[Kind]:
 
 def _derives(project: Project, definition: Def, matcher: NameMatcher) -> bool:
     return bool(matcher) and project.derives(definition, matcher)
-
-
-def derived_names(project: Project) -> frozenset[str]:
-    """Names of the project's classes deriving, through other modules, from a plugin type,
-    a runner class or a lifecycle enum: a module naming one may hold findings that its
-    text alone would not show. A fixed point over the files whose text declares a class
-    with a base named so far (only those are summarised)."""
-    if project.derived is not None:
-        return project.derived
-    cfg = project.config
-    matchers = [m for m in (cfg.plugin_types, cfg.runner_classes, cfg.lifecycle_enums) if m]
-    words = {_literal(p) for m in matchers for p in m.patterns} - {""}
-    found: set[str] = set()
-    done: set[Path] = set()
-    while words:
-        pattern = re.compile(rb"class\s+\w+\s*\([^)]*(?:" + b"|".join(
-            re.escape(w.encode()) for w in sorted(words))
-            + rb")")
-        words = set()
-        for path, _ in project.texts(pattern):
-            module = project.module_of(path)
-            if path in done or module is None:
-                continue
-            done.add(path)
-            summary = project.summary(module)
-            for name in summary["classes"] if summary is not None else ():
-                if name not in found and any(project.derives((module, name), m) for m in matchers):
-                    found.add(name)
-                    words.add(name)
-    project.derived = frozenset(found)
-    return project.derived
-
-
-def _literal(pattern: str) -> str:
-    """The longest literal run of a shell-style pattern (a superset test for the text)."""
-    runs = re.split(r"[*?\[\]]", pattern)
-    return max(runs, key=len) if runs else ""
 
 
 def no_project_note(filename: str) -> str:

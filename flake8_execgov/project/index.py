@@ -22,6 +22,7 @@ from ..config.names import NameMatcher
 from ..config.options import Config
 from ..source.files import read_source
 from .cache import SummaryCache, cache_key, salt_for
+from .files import python_files
 from .summary import Summary, imported_entry, summarize
 
 Def = tuple[str, str]  # (module, name in it); name "" is the module itself
@@ -29,13 +30,8 @@ Import = tuple[str, str, str, int]  # (local name, module, imported name or "", 
 # plugin class, runner class, lifecycle enum (2 derived, 1 by name), string constant,
 # auth alias, auth list
 Kind = tuple[bool, bool, int, Optional[str], bool, bool]
-_SKIPPED_DIRS = frozenset(("__pycache__", "node_modules", "site-packages", "build", "dist",
-                           "venv", "env"))
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "functions")
 _MAX_STEPS = 64
-# A root that is no project (flake8 run from a home folder): its walk stops here, and the
-# project-wide answers (routers included elsewhere, derived classes) are what it saw.
-MAX_FILES = 20_000
 
 
 class Project:
@@ -68,6 +64,8 @@ class Project:
         self.bound: dict[Import, list[tuple[str, Def]]] = {}
         self.kinds: dict[Def, Optional[Kind]] = {}
         self.reach: Optional[object] = None  # :class:`.reach.Reach`, made by :mod:`.facts`
+        # the module being linted: (its name, its parse, its text), while its facts are made
+        self.linted: Optional[tuple[str, ast.AST, str]] = None
 
     # -- modules and their summaries -------------------------------------------------------
 
@@ -126,15 +124,20 @@ class Project:
                 data = read_source(str(path))  # regular files only
             except OSError:
                 return None
-            summary = self._summaries[module] = self.summarize_bytes(data)
+            linted = self.linted
+            tree = linted[1] if linted is not None and linted[0] == module \
+                and data == linted[2].encode("utf-8", "surrogatepass") else None
+            summary = self._summaries[module] = self.summarize_bytes(data, tree)
         return summary
 
-    def summarize_bytes(self, data: bytes) -> Summary:
+    def summarize_bytes(self, data: bytes, tree: Optional[ast.AST] = None) -> Summary:
+        """The summary of a module with these bytes (``tree``: their parse, when the
+        caller has it)."""
         key = cache_key(data, self.salt)
         found = self.cache.get(key) if self.cache is not None else None
         if found is None:
             try:
-                found = summarize(ast.parse(data))
+                found = summarize(ast.parse(data) if tree is None else tree)
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 found = summarize(ast.Module(body=[], type_ignores=[]))
             if self.cache is not None:
@@ -272,15 +275,7 @@ class Project:
 
     def files(self) -> list[Path]:
         if self._files is None:
-            cache = self.cache.directory.resolve() if self.cache is not None else None
-            found: list[Path] = []
-            for top, dirs, names in os.walk(self.root):  # symlinked folders are not followed
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS
-                                 and not (cache and d == cache.name and Path(top, d).resolve() == cache))
-                found += [Path(top, n) for n in sorted(names) if n.endswith(".py")]
-                if len(found) > MAX_FILES:
-                    break
-            self._files = found[:MAX_FILES]
+            self._files = python_files(self.root, self.cache.directory if self.cache else None)
         return self._files
 
     def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:

@@ -1,0 +1,64 @@
+"""Words a module's text must hold for the project to change its findings: the prefilter's
+part of the project (:func:`engine.worth_parsing`), read from texts, never parsed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .index import Project
+
+
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.|[\w.]+)|import[ \t]+([^\n#;]+))", re.M)
+
+
+def imports_from_project(text: str, project: Project) -> bool:
+    """Can this text import anything from the project (a relative import, or one of a
+    top-level name of it)? Only then can it call a function of another module. A superset:
+    an ``import`` line inside a string counts too."""
+    top = project.top_names()
+    for match in _IMPORT.finditer(text):
+        source, names = match.group(1), match.group(2)
+        if source is not None:
+            if source.startswith(".") or source.split(".", 1)[0] in top:
+                return True
+        elif any(part.split(".", 1)[0].strip() in top for part in names.split(",")):
+            return True
+    return False
+
+
+def derived_names(project: Project) -> frozenset[str]:
+    """Names of the project's classes deriving, through other modules, from a plugin type,
+    a runner class or a lifecycle enum: a module naming one may hold findings that its
+    text alone would not show. A fixed point over the files whose text declares a class
+    with a base named so far (only those are summarised)."""
+    if project.derived is not None:
+        return project.derived
+    cfg = project.config
+    matchers = [m for m in (cfg.plugin_types, cfg.runner_classes, cfg.lifecycle_enums) if m]
+    words = {_literal(p) for m in matchers for p in m.patterns} - {""}
+    found: set[str] = set()
+    done: set[Path] = set()
+    while words:
+        pattern = re.compile(rb"class\s+\w+\s*\([^)]*(?:" + b"|".join(
+            re.escape(w.encode()) for w in sorted(words))
+            + rb")")
+        words = set()
+        for path, _ in project.texts(pattern):
+            module = project.module_of(path)
+            if path in done or module is None:
+                continue
+            done.add(path)
+            summary = project.summary(module)
+            for name in summary["classes"] if summary is not None else ():
+                if name not in found and any(project.derives((module, name), m) for m in matchers):
+                    found.add(name)
+                    words.add(name)
+    project.derived = frozenset(found)
+    return project.derived
+
+
+def _literal(pattern: str) -> str:
+    """The longest literal run of a shell-style pattern (a superset test for the text)."""
+    runs = re.split(r"[*?\[\]]", pattern)
+    return max(runs, key=len) if runs else ""
