@@ -3,7 +3,7 @@ a parse-only process, flake8 with the plugin selected against flake8 without it,
 cache's size on disk.
 
     python benchmarks/bench_project.py [--runs 3] [--flake8-runs 1] [--only generated|stdlib]
-                                        [--jobs 1] [--python PY] [--baselined]
+                                        [--jobs 1] [--python PY] [--baselined] [--cpu]
 
 Whole processes, as :mod:`bench_check` times them (same parse-only process, same file
 lists; ``--isolated``, so the project root is the corpus root). Cold: the cache folder is
@@ -26,6 +26,7 @@ import sys
 import sysconfig
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench import stdlib_corpus  # noqa: E402
@@ -84,8 +85,21 @@ def cache_size(cache: Path) -> tuple[int, int, int]:
     return len(entries), data, blocks
 
 
+def cpu_timed(args: list[str], cwd: Path) -> float:
+    """CPU seconds (user + system) of the process and the workers it waited for: steadier
+    than wall time on a shared machine, and what a CI runner bills."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
 def measure(files: list[Path], root: Path, jobs: str, runs: int, flake8_runs: int,
-            python: str, cache: Path, baselined: bool = False) -> dict[str, float]:
+            python: str, cache: Path, baselined: bool = False,
+            timed: Callable[[list[str], Path], float] = timed) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(str(f) for f in files))
     listing = handle.name
@@ -142,6 +156,8 @@ def main() -> None:
     parser.add_argument("--only", choices=("generated", "stdlib"))
     parser.add_argument("--jobs", default="1")
     parser.add_argument("--python", help="measure this interpreter's installed execgov")
+    parser.add_argument("--cpu", action="store_true",
+                        help="CPU seconds of each process instead of wall seconds")
     parser.add_argument("--baselined", action="store_true",
                         help="flake8 with every GOV finding of the corpus in a baseline")
     args = parser.parse_args()
@@ -158,7 +174,8 @@ def main() -> None:
             if args.only and args.only != name:
                 continue
             r = measure(files, root, args.jobs, args.runs, args.flake8_runs, python,
-                        Path(tmp) / f"cache-{name}", args.baselined)
+                        Path(tmp) / f"cache-{name}", args.baselined,
+                        cpu_timed if args.cpu else timed)
             print(f"{name:<10}{args.jobs:>5}{len(files):>7}{r['parse']:>9.2f}{r['cold']:>12.2f}"
                   f"{r['warm']:>12.2f}{r['flake8']:>13.3f}{r['entries']:>9.0f}"
                   f"{r['data_per_1000'] / 1024:>9.0f}{r['blocks_per_1000'] / 1024:>11.0f}"

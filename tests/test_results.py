@@ -189,3 +189,34 @@ def test_one_document_merges_what_each_process_learnt(tmp_path: Path) -> None:
     third.flush()
     assert (pack().get(x), pack().get(y)) == (None, {"v": 3})  # a deleted module's is dropped
     assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith(".tmp")] == []
+
+
+EDITS = [  # (file, old text, new text): each a change in one module that moves findings
+    ("app/main.py", "app.include_router(router, dependencies=[Depends(require_auth)])",
+     "app.include_router(router)"),  # routes.py's routes lose their auth
+    ("app/states.py", 'DONE = "SUCCESS"', 'DONE = "RUNNING"'),  # worker.py is clean
+    ("app/service.py", "return execute(name, payload)", "return name"),  # through() is safe
+    ("app/tasks.py", "from app.helpers import relay", "relay = print"),  # relay: no importer
+    ("app/helpers.py", "return get_plugin(name).run(payload)\n\n\ndef relay",
+     "return payload\n\n\ndef relay"),  # execute no longer runs anything
+    ("app/main.py", "app.include_router(router)",
+     "app.include_router(router, dependencies=[Depends(require_auth)])"),
+    ("app/states.py", 'DONE = "RUNNING"', 'DONE = "ERROR"'),
+]
+
+
+def test_after_every_edit_a_warm_run_equals_a_run_without_cache(project: Path) -> None:
+    """A differential test over a sequence of edits, each in one module, each changing the
+    findings of others: the kept findings never outlive what they depend on."""
+    seen = [gate(project, ".")]
+    for name, old, new in EDITS:
+        path = project / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        warm = gate(project, ".")
+        assert warm == gate(project, "--no-cache", "."), (name, new)
+        seen.append(warm)
+    assert len({tuple(found) for found, _ in seen}) == len(seen)  # every edit moved something
+    (project / "app" / "helpers.py").unlink()  # a deleted module
+    assert gate(project, ".") == gate(project, "--no-cache", ".")
