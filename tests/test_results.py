@@ -220,3 +220,17 @@ def test_after_every_edit_a_warm_run_equals_a_run_without_cache(project: Path) -
     assert len({tuple(found) for found, _ in seen}) == len(seen)  # every edit moved something
     (project / "app" / "helpers.py").unlink()  # a deleted module
     assert gate(project, ".") == gate(project, "--no-cache", ".")
+
+
+def test_a_cache_that_cannot_be_written_costs_speed_only(tmp_path: Path) -> None:
+    """A read-only checkout (here: the cache folder would have to be made under a file):
+    the run reports what it always reports, says nothing more, and leaves nothing."""
+    (tmp_path / "setup.cfg").write_text("[flake8]\nexecgov-cache-dir = blocked/cache\n",
+                                        encoding="utf-8")
+    (tmp_path / "blocked").write_text("", encoding="utf-8")
+    (tmp_path / "m.py").write_text("def g(plugin):\n    plugin.run(1)\n", encoding="utf-8")
+    want = ([("m.py", 2, 5, "GOV001")], "")
+    assert gate(tmp_path, "m.py") == want
+    assert gate(tmp_path, "-j2", "m.py") == want
+    assert flake8(tmp_path, "m.py") == want
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked", "m.py", "setup.cfg"]
