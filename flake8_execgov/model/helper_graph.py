@@ -19,12 +19,18 @@ from .records import RunnerClass, RunnerFrame, Site
 class HelperGraph:
     """The ``self.<method>`` uses of some runner classes, grouped once by method."""
 
-    def __init__(self, owners: Iterable[RunnerClass]) -> None:
+    def __init__(self, owners: Iterable[RunnerClass],
+                 more: Iterable[tuple[RunnerClass, Site]] = ()) -> None:
+        """``more``: uses the classes' records do not hold (a module-level helper used in
+        another module of the project, :mod:`runner_coverage`), by the class they are of."""
         self._uses: dict[tuple[int, str], list[Site]] = defaultdict(list)
         self._frames: dict[int, RunnerFrame] = {}
+        extra: dict[int, list[Site]] = defaultdict(list)
+        for holder, site in more:
+            extra[id(holder)].append(site)
         for owner in owners:
             generators = {f.name for f in owner.frames if f.generator}
-            for site in owner.sites:
+            for site in [*owner.sites, *extra.get(id(owner), ())]:
                 for use in _where_it_runs(site, generators):
                     self._uses[(id(owner), site.method)].append(use)
                 self._frames[id(site.frame)] = site.frame

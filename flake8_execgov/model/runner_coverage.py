@@ -79,12 +79,10 @@ class RunnerCoverage:
         held = self._holding(_covered_here)
         elsewhere = [f for f in _callers(candidates, self.graph)
                      if id(f) not in held and exported(f.name)]
-        for frame in elsewhere:
-            if frame.owner is not None:
-                frame.owner.sites.append(Site(frame.name, (0, 0), (0, 0), (), _ELSEWHERE,
-                                              governed=True))
         if elsewhere:
-            self.graph = HelperGraph(owners.values())
+            self.graph = HelperGraph(owners.values(), [
+                (frame.owner, Site(frame.name, (0, 0), (0, 0), (), _ELSEWHERE, governed=True))
+                for frame in elsewhere if frame.owner is not None])
             self._memo.clear()
 
     def in_runner(self, access: Access) -> bool:
