@@ -4,6 +4,7 @@ cache's size on disk.
 
     python benchmarks/bench_project.py [--runs 3] [--flake8-runs 1] [--only generated|stdlib]
                                         [--jobs 1] [--python PY] [--baselined] [--cpu]
+    python benchmarks/bench_project.py --cold-pairs 15 [--only generated]
 
 Whole processes, as :mod:`bench_check` times them (same parse-only process, same file
 lists; ``--isolated``, so the project root is the corpus root). Cold: the cache folder is
@@ -149,6 +150,28 @@ def measure(files: list[Path], root: Path, jobs: str, runs: int, flake8_runs: in
     }
 
 
+def cold_pairs(files: list[Path], root: Path, python: str, cache: Path, count: int) -> str:
+    """``count`` tight pairs of a parse-only process and a cold gate, back to back in
+    alternating order: on a machine whose speed drifts from one minute to the next, the
+    median of per-pair ratios is the steadiest estimate (with its range, wall and CPU)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(str(f) for f in files))
+    parse = [python, "-c", PARSE_ONLY, handle.name, "1"]
+    gate = [python, "-m", "flake8_execgov.cli", "check", "--isolated", "-j", "1",
+            "--exit-zero", f"--execgov-cache-dir={cache}", *map(str, files)]
+    ratios: dict[str, list[float]] = {"wall": [], "cpu": []}
+    for i in range(count):
+        shutil.rmtree(cache, ignore_errors=True)
+        for name, clock in (("wall", timed), ("cpu", cpu_timed)):
+            pair = [clock(gate, root), clock(parse, root)] if i % 2 else \
+                [clock(parse, root), clock(gate, root)][::-1]
+            ratios[name].append(pair[0] / pair[1])
+            shutil.rmtree(cache, ignore_errors=True)
+    os.unlink(handle.name)
+    return "  ".join(f"{name} {statistics.median(r):.2f} ({min(r):.2f}-{max(r):.2f})"
+                     for name, r in ratios.items())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -158,6 +181,8 @@ def main() -> None:
     parser.add_argument("--python", help="measure this interpreter's installed execgov")
     parser.add_argument("--cpu", action="store_true",
                         help="CPU seconds of each process instead of wall seconds")
+    parser.add_argument("--cold-pairs", type=int, default=0,
+                        help="only cold/parse, as this many tight pairs")
     parser.add_argument("--baselined", action="store_true",
                         help="flake8 with every GOV finding of the corpus in a baseline")
     args = parser.parse_args()
@@ -172,6 +197,11 @@ def main() -> None:
               f"{'all KB/1000':>13}")
         for name, (files, root) in corpora.items():
             if args.only and args.only != name:
+                continue
+            if args.cold_pairs:
+                print(f"{name:<10} cold/parse, {args.cold_pairs} pairs: "
+                      + cold_pairs(files, root, python, Path(tmp) / f"pairs-{name}",
+                                   args.cold_pairs))
                 continue
             r = measure(files, root, args.jobs, args.runs, args.flake8_runs, python,
                         Path(tmp) / f"cache-{name}", args.baselined,
