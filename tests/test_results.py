@@ -81,6 +81,30 @@ def test_a_warm_gate_parses_nothing_it_kept(project: Path, execgov_cli: Execgov,
     assert parses == ["./app/jobs.py"]
 
 
+def test_other_code_of_the_plugin_reads_nothing_kept(
+        project: Path, execgov_cli: Execgov, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same version number, other rules (a commit between two releases): the cache's
+    key holds a hash of the plugin's source, so nothing written by other code is read."""
+    from flake8_execgov.project import cache
+
+    assert gate(project, ".") == (expected(), "")
+    parses = []
+    original = GateProcessor.build_ast
+
+    def counted(self: GateProcessor) -> object:
+        parses.append(self.filename)
+        return original(self)
+
+    monkeypatch.setattr(GateProcessor, "build_ast", counted)
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "other code")
+    execgov_cli.path = project
+    assert parsed(execgov_cli("check", "-j1", ".").out.decode()) == expected()
+    [pack] = packs(project)  # what the other code kept: every module the prefilter passes
+    assert isinstance(pack["entries"], dict)
+    assert sorted(parses) == sorted(
+        f"./{Path(p).relative_to(project).as_posix()}" for p in pack["entries"])
+
+
 def test_an_edit_elsewhere_is_a_miss(project: Path) -> None:
     """worker.py's text is unchanged; what its import is (a state constant of states.py)
     changed: its kept findings are not trusted."""

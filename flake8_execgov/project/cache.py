@@ -10,6 +10,7 @@ the same time. A cache that cannot be written (read-only checkout) costs speed o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -47,7 +48,23 @@ def fingerprint(config: Config) -> str:
 
 
 def salt_for(config: Config) -> str:
-    return f"{FORMAT}:{__version__}:{fingerprint(config)}"
+    return f"{FORMAT}:{__version__}:{code_fingerprint()}:{fingerprint(config)}"
+
+
+@functools.lru_cache(maxsize=None)
+def code_fingerprint() -> str:
+    """A hash of the plugin's own source: the version alone would let a checkout between
+    two releases (pre-commit pinned to a commit, a development install) read summaries
+    and findings that older rules wrote. Read once per process (about 75 small files)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.blake2b(digest_size=8)
+    try:
+        for path in sorted(root.rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    except OSError:  # pragma: no cover - an unreadable install: the version must do
+        return "?"
+    return digest.hexdigest()
 
 
 class SummaryCache:
