@@ -59,10 +59,9 @@ def test_a_warm_run_reads_what_a_cold_run_found(project: Path) -> None:
     assert gate(project, "--no-cache", ".") == (want, "")
 
 
-def test_a_warm_gate_parses_nothing_it_kept(project: Path, execgov_cli: Execgov,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    assert gate(project, ".") == (expected(), "")  # another process kept the findings
-    parses = []
+def parses_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the gate parses in this process from now on (with ``-j1``)."""
+    parses: list[str] = []
     original = GateProcessor.build_ast
 
     def counted(self: GateProcessor) -> object:
@@ -70,6 +69,13 @@ def test_a_warm_gate_parses_nothing_it_kept(project: Path, execgov_cli: Execgov,
         return original(self)
 
     monkeypatch.setattr(GateProcessor, "build_ast", counted)
+    return parses
+
+
+def test_a_warm_gate_parses_nothing_it_kept(project: Path, execgov_cli: Execgov,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    assert gate(project, ".") == (expected(), "")  # another process kept the findings
+    parses = parses_counted(monkeypatch)
     execgov_cli.path = project
     result = execgov_cli("check", "-j1", ".")  # in this process: its parses are counted
     assert parsed(result.out.decode()) == expected()
@@ -88,14 +94,7 @@ def test_other_code_of_the_plugin_reads_nothing_kept(
     from flake8_execgov.project import cache
 
     assert gate(project, ".") == (expected(), "")
-    parses = []
-    original = GateProcessor.build_ast
-
-    def counted(self: GateProcessor) -> object:
-        parses.append(self.filename)
-        return original(self)
-
-    monkeypatch.setattr(GateProcessor, "build_ast", counted)
+    parses = parses_counted(monkeypatch)
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "other code")
     execgov_cli.path = project
     assert parsed(execgov_cli("check", "-j1", ".").out.decode()) == expected()
