@@ -60,8 +60,8 @@ def reported(tree: ast.AST, lines: Sequence[str], config: Config, *,
             return []  # its text names nothing the rules know (the engine's own answer)
         found = _kept(place, key, project, filename)
     _MISSED[:] = [None, ""]
-    if found is not None or key is None:
-        return found or []
+    if found is not None:
+        return found
     imports, receivers = live_imports(tree)
     facts = facts_with(project, filename, imports, receivers, prefilter_for(project.config),
                        (tree, "".join(lines)))
