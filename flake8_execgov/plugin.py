@@ -61,7 +61,8 @@ class ExecGovChecker:
         for spec in ALL_OPTIONS:
             manager.add_option(
                 f"--{spec.key}", default=spec.default, parse_from_config=True,
-                normalize_paths=spec.kind == "path",
+                normalize_paths=spec.kind in ("path", "dirs"),
+                comma_separated_list=spec.kind == "dirs",
                 help=f"{spec.help} (default: {spec.default or 'none'!s})".replace("%", "%%"))
 
     @classmethod

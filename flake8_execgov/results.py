@@ -75,9 +75,11 @@ def reported(tree: ast.AST, lines: Sequence[str], config: Config, *,
     found = _as_reported(tree, lines, analyse(tree, lines, config, baseline=baseline,
                                               filename=filename, project=project,
                                               facts=replace(facts, exported=exported)))
-    place[0].put(place[1], {"key": key, "imports": [list(entry) for entry in imports],
-                            "receivers": receivers, "facts": facts.identity(), "asked": asked,
-                            "found": [[*item[:4], *item[4]] for item in found]})
+    entry = {"key": key, "imports": [list(entry) for entry in imports],
+             "receivers": receivers, "facts": facts.identity(), "asked": asked,
+             "found": [[*item[:4], *item[4]] for item in found]}
+    assert project.cache is not None  # a place is only made with a cache
+    place[0].put(place[1], project.cache.seal_found(place[0].salt, place[1], entry))
     return found
 
 
@@ -139,8 +141,8 @@ def _key(lines: Sequence[str], config: Config, project: Project, place: _Place) 
 
 
 def _kept(place: _Place, key: str, project: Project, filename: str) -> Optional[list[Reported]]:
-    entry = place[0].get(place[1])
-    if not _shape(entry) or entry["key"] != key:
+    entry = place[0].get(place[1])  # None unless this machine wrote it (cache.trusted)
+    if entry is None or entry["key"] != key:
         return None
     imports = [(a, b, c, d) for a, b, c, d in entry["imports"]]
     facts = facts_with(project, filename, imports, list(entry["receivers"]),
@@ -161,23 +163,3 @@ def _as_reported(tree: ast.AST, lines: Sequence[str], found: list[Finding]) -> l
 def _region(regions: Optional[NoqaRegions], line: int, count: int) -> tuple[int, int]:
     found = regions.region(line) if regions is not None and 0 < line <= count else None
     return found or (0, 0)
-
-
-def _shape(entry: Any) -> bool:
-    """A kept entry, down to the types (a corrupt or foreign one is walked again)."""
-    if not isinstance(entry, dict) or set(entry) != {"key", "imports", "receivers", "facts",
-                                                     "asked", "found"}:
-        return False
-    return isinstance(entry["key"], str) and isinstance(entry["facts"], str) \
-        and _rows(entry["imports"], (str, str, str, int)) \
-        and isinstance(entry["receivers"], list) \
-        and all(isinstance(r, str) for r in entry["receivers"]) \
-        and isinstance(entry["asked"], dict) \
-        and all(isinstance(k, str) and isinstance(v, bool) for k, v in entry["asked"].items()) \
-        and _rows(entry["found"], (int, int, str, str, int, int))
-
-
-def _rows(value: Any, kinds: tuple[type, ...]) -> bool:
-    return isinstance(value, list) and all(
-        isinstance(row, list) and len(row) == len(kinds)
-        and all(type(item) is kind for item, kind in zip(row, kinds)) for row in value)

@@ -176,9 +176,11 @@ def test_a_broken_or_foreign_pack_is_never_trusted(project: Path) -> None:
     [path] = sorted((project / ".execgov_cache").glob("by-path-*.json"))
     document = json.loads(path.read_bytes())
     entries = document["entries"]
-    lied = {p: {**e, "found": [[1, 0, "GOV001", "GOV001 made up", 0, 0]]}
-            for p, e in entries.items()}
+    lied = {p: [mac, json.dumps({**json.loads(text),
+                                 "found": [[1, 0, "GOV001", "GOV001 made up", 0, 0]]})]
+            for p, (mac, text) in entries.items()}
     for spoilt in (b"{not json", b"[]", json.dumps({"salt": "other", "entries": lied}).encode(),
+                   json.dumps({**document, "entries": lied}).encode(),
                    json.dumps({**document, "entries": {p: {"key": 1} for p in entries}}).encode()):
         path.write_bytes(spoilt)
         assert gate(project, ".") == (want, "")
@@ -186,27 +188,39 @@ def test_a_broken_or_foreign_pack_is_never_trusted(project: Path) -> None:
 
 def test_one_document_merges_what_each_process_learnt(tmp_path: Path) -> None:
     from flake8_execgov.project.cache import SummaryCache
+    from flake8_execgov.project.seal import load_seal
+
+    seal, _ = load_seal()
+    assert seal is not None
 
     def pack(salt: str = "settings"):  # type: ignore[no-untyped-def]
-        return SummaryCache(tmp_path / "cache").pack(salt)
+        return SummaryCache(tmp_path / "cache", seal).pack(salt)
+
+    def entry(version: str) -> dict[str, object]:
+        return {"key": version, "imports": [], "receivers": [], "facts": "", "asked": {},
+                "found": []}
+
+    def put(into, path: str, version: str) -> None:  # type: ignore[no-untyped-def]
+        into.put(path, SummaryCache(tmp_path / "cache", seal).seal_found(into.salt, path,
+                                                                         entry(version)))
 
     x, y = str(tmp_path / "x.py"), str(tmp_path / "y.py")
     for name in (x, y):
         Path(name).write_text("", encoding="utf-8")
     first, second = pack(), pack()  # two processes, each with its own view
-    first.put(x, {"v": 1})
-    second.put(y, {"v": 2})
-    assert first.get(x) == {"v": 1} and pack().get(x) is None  # written when it ends
+    put(first, x, "1")
+    put(second, y, "2")
+    assert first.get(x) == entry("1") and pack().get(x) is None  # written when it ends
     first.flush()
     second.flush()
-    assert (pack().get(x), pack().get(y)) == ({"v": 1}, {"v": 2})
-    assert first.get(x) == {"v": 1}  # still known to the process that wrote it
+    assert (pack().get(x), pack().get(y)) == (entry("1"), entry("2"))
+    assert first.get(x) == entry("1")  # still known to the process that wrote it
     assert pack("other settings").get(y) is None
     Path(x).unlink()
     third = pack()
-    third.put(y, {"v": 3})
+    put(third, y, "3")
     third.flush()
-    assert (pack().get(x), pack().get(y)) == (None, {"v": 3})  # a deleted module's is dropped
+    assert (pack().get(x), pack().get(y)) == (None, entry("3"))  # a deleted module's is dropped
     assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith(".tmp")] == []
 
 

@@ -18,7 +18,7 @@ from ..model.imported import NO_FACTS, ProjectFacts
 from ..model.semantic import SemanticModel
 from ..source.files import read_source
 from ..source.lines import LineIndex, source_lines
-from .cache import cache_key, runs_shape
+from .cache import RUNS, cache_key
 from .index import Def, Import, Kind, Project
 from .reach import Reach
 from .words import derived_names
@@ -101,8 +101,8 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
     # keyed by the module's bytes and what its imports are (mypy's interface hashes, small)
     key = cache_key(data, f"{project.salt}:runs:{facts.identity()}")
     cache = project.cache
-    found = cache.get(key, runs_shape) if cache is not None else None
-    if found is not None and runs_shape(found):
+    found = cache.get(RUNS, key) if cache is not None else None
+    if found is not None:
         return dict(found["runs"])
     try:
         tree = ast.parse(data)
@@ -115,7 +115,7 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
         if access.kind == "run" and frame is not None and frame.helper_candidate:
             runs.setdefault(frame.name, access.text)
     if cache is not None:
-        cache.put(key, {"runs": runs})
+        cache.put(RUNS, key, {"runs": runs})
     return runs
 
 

@@ -21,8 +21,9 @@ from typing import Callable, Iterator, Optional
 from ..config.names import NameMatcher
 from ..config.options import Config
 from ..source.files import read_source
-from .cache import SummaryCache, cache_key, salt_for
+from .cache import SUMMARY, SummaryCache, cache_key, salt_for
 from .files import python_files
+from .modules import ModuleNames
 from .summary import Summary, imported_entry, summarize
 
 Def = tuple[str, str]  # (module, name in it); name "" is the module itself
@@ -37,12 +38,13 @@ _MAX_STEPS = 64
 class Project:
     """One project root, one configuration; memoised per process."""
 
-    def __init__(self, root: Path, config: Config, cache: Optional[SummaryCache]) -> None:
+    def __init__(self, root: Path, config: Config, cache: Optional[SummaryCache],
+                 source_roots: tuple[Path, ...] = ()) -> None:
         root = Path(os.path.abspath(root))
         self.root = root
         self.config = config
         self.cache = cache
-        self.sources = [root] + ([root / "src"] if (root / "src").is_dir() else [])
+        self.names = ModuleNames(root, source_roots)
         self.salt = salt_for(config)  # what every cache key of this project includes
         self.unlinted: Callable[[Path], bool] = lambda path: False  # flake8's excludes
         self.refresh()
@@ -51,7 +53,7 @@ class Project:
         """Forget what was read: the next question reads the files again (from the cache
         where their bytes are unchanged). A long-lived process (the language server) calls
         it when a file is saved, so other modules' findings follow the edit."""
-        self._paths: dict[str, Optional[Path]] = {}
+        self.names.refresh()
         self._summaries: dict[str, Summary] = {}
         self._kinds: dict[tuple[int, Def], bool] = {}
         self._granted: dict[Def, bool] = {}
@@ -71,41 +73,20 @@ class Project:
 
     def module_of(self, path: Path | str) -> Optional[str]:
         """The module a file is (an absolute path, not resolved: flake8's own paths are
-        not), relative to the innermost source folder holding it."""
-        text = str(path)
-        for source in reversed(self.sources):
-            prefix = os.path.join(str(source), "")
-            if not text.startswith(prefix) or not text.endswith(".py"):
-                continue
-            parts = text[len(prefix):-3].split(os.sep)
-            if parts and parts[-1] == "__init__":
-                parts.pop()
-            if parts and all(part.isidentifier() for part in parts):
-                return ".".join(parts)
-            return None
-        return None
+        not), by the package structure (:mod:`.modules`)."""
+        self.files()  # the source roots below the root are known first
+        return self.names.name_of(path)
 
     def path_of(self, module: str) -> Optional[Path]:
-        if module in self._paths:
-            return self._paths[module]
-        found = None
-        if module and all(part.isidentifier() for part in module.split(".")):
-            for source in self.sources:
-                base = source.joinpath(*module.split("."))
-                for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-                    if candidate.is_file():
-                        found = candidate
-                        break
-                if found is not None:
-                    break
-        self._paths[module] = found
-        return found
+        self.files()
+        return self.names.path_of(module)
 
     def top_names(self) -> frozenset[str]:
         """The first parts of the project's module names (a quick test for imports)."""
         if self._top is None:
+            self.files()
             names: set[str] = set()
-            for source in self.sources:
+            for source in self.names.search():
                 try:
                     entries = os.listdir(source)
                 except OSError:
@@ -134,14 +115,14 @@ class Project:
         """The summary of a module with these bytes (``tree``: their parse, when the
         caller has it)."""
         key = cache_key(data, self.salt)
-        found = self.cache.get(key) if self.cache is not None else None
+        found = self.cache.get(SUMMARY, key) if self.cache is not None else None
         if found is None:
             try:
                 found = summarize(ast.parse(data) if tree is None else tree)
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 found = summarize(ast.Module(body=[], type_ignores=[]))
             if self.cache is not None:
-                self.cache.put(key, found)
+                self.cache.put(SUMMARY, key, found)
         return found
 
     # -- names -----------------------------------------------------------------------------
@@ -168,7 +149,7 @@ class Project:
                 module, name = self._imported_as(module, imported, rest)
                 continue
             if rest and self.path_of(f"{module}.{head}") is not None:
-                module, name = f"{module}.{head}", rest
+                module, name = self.canonical(f"{module}.{head}"), rest
                 continue
             break
         return module, name
@@ -183,11 +164,17 @@ class Project:
         _, source, original, level = entry
         target = self._absolute(module, source, level)
         if not original:  # import target (as local)
-            return target, rest
+            return self.canonical(target), rest
         sub = f"{target}.{original}" if target else original  # from target import original
         if self.path_of(sub) is not None:
-            return sub, rest
-        return target, original + ("." + rest if rest else "")
+            return self.canonical(sub), rest
+        return self.canonical(target), original + ("." + rest if rest else "")
+
+    def canonical(self, module: str) -> str:
+        """The name the module's file has (:meth:`module_of`): an import may reach it by a
+        longer path from a shallower root (``packages.a.lib`` for ``lib``)."""
+        path = self.path_of(module)
+        return (self.module_of(path) or module) if path is not None else module
 
     def _absolute(self, module: str, target: str, level: int) -> str:
         if not level:
@@ -275,7 +262,9 @@ class Project:
 
     def files(self) -> list[Path]:
         if self._files is None:
-            self._files = python_files(self.root, self.cache.directory if self.cache else None)
+            self._files, roots = python_files(self.root,
+                                              self.cache.directory if self.cache else None)
+            self.names.found(roots)
         return self._files
 
     def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:
