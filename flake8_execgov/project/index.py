@@ -264,7 +264,7 @@ class Project:
         if self._files is None:
             self._files, roots = python_files(self.root,
                                               self.cache.directory if self.cache else None)
-            self.names.found(roots)
+            self.names.found(roots, self._files)
         return self._files
 
     def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:

@@ -44,10 +44,17 @@ class ModuleNames:
         self._names: dict[str, Optional[str]] = {}
         self._paths: dict[str, Optional[Path]] = {}
 
-    def found(self, folders: Iterable[Path]) -> None:
-        """The source roots the project's walk saw below the root (folders with a
-        distribution's marker, or named ``src``)."""
-        ordered = sorted(set(folders) - {self.root}, key=lambda p: (-len(p.parts), str(p)))
+    def found(self, folders: Iterable[Path], files: Iterable[Path]) -> None:
+        """The source roots the project's walk saw below the root: folders with a
+        distribution's marker or named ``src``, and the folder holding a top-level package
+        from which no root can be reached (``my-tools/pkg/``: ``pkg`` is a module)."""
+        found = set(folders)
+        for file in files:
+            if file.name == "__init__.py" and not self._is_package(str(file.parent.parent)):
+                base = str(file.parent.parent)
+                if self._climb(base, []) is None:
+                    found.add(Path(base))
+        ordered = sorted(found - {self.root}, key=lambda p: (-len(p.parts), str(p)))
         self._found = tuple(ordered)
         self._paths = {}
         self._names = {}
@@ -76,19 +83,23 @@ class ModuleNames:
         while self._is_package(folder):
             folder, part = os.path.split(folder)
             parts.insert(0, part)
-        chain = list(parts)
-        while True:
-            if self._is_root(folder):
-                break
-            up, part = os.path.split(folder)
-            if up == folder or not part.isidentifier():
-                parts = chain  # no root above: the package chain alone
-                break
-            parts.insert(0, part)
-            folder = up
+        climbed = self._climb(folder, parts)
+        parts = parts if climbed is None else climbed  # no root above: the chain alone
         if parts and all(part.isidentifier() for part in parts):
             return ".".join(parts)
         return None
+
+    def _climb(self, folder: str, parts: list[str]) -> Optional[list[str]]:
+        """``parts`` with the namespace folders from ``folder`` up to a source root, or None
+        when a folder that is no identifier (or the top of the file system) comes first."""
+        parts = list(parts)
+        while not self._is_root(folder):
+            up, part = os.path.split(folder)
+            if up == folder or not part.isidentifier():
+                return None
+            parts.insert(0, part)
+            folder = up
+        return parts
 
     def path_of(self, module: str) -> Optional[Path]:
         if module in self._paths:

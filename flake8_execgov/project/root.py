@@ -3,8 +3,9 @@
 The root is found as flake8 finds its configuration: the folder of ``--config``, else of
 the ``setup.cfg``/``tox.ini``/``.flake8`` flake8 discovers from the current directory
 (none under ``--isolated``), else the nearest folder at or above the current directory
-holding a project's marker (``pyproject.toml``, ``setup.py``, ``setup.cfg``, ``.git``),
-else the current directory; ``execgov-project-root`` sets it. The root bounds what the
+that is a repository's root (``.git``, ``.hg``: a monorepo's, not one of its
+distributions'), else the nearest holding a distribution's marker (``pyproject.toml``,
+``setup.py``, ``setup.cfg``), else the current directory; ``execgov-project-root`` sets it. The root bounds what the
 project model reads; module names do not depend on it (:mod:`.modules`).
 
 The cache is ``.execgov_cache`` in the root, ``execgov-cache-dir``, or the environment's
@@ -28,7 +29,8 @@ from .index import Project
 from .seal import folder_problem, load_seal
 
 CACHE_DIR = ".execgov_cache"
-_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+_VCS_MARKERS = (".git", ".hg")
+_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 _PROJECTS: dict[tuple[str, str, str, tuple[str, ...]], Project] = {}
 
 
@@ -75,9 +77,10 @@ def project_root(config: Config, options: Any = None) -> Path:
         if found:
             return Path(os.path.abspath(found)).parent
     here = Path(os.getcwd())
-    for folder in (here, *here.parents):
-        if any(os.path.lexists(folder / marker) for marker in _ROOT_MARKERS):
-            return folder
+    for markers in (_VCS_MARKERS, _ROOT_MARKERS):  # a repository holds its distributions
+        for folder in (here, *here.parents):
+            if any(os.path.lexists(folder / marker) for marker in markers):
+                return folder
     return here
 
 
