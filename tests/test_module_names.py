@@ -129,3 +129,36 @@ def test_a_shadowed_module_has_no_name(tmp_path: Path) -> None:
     project = Project(tmp_path, DEFAULT_CONFIG, None)
     assert project.module_of(tmp_path / "a" / "src" / "util" / "__init__.py") == "util"
     assert project.module_of(tmp_path / "b" / "src" / "util" / "__init__.py") is None
+
+
+def test_per_file_ignores_are_matched_from_the_working_directory(
+        flake8_dir: Flake8Dir, execgov_cli: Execgov, tmp_path: Path) -> None:
+    """What docs/configuration.md says: flake8 reads a ``per-file-ignores`` pattern with a
+    ``/`` from the directory it runs in, the gate too (it is flake8's machinery), and the
+    language server as flake8 run in the configuration file's folder; a pattern without
+    ``/`` matches the file's name from anywhere."""
+    from flake8_execgov.cli.settings import Settings
+    from flake8_execgov.lsp.analysis import lint
+
+    project = tmp_path / "proj"
+    violation = "def f(plugin):\n    plugin.run(1)\n"
+    for name in ("tests/test_a.py", "checks/check_b.py"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(violation, encoding="utf-8")
+    (project / "setup.cfg").write_text(
+        "[flake8]\nper-file-ignores =\n    tests/*: GOV001\n    check_*.py: GOV001\n",
+        encoding="utf-8")
+    from_above = [("tests/test_a.py", 2, 5, "GOV001")]
+    flake8_dir.path = project
+    assert named(flake8_dir.run(".").out, project, project) == []
+    flake8_dir.path = tmp_path
+    assert named(flake8_dir.run("--config", "proj/setup.cfg", "proj").out, tmp_path,
+                 project) == from_above
+    for where, args, want_found in ((project, (".",), []),
+                                    (tmp_path, ("--config", "proj/setup.cfg", "proj"),
+                                     from_above)):
+        execgov_cli.path = where
+        assert named(execgov_cli("check", *args).out.decode(), where, project) == want_found
+    settings = Settings.in_directory(str(project))
+    for name in ("tests/test_a.py", "checks/check_b.py"):
+        assert lint(violation, str(project / name), settings).findings == []

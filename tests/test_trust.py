@@ -202,3 +202,49 @@ def test_the_environment_turns_the_cache_off_or_moves_it(upstream: Path, tmp_pat
     assert not (work / ".execgov_cache").exists() and list(elsewhere.glob("by-path-*.json"))
     key = home / "flake8-execgov" / "key"
     assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_every_kind_of_entry_passes_the_one_test(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Summaries, a module's runs and kept findings all leave the cache through
+    ``cache.trusted``: with it refusing everything, a warm run asks it for each kind and
+    reports what a cold run reports."""
+    import ast
+
+    from flake8_execgov.config.options import DEFAULT_CONFIG
+    from flake8_execgov.project import cache as cache_module
+    from flake8_execgov.project.index import Project
+    from flake8_execgov.results import reported
+    from flake8_execgov.source.lines import source_lines
+
+    work = tmp_path / "proj"
+    shutil.copytree(CASE, work)
+    seal, _ = load_seal()
+    assert seal is not None
+
+    def lint() -> list[Finding]:
+        cache = cache_module.SummaryCache(work / ".execgov_cache", seal)
+        project = Project(work, DEFAULT_CONFIG, cache)
+        found = []
+        for path in sorted(work.rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            for line, col, code, _, _ in reported(ast.parse(text), source_lines(text),
+                                                  DEFAULT_CONFIG, filename=str(path),
+                                                  project=project):
+                found.append((path.relative_to(work).as_posix(), line, col + 1, code))
+        cache.flush()
+        return sorted(found)
+
+    want = expected()
+    assert lint() == want  # cold: every kind written
+    asked: set[str] = set()
+    real = cache_module.trusted
+
+    def refuse(seal: Any, kind: Any, scope: str, stored: Any) -> None:
+        assert real(seal, kind, scope, stored) is not None  # what this machine wrote
+        asked.add(kind.name)
+        return None
+
+    monkeypatch.setattr(cache_module, "trusted", refuse)
+    assert lint() == want
+    assert asked == {"summary", "runs", "found"}

@@ -70,8 +70,10 @@ class ModuleNames:
         if text in self._names:
             return self._names[text]
         name = self._named(text)
-        if name is not None and self.path_of(name) != Path(text):
-            name = None  # shadowed by an earlier root's module of that name
+        found = self.path_of(name) if name is not None else None
+        if found is not None and found != Path(text):
+            name = None  # shadowed by an earlier root's module of that name (a buffer
+            # not saved yet, or stdin, is no file: its name stands)
         self._names[text] = name
         return name
 
