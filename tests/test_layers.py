@@ -19,7 +19,7 @@ LAYERS = (
     ("model", ("model",)),            # the walk and what it learns; knows no rule
     ("project", ("project",)),        # modules across the project, summarised and cached
     ("rules", ("rules",)),            # the rule units and their documentation
-    ("engine", ("engine", "baseline", "results")),  # one file, one configuration: its findings
+    ("engine", ("engine", "baseline", "run")),  # one file, one configuration: its findings
     ("fix", ("fix",)),                # libcst fixes of what the engine found
     ("faces", ("plugin", "formats")),  # flake8's entry points
     ("gate", ("gate",)),              # execgov check: flake8's application as the gate

@@ -1,4 +1,4 @@
-"""Findings kept on disk (``flake8_execgov.results``): a warm run reads them instead of
+"""Findings kept on disk (``flake8_execgov.run``): a warm run reads them instead of
 parsing and walking, and gives exactly what a cold run gives, also when another module,
 the baseline or the settings changed what a module's findings are."""
 

@@ -214,7 +214,8 @@ def test_every_kind_of_entry_passes_the_one_test(tmp_path: Path,
     from flake8_execgov.config.options import DEFAULT_CONFIG
     from flake8_execgov.project import cache as cache_module
     from flake8_execgov.project.index import Project
-    from flake8_execgov.results import reported
+    from flake8_execgov.rules import prefilter_for
+    from flake8_execgov.run import Run
     from flake8_execgov.source.lines import source_lines
 
     work = tmp_path / "proj"
@@ -224,15 +225,16 @@ def test_every_kind_of_entry_passes_the_one_test(tmp_path: Path,
 
     def lint() -> list[Finding]:
         cache = cache_module.SummaryCache(work / ".execgov_cache", seal)
-        project = Project(work, DEFAULT_CONFIG, cache)
+        prefilter = prefilter_for(DEFAULT_CONFIG)
+        run = Run(DEFAULT_CONFIG, None, Project(work, DEFAULT_CONFIG, cache, prefilter=prefilter),
+                  prefilter)
         found = []
         for path in sorted(work.rglob("*.py")):
             text = path.read_text(encoding="utf-8")
-            for line, col, code, _, _ in reported(ast.parse(text), source_lines(text),
-                                                  DEFAULT_CONFIG, filename=str(path),
-                                                  project=project):
+            for line, col, code, _, _ in run.findings(ast.parse(text), source_lines(text),
+                                                      str(path)):
                 found.append((path.relative_to(work).as_posix(), line, col + 1, code))
-        cache.flush()
+        run.close()
         return sorted(found)
 
     want = expected()

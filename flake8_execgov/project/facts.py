@@ -53,20 +53,17 @@ def facts_with(project: Project, filename: str, imports: list[Import], receivers
     exported = partial(_exported, reach, module)
     if not imports and not (receivers and project.includes()):
         return ProjectFacts(exported=exported)
-    project.linted = None if linted is None else (module, *linted)
-    try:
+    if linted is None:
         return facts_of(project, module, imports, receivers, reach, exported)
-    finally:
-        project.linted = None
+    with project.linting(module, *linted):
+        return facts_of(project, module, imports, receivers, reach, exported)
 
 
 def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
     """The project's answers about helpers that execute plugins (made once per project:
     its configuration, so its prefilter, is fixed)."""
-    if not isinstance(project.reach, Reach):
-        project.reach = Reach(project, partial(_own_runs, project, prefilter),
-                              partial(_passes, prefilter))
-    return project.reach
+    return project.answer("reach", lambda: Reach(project, partial(_own_runs, project, prefilter),
+                                                 partial(_passes, prefilter)))
 
 
 def _passes(prefilter: Optional[Prefilter], text: str) -> bool:

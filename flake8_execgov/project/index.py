@@ -13,13 +13,15 @@ whose text declares a class with such a base, to a fixed point).
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import re
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional, TypeVar
 
 from ..config.names import NameMatcher
 from ..config.options import Config
+from ..config.prefilter import Prefilter
 from ..source.files import read_source
 from .cache import SUMMARY, SummaryCache, cache_key, salt_for
 from .files import python_files
@@ -33,20 +35,24 @@ Import = tuple[str, str, str, int]  # (local name, module, imported name or "", 
 Kind = tuple[bool, bool, int, Optional[str], bool, bool]
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "functions")
 _MAX_STEPS = 64
+T = TypeVar("T")
 
 
 class Project:
     """One project root, one configuration; memoised per process."""
 
     def __init__(self, root: Path, config: Config, cache: Optional[SummaryCache],
-                 source_roots: tuple[Path, ...] = ()) -> None:
+                 source_roots: tuple[Path, ...] = (),
+                 unlinted: Callable[[Path], bool] = lambda path: False,
+                 prefilter: Optional[Prefilter] = None) -> None:
         root = Path(os.path.abspath(root))
         self.root = root
         self.config = config
         self.cache = cache
         self.names = ModuleNames(root, source_roots)
         self.salt = salt_for(config)  # what every cache key of this project includes
-        self.unlinted: Callable[[Path], bool] = lambda path: False  # flake8's excludes
+        self.unlinted = unlinted  # files flake8 excludes (their uses govern nothing)
+        self.prefilter = prefilter  # the run's (:func:`rules.prefilter_for`)
         self.refresh()
 
     def refresh(self) -> None:
@@ -55,19 +61,36 @@ class Project:
         it when a file is saved, so other modules' findings follow the edit."""
         self.names.refresh()
         self._summaries: dict[str, Summary] = {}
-        self._kinds: dict[tuple[int, Def], bool] = {}
+        self._kinds: dict[tuple[NameMatcher, Def], bool] = {}
         self._granted: dict[Def, bool] = {}
         self._includes: Optional[dict[Def, list[tuple[Optional[Def], str, list[str]]]]] = None
         self._files: Optional[list[Path]] = None
         self._texts: Optional[list[tuple[Path, bytes]]] = None
         self._top: Optional[frozenset[str]] = None
-        self.derived: Optional[frozenset[str]] = None  # names of derived classes
         # answers for linted modules (:mod:`.facts`): what an import binds, what it is
         self.bound: dict[Import, list[tuple[str, Def]]] = {}
         self.kinds: dict[Def, Optional[Kind]] = {}
-        self.reach: Optional[object] = None  # :class:`.reach.Reach`, made by :mod:`.facts`
+        # the project-wide answers other layers compute once (derived classes, reach)
+        self._answers: dict[str, Any] = {}
         # the module being linted: (its name, its parse, its text), while its facts are made
-        self.linted: Optional[tuple[str, ast.AST, str]] = None
+        self._linted: Optional[tuple[str, ast.AST, str]] = None
+
+    def answer(self, question: str, compute: Callable[[], T]) -> T:
+        """The project's answer to ``question``, computed once until :meth:`refresh`."""
+        if question not in self._answers:
+            self._answers[question] = compute()
+        found: T = self._answers[question]
+        return found
+
+    @contextlib.contextmanager
+    def linting(self, module: str, tree: ast.AST, text: str) -> Iterator[None]:
+        """While the module being linted asks about the project, a question about that
+        module itself is answered from its parse (no second parse of it)."""
+        self._linted = (module, tree, text)
+        try:
+            yield
+        finally:
+            self._linted = None
 
     # -- modules and their summaries -------------------------------------------------------
 
@@ -105,7 +128,7 @@ class Project:
                 data = read_source(str(path))  # regular files only
             except OSError:
                 return None
-            linted = self.linted
+            linted = self._linted
             tree = linted[1] if linted is not None and linted[0] == module \
                 and data == linted[2].encode("utf-8", "surrogatepass") else None
             summary = self._summaries[module] = self.summarize_bytes(data, tree)
@@ -191,7 +214,7 @@ class Project:
 
     def derives(self, definition: Def, matcher: NameMatcher) -> bool:
         """A class named by ``matcher``, or deriving from one, through the project."""
-        key = (id(matcher), definition)
+        key = (matcher, definition)  # the configuration's own matcher objects
         if key in self._kinds:
             return self._kinds[key]
         stack, found = [definition], False

@@ -78,8 +78,8 @@ class ModuleNames:
         return name
 
     def _named(self, text: str) -> Optional[str]:
-        if not text.endswith(".py"):
-            return None
+        if not text.endswith(".py") or not text.startswith(os.path.join(str(self.root), "")):
+            return None  # outside the project: analysed on its own
         folder, file = os.path.split(text)
         parts = [] if file == "__init__.py" else [file[:-3]]
         while self._is_package(folder):

@@ -1,12 +1,13 @@
-"""Where the project is, where its cache is, and its one :class:`Project` per process.
+"""Where the project is, where its cache is, and the :class:`Project` of a run.
 
 The root is found as flake8 finds its configuration: the folder of ``--config``, else of
 the ``setup.cfg``/``tox.ini``/``.flake8`` flake8 discovers from the current directory
 (none under ``--isolated``), else the nearest folder at or above the current directory
 that is a repository's root (``.git``, ``.hg``: a monorepo's, not one of its
 distributions'), else the nearest holding a distribution's marker (``pyproject.toml``,
-``setup.py``, ``setup.cfg``), else the current directory; ``execgov-project-root`` sets it. The root bounds what the
-project model reads; module names do not depend on it (:mod:`.modules`).
+``setup.py``, ``setup.cfg``), else the current directory; ``execgov-project-root`` sets
+it. The root bounds what the project model reads; module names do not depend on it
+(:mod:`.modules`).
 
 The cache is ``.execgov_cache`` in the root, ``execgov-cache-dir``, or the environment's
 ``EXECGOV_CACHE_DIR``; ``EXECGOV_NO_CACHE=1`` or ``execgov-cache = false`` turns it off. It
@@ -21,17 +22,17 @@ import os
 import sys
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..config.options import Config
-from .cache import SummaryCache, fingerprint
+from ..config.prefilter import Prefilter
+from .cache import SummaryCache
 from .index import Project
 from .seal import folder_problem, load_seal
 
 CACHE_DIR = ".execgov_cache"
 _VCS_MARKERS = (".git", ".hg")
 _ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
-_PROJECTS: dict[tuple[str, str, str, tuple[str, ...]], Project] = {}
 
 
 def _text(config: Config, name: str) -> str:
@@ -85,25 +86,19 @@ def project_root(config: Config, options: Any = None) -> Path:
 
 
 def open_project(config: Config, root: Path, use_cache: bool = True,
-                 exclude: Sequence[str] = ()) -> Project:
-    """The project at ``root`` under ``config`` (one per process: memoised). ``exclude``:
-    flake8's ``exclude`` and ``extend-exclude`` patterns (files nobody lints)."""
-    cached = use_cache and cache_enabled(config)
-    directory = cache_dir(config, root)
-    key = (str(root), fingerprint(config), str(directory) if cached else "", tuple(exclude))
-    for opened in _PROJECTS.values():  # a new run in a long-lived process (tests, editors)
-        if opened.cache is not None:
-            opened.cache.flush()
-    project = _PROJECTS.get(key)
-    if project is None:
-        cache, why = open_cache(directory) if cached else (None, "")
-        if why:
-            sys.stderr.write(why + "\n")
-        project = _PROJECTS[key] = Project(root, config, cache, source_roots(config, root))
-        if exclude:
-            project.unlinted = lru_cache(maxsize=None)(
-                partial(_excluded, tuple(exclude), Path(os.path.abspath(root))))
-    return project
+                 exclude: Sequence[str] = (), prefilter: Optional[Prefilter] = None) -> Project:
+    """The project at ``root`` under ``config``, for one run (its owner builds it once and
+    passes it on). ``exclude``: flake8's ``exclude`` and ``extend-exclude`` patterns (files
+    nobody lints); ``prefilter``: the run's."""
+    cache, why = open_cache(cache_dir(config, root)) \
+        if use_cache and cache_enabled(config) else (None, "")
+    if why:
+        sys.stderr.write(why + "\n")
+    unlinted: Callable[[Path], bool] = lambda path: False
+    if exclude:
+        unlinted = lru_cache(maxsize=None)(
+            partial(_excluded, tuple(exclude), Path(os.path.abspath(root))))
+    return Project(root, config, cache, source_roots(config, root), unlinted, prefilter)
 
 
 def source_roots(config: Config, root: Path) -> tuple[Path, ...]:
@@ -123,9 +118,3 @@ def _excluded(patterns: tuple[str, ...], root: Path, path: Path) -> bool:
             return True
         place = place.parent
     return False
-
-
-def refresh_projects() -> None:
-    """Every project this process opened forgets what it read (see :meth:`Project.refresh`)."""
-    for project in _PROJECTS.values():
-        project.refresh()
