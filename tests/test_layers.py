@@ -116,3 +116,15 @@ def test_no_module_over_300_lines() -> None:
     long = {module_name(p): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300}
     assert long == {}
+
+
+def test_contributing_names_every_layer() -> None:
+    """CONTRIBUTING's layer table lists every folder and top-level module of the package,
+    in the order of :data:`LAYERS`."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    table = text[text.index("| layer | what it holds |"):text.index("## Follow one file")]
+    rows = [line.split("|")[1] for line in table.splitlines()[2:] if line.startswith("|")]
+    listed = [[name.strip(" `/").removesuffix(".py") for name in row.split(",")]
+              for row in rows]
+    tops = [list(tops) for _, tops in LAYERS[1:]]
+    assert [sorted(row) for row in listed] == [sorted(row) for row in tops]

@@ -66,7 +66,6 @@ class Project:
         self._includes: Optional[dict[Def, list[tuple[Optional[Def], str, list[str]]]]] = None
         self._files: Optional[list[Path]] = None
         self._texts: Optional[list[tuple[Path, bytes]]] = None
-        self._top: Optional[frozenset[str]] = None
         # answers for linted modules (:mod:`.facts`): what an import binds, what it is
         self.bound: dict[Import, list[tuple[str, Def]]] = {}
         self.kinds: dict[Def, Optional[Kind]] = {}
@@ -106,17 +105,8 @@ class Project:
 
     def top_names(self) -> frozenset[str]:
         """The first parts of the project's module names (a quick test for imports)."""
-        if self._top is None:
-            self.files()
-            names: set[str] = set()
-            for source in self.names.search():
-                try:
-                    entries = os.listdir(source)
-                except OSError:
-                    continue
-                names.update(name[:-3] if name.endswith(".py") else name for name in entries)
-            self._top = frozenset(name for name in names if name.isidentifier())
-        return self._top
+        self.files()
+        return self.names.top_names()
 
     def summary(self, module: str) -> Optional[Summary]:
         summary = self._summaries.get(module)

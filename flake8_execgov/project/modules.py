@@ -39,6 +39,7 @@ class ModuleNames:
         self.refresh()
 
     def refresh(self) -> None:
+        self._top: Optional[frozenset[str]] = None
         self._packages: dict[str, bool] = {}
         self._roots: dict[str, bool] = {}
         self._names: dict[str, Optional[str]] = {}
@@ -58,6 +59,21 @@ class ModuleNames:
         self._found = tuple(ordered)
         self._paths = {}
         self._names = {}
+        self._top = None
+
+    def top_names(self) -> frozenset[str]:
+        """The first parts of the modules' names in every source root (a quick test for
+        whether an import can be the project's)."""
+        if self._top is None:
+            names: set[str] = set()
+            for source in self.search():
+                try:
+                    entries = os.listdir(source)
+                except OSError:
+                    continue
+                names.update(name[:-3] if name.endswith(".py") else name for name in entries)
+            self._top = frozenset(name for name in names if name.isidentifier())
+        return self._top
 
     def search(self) -> list[Path]:
         """Where a dotted name is looked up, in order."""
