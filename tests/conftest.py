@@ -1,14 +1,21 @@
-"""Fixtures that run flake8 as users do: files on disk, config files, stdin, ``-j``."""
+"""Fixtures that run flake8 as users do: files on disk, config files, stdin, ``-j``.
+
+Commands run in this process (:func:`run_in_process`, :class:`Flake8Dir`, :class:`Execgov`)
+unless a test is about what only a real process shows (spawned ``-j`` workers, a real pipe,
+a native crash, concurrent writers, the console scripts, the language server over stdio):
+those call :func:`execgov_process` or :meth:`Flake8Dir.run_process` and say why.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Mapping, Optional, Sequence, Union
 
 import pytest
 from flake8.main import cli
@@ -32,6 +39,9 @@ settings.register_profile("sweep", max_examples=400, deadline=None,
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--sweep", action="store_true",
                      help="also run the exhaustive sweeps (real corpora, many generated programs)")
+    parser.addoption("--e2e", action="store_true",
+                     help="also run the end-to-end checks that build or install environments "
+                          "(pre-commit try-repo, the distributions, actionlint, mypy)")
     try:
         import pytest_asyncio  # noqa: F401 - it declares its own ini keys
     except ImportError:  # before Python 3.10 (no pytest-lsp): pyproject's key is unused
@@ -43,12 +53,151 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--sweep"):
-        return
-    skip = pytest.mark.skip(reason="exhaustive sweep: run with --sweep")
-    for item in items:
-        if "sweep" in item.keywords:
-            item.add_marker(skip)
+    for option, marker, reason in (
+            ("--sweep", "sweep", "exhaustive sweep: run with --sweep"),
+            ("--e2e", "e2e", "end to end, builds environments: run with --e2e (CI's e2e job)")):
+        if config.getoption(option):
+            continue
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
+
+
+# -- commands in this process ------------------------------------------------------------
+
+
+def fresh_process_state() -> None:
+    """INTERIM (issue 31), until the run object replaces the package's process-wide state:
+    what a new process would start without, so that a command run in this process sees
+    what a fresh ``flake8``/``execgov`` process sees. Writes what the previous run learnt
+    (a process writes its packs when it ends), then forgets every opened project
+    (``project.root._PROJECTS``), the gate's one-slot hand-off (``results._MISSED``), the
+    plugin's class-level settings and its said-once note, and flake8's memoised stdin.
+    Remove with that state; nothing here changes what a command does, only what it
+    remembers from an earlier command in the same process."""
+    from flake8 import utils
+
+    from flake8_execgov import results
+    from flake8_execgov.plugin import ExecGovChecker, PluginSettings
+    from flake8_execgov.project import root
+
+    flush_process_state()
+    root._PROJECTS.clear()
+    results._MISSED[:] = [None, ""]
+    ExecGovChecker.settings = PluginSettings()
+    ExecGovChecker._noted = False
+    utils.stdin_get_value.cache_clear()
+
+
+def flush_process_state() -> None:
+    """What a process does when it ends: every opened project's cache writes what it
+    learnt (INTERIM, see :func:`fresh_process_state`)."""
+    from flake8_execgov.project import root
+
+    for project in root._PROJECTS.values():
+        if project.cache is not None:
+            project.cache.flush()
+
+
+def _main(program: str) -> Callable[[list[str]], object]:
+    if program == "flake8":
+        from flake8.main import cli as flake8_cli
+
+        return flake8_cli.main
+    from flake8_execgov import cli as execgov_main
+
+    return execgov_main.main
+
+
+def run_in_process(program: str, *args: str, cwd: Path,
+                   stdin: Union[bytes, str, None] = None,
+                   env: Optional[Mapping[str, str]] = None,
+                   fresh: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """``flake8 ARGS`` or ``execgov ARGS`` run as :func:`subprocess.run` would run it in a
+    new process (same exit status, stdout and stderr bytes, as a real process's streams
+    encode them here), but in this process: no interpreter start, no imports, measured
+    by coverage. ``fresh``: start from what a new process knows (:func:`fresh_process_state`);
+    False continues the previous command's process (a long-lived one: an editor)."""
+    if fresh:
+        fresh_process_state()
+    data = stdin.encode() if isinstance(stdin, str) else (stdin or b"")
+    # stdout and stderr are files, not memory: ``-j`` workers forked from here write to
+    # them too, as they write to a real process's streams
+    out, err = _stream_file(), _stream_file()
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    # as a process's own streams encode here (UTF-8; stderr backslashreplace)
+    wrappers = (io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape",
+                                 newline="\n"),
+                io.TextIOWrapper(out, encoding="utf-8", errors="surrogateescape",
+                                 newline="\n", write_through=True),
+                io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace",
+                                 newline="\n", write_through=True))
+    sys.stdin, sys.stdout, sys.stderr = wrappers
+    saved_env = {name: os.environ.get(name) for name in (env or {})}
+    os.environ.update(env or {})
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        try:
+            status = _main(program)(list(args))
+        except SystemExit as exc:  # as the interpreter turns it into an exit status
+            status = exc.code
+        if status is None:
+            status = 0
+        elif not isinstance(status, int):
+            print(status, file=sys.stderr)
+            status = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os.chdir(old)
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        sys.stdin, sys.stdout, sys.stderr = streams
+        for wrapper in wrappers:
+            if not wrapper.closed:
+                wrapper.detach()  # the files stay open to be read
+        if fresh:  # the process ends: what it learnt is on disk, nothing stays in memory
+            fresh_process_state()
+        else:
+            flush_process_state()
+    written = []
+    for stream in (out, err):
+        stream.seek(0)
+        written.append(stream.read())
+        stream.close()
+    return subprocess.CompletedProcess([program, *args], status, *written)
+
+
+def _stream_file() -> io.FileIO:
+    """An unbuffered temporary file every writer appends to (parent and forked workers)."""
+    import fcntl
+    import tempfile
+
+    stream = tempfile.TemporaryFile(buffering=0)
+    fcntl.fcntl(stream.fileno(), fcntl.F_SETFL,
+                fcntl.fcntl(stream.fileno(), fcntl.F_GETFL) | os.O_APPEND)
+    assert isinstance(stream, io.FileIO)
+    return stream
+
+
+def flake8_text(*args: str, cwd: Path, stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+    """``flake8 ARGS`` in this process, its output as text (``subprocess.run(text=True)``)."""
+    done = run_in_process("flake8", *args, cwd=cwd, stdin=stdin)
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
+                                       done.stderr.decode())
+
+
+def execgov_text(*args: str, cwd: Path,
+                 stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+    """``execgov ARGS`` in this process, its output as text."""
+    done = run_in_process("execgov", *args, cwd=cwd, stdin=stdin)
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
+                                       done.stderr.decode())
 
 
 @dataclass
@@ -103,7 +252,8 @@ class Flake8Dir:
         return Result(code, captured.out, captured.err)
 
     def run_process(self, *args: str, stdin: str | None = None) -> Result:
-        """flake8 as a separate process (stdin, ``-j``, exit codes)."""
+        """flake8 as a separate process: only for what only a process shows (a real
+        pipe on stdin, ``-j`` workers a process starts from scratch)."""
         proc = subprocess.run(
             [sys.executable, "-m", "flake8", *args], cwd=self.path, input=stdin,
             capture_output=True, text=True, timeout=120)
@@ -127,11 +277,17 @@ class CliResult:
 
 
 def execgov(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """``execgov`` as a separate process (``python -m flake8_execgov.cli``), in ``cwd``: for
-    what only a real process shows (exit status after output, stdin, signals, pipes).
-    :class:`Execgov` runs it in-process, faster, where that is not at stake."""
+    """``execgov`` in ``cwd``, as a new process would run it, in this process
+    (:func:`run_in_process`): exit status, stdout and stderr as bytes."""
+    return run_in_process("execgov", *args, cwd=cwd, stdin=stdin)
+
+
+def execgov_process(*args: str, cwd: Path, stdin: bytes | None = None,
+                    timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+    """``execgov`` as a separate process (``python -m flake8_execgov.cli``), in ``cwd``: only
+    for what only a real process shows (a real pipe, spawned workers, a native crash)."""
     return subprocess.run([sys.executable, "-m", "flake8_execgov.cli", *args], cwd=cwd,
-                          input=stdin, capture_output=True, timeout=120)
+                          input=stdin, capture_output=True, timeout=timeout)
 
 
 class Execgov:

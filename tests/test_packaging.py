@@ -12,6 +12,9 @@ import pytest
 
 from conftest import ROOT
 
+# builds the distributions and runs twine: CI's e2e job (and its build job)
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:

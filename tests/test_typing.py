@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 
 
+@pytest.mark.e2e  # a cold mypy run: CI's e2e job
 def test_mypy_strict() -> None:
     pytest.importorskip("mypy")
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
