@@ -136,7 +136,8 @@ def run_in_process(program: str, *args: str, cwd: Path,
     sys.stdin, sys.stdout, sys.stderr = wrappers
     saved_env = {name: os.environ.get(name) for name in (env or {})}
     os.environ.update(env or {})
-    old = os.getcwd()
+    old, argv = os.getcwd(), sys.argv
+    sys.argv = [program, *args]  # read by config.sources.config_files() for its messages
     os.chdir(cwd)
     try:
         try:
@@ -152,6 +153,7 @@ def run_in_process(program: str, *args: str, cwd: Path,
         sys.stderr.flush()
     finally:
         os.chdir(old)
+        sys.argv = argv
         for name, value in saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -192,10 +194,10 @@ def flake8_text(*args: str, cwd: Path, stdin: Optional[str] = None) -> subproces
                                        done.stderr.decode())
 
 
-def execgov_text(*args: str, cwd: Path,
-                 stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+def execgov_text(*args: str, cwd: Path, stdin: Optional[str] = None,
+                 env: Optional[Mapping[str, str]] = None) -> subprocess.CompletedProcess[str]:
     """``execgov ARGS`` in this process, its output as text."""
-    done = run_in_process("execgov", *args, cwd=cwd, stdin=stdin)
+    done = run_in_process("execgov", *args, cwd=cwd, stdin=stdin, env=env)
     return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
                                        done.stderr.decode())
 
@@ -250,6 +252,12 @@ class Flake8Dir:
             os.chdir(old)
         captured = self._capsys.readouterr()
         return Result(code, captured.out, captured.err)
+
+    def run_fresh(self, *args: str, stdin: str | None = None) -> Result:
+        """flake8 exactly as given, as a new process runs it, in this process
+        (:func:`run_in_process`: exit status, stdout, stderr; ``-j`` workers are forked)."""
+        done = run_in_process("flake8", *args, cwd=self.path, stdin=stdin)
+        return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
 
     def run_process(self, *args: str, stdin: str | None = None) -> Result:
         """flake8 as a separate process: only for what only a process shows (a real

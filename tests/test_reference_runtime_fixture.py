@@ -93,13 +93,13 @@ API_BREAKS = [
 
 
 def test_runtime_is_clean(flake8_dir: Flake8Dir) -> None:
-    result = flake8_dir.run_process("--isolated", "--select=GOV", str(RUNTIME))
+    result = flake8_dir.run_fresh("--isolated", "--select=GOV", str(RUNTIME))
     assert (result.exit_code, result.out, result.err) == (0, "", "")
 
 
 def test_runtime_is_clean_with_every_plugin_selected(flake8_dir: Flake8Dir) -> None:
-    result = flake8_dir.run_process("--isolated", "--select=E,W,F,C90,GOV",
-                                    "--max-line-length=110", str(RUNTIME))
+    result = flake8_dir.run_fresh("--isolated", "--select=E,W,F,C90,GOV",
+                                  "--max-line-length=110", str(RUNTIME))
     assert (result.exit_code, result.out) == (0, "")
 
 

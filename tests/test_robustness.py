@@ -103,7 +103,7 @@ PATHOLOGICAL = {
 def test_pathological_inputs(flake8_dir: Flake8Dir, name: str) -> None:
     target = flake8_dir.path / "p.py"
     target.write_bytes(PATHOLOGICAL[name].encode())
-    result = flake8_dir.run_process("--select=GOV,E999", "p.py")
+    result = flake8_dir.run_fresh("--select=GOV,E999", "p.py")
     assert "Traceback" not in result.err and "failed during execution" not in result.out
     assert result.lines, result.err
     assert all(":" in line and ("GOV001" in line or "E999" in line) for line in result.lines)
@@ -121,13 +121,13 @@ def test_deep_trees_in_process() -> None:
 def test_non_utf8_coding_cookie(flake8_dir: Flake8Dir) -> None:
     source = "# -*- coding: latin-1 -*-\nname = 'café'\ndef f(plugin):\n    return plugin.run(name)\n"
     (flake8_dir.path / "l.py").write_bytes(source.encode("latin-1"))
-    assert flake8_dir.run_process("--select=GOV", "l.py").findings == [(4, 12, "GOV001")]
+    assert flake8_dir.run_fresh("--select=GOV", "l.py").findings == [(4, 12, "GOV001")]
 
 
 def test_deterministic_between_runs_and_jobs(flake8_dir: Flake8Dir) -> None:
     for case in CASE_FILES:
         (flake8_dir.path / case.name).write_text(case.read_text())
-    runs = [flake8_dir.run_process("--select=GOV", "-j", jobs, ".").out for jobs in ("1", "2", "2")]
+    runs = [flake8_dir.run_fresh("--select=GOV", "-j", jobs, ".").out for jobs in ("1", "2", "2")]
     assert runs[0] and runs[0] == runs[1] == runs[2]
 
 
