@@ -419,3 +419,65 @@ def test_without_pygls_the_command_says_what_to_install(
     assert cli.main(["lsp"]) == 2
     assert capsys.readouterr().err == (
         "execgov: error: the language server needs pygls: pip install flake8-execgov[lsp]\n")
+
+
+def test_a_request_the_protocol_refuses_is_answered(tmp_path: Path) -> None:
+    """The server's protocol, fed messages as read from stdio: a request whose parameters
+    do not fit the protocol's types gets the error response for its id, whatever its
+    method; a valid one its result; a notification that does not fit is pygls's error,
+    with no answer to send."""
+    import json
+
+    server, _ = make_server(tmp_path)
+    from pygls.exceptions import JsonRpcInvalidParams
+
+    written: list[bytes] = []
+
+    class Writer:
+        def write(self, data: bytes) -> None:
+            written.append(data)
+
+    protocol = server.ls.protocol
+    protocol.set_writer(Writer())
+    uri = (tmp_path / "a.py").as_uri()
+
+    def feed(message: dict[str, Any]) -> None:
+        protocol.handle_message(json.loads(json.dumps({"jsonrpc": "2.0", **message}),
+                                           object_hook=protocol.structure_message))
+
+    def answers() -> list[dict[str, Any]]:
+        found = [json.loads(data.split(b"\r\n\r\n", 1)[1]) for data in written]
+        written.clear()
+        return found
+
+    bad = {"line": -1, "character": 0}
+    far = {"line": 0, "character": 2**31}
+    whole = {"start": {"line": 0, "character": 0}, "end": far}
+    requests = [
+        (1, "textDocument/hover", {"textDocument": {"uri": uri}, "position": bad},
+         "Position.line should be in range [0:2147483647], but was -1."),
+        ("two", "textDocument/codeAction", {"textDocument": {"uri": uri}, "range": whole,
+                                            "context": {"diagnostics": []}},
+         "Position.character should be in range [0:2147483647], but was 2147483648."),
+        (3, "codeAction/resolve", {"title": "x", "diagnostics": [
+            {"range": {"start": bad, "end": bad}, "message": "m"}]},
+         "Position.line should be in range [0:2147483647], but was -1.; "
+         "Position.line should be in range [0:2147483647], but was -1."),
+    ]
+
+    async def scenario() -> None:
+        for ident, method, params, why in requests:
+            feed({"id": ident, "method": method, "params": params})
+            assert answers() == [{"jsonrpc": "2.0", "id": ident, "error": {
+                "code": JsonRpcInvalidParams.CODE, "message": f"Invalid Params: {why}"}}]
+        feed({"id": 4, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}})
+        await asyncio.sleep(0.05)
+        assert answers() == [{"jsonrpc": "2.0", "id": 4, "result": None}]  # not open
+        with pytest.raises(JsonRpcInvalidParams):  # pygls reports it, as before
+            feed({"method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": 2},
+                "contentChanges": [{"range": {"start": bad, "end": bad}, "text": ""}]}})
+        assert answers() == []
+
+    asyncio.run(scenario())
