@@ -15,7 +15,7 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Optional, Sequence, Union
+from typing import Callable, Iterator, Mapping, Optional, Union
 
 import pytest
 from flake8.main import cli
@@ -200,6 +200,30 @@ def execgov_text(*args: str, cwd: Path, stdin: Optional[str] = None,
     done = run_in_process("execgov", *args, cwd=cwd, stdin=stdin, env=env)
     return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
                                        done.stderr.decode())
+
+
+def linear_enough(work: Callable[[int], object], size: int, factor: int = 8) -> tuple[float, float]:
+    """Against runaway only: the best time of ``work(size)`` and of ``work(factor * size)``
+    (five of each, interleaved, the cyclic collector off, so that a busy machine slows
+    both alike). Linear work takes about ``factor`` times as long at the larger size,
+    quadratic work ``factor**2``: callers assert the ratio is below their midpoint."""
+    import gc
+    import time
+
+    best = [float("inf"), float("inf")]
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(5):
+            for slot, n in enumerate((size, factor * size)):
+                started = time.perf_counter()
+                work(n)
+                best[slot] = min(best[slot], time.perf_counter() - started)
+    finally:
+        if enabled:
+            gc.enable()
+    return best[0], best[1]
 
 
 @dataclass

@@ -27,6 +27,7 @@ def lint_tree(source: str, config: Config = DEFAULT_CONFIG) -> list[Finding]:
     return analyse(tree, source.splitlines(keepends=True), config, prefiltered=False)
 
 
+@pytest.mark.no_cover  # generated programs: a search for crashes, untraced (coverage is the other tests')
 @given(source=hypothesmith.from_grammar())
 def test_generated_programs_never_raise(source: str) -> None:
     try:
@@ -58,6 +59,7 @@ def test_prefilter_keeps_every_fixture_finding(case: Path) -> None:
         assert_prefilter_is_conservative(line)
 
 
+@pytest.mark.no_cover  # generated trees: a search for crashes, untraced
 @settings(max_examples=max(5, settings().max_examples // 3))  # from_node is slow per example
 @given(source=hypothesmith.from_node())
 def test_generated_syntax_trees_never_raise(source: str) -> None:
@@ -93,12 +95,14 @@ PATHOLOGICAL = {
     # see test_deep_trees_in_process for depths only this plugin is asked to walk.
     "long-chain": "x = plugin.run(1)" + " + 1" * 300 + "\n",
     "huge-literal": "x = '" + "SUCCESS" * 200_000 + "'\nplugin.run(1)\n",
-    "many-lines": "def f(plugin):\n" + "    plugin.run(1)\n" * 10_000,
+    # past the recursion limit (1,000 frames): a walk that recursed per statement fails
+    "many-lines": "def f(plugin):\n" + "    plugin.run(1)\n" * 2_500,
     "form-feed": "\x0cdef f(plugin):\n\x0c    return plugin.run(1)\n",
     "carriage-returns": "def f(plugin):\r    return plugin.run(1)\r",
 }
 
 
+@pytest.mark.no_cover  # big inputs, a search for crashes: untraced
 @pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
 def test_pathological_inputs(flake8_dir: Flake8Dir, name: str) -> None:
     target = flake8_dir.path / "p.py"
@@ -124,6 +128,7 @@ def test_non_utf8_coding_cookie(flake8_dir: Flake8Dir) -> None:
     assert flake8_dir.run_fresh("--select=GOV", "l.py").findings == [(4, 12, "GOV001")]
 
 
+@pytest.mark.no_cover  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_deterministic_between_runs_and_jobs(flake8_dir: Flake8Dir) -> None:
     for case in CASE_FILES:
         (flake8_dir.path / case.name).write_text(case.read_text())
