@@ -64,6 +64,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(skip)
 
 
+def e2e_tool(module: str) -> None:
+    """An end-to-end check's tool: asked for with --e2e, a missing one is a failure, not
+    a skip (the ``e2e`` extra installs them all)."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        pytest.fail(f"{module} is not installed: pip install -e '.[test,e2e]'")
+
+
 # -- commands in this process ------------------------------------------------------------
 
 

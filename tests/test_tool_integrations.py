@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, Flake8Dir
+from conftest import ROOT, Flake8Dir, e2e_tool
 
 WORKFLOW = ROOT / ".github" / "workflows" / "execution-ci.yml"
 BAD = "def handler(plugin, payload):\n    return plugin.run(payload)\n\n\nstate = 'x'\n" \
@@ -36,7 +36,8 @@ def test_workflow_shape() -> None:
     assert "python -m build" in runs["build"] and "twine check --strict" in runs["build"]
     assert "--sweep" in runs["sweep"]
     # what the default run skips (environments built) is a job of its own, never skipped
-    assert "needs" not in jobs["e2e"] and runs["e2e"].endswith("python -m pytest --e2e -m e2e --no-cov")
+    assert "needs" not in jobs["e2e"] and '.[test,e2e]"' in runs["e2e"]
+    assert runs["e2e"].endswith("python -m pytest --e2e -m e2e --no-cov")
     for job in jobs.values():
         for step in job["steps"]:
             if "uses" in step:  # major-version tags, as recommended
@@ -98,6 +99,7 @@ def git_project(tmp_path: Path) -> Path:
 @pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
                     reason="pre-commit try-repo needs git and a git checkout (not an unpacked sdist)")
 def test_pre_commit_try_repo(git_project: Path, tmp_path: Path) -> None:
+    e2e_tool("pre_commit")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
     cmd = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT)]
     lint = subprocess.run([*cmd, "execgov-lint", "--all-files"], cwd=git_project, env=env,
