@@ -133,14 +133,14 @@ def run_in_process(program: str, *args: str, cwd: Path,
     data = stdin.encode() if isinstance(stdin, str) else (stdin or b"")
     # stdout and stderr are files, not memory: ``-j`` workers forked from here write to
     # them too, as they write to a real process's streams
-    out, err = _stream_file(), _stream_file()
+    (out, out_writer), (err, err_writer) = _stream_file(), _stream_file()
     streams = (sys.stdin, sys.stdout, sys.stderr)
     # as a process's own streams encode here (UTF-8; stderr backslashreplace)
     wrappers = (io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape",
                                  newline="\n"),
-                io.TextIOWrapper(out, encoding="utf-8", errors="surrogateescape",
+                io.TextIOWrapper(out_writer, encoding="utf-8", errors="surrogateescape",
                                  newline="\n", write_through=True),
-                io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace",
+                io.TextIOWrapper(err_writer, encoding="utf-8", errors="backslashreplace",
                                  newline="\n", write_through=True))
     sys.stdin, sys.stdout, sys.stderr = wrappers
     saved_env = {name: os.environ.get(name) for name in (env or {})}
@@ -158,8 +158,6 @@ def run_in_process(program: str, *args: str, cwd: Path,
         elif not isinstance(status, int):
             print(status, file=sys.stderr)
             status = 1
-        sys.stdout.flush()
-        sys.stderr.flush()
     finally:
         os.chdir(old)
         sys.argv = argv
@@ -171,7 +169,7 @@ def run_in_process(program: str, *args: str, cwd: Path,
         sys.stdin, sys.stdout, sys.stderr = streams
         for wrapper in wrappers:
             if not wrapper.closed:
-                wrapper.detach()  # the files stay open to be read
+                wrapper.close()  # a command may have closed it already (a server's stdout)
         if fresh:  # the process ends: what it learnt is on disk, nothing stays in memory
             fresh_process_state()
         else:
@@ -184,8 +182,9 @@ def run_in_process(program: str, *args: str, cwd: Path,
     return subprocess.CompletedProcess([program, *args], status, *written)
 
 
-def _stream_file() -> io.FileIO:
-    """An unbuffered temporary file every writer appends to (parent and forked workers)."""
+def _stream_file() -> tuple[io.FileIO, io.FileIO]:
+    """A temporary file every writer appends to (this process and forked workers), and a
+    writer of its own, which the command may close without losing what it wrote."""
     import fcntl
     import tempfile
 
@@ -193,7 +192,7 @@ def _stream_file() -> io.FileIO:
     fcntl.fcntl(stream.fileno(), fcntl.F_SETFL,
                 fcntl.fcntl(stream.fileno(), fcntl.F_GETFL) | os.O_APPEND)
     assert isinstance(stream, io.FileIO)
-    return stream
+    return stream, io.FileIO(os.dup(stream.fileno()), "w")
 
 
 def flake8_text(*args: str, cwd: Path, stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:

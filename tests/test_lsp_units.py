@@ -481,3 +481,48 @@ def test_a_request_the_protocol_refuses_is_answered(tmp_path: Path) -> None:
         assert answers() == []
 
     asyncio.run(scenario())
+
+
+def test_execgov_lsp_serves_stdio_in_process(tmp_path: Path) -> None:
+    """``execgov lsp`` as a client starts it, its stdin and stdout the protocol's (in this
+    process: conftest.run_in_process): initialize, a document's diagnostics, a request
+    refused with its answer, shutdown and exit; the end-to-end test with a real client and
+    a real process is ``test_lsp.py``."""
+    import json
+    import re
+
+    pytest.importorskip("pygls", reason="the lsp extra (pygls) is not installed")
+    from conftest import run_in_process
+
+    def message(body: dict[str, Any]) -> bytes:
+        data = json.dumps({"jsonrpc": "2.0", **body}).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(data) + data
+
+    settings_in(tmp_path)
+    uri = (tmp_path / "a.py").as_uri()
+    stdin = b"".join(message(body) for body in (
+        {"id": 1, "method": "initialize",
+         "params": {"capabilities": {}, "rootUri": tmp_path.as_uri()}},
+        {"method": "initialized", "params": {}},
+        {"method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1,
+            "text": "update_execution_metrics(n, 'SUCCESS')\n"}}},
+        {"id": 2, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": uri}, "position": {"line": -1, "character": 0}}},
+        {"id": 3, "method": "shutdown"},
+        {"method": "exit"}))
+    done = run_in_process("execgov", "lsp", "--rules-url", "rules.md", "--debounce", "0",
+                          cwd=tmp_path, stdin=stdin)
+    assert done.returncode == 0
+    bodies = re.split(rb"Content-Length: \d+\r\nContent-Type: [^\r]*\r\n\r\n", done.stdout)
+    sent = [json.loads(body) for body in bodies if body]
+    assert [(m.get("id"), m.get("method")) for m in sent] == [
+        (1, None), (None, "textDocument/publishDiagnostics"), (2, None), (3, None)]
+    assert sent[0]["result"]["serverInfo"]["name"] == "execgov"
+    [diagnostic] = sent[1]["params"]["diagnostics"]
+    assert (diagnostic["code"], diagnostic["range"], diagnostic["codeDescription"]) == (
+        "GOV004", {"start": {"line": 0, "character": 28}, "end": {"line": 0, "character": 37}},
+        {"href": "rules.md#gov004"})
+    assert sent[2]["error"] == {"code": -32602, "message": "Invalid Params: Position.line "
+                                "should be in range [0:2147483647], but was -1."}
+    assert sent[3]["result"] is None
