@@ -29,6 +29,16 @@ NO_PROJECT = ("execgov fix: stdin has no place in a project (give --stdin-filena
 CASE_FILES = sorted(p for p in (ROOT / "tests" / "cases").glob("*.py")
                     if sys.version_info >= (3, 10) or not p.stem.endswith("_py310"))
 
+
+def _untraced_child() -> None:
+    """A child forked from the test process (flake8's ``-j`` workers in a command run
+    in-process, the fixer's isolation) keeps no coverage data: the tracer it inherits
+    only slows it down, so it is stopped there (pytest-cov measures the test processes)."""
+    sys.settrace(None)
+
+
+os.register_at_fork(after_in_child=_untraced_child)
+
 # Generated programs: a quick sample by default, many more with --sweep.
 settings.register_profile("default", max_examples=25, deadline=None,
                           suppress_health_check=list(HealthCheck))
