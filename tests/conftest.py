@@ -222,7 +222,7 @@ def execgov_text(*args: str, cwd: Path, stdin: Optional[str] = None,
 
 def linear_enough(work: Callable[[int], object], size: int, factor: int = 8) -> tuple[float, float]:
     """Against runaway only: the best time of ``work(size)`` and of ``work(factor * size)``
-    (five of each, interleaved, the cyclic collector off, so that a busy machine slows
+    (three of each, interleaved, the cyclic collector off, so that a busy machine slows
     both alike). Linear work takes about ``factor`` times as long at the larger size,
     quadratic work ``factor**2``: callers assert the ratio is below their midpoint."""
     import gc
@@ -233,7 +233,7 @@ def linear_enough(work: Callable[[int], object], size: int, factor: int = 8) -> 
     gc.collect()
     gc.disable()
     try:
-        for _ in range(5):
+        for _ in range(3):
             for slot, n in enumerate((size, factor * size)):
                 started = time.perf_counter()
                 work(n)
