@@ -83,6 +83,26 @@ def e2e_tool(module: str) -> None:
         pytest.fail(f"{module} is not installed: pip install -e '.[test,e2e]'")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """``@pytest.mark.untraced``: the test runs with the coverage tracer paused (a search
+    for crashes, a timing, or a heavy test whose every line a lighter test traces); what
+    the suite's coverage measures is the other tests'. (pytest-cov's own ``no_cover``
+    breaks under ``--no-cov``.)"""
+    paused = None
+    if item.get_closest_marker("untraced") is not None:
+        import coverage
+
+        paused = coverage.Coverage.current()
+        if paused is not None:
+            paused.stop()
+    try:
+        yield
+    finally:
+        if paused is not None:
+            paused.start()
+
+
 # -- commands in this process ------------------------------------------------------------
 
 

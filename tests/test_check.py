@@ -35,7 +35,7 @@ def both(flake8_dir: Flake8Dir, execgov_cli: Execgov, *args: str) -> tuple[str, 
 SUMMARY = re.compile(r"Found \d+ findings?(; [^\n]*)?\.\n\Z")
 
 
-@pytest.mark.no_cover  # every line it runs is traced by a lighter test; untraced, it costs a third
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_every_fixture_and_the_reference_runtime(flake8_dir: Flake8Dir,
                                                  execgov_cli: Execgov) -> None:
     for case in CASES:

@@ -210,7 +210,7 @@ def test_fix_field_is_per_finding(flake8_dir: Flake8Dir, execgov_cli: Execgov) -
     assert execgov_cli("check", "--format=json").err == ""  # machine formats: no summary
 
 
-@pytest.mark.no_cover  # every line it runs is traced by a lighter test; untraced, it costs a third
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_fix_promises_hold_over_every_fixture(flake8_dir: Flake8Dir,
                                               execgov_cli: Execgov) -> None:
     """What JSON promises per finding is what ``execgov fix`` does: after the safe fixes

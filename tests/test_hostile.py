@@ -73,7 +73,7 @@ def _walk(source: str) -> None:
     analyse(ast.parse(source), source.splitlines(keepends=True), DEFAULT_CONFIG)
 
 
-@pytest.mark.no_cover  # times the code, not the tracer
+@pytest.mark.untraced  # times the code, not the tracer
 @pytest.mark.parametrize("covered", [True, False], ids=["covered", "uncovered"])
 def test_a_chain_of_helpers_is_walked_without_recursion_in_linear_time(covered: bool) -> None:
     """1,200 helpers deep is past Python's recursion limit (1,000 frames): a recursive
@@ -87,7 +87,7 @@ def test_a_chain_of_helpers_is_walked_without_recursion_in_linear_time(covered: 
     assert large < 24 * small + 0.05, (small, large)
 
 
-@pytest.mark.no_cover  # times the code, not the tracer
+@pytest.mark.untraced  # times the code, not the tracer
 def test_a_lattice_of_helpers_is_walked_in_linear_time() -> None:
     """Twice the levels, twice the helpers: about twice the time; an exponential walk
     (2**levels caller paths) costs 2**10 times as much."""

@@ -144,7 +144,7 @@ def test_an_edit_rename_or_delete_changes_the_findings_of_other_modules(
     assert ("app/worker.py", 5, 36, "GOV004") not in in_process(flake8_dir, project, ".")
 
 
-@pytest.mark.no_cover  # every line it runs is traced by a lighter test; untraced, it costs a third
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_helpers_across_modules_are_judged_where_they_are_used(
         project: Path) -> None:
     """Pysa's way: a helper that executes is covered when every use in the project is;
@@ -302,7 +302,7 @@ def test_a_state_constant_of_another_module_has_no_fix_here(project: Path) -> No
             == {ELSEWHERE}
 
 
-@pytest.mark.no_cover  # every line it runs is traced by a lighter test; untraced, it costs a third
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_a_long_chain_of_helpers_across_modules_is_followed_without_recursion(
         tmp_path: Path) -> None:
     """300 modules, each helper calling the one before: the top use names the run at the

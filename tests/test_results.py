@@ -220,7 +220,7 @@ EDITS = [  # (file, old text, new text): each a change in one module that moves 
 ]
 
 
-@pytest.mark.no_cover  # every line it runs is traced by a lighter test; untraced, it costs a third
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_after_every_edit_a_warm_run_equals_a_run_without_cache(project: Path) -> None:
     """A differential test over a sequence of edits, each in one module, each changing the
     findings of others: the kept findings never outlive what they depend on."""

@@ -27,7 +27,7 @@ def lint_tree(source: str, config: Config = DEFAULT_CONFIG) -> list[Finding]:
     return analyse(tree, source.splitlines(keepends=True), config, prefiltered=False)
 
 
-@pytest.mark.no_cover  # generated programs: a search for crashes, untraced (coverage is the other tests')
+@pytest.mark.untraced  # generated programs: a search for crashes, untraced (coverage is the other tests')
 @given(source=hypothesmith.from_grammar())
 def test_generated_programs_never_raise(source: str) -> None:
     try:
@@ -59,7 +59,7 @@ def test_prefilter_keeps_every_fixture_finding(case: Path) -> None:
         assert_prefilter_is_conservative(line)
 
 
-@pytest.mark.no_cover  # generated trees: a search for crashes, untraced
+@pytest.mark.untraced  # generated trees: a search for crashes, untraced
 @settings(max_examples=max(5, settings().max_examples // 3))  # from_node is slow per example
 @given(source=hypothesmith.from_node())
 def test_generated_syntax_trees_never_raise(source: str) -> None:
@@ -102,7 +102,7 @@ PATHOLOGICAL = {
 }
 
 
-@pytest.mark.no_cover  # big inputs, a search for crashes: untraced
+@pytest.mark.untraced  # big inputs, a search for crashes: untraced
 @pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
 def test_pathological_inputs(flake8_dir: Flake8Dir, name: str) -> None:
     target = flake8_dir.path / "p.py"
@@ -128,7 +128,7 @@ def test_non_utf8_coding_cookie(flake8_dir: Flake8Dir) -> None:
     assert flake8_dir.run_fresh("--select=GOV", "l.py").findings == [(4, 12, "GOV001")]
 
 
-@pytest.mark.no_cover  # every line it runs is traced by a lighter test; untraced, it costs a third
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_deterministic_between_runs_and_jobs(flake8_dir: Flake8Dir) -> None:
     for case in CASE_FILES:
         (flake8_dir.path / case.name).write_text(case.read_text())

@@ -127,7 +127,7 @@ def observe(source: str) -> tuple[list[object], list[object]]:
     return seen, states
 
 
-@pytest.mark.no_cover  # generated runners: a search for counterexamples, untraced
+@pytest.mark.untraced  # generated runners: a search for counterexamples, untraced
 @given(source=runners())
 def test_a_safe_fix_changes_no_value_but_metrics_states(source: str) -> None:
     fixed = fix_text(source, DEFAULT_CONFIG)

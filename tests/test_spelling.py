@@ -49,7 +49,7 @@ def test_the_fix_follows_a_compatibility_spelling(flake8_dir: Flake8Dir,
         "\U0001d42e\U0001d429date_execution_metrics(n, 'INITIALIZED')\n"
 
 
-@pytest.mark.no_cover  # times the code, not the tracer
+@pytest.mark.untraced  # times the code, not the tracer
 def test_building_the_prefilter_is_linear_in_names() -> None:
     """Every word was compared with every shorter one: 40,000 configured names took 19 s.
     Now each word's substrings are looked up: eight times the names cost about eight
