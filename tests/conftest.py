@@ -1,7 +1,14 @@
-"""Fixtures that run flake8 as users do: files on disk, config files, stdin, ``-j``."""
+"""Fixtures that run flake8 as users do: files on disk, config files, stdin, ``-j``.
+
+Commands run in this process (:func:`run_in_process`, :class:`Flake8Dir`, :class:`Execgov`)
+unless a test is about what only a real process shows (spawned ``-j`` workers, a real pipe,
+a native crash, concurrent writers, the console scripts, the language server over stdio):
+those call :func:`execgov_process` or :meth:`Flake8Dir.run_process` and say why.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -9,7 +16,7 @@ import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Mapping, Optional, Union
 
 import pytest
 from flake8.main import cli
@@ -23,6 +30,16 @@ NO_PROJECT = ("execgov fix: stdin has no place in a project (give --stdin-filena
 CASE_FILES = sorted(p for p in (ROOT / "tests" / "cases").glob("*.py")
                     if sys.version_info >= (3, 10) or not p.stem.endswith("_py310"))
 
+
+def _untraced_child() -> None:
+    """A child forked from the test process (flake8's ``-j`` workers in a command run
+    in-process, the fixer's isolation) keeps no coverage data: the tracer it inherits
+    only slows it down, so it is stopped there (pytest-cov measures the test processes)."""
+    sys.settrace(None)
+
+
+os.register_at_fork(after_in_child=_untraced_child)
+
 # Generated programs: a quick sample by default, many more with --sweep.
 settings.register_profile("default", max_examples=25, deadline=None,
                           suppress_health_check=list(HealthCheck))
@@ -33,6 +50,9 @@ settings.register_profile("sweep", max_examples=400, deadline=None,
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--sweep", action="store_true",
                      help="also run the exhaustive sweeps (real corpora, many generated programs)")
+    parser.addoption("--e2e", action="store_true",
+                     help="also run the end-to-end checks that build or install environments "
+                          "(pre-commit try-repo, the distributions, actionlint, mypy)")
     try:
         import pytest_asyncio  # noqa: F401 - it declares its own ini keys
     except ImportError:  # before Python 3.10 (no pytest-lsp): pyproject's key is unused
@@ -49,12 +69,205 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--sweep"):
-        return
-    skip = pytest.mark.skip(reason="exhaustive sweep: run with --sweep")
-    for item in items:
-        if "sweep" in item.keywords:
-            item.add_marker(skip)
+    for option, marker, reason in (
+            ("--sweep", "sweep", "exhaustive sweep: run with --sweep"),
+            ("--e2e", "e2e", "end to end, builds environments: run with --e2e (CI's e2e job)")):
+        if config.getoption(option):
+            continue
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
+
+
+def e2e_tool(module: str) -> None:
+    """An end-to-end check's tool: asked for with --e2e, a missing one is a failure, not
+    a skip (the ``e2e`` extra installs them all)."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        pytest.fail(f"{module} is not installed: pip install -e '.[test,e2e]'")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """``@pytest.mark.untraced``: the test runs with the coverage tracer paused (a search
+    for crashes, a timing, or a heavy test whose every line a lighter test traces); what
+    the suite's coverage measures is the other tests'. (pytest-cov's own ``no_cover``
+    breaks under ``--no-cov``.)"""
+    paused = None
+    if item.get_closest_marker("untraced") is not None:
+        import coverage
+
+        paused = coverage.Coverage.current()
+        if paused is not None:
+            paused.stop()
+    try:
+        yield
+    finally:
+        if paused is not None:
+            paused.start()
+
+
+# -- commands in this process ------------------------------------------------------------
+
+
+def fresh_process_state() -> None:
+    """INTERIM (issue 31), until the run object replaces the package's process-wide state:
+    what a new process would start without, so that a command run in this process sees
+    what a fresh ``flake8``/``execgov`` process sees. Writes what the previous run learnt
+    (a process writes its packs when it ends), then forgets every opened project
+    (``project.root._PROJECTS``), the gate's one-slot hand-off (``results._MISSED``), the
+    plugin's class-level settings and its said-once note, and flake8's memoised stdin.
+    Remove with that state; nothing here changes what a command does, only what it
+    remembers from an earlier command in the same process."""
+    from flake8 import utils
+
+    from flake8_execgov import results
+    from flake8_execgov.plugin import ExecGovChecker, PluginSettings
+    from flake8_execgov.project import root
+
+    flush_process_state()
+    root._PROJECTS.clear()
+    results._MISSED[:] = [None, ""]
+    ExecGovChecker.settings = PluginSettings()
+    ExecGovChecker._noted = False
+    utils.stdin_get_value.cache_clear()
+
+
+def flush_process_state() -> None:
+    """What a process does when it ends: every opened project's cache writes what it
+    learnt (INTERIM, see :func:`fresh_process_state`)."""
+    from flake8_execgov.project import root
+
+    for project in root._PROJECTS.values():
+        if project.cache is not None:
+            project.cache.flush()
+
+
+def _main(program: str) -> Callable[[list[str]], object]:
+    if program == "flake8":
+        from flake8.main import cli as flake8_cli
+
+        return flake8_cli.main
+    from flake8_execgov import cli as execgov_main
+
+    return execgov_main.main
+
+
+def run_in_process(program: str, *args: str, cwd: Path,
+                   stdin: Union[bytes, str, None] = None,
+                   env: Optional[Mapping[str, str]] = None,
+                   fresh: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """``flake8 ARGS`` or ``execgov ARGS`` run as :func:`subprocess.run` would run it in a
+    new process (same exit status, stdout and stderr bytes, as a real process's streams
+    encode them here), but in this process: no interpreter start, no imports, measured
+    by coverage. ``fresh``: start from what a new process knows (:func:`fresh_process_state`);
+    False continues the previous command's process (a long-lived one: an editor)."""
+    if fresh:
+        fresh_process_state()
+    data = stdin.encode() if isinstance(stdin, str) else (stdin or b"")
+    # stdout and stderr are files, not memory: ``-j`` workers forked from here write to
+    # them too, as they write to a real process's streams
+    (out, out_writer), (err, err_writer) = _stream_file(), _stream_file()
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    # as a process's own streams encode here (UTF-8; stderr backslashreplace)
+    wrappers = (io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape",
+                                 newline="\n"),
+                io.TextIOWrapper(out_writer, encoding="utf-8", errors="surrogateescape",
+                                 newline="\n", write_through=True),
+                io.TextIOWrapper(err_writer, encoding="utf-8", errors="backslashreplace",
+                                 newline="\n", write_through=True))
+    sys.stdin, sys.stdout, sys.stderr = wrappers
+    saved_env = {name: os.environ.get(name) for name in (env or {})}
+    os.environ.update(env or {})
+    old, argv = os.getcwd(), sys.argv
+    sys.argv = [program, *args]  # read by config.sources.config_files() for its messages
+    os.chdir(cwd)
+    try:
+        try:
+            status = _main(program)(list(args))
+        except SystemExit as exc:  # as the interpreter turns it into an exit status
+            status = exc.code
+        if status is None:
+            status = 0
+        elif not isinstance(status, int):
+            print(status, file=sys.stderr)
+            status = 1
+    finally:
+        os.chdir(old)
+        sys.argv = argv
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        sys.stdin, sys.stdout, sys.stderr = streams
+        for wrapper in wrappers:
+            if not wrapper.closed:
+                wrapper.close()  # a command may have closed it already (a server's stdout)
+        if fresh:  # the process ends: what it learnt is on disk, nothing stays in memory
+            fresh_process_state()
+        else:
+            flush_process_state()
+    written = []
+    for stream in (out, err):
+        stream.seek(0)
+        written.append(stream.read())
+        stream.close()
+    return subprocess.CompletedProcess([program, *args], status, *written)
+
+
+def _stream_file() -> tuple[io.FileIO, io.FileIO]:
+    """A temporary file every writer appends to (this process and forked workers), and a
+    writer of its own, which the command may close without losing what it wrote."""
+    import fcntl
+    import tempfile
+
+    stream = tempfile.TemporaryFile(buffering=0)
+    fcntl.fcntl(stream.fileno(), fcntl.F_SETFL,
+                fcntl.fcntl(stream.fileno(), fcntl.F_GETFL) | os.O_APPEND)
+    assert isinstance(stream, io.FileIO)
+    return stream, io.FileIO(os.dup(stream.fileno()), "w")
+
+
+def flake8_text(*args: str, cwd: Path, stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+    """``flake8 ARGS`` in this process, its output as text (``subprocess.run(text=True)``)."""
+    done = run_in_process("flake8", *args, cwd=cwd, stdin=stdin)
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
+                                       done.stderr.decode())
+
+
+def execgov_text(*args: str, cwd: Path, stdin: Optional[str] = None,
+                 env: Optional[Mapping[str, str]] = None) -> subprocess.CompletedProcess[str]:
+    """``execgov ARGS`` in this process, its output as text."""
+    done = run_in_process("execgov", *args, cwd=cwd, stdin=stdin, env=env)
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
+                                       done.stderr.decode())
+
+
+def linear_enough(work: Callable[[int], object], size: int, factor: int = 8) -> tuple[float, float]:
+    """Against runaway only: the best time of ``work(size)`` and of ``work(factor * size)``
+    (three of each, interleaved, the cyclic collector off, so that a busy machine slows
+    both alike). Linear work takes about ``factor`` times as long at the larger size,
+    quadratic work ``factor**2``: callers assert the ratio is below their midpoint."""
+    import gc
+    import time
+
+    best = [float("inf"), float("inf")]
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            for slot, n in enumerate((size, factor * size)):
+                started = time.perf_counter()
+                work(n)
+                best[slot] = min(best[slot], time.perf_counter() - started)
+    finally:
+        if enabled:
+            gc.enable()
+    return best[0], best[1]
 
 
 @dataclass
@@ -108,8 +321,15 @@ class Flake8Dir:
         captured = self._capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
+    def run_fresh(self, *args: str, stdin: str | None = None) -> Result:
+        """flake8 exactly as given, as a new process runs it, in this process
+        (:func:`run_in_process`: exit status, stdout, stderr; ``-j`` workers are forked)."""
+        done = run_in_process("flake8", *args, cwd=self.path, stdin=stdin)
+        return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
+
     def run_process(self, *args: str, stdin: str | None = None) -> Result:
-        """flake8 as a separate process (stdin, ``-j``, exit codes)."""
+        """flake8 as a separate process: only for what only a process shows (a real
+        pipe on stdin, ``-j`` workers a process starts from scratch)."""
         proc = subprocess.run(
             [sys.executable, "-m", "flake8", *args], cwd=self.path, input=stdin,
             capture_output=True, text=True, timeout=120)
@@ -133,11 +353,17 @@ class CliResult:
 
 
 def execgov(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """``execgov`` as a separate process (``python -m flake8_execgov.cli``), in ``cwd``: for
-    what only a real process shows (exit status after output, stdin, signals, pipes).
-    :class:`Execgov` runs it in-process, faster, where that is not at stake."""
+    """``execgov`` in ``cwd``, as a new process would run it, in this process
+    (:func:`run_in_process`): exit status, stdout and stderr as bytes."""
+    return run_in_process("execgov", *args, cwd=cwd, stdin=stdin)
+
+
+def execgov_process(*args: str, cwd: Path, stdin: bytes | None = None,
+                    timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+    """``execgov`` as a separate process (``python -m flake8_execgov.cli``), in ``cwd``: only
+    for what only a real process shows (a real pipe, spawned workers, a native crash)."""
     return subprocess.run([sys.executable, "-m", "flake8_execgov.cli", *args], cwd=cwd,
-                          input=stdin, capture_output=True, timeout=120)
+                          input=stdin, capture_output=True, timeout=timeout)
 
 
 class Execgov:

@@ -47,7 +47,7 @@ def findings(project: tuple[Flake8Dir, Execgov]) -> list[tuple[str, int, int, st
 
 def test_baselined_tree_is_clean(project: tuple[Flake8Dir, Execgov]) -> None:
     assert findings(project) == []
-    parallel = project[0].run_process("--select=GOV", "-j", "2", ".")  # workers apply it too
+    parallel = project[0].run_fresh("--select=GOV", "-j", "2", ".")  # workers apply it too
     assert (parallel.exit_code, parallel.out, parallel.err) == (0, "", "")
     data = json.loads((project[0].path / ".execgov-baseline.json").read_text())
     assert [(e["path"], e["code"], e["scope"], e["source"], e["count"])

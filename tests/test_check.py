@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASE_FILES, ROOT, Execgov, Flake8Dir
+from conftest import CASE_FILES, ROOT, Execgov, Flake8Dir, run_in_process
 
 CASES = CASE_FILES
 BAD = "def handler(plugin, payload):\n    return plugin.run(payload)  # noqa: GOV004\n"
@@ -35,6 +35,7 @@ def both(flake8_dir: Flake8Dir, execgov_cli: Execgov, *args: str) -> tuple[str, 
 SUMMARY = re.compile(r"Found \d+ findings?(; [^\n]*)?\.\n\Z")
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_every_fixture_and_the_reference_runtime(flake8_dir: Flake8Dir,
                                                  execgov_cli: Execgov) -> None:
     for case in CASES:
@@ -64,13 +65,11 @@ def test_configuration_files_noqa_and_excludes(flake8_dir: Flake8Dir,
 def test_stdin_with_display_name(flake8_dir: Flake8Dir, tmp_path: Path) -> None:
     flake8_dir.write("setup.cfg", "[flake8]\nper-file-ignores = tests/*: GOV001\n")
     outputs = []
-    for command in ([sys.executable, "-m", "flake8", "--select=GOV"],
-                    [sys.executable, "-m", "flake8_execgov.cli", "check"]):
+    for command in (["flake8", "--select=GOV"], ["execgov", "check"]):
         for name in ("app/x.py", "tests/x.py"):
-            proc = subprocess.run([*command, "--stdin-display-name", name, "-"], input=MIXED,
-                                  cwd=flake8_dir.path, capture_output=True, text=True,
-                                  timeout=120)
-            outputs.append((proc.returncode, proc.stdout))
+            proc = run_in_process(*command, "--stdin-display-name", name, "-", stdin=MIXED,
+                                  cwd=flake8_dir.path)
+            outputs.append((proc.returncode, proc.stdout.decode()))
     assert outputs[:2] == outputs[2:]
     assert outputs[0][1].startswith("app/x.py:2:12: GOV001") and outputs[1] == (1, (
         "tests/x.py:13:31: GOV004 state 'SUCCESS' reaching update_execution_metrics() is not "
@@ -80,11 +79,10 @@ def test_stdin_with_display_name(flake8_dir: Flake8Dir, tmp_path: Path) -> None:
 def test_parallel_jobs_equal_serial(flake8_dir: Flake8Dir) -> None:
     for i in range(8):
         flake8_dir.write(f"pkg/m{i}.py", MIXED)
-    runs = [subprocess.run([sys.executable, "-m", *command, "-j", jobs, "pkg"],
-                           cwd=flake8_dir.path, capture_output=True, text=True, timeout=120)
-            for command in (["flake8", "--select=GOV"], ["flake8_execgov.cli", "check"])
+    runs = [run_in_process(*command, "-j", jobs, "pkg", cwd=flake8_dir.path)  # -j2: forked
+            for command in (["flake8", "--select=GOV"], ["execgov", "check"])
             for jobs in ("1", "2")]
-    assert len({run.stdout for run in runs}) == 1 and runs[0].stdout.count("\n") == 16
+    assert len({run.stdout for run in runs}) == 1 and runs[0].stdout.count(b"\n") == 16
 
 
 def test_files_that_do_not_parse_fail_the_gate(flake8_dir: Flake8Dir,
@@ -291,22 +289,27 @@ def test_the_gate_leaves_flake8_and_the_collector_as_it_found_them(
 
 def test_version_names_execgov_then_the_flake8_it_runs_on(tmp_path: Path) -> None:
     """``execgov check --version`` starts as ``execgov --version`` does (flake8's own line
-    would lead with flake8's version, read as execgov's); flake8's stays flake8's."""
+    would lead with flake8's version, read as execgov's); flake8's stays flake8's. The two
+    console scripts run as installed: their one smoke test each."""
     import platform
 
     import flake8
 
     from flake8_execgov import __version__
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", *args], cwd=tmp_path, capture_output=True,
-                              text=True, timeout=120)
+    def script(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+        found = Path(sys.executable).with_name(name)
+        command = str(found) if found.exists() else shutil.which(name)
+        assert command, f"the {name} console script is not installed"
+        return subprocess.run([command, *args], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120)
 
-    top = run("flake8_execgov.cli", "--version")
-    gate = run("flake8_execgov.cli", "check", "--version")
+    top = script("execgov", "--version")
+    gate = run_in_process("execgov", "check", "--version", cwd=tmp_path)
     python = f"{platform.python_implementation()} {platform.python_version()} on " \
              f"{platform.system()}"
-    assert (gate.returncode, gate.stdout, gate.stderr) == (
-        0, f"execgov {__version__} (flake8 {flake8.__version__}, {python})\n", "")
-    assert gate.stdout.startswith(top.stdout.rstrip("\n") + " ")
-    assert run("flake8", "--version").stdout.startswith(f"{flake8.__version__} (")
+    assert (gate.returncode, gate.stdout.decode(), gate.stderr) == (
+        0, f"execgov {__version__} (flake8 {flake8.__version__}, {python})\n", b"")
+    assert (top.returncode, top.stderr) == (0, "")
+    assert gate.stdout.decode().startswith(top.stdout.rstrip("\n") + " ")
+    assert script("flake8", "--version").stdout.startswith(f"{flake8.__version__} (")

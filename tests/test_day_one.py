@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import CASE_FILES, ROOT, Execgov, Flake8Dir, execgov
+from conftest import CASE_FILES, ROOT, Execgov, Flake8Dir, execgov, execgov_text
 
 CONFIG = "[flake8]\nexecgov-baseline = ./.execgov-baseline.json\n"
 RUNTIME = '''\
@@ -130,11 +129,8 @@ def test_an_unknown_format_is_a_usage_error(flake8_dir: Flake8Dir,
 
 
 def test_check_help_shows_what_the_gate_reads(tmp_path: Path) -> None:
-    import os
-
-    result = subprocess.run([sys.executable, "-m", "flake8_execgov.cli", "check", "--help"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "COLUMNS": "1000"})  # no hyphenation
+    result = execgov_text("check", "--help", cwd=tmp_path,
+                          env={"COLUMNS": "1000"})  # no hyphenation
     text = " ".join(result.stdout.split())
     assert result.returncode == 0 and text.startswith("usage: execgov check [options]")
     assert ("--format format The report: default, pylint, quiet-filename, quiet-nothing, "
@@ -214,6 +210,7 @@ def test_fix_field_is_per_finding(flake8_dir: Flake8Dir, execgov_cli: Execgov) -
     assert execgov_cli("check", "--format=json").err == ""  # machine formats: no summary
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_fix_promises_hold_over_every_fixture(flake8_dir: Flake8Dir,
                                               execgov_cli: Execgov) -> None:
     """What JSON promises per finding is what ``execgov fix`` does: after the safe fixes
@@ -276,9 +273,7 @@ def test_config_errors_name_the_file_read(flake8_dir: Flake8Dir, execgov_cli: Ex
         "(100-599)\n"))
     isolated = execgov_cli("check-config", "--isolated")
     assert isolated.out.decode().splitlines()[0] == "# configuration read: none (--isolated)"
-    appended = subprocess.run(
-        [sys.executable, "-m", "flake8_execgov.cli", "check", "--append-config=ci.cfg", "a.py"],
-        cwd=flake8_dir.path, capture_output=True, text=True, timeout=120)
+    appended = execgov_text("check", "--append-config=ci.cfg", "a.py", cwd=flake8_dir.path)
     assert (appended.returncode, appended.stderr) == (2, (
         "execgov check: error: ci.cfg: execgov-forbidden-statuses: '999' is not an HTTP "
         "status code (100-599)\n"))
@@ -311,8 +306,7 @@ def test_readme_front_page(flake8_dir: Flake8Dir) -> None:
             assert (page.parent / target).exists(), (page.name, target)
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(r"^## (\S+)", changelog, re.M).group(1) == __version__  # type: ignore
-    version = subprocess.run([sys.executable, "-m", "flake8_execgov.cli", "--version"],
-                             capture_output=True, text=True, timeout=120)
+    version = execgov_text("--version", cwd=flake8_dir.path)
     assert version.stdout == f"execgov {__version__}\n"
 
 

@@ -6,12 +6,11 @@ import codecs
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import NO_PROJECT, execgov
+from conftest import NO_PROJECT, execgov, flake8_text
 
 SAFE_BEFORE = '''\
 from app.lifecycle import LifecycleState as LS
@@ -113,8 +112,7 @@ class ToolRunner:
 
 
 def flake8_codes(cwd: Path, *paths: str) -> str:
-    return subprocess.run([sys.executable, "-m", "flake8", "--select=GOV", *paths], cwd=cwd,
-                          capture_output=True, text=True).stdout
+    return flake8_text("--select=GOV", *paths, cwd=cwd).stdout
 
 
 def test_safe_fixes(tmp_path: Path) -> None:

@@ -92,6 +92,8 @@ def test_non_ascii_columns_are_characters(flake8_dir: Flake8Dir) -> None:
 
 
 def test_stdin_matches_disk(flake8_dir: Flake8Dir) -> None:
+    """Processes: flake8 reads a real pipe on stdin here (the other stdin tests run in
+    this process)."""
     flake8_dir.write("app/handlers.py", MIXED)
     on_disk = flake8_dir.run_process("--select=GOV", "app/handlers.py")
     via_stdin = flake8_dir.run_process("--select=GOV", "--stdin-display-name=app/handlers.py", "-",
@@ -103,19 +105,19 @@ def test_stdin_matches_disk(flake8_dir: Flake8Dir) -> None:
 def test_stdin_honours_per_file_ignores(flake8_dir: Flake8Dir) -> None:
     flake8_dir.write("setup.cfg", "[flake8]\nper-file-ignores =\n    tests/*: GOV001\n")
     flake8_dir.write("tests/test_x.py", BAD)
-    on_disk = flake8_dir.run_process("--select=GOV", "tests/test_x.py")
-    via_stdin = flake8_dir.run_process("--select=GOV", "--stdin-display-name=tests/test_x.py",
-                                       "-", stdin=BAD)
+    on_disk = flake8_dir.run_fresh("--select=GOV", "tests/test_x.py")
+    via_stdin = flake8_dir.run_fresh("--select=GOV", "--stdin-display-name=tests/test_x.py",
+                                     "-", stdin=BAD)
     assert on_disk.out == via_stdin.out == ""
-    other = flake8_dir.run_process("--select=GOV", "--stdin-display-name=app/x.py", "-", stdin=BAD)
+    other = flake8_dir.run_fresh("--select=GOV", "--stdin-display-name=app/x.py", "-", stdin=BAD)
     assert other.findings == [(2, 12, "GOV001")]
 
 
 def test_jobs_equal_serial(flake8_dir: Flake8Dir) -> None:
     for i in range(6):
         flake8_dir.write(f"pkg/m{i}.py", MIXED if i % 2 else BAD)
-    serial = flake8_dir.run_process("--select=GOV", "-j", "1", "pkg")
-    parallel = flake8_dir.run_process("--select=GOV", "-j", "2", "pkg")
+    serial = flake8_dir.run_fresh("--select=GOV", "-j", "1", "pkg")
+    parallel = flake8_dir.run_fresh("--select=GOV", "-j", "2", "pkg")
     assert sorted(serial.lines) == sorted(parallel.lines)
     assert len(serial.lines) == 9
 
@@ -184,7 +186,7 @@ def test_runner_functions_option(flake8_dir: Flake8Dir) -> None:
 def test_invalid_configuration_is_one_line(flake8_dir: Flake8Dir, setting: str, message: str) -> None:
     flake8_dir.write("setup.cfg", f"[flake8]\n{setting}\n")
     flake8_dir.write("example.py", BAD)
-    result = flake8_dir.run_process("--select=GOV", "example.py")
+    result = flake8_dir.run_fresh("--select=GOV", "example.py")
     assert result.exit_code == 2
     assert result.out == ""
     assert len(result.err.splitlines()) == 1, result.err
@@ -193,8 +195,8 @@ def test_invalid_configuration_is_one_line(flake8_dir: Flake8Dir, setting: str, 
 
 def test_invalid_command_line_value(flake8_dir: Flake8Dir) -> None:
     flake8_dir.write("example.py", BAD)
-    result = flake8_dir.run_process("--select=GOV", "--execgov-metrics-state-keyword=1x",
-                                    "example.py")
+    result = flake8_dir.run_fresh("--select=GOV", "--execgov-metrics-state-keyword=1x",
+                                  "example.py")
     assert result.exit_code == 2
     assert result.err == ("flake8: error: the command line: execgov-metrics-state-keyword: "
                           "'1x' is not a Python identifier\n")
@@ -203,7 +205,7 @@ def test_invalid_command_line_value(flake8_dir: Flake8Dir) -> None:
 def test_syntax_error_file_is_e999_not_a_crash(flake8_dir: Flake8Dir) -> None:
     flake8_dir.write("broken.py", "def f(:\n    plugin.run(1)\n")
     flake8_dir.write("fine.py", BAD)
-    result = flake8_dir.run_process("--select=E999,GOV", ".")
+    result = flake8_dir.run_fresh("--select=E999,GOV", ".")
     assert sorted(result.lines)[0].startswith("./broken.py:1:")
     assert "E999" in sorted(result.lines)[0]
     # E999's column is CPython's parser offset, which differs between Python versions.
@@ -213,14 +215,14 @@ def test_syntax_error_file_is_e999_not_a_crash(flake8_dir: Flake8Dir) -> None:
 
 
 def test_plugin_is_registered(flake8_dir: Flake8Dir) -> None:
-    result = flake8_dir.run_process("--version")
+    result = flake8_dir.run_fresh("--version")
     assert "flake8-execgov" in result.out
 
 
 def test_require_plugins(flake8_dir: Flake8Dir) -> None:
     flake8_dir.write("example.py", BAD)
-    result = flake8_dir.run_process("--require-plugins=flake8-execgov", "--select=GOV",
-                                    "example.py")
+    result = flake8_dir.run_fresh("--require-plugins=flake8-execgov", "--select=GOV",
+                                  "example.py")
     assert result.findings == [(2, 12, "GOV001")]
 
 
@@ -229,10 +231,10 @@ def test_pyproject_through_flake8_pyproject_loader(flake8_dir: Flake8Dir) -> Non
     flake8_dir.write("pyproject.toml", '[tool.flake8]\nexecgov-runner-classes = ["GovernedRunner"]\n')
     flake8_dir.write("a.py", "class GovernedRunner:\n    def go(self, plugin):\n"
                              "        return plugin.run(1)\n")
-    result = flake8_dir.run_process("--select=GOV0", "a.py")
+    result = flake8_dir.run_fresh("--select=GOV0", "a.py")
     assert result.findings == [(3, 16, "GOV002")]
     flake8_dir.write("pyproject.toml", '[tool.flake8]\nexecgov-runner-clas = "x"\n')
-    bad = flake8_dir.run_process("--select=GOV", "a.py")
+    bad = flake8_dir.run_fresh("--select=GOV", "a.py")
     assert bad.exit_code == 2
     assert bad.err == ("flake8: error: pyproject.toml: unknown option 'execgov-runner-clas' "
                        "(did you mean 'execgov-runner-classes'?)\n")
@@ -241,13 +243,13 @@ def test_pyproject_through_flake8_pyproject_loader(flake8_dir: Flake8Dir) -> Non
 def test_isolated_ignores_config_files(flake8_dir: Flake8Dir) -> None:
     flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-clas = X\nexecgov-plugin-names = nope\n")
     flake8_dir.write("example.py", BAD)
-    result = flake8_dir.run_process("--isolated", "--select=GOV", "example.py")
+    result = flake8_dir.run_fresh("--isolated", "--select=GOV", "example.py")
     assert (result.exit_code, result.findings) == (1, [(2, 12, "GOV001")])
 
 
 def test_pyproject_loader_without_pyproject(flake8_dir: Flake8Dir) -> None:
     flake8_dir.write("example.py", BAD)
-    result = flake8_dir.run_process("--select=GOV", "example.py")
+    result = flake8_dir.run_fresh("--select=GOV", "example.py")
     assert (result.exit_code, result.err, result.findings) == (1, "", [(2, 12, "GOV001")])
 
 
@@ -256,14 +258,14 @@ def test_config_and_append_config_are_the_files_checked(flake8_dir: Flake8Dir) -
     flake8_dir.write("ci.cfg", "[flake8]\nexecgov-plugin-names = plugin\n")
     flake8_dir.write("extra.cfg", "[flake8]\nexecgov-plugin-namez = y\n")
     flake8_dir.write("example.py", BAD)
-    chosen = flake8_dir.run_process("--config=ci.cfg", "--select=GOV", "example.py")
+    chosen = flake8_dir.run_fresh("--config=ci.cfg", "--select=GOV", "example.py")
     assert (chosen.exit_code, chosen.err, chosen.findings) == (1, "", [(2, 12, "GOV001")])
-    appended = flake8_dir.run_process("--config=ci.cfg", "--append-config=extra.cfg",
-                                      "--select=GOV", "example.py")
+    appended = flake8_dir.run_fresh("--config=ci.cfg", "--append-config=extra.cfg",
+                                    "--select=GOV", "example.py")
     assert appended.exit_code == 2
     assert appended.err == ("flake8: error: extra.cfg: unknown option 'execgov-plugin-namez' "
                             "(did you mean 'execgov-plugin-names'?)\n")
-    discovered = flake8_dir.run_process("--select=GOV", "example.py")
+    discovered = flake8_dir.run_fresh("--select=GOV", "example.py")
     assert discovered.exit_code == 2 and discovered.err.startswith(
         "flake8: error: setup.cfg: unknown option 'execgov-runner-clas'")
 

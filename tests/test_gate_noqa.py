@@ -82,6 +82,7 @@ def mapping_differences(lines: list[str]) -> list[tuple[int, Any, Any]]:
             if gate.noqa_line_for(number) != flake8.noqa_line_for(number)]
 
 
+@pytest.mark.untraced  # generated sources: a search for differences, untraced
 @given(source=sources())
 def test_generated_noqa_lines_equal_flake8s(source: str) -> None:
     try:
@@ -91,6 +92,7 @@ def test_generated_noqa_lines_equal_flake8s(source: str) -> None:
     assert mapping_differences(source.splitlines(keepends=True)) == []
 
 
+@pytest.mark.untraced  # generated sources: a search for differences, untraced
 @settings(max_examples=max(5, settings().max_examples // 3))  # flake8 runs twice each
 @given(source=sources())
 def test_generated_files_end_to_end(flake8_dir: Flake8Dir, execgov_cli: Execgov,

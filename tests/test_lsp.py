@@ -352,3 +352,44 @@ async def test_configuration_per_folder(client: LanguageClient, projects: Path) 
         lsp.TextDocumentIdentifier((broken / "a.py").as_uri())))
     diagnostics = await published(client, (broken / "a.py").as_uri(), 1, seen)
     assert [d.code for d in diagnostics] == ["GOV002", "GOV004"]
+
+
+def _position(line: int, character: int) -> lsp.Position:
+    """A position as a client may send it, also one the protocol's types refuse (the
+    client's own validation is passed by, as a buggy or hostile client would)."""
+    point = lsp.Position(0, 0)
+    object.__setattr__(point, "line", line)
+    object.__setattr__(point, "character", character)
+    return point
+
+
+async def test_every_request_is_answered(client: LanguageClient, projects: Path) -> None:
+    """A position below 0 or past 2**31 - 1 (``uinteger``) in any request: that request
+    gets its JSON-RPC error response (invalid params) at once, nothing is shown to the
+    user, and the server goes on answering (issue 30)."""
+    from pygls.exceptions import JsonRpcInvalidParams
+
+    folder = project(projects, "refused")
+    path = folder / "svc.py"
+    document = lsp.TextDocumentIdentifier(path.as_uri())
+    await open_document(client, path, SERVICE)
+    shown = len(client.messages)
+    for line, character, field, value in ((-1, 0, "line", -1), (0, -1, "character", -1),
+                                          (2**31, 0, "line", 2**31),
+                                          (0, 2**31, "character", 2**31)):
+        point = _position(line, character)
+        why = (f"Invalid Params: Position.{field} should be in range [0:2147483647], but was "
+               f"{value}.")
+        with pytest.raises(JsonRpcInvalidParams) as hover:
+            await asyncio.wait_for(client.text_document_hover_async(
+                lsp.HoverParams(document, point)), 30)
+        assert (hover.value.code, hover.value.message) == (-32602, why)
+        with pytest.raises(JsonRpcInvalidParams) as action:
+            await asyncio.wait_for(client.text_document_code_action_async(lsp.CodeActionParams(
+                document, lsp.Range(lsp.Position(0, 0), point), lsp.CodeActionContext([]))), 30)
+        assert (action.value.code, action.value.message) == (-32602, why)
+    assert client.messages[shown:] == []
+    found = await asyncio.wait_for(client.text_document_hover_async(
+        lsp.HoverParams(document, lsp.Position(20, 40))), 30)
+    assert found is not None and found.range == lsp.Range(lsp.Position(20, 35),
+                                                          lsp.Position(20, 44))

@@ -419,3 +419,110 @@ def test_without_pygls_the_command_says_what_to_install(
     assert cli.main(["lsp"]) == 2
     assert capsys.readouterr().err == (
         "execgov: error: the language server needs pygls: pip install flake8-execgov[lsp]\n")
+
+
+def test_a_request_the_protocol_refuses_is_answered(tmp_path: Path) -> None:
+    """The server's protocol, fed messages as read from stdio: a request whose parameters
+    do not fit the protocol's types gets the error response for its id, whatever its
+    method; a valid one its result; a notification that does not fit is pygls's error,
+    with no answer to send."""
+    import json
+
+    server, _ = make_server(tmp_path)
+    from pygls.exceptions import JsonRpcInvalidParams
+
+    written: list[bytes] = []
+
+    class Writer:
+        def write(self, data: bytes) -> None:
+            written.append(data)
+
+    protocol = server.ls.protocol
+    protocol.set_writer(Writer())
+    uri = (tmp_path / "a.py").as_uri()
+
+    def feed(message: dict[str, Any]) -> None:
+        protocol.handle_message(json.loads(json.dumps({"jsonrpc": "2.0", **message}),
+                                           object_hook=protocol.structure_message))
+
+    def answers() -> list[dict[str, Any]]:
+        found = [json.loads(data.split(b"\r\n\r\n", 1)[1]) for data in written]
+        written.clear()
+        return found
+
+    bad = {"line": -1, "character": 0}
+    far = {"line": 0, "character": 2**31}
+    whole = {"start": {"line": 0, "character": 0}, "end": far}
+    requests = [
+        (1, "textDocument/hover", {"textDocument": {"uri": uri}, "position": bad},
+         "Position.line should be in range [0:2147483647], but was -1."),
+        ("two", "textDocument/codeAction", {"textDocument": {"uri": uri}, "range": whole,
+                                            "context": {"diagnostics": []}},
+         "Position.character should be in range [0:2147483647], but was 2147483648."),
+        (3, "codeAction/resolve", {"title": "x", "diagnostics": [
+            {"range": {"start": bad, "end": bad}, "message": "m"}]},
+         "Position.line should be in range [0:2147483647], but was -1.; "
+         "Position.line should be in range [0:2147483647], but was -1."),
+    ]
+
+    async def scenario() -> None:
+        for ident, method, params, why in requests:
+            feed({"id": ident, "method": method, "params": params})
+            assert answers() == [{"jsonrpc": "2.0", "id": ident, "error": {
+                "code": JsonRpcInvalidParams.CODE, "message": f"Invalid Params: {why}"}}]
+        feed({"id": 4, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}})
+        await asyncio.sleep(0.05)
+        assert answers() == [{"jsonrpc": "2.0", "id": 4, "result": None}]  # not open
+        with pytest.raises(JsonRpcInvalidParams):  # pygls reports it, as before
+            feed({"method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": 2},
+                "contentChanges": [{"range": {"start": bad, "end": bad}, "text": ""}]}})
+        assert answers() == []
+
+    asyncio.run(scenario())
+
+
+def test_execgov_lsp_serves_stdio_in_process(tmp_path: Path) -> None:
+    """``execgov lsp`` as a client starts it, its stdin and stdout the protocol's (in this
+    process: conftest.run_in_process): initialize, a document's diagnostics, a request
+    refused with its answer, shutdown and exit; the end-to-end test with a real client and
+    a real process is ``test_lsp.py``."""
+    import json
+    import re
+
+    pytest.importorskip("pygls", reason="the lsp extra (pygls) is not installed")
+    from conftest import run_in_process
+
+    def message(body: dict[str, Any]) -> bytes:
+        data = json.dumps({"jsonrpc": "2.0", **body}).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(data) + data
+
+    settings_in(tmp_path)
+    uri = (tmp_path / "a.py").as_uri()
+    stdin = b"".join(message(body) for body in (
+        {"id": 1, "method": "initialize",
+         "params": {"capabilities": {}, "rootUri": tmp_path.as_uri()}},
+        {"method": "initialized", "params": {}},
+        {"method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1,
+            "text": "update_execution_metrics(n, 'SUCCESS')\n"}}},
+        {"id": 2, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": uri}, "position": {"line": -1, "character": 0}}},
+        {"id": 3, "method": "shutdown"},
+        {"method": "exit"}))
+    done = run_in_process("execgov", "lsp", "--rules-url", "rules.md", "--debounce", "0",
+                          cwd=tmp_path, stdin=stdin)
+    assert done.returncode == 0
+    bodies = re.split(rb"Content-Length: \d+\r\nContent-Type: [^\r]*\r\n\r\n", done.stdout)
+    sent = [json.loads(body) for body in bodies if body]
+    assert [(m.get("id"), m.get("method")) for m in sent] == [
+        (1, None), (None, "textDocument/publishDiagnostics"), (2, None), (3, None)]
+    assert sent[0]["result"]["serverInfo"]["name"] == "execgov"
+    [diagnostic] = sent[1]["params"]["diagnostics"]
+    assert (diagnostic["code"], diagnostic["range"], diagnostic["codeDescription"]) == (
+        "GOV004", {"start": {"line": 0, "character": 28}, "end": {"line": 0, "character": 37}},
+        {"href": "rules.md#gov004"})
+    assert sent[2]["error"] == {"code": -32602, "message": "Invalid Params: Position.line "
+                                "should be in range [0:2147483647], but was -1."}
+    assert sent[3]["result"] is None

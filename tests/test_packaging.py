@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, e2e_tool
+
+# builds the distributions and runs twine: CI's e2e job (and its build job)
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    pytest.importorskip("build")
+    e2e_tool("build")
     out = tmp_path_factory.mktemp("dist")
     # --no-isolation: the test extra brings setuptools; no download, a few seconds
     subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
@@ -51,7 +54,7 @@ def test_sdist_holds_what_its_tests_need(dists: dict[str, Path]) -> None:
 
 
 def test_twine_accepts_both(dists: dict[str, Path]) -> None:
-    pytest.importorskip("twine")
+    e2e_tool("twine")
     result = subprocess.run([sys.executable, "-m", "twine", "check", "--strict",
                              str(dists["wheel"]), str(dists["sdist"])],
                             capture_output=True, text=True, timeout=120)

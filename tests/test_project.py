@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Execgov, Flake8Dir
+from conftest import ROOT, Execgov, Flake8Dir, execgov_text, flake8_text
 from test_rules import expected_findings
 
 from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
@@ -54,14 +54,14 @@ def project(tmp_path: Path) -> Path:
     return target
 
 
-def flake8_process(where: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "flake8", "--select=GOV", *args], cwd=where,
-                          input=stdin, capture_output=True, text=True, timeout=120, check=False)
+def flake8_run(where: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``flake8 --select=GOV ARGS`` as a new process runs it (in this one: conftest)."""
+    return flake8_text("--select=GOV", *args, cwd=where, stdin=stdin)
 
 
-def gate_process(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "flake8_execgov.cli", "check", *args],
-                          cwd=where, capture_output=True, text=True, timeout=120, check=False)
+def gate_run(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``execgov check ARGS`` as a new process runs it (in this one: conftest)."""
+    return execgov_text("check", *args, cwd=where)
 
 
 def in_process(flake8_dir: Flake8Dir, where: Path, *args: str) -> list[Finding]:
@@ -85,21 +85,21 @@ def test_every_way_of_linting_gives_the_same_findings(flake8_dir: Flake8Dir, pro
     assert in_process(flake8_dir, project, ".") == want  # cold
     assert (project / ".execgov_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
     assert in_process(flake8_dir, project, ".") == want  # warm
-    proc = flake8_process(project, "-j2", ".")
+    proc = flake8_run(project, "-j2", ".")
     assert (parsed(proc.stdout), proc.stderr) == (want, "")
-    gate = gate_process(project, "-j2")
+    gate = gate_run(project, "-j2")
     assert (parsed(gate.stdout), gate.returncode) == (want, 1)
     assert [line for line in gate.stderr.splitlines() if not line.startswith("Found ")] == []
     execgov_cli.path = project
     assert parsed(execgov_cli("check", ".").out.decode()) == want
-    cold = gate_process(project, "--no-cache", ".")
+    cold = gate_run(project, "--no-cache", ".")
     assert parsed(cold.stdout) == want
     for path in sorted(CASE.rglob("*.py")):
         name = path.relative_to(CASE).as_posix()
         alone = [f for f in want if f[0] == name]
         assert in_process(flake8_dir, project, name) == alone, name
-        shown = flake8_process(project, "--stdin-display-name", name, "-",
-                               stdin=path.read_text(encoding="utf-8"))
+        shown = flake8_run(project, "--stdin-display-name", name, "-",
+                           stdin=path.read_text(encoding="utf-8"))
         assert (parsed(shown.stdout), shown.stderr) == (alone, ""), name
 
 
@@ -119,7 +119,7 @@ def test_a_fresh_cache_folder_and_no_cache(flake8_dir: Flake8Dir, project: Path)
 
 def test_stdin_without_a_name_is_per_file_and_said_once(project: Path) -> None:
     source = (project / "app" / "routes.py").read_text(encoding="utf-8")
-    proc = flake8_process(project, "-", stdin=source)
+    proc = flake8_run(project, "-", stdin=source)
     assert [f[1:] for f in parsed(proc.stdout)] == [(9, 1, "GOV201"), (14, 1, "GOV201")]
     assert proc.stderr.count("has no place in a project") == 1
     assert proc.returncode == 1
@@ -145,30 +145,31 @@ def test_an_edit_rename_or_delete_changes_the_findings_of_other_modules(
     assert ("app/worker.py", 5, 36, "GOV004") not in in_process(flake8_dir, project, ".")
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_helpers_across_modules_are_judged_where_they_are_used(
         project: Path) -> None:
     """Pysa's way: a helper that executes is covered when every use in the project is;
     an uncovered use is the finding, naming the helper and the run it reaches."""
     want = expected()
-    found = flake8_process(project, ".")
+    found = flake8_run(project, ".")
     assert "./app/tasks.py:7:12: GOV001 relay() (which runs get_plugin(name).run() in " \
         "app.helpers.execute) bypasses ToolRunner; execute plugins through " \
         "ToolRunner.run()" in found.stdout.splitlines()
     assert parsed(found.stdout) == want
     # the module that uses it names no plugin: linted alone, on stdin, by the gate
-    assert parsed(flake8_process(project, "app/tasks.py").stdout) == \
+    assert parsed(flake8_run(project, "app/tasks.py").stdout) == \
         [f for f in want if f[0] == "app/tasks.py"]
     text = (project / "app" / "tasks.py").read_text(encoding="utf-8")
-    alone = flake8_process(project, "--stdin-display-name=app/tasks.py", "-", stdin=text)
+    alone = flake8_run(project, "--stdin-display-name=app/tasks.py", "-", stdin=text)
     assert parsed(alone.stdout.replace("app/tasks.py", "stdin")) == \
         [("stdin", *f[1:]) for f in want if f[0] == "app/tasks.py"]
-    assert parsed(gate_process(project, "--select=GOV", ".").stdout) == want
+    assert parsed(gate_run(project, "--select=GOV", ".").stdout) == want
     # the helper stops executing: its uses elsewhere are no executions any more
     helpers = project / "app" / "helpers.py"
     helpers.write_text(helpers.read_text(encoding="utf-8").replace(
         "    return get_plugin(name).run(payload)\n\n\ndef relay", "    return name\n\n\ndef relay"),
         encoding="utf-8")
-    edited = parsed(flake8_process(project, ".").stdout)
+    edited = parsed(flake8_run(project, ".").stdout)
     assert sorted(set(want) - set(edited)) == [
         ("app/governed.py", 23, 16, "GOV002"), ("app/tasks.py", 7, 12, "GOV001"),
         ("app/tasks.py", 11, 5, "GOV001"), ("app/tasks.py", 15, 17, "GOV001")]
@@ -177,12 +178,12 @@ def test_helpers_across_modules_are_judged_where_they_are_used(
     (project / "app" / "cron.py").write_text(
         "from app.helpers import orphan\n\n\ndef tick():\n    orphan('ocr', {})\n",
         encoding="utf-8")
-    moved = parsed(flake8_process(project, ".").stdout)
+    moved = parsed(flake8_run(project, ".").stdout)
     assert sorted(set(moved) - set(edited)) == [("app/cron.py", 5, 5, "GOV001")]
     assert sorted(set(edited) - set(moved)) == [("app/helpers.py", 13, 12, "GOV001")]
     # a use in a file flake8 excludes is judged nowhere, so it governs nothing
     for exclude in ("--extend-exclude=cron.py", "--extend-exclude=./app/cron.py"):
-        assert parsed(flake8_process(project, exclude, ".").stdout) == edited
+        assert parsed(flake8_run(project, exclude, ".").stdout) == edited
 
 
 def test_a_cycle_of_helpers_reaches_what_leaves_it(tmp_path: Path) -> None:
@@ -312,6 +313,7 @@ def test_a_state_constant_of_another_module_has_no_fix_here(project: Path) -> No
             == {ELSEWHERE}
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_a_long_chain_of_helpers_across_modules_is_followed_without_recursion(
         tmp_path: Path) -> None:
     """300 modules, each helper calling the one before: the top use names the run at the
@@ -328,7 +330,7 @@ def test_a_long_chain_of_helpers_across_modules_is_followed_without_recursion(
             f"    return f{i - 1}(name)\n", encoding="utf-8")
     (tmp_path / "main.py").write_text("from chain.m299 import f299\n\nf299('ocr')\n",
                                       encoding="utf-8")
-    found = flake8_process(tmp_path, "--isolated", ".")
+    found = flake8_run(tmp_path, "--isolated", ".")
     assert found.stdout.splitlines() == [
         "./main.py:3:1: GOV001 f299() (which runs get_plugin(name).run() in chain.m0.f0) "
         "bypasses ToolRunner; execute plugins through ToolRunner.run()"], found.stderr

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Execgov
+from conftest import ROOT, Execgov, execgov, execgov_text, flake8_text
 from test_project import expected, parsed
 
 from flake8_execgov.gate.files import GateProcessor
@@ -28,15 +26,15 @@ def project(tmp_path: Path) -> Path:
 
 
 def gate(where: Path, *args: str) -> tuple[list[tuple[str, int, int, str]], str]:
-    proc = subprocess.run([sys.executable, "-m", "flake8_execgov.cli", "check", *args],
-                          cwd=where, capture_output=True, text=True, timeout=120, check=False)
+    """``execgov check ARGS`` as a new process runs it (a run of its own: what an earlier
+    one kept is read from disk; conftest.run_in_process)."""
+    proc = execgov_text("check", *args, cwd=where)
     return parsed(proc.stdout), "\n".join(line for line in proc.stderr.splitlines()
                                           if not line.startswith("Found "))
 
 
 def flake8(where: Path, *args: str) -> tuple[list[tuple[str, int, int, str]], str]:
-    proc = subprocess.run([sys.executable, "-m", "flake8", "--select=GOV", *args], cwd=where,
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = flake8_text("--select=GOV", *args, cwd=where)
     return parsed(proc.stdout), proc.stderr
 
 
@@ -74,7 +72,7 @@ def parses_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_a_warm_gate_parses_nothing_it_kept(project: Path, execgov_cli: Execgov,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    assert gate(project, ".") == (expected(), "")  # another process kept the findings
+    assert gate(project, ".") == (expected(), "")  # another run kept the findings
     parses = parses_counted(monkeypatch)
     execgov_cli.path = project
     result = execgov_cli("check", "-j1", ".")  # in this process: its parses are counted
@@ -138,9 +136,7 @@ def test_a_helper_no_module_imports_any_more_is_found_again(project: Path) -> No
 def test_a_changed_baseline_or_configuration_is_a_miss(project: Path) -> None:
     want = expected()
     assert gate(project, ".") == (want, "")
-    subprocess.run([sys.executable, "-m", "flake8_execgov.cli", "baseline", "--file",
-                    "base.json", "."], cwd=project, capture_output=True, check=True,
-                   timeout=120)
+    assert execgov("baseline", "--file", "base.json", ".", cwd=project).returncode == 0
     assert gate(project, "--execgov-baseline=base.json", ".") == ([], "")
     document = json.loads((project / "base.json").read_text(encoding="utf-8"))
     dropped = [e for e in document["findings"] if e["path"] == "app/worker.py"]
@@ -239,6 +235,7 @@ EDITS = [  # (file, old text, new text): each a change in one module that moves 
 ]
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_after_every_edit_a_warm_run_equals_a_run_without_cache(project: Path) -> None:
     """A differential test over a sequence of edits, each in one module, each changing the
     findings of others: the kept findings never outlive what they depend on."""

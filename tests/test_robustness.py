@@ -27,6 +27,7 @@ def lint_tree(source: str, config: Config = DEFAULT_CONFIG) -> list[Finding]:
     return analyse(tree, source.splitlines(keepends=True), config, prefiltered=False)
 
 
+@pytest.mark.untraced  # generated programs: a search for crashes, untraced (coverage is the other tests')
 @given(source=hypothesmith.from_grammar())
 def test_generated_programs_never_raise(source: str) -> None:
     try:
@@ -58,6 +59,7 @@ def test_prefilter_keeps_every_fixture_finding(case: Path) -> None:
         assert_prefilter_is_conservative(line)
 
 
+@pytest.mark.untraced  # generated trees: a search for crashes, untraced
 @settings(max_examples=max(5, settings().max_examples // 3))  # from_node is slow per example
 @given(source=hypothesmith.from_node())
 def test_generated_syntax_trees_never_raise(source: str) -> None:
@@ -93,17 +95,19 @@ PATHOLOGICAL = {
     # see test_deep_trees_in_process for depths only this plugin is asked to walk.
     "long-chain": "x = plugin.run(1)" + " + 1" * 300 + "\n",
     "huge-literal": "x = '" + "SUCCESS" * 200_000 + "'\nplugin.run(1)\n",
-    "many-lines": "def f(plugin):\n" + "    plugin.run(1)\n" * 10_000,
+    # past the recursion limit (1,000 frames): a walk that recursed per statement fails
+    "many-lines": "def f(plugin):\n" + "    plugin.run(1)\n" * 2_500,
     "form-feed": "\x0cdef f(plugin):\n\x0c    return plugin.run(1)\n",
     "carriage-returns": "def f(plugin):\r    return plugin.run(1)\r",
 }
 
 
+@pytest.mark.untraced  # big inputs, a search for crashes: untraced
 @pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
 def test_pathological_inputs(flake8_dir: Flake8Dir, name: str) -> None:
     target = flake8_dir.path / "p.py"
     target.write_bytes(PATHOLOGICAL[name].encode())
-    result = flake8_dir.run_process("--select=GOV,E999", "p.py")
+    result = flake8_dir.run_fresh("--select=GOV,E999", "p.py")
     assert "Traceback" not in result.err and "failed during execution" not in result.out
     assert result.lines, result.err
     assert all(":" in line and ("GOV001" in line or "E999" in line) for line in result.lines)
@@ -121,13 +125,14 @@ def test_deep_trees_in_process() -> None:
 def test_non_utf8_coding_cookie(flake8_dir: Flake8Dir) -> None:
     source = "# -*- coding: latin-1 -*-\nname = 'café'\ndef f(plugin):\n    return plugin.run(name)\n"
     (flake8_dir.path / "l.py").write_bytes(source.encode("latin-1"))
-    assert flake8_dir.run_process("--select=GOV", "l.py").findings == [(4, 12, "GOV001")]
+    assert flake8_dir.run_fresh("--select=GOV", "l.py").findings == [(4, 12, "GOV001")]
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test; untraced, it costs a third
 def test_deterministic_between_runs_and_jobs(flake8_dir: Flake8Dir) -> None:
     for case in CASE_FILES:
         (flake8_dir.path / case.name).write_text(case.read_text())
-    runs = [flake8_dir.run_process("--select=GOV", "-j", jobs, ".").out for jobs in ("1", "2", "2")]
+    runs = [flake8_dir.run_fresh("--select=GOV", "-j", jobs, ".").out for jobs in ("1", "2", "2")]
     assert runs[0] and runs[0] == runs[1] == runs[2]
 
 

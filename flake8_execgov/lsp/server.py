@@ -17,7 +17,9 @@ ranged changes with ``str.splitlines``, which breaks lines where the protocol do
 
 A broken configuration is one ``window/showMessage`` (per configuration and error) and
 no diagnostics for its files; a buffer that does not parse keeps its last diagnostics.
-No request or notification raises: an internal error is logged to the client.
+No request or notification raises: an internal error is logged to the client. Every
+request is answered, also one whose parameters the protocol's types refuse (a position
+below 0 or past 2**31 - 1): with a JSON-RPC error response for its id (:mod:`.protocol`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from .configs import Configs
 from .convert import (FIX_ALL, Target, diagnostic, fix_all, quick_fix, resolvable, to_range,
                       versioned_edits)
 from .noqa import code_at
+from .protocol import Protocol
 from .text import Document
 
 DEFAULT_RULES_URL = "docs/rules.md"
@@ -61,7 +64,8 @@ class ExecgovServer:
         self.finished: dict[str, float] = {}
         self.shown: set[tuple[str, str]] = set()
         self.ls = LanguageServer("execgov", __version__,
-                                 text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+                                 text_document_sync_kind=lsp.TextDocumentSyncKind.Full,
+                                 protocol_cls=Protocol)
         features: list[tuple[str, Any, Any]] = [
             (lsp.INITIALIZE, self.initialize, None),
             (lsp.TEXT_DOCUMENT_DID_OPEN, self.did_open, None),
