@@ -113,36 +113,27 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 
 def fresh_process_state() -> None:
-    """INTERIM (issue 31), until the run object replaces the package's process-wide state:
-    what a new process would start without, so that a command run in this process sees
-    what a fresh ``flake8``/``execgov`` process sees. Writes what the previous run learnt
-    (a process writes its packs when it ends), then forgets every opened project
-    (``project.root._PROJECTS``), the gate's one-slot hand-off (``results._MISSED``), the
-    plugin's class-level settings and its said-once note, and flake8's memoised stdin.
-    Remove with that state; nothing here changes what a command does, only what it
-    remembers from an earlier command in the same process."""
+    """What a new process starts without, so that a command run in this process sees what a
+    fresh ``flake8``/``execgov`` process sees: the previous run ends (as its process would:
+    :func:`flush_process_state`), and flake8's own per-process state goes: the plugin's
+    class-level settings (flake8 hands a plugin its options through ``parse_options``,
+    once a process), the note said once a process, and flake8's memoised stdin."""
     from flake8 import utils
 
-    from flake8_execgov import results
     from flake8_execgov.plugin import ExecGovChecker, PluginSettings
-    from flake8_execgov.project import root
 
     flush_process_state()
-    root._PROJECTS.clear()
-    results._MISSED[:] = [None, ""]
     ExecGovChecker.settings = PluginSettings()
     ExecGovChecker._noted = False
     utils.stdin_get_value.cache_clear()
 
 
 def flush_process_state() -> None:
-    """What a process does when it ends: every opened project's cache writes what it
-    learnt (INTERIM, see :func:`fresh_process_state`)."""
-    from flake8_execgov.project import root
+    """What a process does when it ends: the run flake8 started in it is closed (writes
+    what it learnt; flake8 has no end-of-run hook, :meth:`Run.closes_at_exit`)."""
+    from flake8_execgov.plugin import ExecGovChecker
 
-    for project in root._PROJECTS.values():
-        if project.cache is not None:
-            project.cache.flush()
+    ExecGovChecker.settings.the_run.close()
 
 
 def _main(program: str) -> Callable[[list[str]], object]:
