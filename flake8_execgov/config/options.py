@@ -33,6 +33,8 @@ class ConfigError(ValueError):
         self.keys = keys
 
 
+# what execgov-hook-methods may say: a plugin type's declared methods are hooks, or not
+HOOK_CHOICES = ("declared", "listed")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -63,6 +65,7 @@ class Config:
     public_routes: frozenset[str]
     forbidden_statuses: frozenset[int]
     state_replacements: Mapping[str, str]
+    hook_methods: str = "declared"  # declared | listed: are a plugin type's methods hooks?
     baseline: Optional[str] = None  # the baseline file, as flake8 normalised the path
     raw: Mapping[str, tuple[str, ...] | str | int] = field(default_factory=dict)
 
@@ -111,6 +114,11 @@ def _parse_value(spec: OptionSpec, value: Any) -> Any:
         if text not in _FLAGS:
             raise _fail(spec, f"{_shown(text)} is not true or false")
         return _FLAGS[text]
+    if spec.kind == "hooks":
+        text = str(value).strip().lower()
+        if text not in HOOK_CHOICES:
+            raise _fail(spec, f"{_shown(text)} is not one of {', '.join(HOOK_CHOICES)}")
+        return text
     if spec.kind in ("identifier", "index"):
         text = str(value).strip()
         if spec.kind == "identifier":
@@ -203,6 +211,7 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         public_routes=frozenset(normalize_route(p) for p in raw["public-routes"]),
         forbidden_statuses=frozenset(int(s) for s in raw["forbidden-statuses"]),
         state_replacements=replacements,
+        hook_methods=raw["hook-methods"],
         baseline=raw["baseline"] or None,
         raw=raw,
     )

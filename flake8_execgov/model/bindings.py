@@ -43,6 +43,7 @@ class BindingContext:
                 scope.plugin_edges[kind].append(target.id)
             if self.vocab.dispatch_expr(value) is True:
                 scope.dispatch_direct.add(target.id)
+            self._produced(target.id, value)
             if isinstance(value, ast.Call) and \
                     self.vocab.is_runner_class(value.func):
                 scope.runner_locals.add(target.id)
@@ -138,8 +139,22 @@ class BindingContext:
 
     def _bind_loop(self, node: ast.For | ast.AsyncFor | ast.comprehension) -> None:
         self.scope.plugin_direct.update(self.vocab.iterated_plugins(node.target, node.iter))
-        if isinstance(node.target, ast.Name) and self.vocab.dispatches(node.iter):
-            self.scope.dispatch_direct.add(node.target.id)
+        if isinstance(node.target, ast.Name):
+            if self.vocab.dispatches(node.iter):
+                self.scope.dispatch_direct.add(node.target.id)
+            self._produced(node.target.id, node.iter)  # the items of what a plugin returned
+
+    def _produced(self, name: str, value: ast.expr) -> None:
+        """``name`` holds what a plugin execution returned (or an item of it): plugin code,
+        so calling it, or an attribute of it, executes the plugin (as a dispatch entry)."""
+        made = self.vocab.produced(value)
+        if made is False:
+            return
+        self.scope.produced_names.add(name)
+        if made is True:
+            self.scope.dispatch_direct.add(name)
+        else:
+            self.scope.produced_edges[made].append(name)
 
     def _except_handler(self, node: ast.ExceptHandler, stack: list[StackItem]) -> bool:
         if node.name:

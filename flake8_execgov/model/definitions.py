@@ -50,7 +50,9 @@ class DefinitionContext(RouteContext, RunnerContext):
         outer = scope.parent
         while outer is not None and outer.kind == "class" and scope.kind != "class":
             outer = outer.parent
-        plugins = scope.plugin_locals() if scope.pending_access else set()
+        plugins = scope.plugin_locals() if scope.pending_access or scope.produced_edges else set()
+        for name in plugins & scope.produced_edges.keys():  # what those plugins returned
+            scope.dispatch_direct.update(scope.produced_edges[name])
         self._settle(scope, scope.pending_access, plugins,
                      outer.pending_access if outer is not None else None)
         self._settle(scope, scope.pending_dispatch, scope.dispatch_direct,

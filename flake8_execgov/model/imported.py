@@ -30,6 +30,9 @@ class ProjectFacts:
     # name -> the run it reaches: functions of other modules that execute a plugin (also
     # through their own helpers): a use of one is an execution here
     reaching: Mapping[str, str] = field(default_factory=dict)
+    # the hooks the project's plugin types declare (:mod:`model.hooks`): the same for every
+    # module of the project
+    hooks: frozenset[str] = frozenset()
     # is this module's function (by name) imported by another module of the project? Its
     # uses there are judged there (asked only of helpers that execute a plugin)
     exported: Callable[[str], bool] = _nowhere
@@ -41,12 +44,13 @@ class ProjectFacts:
         return repr((sorted(self.plugin_classes), sorted(self.runner_classes),
                      sorted(self.lifecycle_enums), sorted(self.auth_annotations),
                      sorted(self.auth_lists), sorted(self.granted_routers),
-                     sorted(self.state_constants.items()), sorted(self.reaching.items())))
+                     sorted(self.state_constants.items()), sorted(self.reaching.items()),
+                     sorted(self.hooks)))
 
     def __bool__(self) -> bool:
         return bool(self.plugin_classes or self.runner_classes or self.lifecycle_enums
                     or self.auth_annotations or self.auth_lists or self.granted_routers
-                    or self.state_constants or self.reaching)
+                    or self.state_constants or self.reaching or self.hooks)
 
 
 NO_FACTS = ProjectFacts()

@@ -160,6 +160,10 @@ class Scope:
     pending_access: list[tuple[str, Access]] = field(default_factory=list)
     dispatch_direct: set[str] = field(default_factory=set)  # locals holding plugin callables
     runner_locals: set[str] = field(default_factory=set)  # ``manager = ToolRunner(...)``
+    # values a plugin execution returned (``steps = plugin.steps()``, ``for s in ...``): by
+    # the plugin local they came from (resolved when the scope closes), and every candidate
+    produced_edges: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    produced_names: set[str] = field(default_factory=set)
     pending_dispatch: list[tuple[str, Access]] = field(default_factory=list)
     # uses of another module's function that executes a plugin: they count unless the
     # name is local where they are (a parameter or local of the same name)

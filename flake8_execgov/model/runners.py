@@ -20,6 +20,12 @@ from ..config.options import Config
 from .vocabulary import Vocabulary
 
 
+# What a returned value's builtin data type already has (``result.get("x")``,
+# ``lines.append(s)``): handling the data a plugin returned, not calling its code.
+DATA_METHODS = frozenset(name for kind in (dict, list, str, bytes, set, tuple)
+                         for name in dir(kind) if not name.startswith("__"))
+
+
 class RunnerContext:
     """Mixed into the semantic model: the runner, try and handler stacks."""
 
@@ -207,9 +213,22 @@ class RunnerContext:
     def _dispatched(self, node: ast.Call) -> None:
         """A call of a plugin callable from a dispatch registry: an execution."""
         kind = self.vocab.dispatch_expr(node.func)
+        if kind is False:
+            kind = self._produced_callee(node.func)
         if kind is not False:
             self._record(kind, Access(node.func, "run", node, self.runner, self.trys,
                                       self.stmt, self.scope), self.scope.pending_dispatch)
+
+    def _produced_callee(self, func: ast.expr) -> "bool | str":
+        """``step(...)`` or ``cmd.handler(...)`` for a local bound to what a plugin
+        execution returned: its name (decided when the scope closes), else False."""
+        if isinstance(func, ast.Attribute):
+            if func.attr in DATA_METHODS:
+                return False
+            func = func.value
+        if isinstance(func, ast.Name) and func.id in self.scope.produced_names:
+            return func.id
+        return False
 
     def _record(self, found: "bool | str", access: Access,
                 pending: list[tuple[str, Access]]) -> None:

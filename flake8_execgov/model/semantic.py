@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
+from .constant_names import can_reach, constant_names, fixed_ends
 from .name_guards import dynamic_executions
 from .nodes import TRY_TYPES, dotted, last_id, push_children
 from .records import Finding, Item, Route, Scope, StackItem
@@ -96,7 +97,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if more:
                 push_children(stack, item)  # type: ignore[arg-type]
         self._close_scope(self.module_scope)
-        self.accesses += dynamic_executions(self.accesses, self.config.run_methods.patterns)
+        self.accesses += dynamic_executions(self.accesses, self.vocab.run_patterns)
         self.effects.resolve(self.class_records, self.module_helpers, self.vocab,
                              self.helper_names)
         return self
@@ -140,7 +141,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
     def _attribute(self, node: ast.Attribute, stack: list[StackItem]) -> bool:
         self._attribute_read(node)
         if isinstance(node.ctx, ast.Load):
-            if self.config.run_methods(node.attr) and id(node) not in self.mentions:
+            if self.vocab.is_run_method(node.attr) and id(node) not in self.mentions:
                 self._access(node, node.value, "run")
             self._self_use(node)
             if self.facts.reaching:
@@ -161,11 +162,9 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
         if isinstance(func, ast.Name) and name == "getattr" and 2 <= len(node.args) <= 3 \
                 and id(node) not in self.mentions:
             attr = node.args[1]
-            if isinstance(attr, ast.Constant):
-                if isinstance(attr.value, str) and self.config.run_methods(attr.value):
-                    self._access(node, node.args[0], "run")
-            elif not isinstance(attr, ast.Starred):
-                self._access(node, node.args[0], "dynamic")
+            kind = self._getattr_kind(attr)
+            if kind is not None:
+                self._access(node, node.args[0], kind)
         if self.vocab.is_metrics_function(func):
             self._metrics_call(node)
         self._runner_call(node)
@@ -176,6 +175,23 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if target is not None:
                 self.router_grants.append((target, node.keywords))
         return True
+
+    def _getattr_kind(self, attr: ast.expr) -> Optional[str]:
+        """What ``getattr(plugin, attr)`` is: a run access (``"run"``), a dynamic access
+        (``"dynamic"``), or nothing: a name fixed to constants that are no run method or
+        hook (:mod:`.constant_names`)."""
+        if isinstance(attr, ast.Starred):
+            return None
+        names = [attr.value] if isinstance(attr, ast.Constant) else \
+            constant_names(attr, self.scope)
+        if names is not None:
+            is_run = self.vocab.is_run_method
+            return "run" if any(isinstance(n, str) and is_run(n) for n in names) else None
+        ends = fixed_ends(attr)
+        if ends is not None and not can_reach(*ends, self.vocab.run_patterns,
+                                              self.vocab.is_run_method):
+            return None
+        return "dynamic"
 
     def _metrics_call(self, node: ast.Call) -> None:
         """The finally it sits in records metrics; its state waits for resolution."""

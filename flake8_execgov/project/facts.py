@@ -21,6 +21,7 @@ from ..source.lines import LineIndex, source_lines
 from .cache import cache_key, runs_shape
 from .index import Def, Import, Kind, Project
 from .reach import Reach
+from .hooks import declared_hooks
 from .words import derived_names
 from .summary import module_statements, route_receiver
 
@@ -52,7 +53,7 @@ def facts_with(project: Project, filename: str, imports: list[Import], receivers
     imports = _project_imports(project, imports)
     exported = partial(_exported, reach, module)
     if not imports and not (receivers and project.includes()):
-        return ProjectFacts(exported=exported)
+        return ProjectFacts(exported=exported, hooks=declared_hooks(project))
     project.linted = None if linted is None else (module, *linted)
     try:
         return facts_of(project, module, imports, receivers, reach, exported)
@@ -188,7 +189,7 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
                if project.granted(project.resolve(module, receiver))}
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
                         frozenset(annotations), frozenset(lists), frozenset(granted), constants,
-                        reaching, exported)
+                        reaching, hooks=declared_hooks(project), exported=exported)
 
 
 def _bound(project: Project, module: str, entry: Import) -> list[tuple[str, Def]]:

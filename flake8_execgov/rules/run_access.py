@@ -110,7 +110,7 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
             if access.kind == "run":
                 yield GOV001.at(access.node, access=access_text(access), runner=runner, path=path)
             else:  # a dynamic name: which run methods can it reach?
-                methods = reachable(cfg.run_methods.patterns, known_prefixes(access))
+                methods = reachable(model.vocab.run_patterns, known_prefixes(access))
                 if methods:
                     yield GOV007.at(access.node, run="()/".join(methods), path=path)
         elif access.kind == "run" and access.runner is not None \

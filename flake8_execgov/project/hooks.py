@@ -1,0 +1,43 @@
+"""The hooks the project's plugin types declare (:mod:`model.hooks`), for every module.
+
+A module calls hooks on plugins whose type is defined elsewhere (``interfaces.py``), so
+the hooks are the project's answer, not the module's: the modules whose text defines a
+class named like a configured plugin type (a literal name: a glob names no definition)
+are parsed once per process and project, and the methods those classes declare are the
+hooks every module of the project sees (:class:`~flake8_execgov.model.imported.ProjectFacts`
+``.hooks``, part of what kept findings are checked against).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import weakref
+
+from ..model.hooks import module_hooks
+from .index import Project
+from .summary import module_statements
+
+_MEMO: "weakref.WeakKeyDictionary[Project, frozenset[str]]" = weakref.WeakKeyDictionary()
+_GLOB = re.compile(r"[*?\[\]!]")
+
+
+def declared_hooks(project: Project) -> frozenset[str]:
+    """Every hook a plugin type defined in the project declares (memoised)."""
+    found = _MEMO.get(project)
+    if found is not None:
+        return found
+    cfg = project.config
+    names = sorted(p for p in cfg.plugin_types.patterns if not _GLOB.search(p))
+    hooks: set[str] = set()
+    if cfg.hook_methods == "declared" and names:
+        pattern = re.compile(rb"^[ \t]*class[ \t]+(?:" + b"|".join(
+            re.escape(n.encode()) for n in names) + rb")\b", re.M)
+        for _path, data in project.texts(pattern):
+            try:
+                tree = ast.parse(data)
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                continue
+            hooks |= module_hooks(module_statements(tree), cfg.plugin_types)
+    _MEMO[project] = frozenset(hooks)
+    return _MEMO[project]
