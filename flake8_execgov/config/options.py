@@ -33,6 +33,9 @@ class ConfigError(ValueError):
         self.keys = keys
 
 
+# the options whose names may be module-qualified (``pkg.module:function``)
+QUALIFIABLE = frozenset(("runner-classes", "runner-functions", "extend-runner-classes",
+                         "extend-runner-functions"))
 # what execgov-hook-methods may say: a plugin type's declared methods are hooks, or not
 HOOK_CHOICES = ("declared", "listed")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -132,6 +135,8 @@ def _parse_value(spec: OptionSpec, value: Any) -> Any:
     for item in items:
         if spec.kind == "patterns":
             problem = pattern_problem(item)
+            if problem is None and ":" in item and spec.name not in QUALIFIABLE:
+                problem = " (only runner-classes and runner-functions take pkg.module:name)"
             if problem is not None:
                 raise _fail(spec, f"{_shown(item)} is not a name or shell-style pattern{problem}")
         if spec.kind in ("names", "states") and not _IDENTIFIER.match(item):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from typing import Optional, Sequence
 
+from .constructed import self_attribute
 from .nodes import source_text
 from .records import Scope, StackItem
 from .vocabulary import Vocabulary, add_aliases
@@ -119,6 +120,13 @@ class BindingContext:
             self.scope.stores.add(node.target.id)
         for target in targets:
             self._bind(target, node.value)
+            attr = self_attribute(target)
+            if attr is not None and node.value is not None:
+                holder: Optional[Scope] = self.scope
+                while holder is not None and holder.kind != "class":
+                    holder = holder.parent
+                if holder is not None:  # model.constructed: what the class builds there
+                    holder.self_assigns[attr].append(node.value)
         if node.value is not None:
             self._receive(targets, node.value)
         elif isinstance(node.target, ast.Name):  # a bare annotation binds nothing

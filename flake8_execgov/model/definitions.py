@@ -179,6 +179,7 @@ class DefinitionContext(RouteContext, RunnerContext):
         scope = self._open_scope("function", node.body)
         for param in all_args(node.args):
             scope.stores.add(param.arg)
+            scope.params.add(param.arg)
             if self.vocab.is_plugin_type(param.annotation):
                 scope.plugin_direct.add(param.arg)
         if route is not None:
@@ -224,7 +225,9 @@ class DefinitionContext(RouteContext, RunnerContext):
     def _enter_class(self, node: ast.ClassDef) -> None:
         self._open_scope("class", node.body)
         self._enter_runner_class(node)
+        self.class_path.append(node.name)
 
     def _leave_class(self, node: ast.ClassDef) -> None:
+        self.class_path.pop()
         self._leave_runner_class()
         self._close_scope(self.scope)

@@ -164,6 +164,9 @@ class Scope:
     # the plugin local they came from (resolved when the scope closes), and every candidate
     produced_edges: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     produced_names: set[str] = field(default_factory=set)
+    params: set[str] = field(default_factory=set)  # a function's parameters
+    # a class body: ``self.<attr> = value`` in its methods (model.constructed)
+    self_assigns: dict[str, list[ast.expr]] = field(default_factory=lambda: defaultdict(list))
     pending_dispatch: list[tuple[str, Access]] = field(default_factory=list)
     # uses of another module's function that executes a plugin: they count unless the
     # name is local where they are (a parameter or local of the same name)

@@ -53,6 +53,7 @@ class RunnerContext:
         self.mentions: set[int] = set()  # ids of expressions only looked at (mentions.py)
         # the runner classes this module defines: name -> the names of their methods
         self.runner_classes: dict[str, frozenset[str]] = {}
+        self.class_path: list[str] = []  # the classes being defined, outermost first
         self.class_records: list[RunnerClass] = []  # every runner class, for helper effects
         self.handed_over: set[int] = set()  # names handed to a runner instance's method
         self.effects = Effects()  # helper calls whose effect the complete module decides
@@ -64,7 +65,9 @@ class RunnerContext:
 
     def _enter_runner(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
                       in_class_body: bool, scope: Scope, module_level: bool) -> None:
-        named = self.config.runner_functions(node.name)
+        named = self.config.runner_functions(node.name) or self.config.runner_functions.qualifies(
+            self.facts.module, ".".join([*self.class_path, node.name]) if in_class_body
+            else node.name if module_level else "")
         if self.runner is not None:
             if not (self.runner.helper_candidate and named):
                 return  # a function nested in a runner is part of it
@@ -137,7 +140,10 @@ class RunnerContext:
     def _enter_runner_class(self, node: ast.ClassDef) -> None:
         if self.runner is None and self.runner_class is None \
                 and (self.config.runner_classes(node.name)
-                     or node.name in self.vocab.runner_subclasses):
+                     or node.name in self.vocab.runner_subclasses
+                     or (not self.class_path and self.scope.parent is not None
+                         and self.scope.parent.kind == "module"
+                         and self.config.runner_classes.qualifies(self.facts.module, node.name))):
             self.runner_class = RunnerClass()
             self.class_records.append(self.runner_class)
             self._runner_class_scope = self.scope

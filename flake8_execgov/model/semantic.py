@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
+from .constructed import built_not_plugin
 from .constant_names import can_reach, constant_names, fixed_ends
 from .name_guards import dynamic_executions
 from .nodes import TRY_TYPES, dotted, last_id, push_children
@@ -97,6 +98,10 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if more:
                 push_children(stack, item)  # type: ignore[arg-type]
         self._close_scope(self.module_scope)
+        classes = frozenset(s.name for s in getattr(self.tree, "body", ())
+                            if isinstance(s, ast.ClassDef))
+        self.accesses = [a for a in self.accesses
+                         if not built_not_plugin(a, self.vocab, classes, self.facts)]
         self.accesses += dynamic_executions(self.accesses, self.vocab.run_patterns)
         self.effects.resolve(self.class_records, self.module_helpers, self.vocab,
                              self.helper_names)

@@ -53,7 +53,7 @@ def facts_with(project: Project, filename: str, imports: list[Import], receivers
     imports = _project_imports(project, imports)
     exported = partial(_exported, reach, module)
     if not imports and not (receivers and project.includes()):
-        return ProjectFacts(exported=exported, hooks=declared_hooks(project))
+        return ProjectFacts(exported=exported, hooks=declared_hooks(project), module=module)
     project.linted = None if linted is None else (module, *linted)
     try:
         return facts_of(project, module, imports, receivers, reach, exported)
@@ -98,7 +98,8 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
         project, [(e[0], e[1], e[2], e[3]) for e in summary["imports"]])
         if (entry[2] or entry[0]) in derived
         or (not entry[2] and any(f".{name}".encode() in data for name in derived))]
-    facts = facts_of(project, module, imports, []) if imports else NO_FACTS
+    facts = facts_of(project, module, imports, []) if imports else \
+        ProjectFacts(module=module, hooks=declared_hooks(project))
     # keyed by the module's bytes and what its imports are (mypy's interface hashes, small)
     key = cache_key(data, f"{project.salt}:runs:{facts.identity()}")
     cache = project.cache
@@ -169,7 +170,10 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
     lists: set[str] = set()
     constants: dict[str, tuple[str, str]] = {}
     reaching: dict[str, str] = {}
+    classes: set[str] = set()
     for local, definition in names:
+        if _is_class(project, definition):
+            classes.add(local)
         run = reach.of(definition) if reach is not None else None
         if run is not None:
             reaching[local] = run
@@ -189,7 +193,15 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
                if project.granted(project.resolve(module, receiver))}
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
                         frozenset(annotations), frozenset(lists), frozenset(granted), constants,
-                        reaching, hooks=declared_hooks(project), exported=exported)
+                        reaching, classes=frozenset(classes), hooks=declared_hooks(project),
+                        module=module, exported=exported)
+
+
+def _is_class(project: Project, definition: Def) -> bool:
+    """A class of the project (model.constructed: what a module builds from it)."""
+    where, name = definition
+    summary = project.summary(where) if name and project.in_project(definition) else None
+    return summary is not None and name in summary["classes"]
 
 
 def _bound(project: Project, module: str, entry: Import) -> list[tuple[str, Def]]:

@@ -1,0 +1,110 @@
+"""Issue 32 through flake8 as users run it: runners named by module, hooks that a plugin
+type of another module declares, messages naming the configured runner."""
+
+from __future__ import annotations
+
+from conftest import Flake8Dir
+
+QUALIFIED = """
+    [flake8]
+    execgov-runner-functions = pkg.lookup:lookup, pkg.svc:Service.call
+    execgov-runner-classes = pkg.gov:Gov
+    execgov-metrics-functions =
+    execgov-input-validators =
+    execgov-output-validators =
+    execgov-error-envelope-builders =
+"""
+
+
+def _project(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("setup.cfg", QUALIFIED)
+    flake8_dir.write("pkg/__init__.py", "")
+    flake8_dir.write("pkg/lookup.py", """
+        def lookup(plugin, x):
+            return plugin.run(x)
+
+
+        class Geo:
+            def lookup(self, plugin):
+                return plugin.run(1)
+    """)
+    flake8_dir.write("pkg/svc.py", """
+        class Service:
+            def call(self, plugin):
+                return plugin.run(1)
+
+            def other(self, plugin):
+                return plugin.run(2)
+
+
+        def lookup(plugin):
+            return plugin.run(3)
+    """)
+    flake8_dir.write("pkg/gov.py", """
+        class Gov:
+            def go(self, plugin):
+                return plugin.run(1)
+
+
+        class Other:
+            def go(self, plugin):
+                return plugin.run(2)
+    """)
+
+
+def test_qualified_runners_govern_their_own_definition_only(flake8_dir: Flake8Dir) -> None:
+    """``pkg.lookup:lookup`` governs that function, not a plugin's method ``lookup`` nor
+    another module's ``lookup``; ``pkg.svc:Service.call`` one method; ``pkg.gov:Gov`` one
+    class. The message names the first configured runner by its own name (a runner class
+    comes first: the module defining it names it without a run method it lacks)."""
+    _project(flake8_dir)
+    result = flake8_dir.run("pkg")
+    assert result.err == ""
+    assert sorted(result.out.splitlines()) == [
+        "pkg/gov.py:8:16: GOV001 plugin.run() bypasses Gov; execute plugins through Gov",
+        "pkg/lookup.py:7:16: GOV001 plugin.run() bypasses Gov; execute plugins through Gov.run()",
+        "pkg/svc.py:10:12: GOV001 plugin.run() bypasses Gov; execute plugins through Gov.run()",
+        "pkg/svc.py:6:16: GOV001 plugin.run() bypasses Gov; execute plugins through Gov.run()"]
+
+
+def test_a_bare_name_keeps_its_meaning(flake8_dir: Flake8Dir) -> None:
+    _project(flake8_dir)
+    flake8_dir.write("setup.cfg", QUALIFIED.replace("pkg.lookup:lookup", "lookup"))
+    result = flake8_dir.run("pkg")
+    assert sorted(result.findings) == [(6, 16, "GOV001"), (8, 16, "GOV001")]
+
+
+def test_a_qualified_name_only_where_it_can_be_one(flake8_dir: Flake8Dir) -> None:
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-plugin-names = pkg.mod:name\n")
+    flake8_dir.write("a.py", "x = 1\n")
+    result = flake8_dir.run("a.py")
+    assert result.exit_code == 2
+    assert "execgov-plugin-names: 'pkg.mod:name' is not a name or shell-style pattern " \
+        "(only runner-classes and runner-functions take pkg.module:name)" in result.err
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-functions = pkg.mod:a.b.c\n")
+    assert "a qualified name is pkg.module:function or pkg.module:Class.method" \
+        in flake8_dir.run("a.py").err
+
+
+def test_hooks_declared_in_another_module(flake8_dir: Flake8Dir) -> None:
+    """The plugin type is defined in one module; its hooks are executions in another, and
+    ``execgov-hook-methods = listed`` turns that off."""
+    flake8_dir.write("setup.cfg", "[flake8]\n")
+    flake8_dir.write("app/__init__.py", "")
+    flake8_dir.write("app/interfaces.py", """
+        class Installer:
+            def deploy_cert(self, domain):
+                raise NotImplementedError
+
+            @property
+            def name(self):
+                return "?"
+    """)
+    flake8_dir.write("app/client.py", """
+        def deploy(installer, domain):
+            installer.deploy_cert(domain)
+            return installer.name
+    """)
+    args = ("--execgov-plugin-types=Installer", "--execgov-plugin-names=installer", "app")
+    assert flake8_dir.run(*args).findings == [(2, 5, "GOV001")]
+    assert flake8_dir.run("--execgov-hook-methods=listed", *args).findings == []
