@@ -108,3 +108,30 @@ def test_hooks_declared_in_another_module(flake8_dir: Flake8Dir) -> None:
     args = ("--execgov-plugin-types=Installer", "--execgov-plugin-names=installer", "app")
     assert flake8_dir.run(*args).findings == [(2, 5, "GOV001")]
     assert flake8_dir.run("--execgov-hook-methods=listed", *args).findings == []
+
+
+def test_a_registry_filled_in_another_module(flake8_dir: Flake8Dir) -> None:
+    """The registering decorator and its container are in one module; the host that calls
+    an entry imports the container (its text names nothing else the rules know)."""
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-registry-decorators = register\n")
+    flake8_dir.write("app/__init__.py", "")
+    flake8_dir.write("app/registry.py", """
+        formatters = {}
+
+
+        def register(key):
+            def decorate(fn):
+                formatters[key] = fn
+                return fn
+            return decorate
+    """)
+    flake8_dir.write("app/host.py", """
+        from app.registry import formatters
+
+
+        def render(key, record):
+            return formatters[key](record)
+    """)
+    result = flake8_dir.run("app")
+    assert result.out == ("app/host.py:5:12: GOV001 formatters[key]() bypasses ToolRunner; "
+                          "execute plugins through ToolRunner.run()\n")

@@ -53,6 +53,7 @@ class Config:
     plugin_types: NameMatcher
     run_methods: NameMatcher
     dispatch_names: NameMatcher
+    registry_decorators: NameMatcher
     inspection_functions: NameMatcher
     metrics_functions: NameMatcher
     metrics_state_keyword: str
@@ -201,6 +202,7 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         plugin_types=m("plugin-types"),
         run_methods=m("run-methods"),
         dispatch_names=m("dispatch-names"),
+        registry_decorators=m("registry-decorators"),
         inspection_functions=m("inspection-functions"),
         metrics_functions=m("metrics-functions"),
         metrics_state_keyword=raw["metrics-state-keyword"],

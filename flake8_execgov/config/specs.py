@@ -52,6 +52,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("dispatch-names", "", "patterns",
                "registries (or locals) of plugin callables: calling one of their entries "
                "executes a plugin (`self.events[name](x)`, `for hook in self.hooks: hook(x)`)"),
+    OptionSpec("registry-decorators", "", "patterns",
+               "decorators or functions that register plugin callables: the module-level "
+               "containers they write are registries (calling an entry executes a plugin)"),
     OptionSpec("inspection-functions", "callable,iscoroutinefunction,isasyncgenfunction,"
                "isgeneratorfunction,iscoroutine,isawaitable,isroutine,isfunction,ismethod,"
                "isbuiltin,signature,getsource,getdoc,getfile,getmodule,repr,str,id,hash,type,"

@@ -120,6 +120,7 @@ class DefinitionContext(RouteContext, RunnerContext):
             assert prefilter is not None and self.source is not None
             words = [alias for alias, name in self.aliases.items() if prefilter.search(name)]
             words += self.vocab.plugin_classes  # their instances are plugins
+            words += self.vocab.registries  # their entries are plugin code
             words += self.vocab.imported_words
             hot = self._with_callers(prefilter.lines_naming(self.source, words))
             self._hot = (len(self.aliases), hot)

@@ -30,6 +30,8 @@ class ProjectFacts:
     # name -> the run it reaches: functions of other modules that execute a plugin (also
     # through their own helpers): a use of one is an execution here
     reaching: Mapping[str, str] = field(default_factory=dict)
+    # imported names that are registries plugins fill (model.registries)
+    registries: frozenset[str] = frozenset()
     # the module's own name in the project (``pkg.module``; "" outside one): what a
     # qualified runner (``pkg.module:function``) is matched against
     module: str = ""
@@ -50,13 +52,14 @@ class ProjectFacts:
                      sorted(self.lifecycle_enums), sorted(self.auth_annotations),
                      sorted(self.auth_lists), sorted(self.granted_routers),
                      sorted(self.state_constants.items()), sorted(self.reaching.items()),
-                     sorted(self.hooks), sorted(self.classes), self.module))
+                     sorted(self.hooks), sorted(self.classes), self.module,
+                     sorted(self.registries)))
 
     def __bool__(self) -> bool:
         return bool(self.plugin_classes or self.runner_classes or self.lifecycle_enums
                     or self.auth_annotations or self.auth_lists or self.granted_routers
                     or self.state_constants or self.reaching or self.hooks
-                    or self.classes)
+                    or self.classes or self.registries)
 
 
 NO_FACTS = ProjectFacts()

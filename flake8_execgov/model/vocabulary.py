@@ -15,6 +15,7 @@ from ..config.options import Config
 from ..config.names import NameMatcher
 from .hooks import module_hooks, plugin_classes, plugin_properties
 from .imported import NO_FACTS, ProjectFacts
+from .registries import written_registries
 from .nodes import (TRY_TYPES, dotted, entry_points as _entry_points, last_id, member_like,
                     parse_annotation, str_constant)
 
@@ -43,6 +44,8 @@ class Vocabulary:
         # the hooks of the project's plugin types (model.hooks): run methods too
         self.hooks = module_hooks(body, config.plugin_types) | facts.hooks \
             if config.hook_methods == "declared" else frozenset()
+        # containers plugins fill (model.registries): this module's and imported ones
+        self.registries = written_registries(body, config.registry_decorators) | facts.registries
         self.plugin_properties: frozenset[str] = frozenset()  # ``self.geo``: a plugin
         self.plugin_properties = plugin_properties(body, lambda v: self.plugin_expr(v) is True)
         # classes of this module deriving from a runner class of another module: runners
@@ -53,7 +56,7 @@ class Vocabulary:
         self.imported_words = sorted({name.split(".", 1)[0] for name in (
             *facts.plugin_classes, *facts.runner_classes, *facts.lifecycle_enums,
             *facts.auth_annotations, *facts.auth_lists, *facts.state_constants,
-            *facts.reaching)}
+            *facts.reaching, *facts.registries)}
             | self.runner_subclasses)
 
     def is_run_method(self, name: str) -> bool:
@@ -206,30 +209,33 @@ class Vocabulary:
     # -- dispatching runners: registries of plugin callables ------------------------------
 
     def dispatch_expr(self, node: ast.AST) -> bool | str:
-        """A callable whose call executes a plugin (``execgov-dispatch-names``): a matching
-        name or attribute, an entry of one (``self.events[name]``, ``.get(name)``); a local
-        name that may be bound to one (its name); else False."""
-        names = self.config.dispatch_names
-        if not names:
+        """A callable whose call executes a plugin (a dispatch name, or a registry plugins
+        fill), an entry of one (:meth:`dispatches`); a local that may be bound to one (its
+        name); else False."""
+        if not self.config.dispatch_names and not self.registries:
             return False
-        if isinstance(node, Name) and not self.matches(names, node):
+        if isinstance(node, Name) and not self._registry(node):
             return node.id
         return self.dispatches(node)
 
     def dispatches(self, node: ast.AST) -> bool:
-        """``D``, ``D[k]``, ``D.get(k)``, ``D.values()`` for a dispatch name ``D``: it holds,
-        or iterates over, plugin callables."""
-        names = self.config.dispatch_names
-        if not names:
+        """``D``, ``D[k]``, ``D[k][j]``, ``D.get(k)``, ``D.values()`` for a registry ``D``:
+        it holds, or iterates over, plugin callables."""
+        if not self.config.dispatch_names and not self.registries:
             return False
-        if isinstance(node, (Name, Attribute)):
-            return self.matches(names, node)
         if isinstance(node, Subscript):
-            return self.matches(names, node.value)
+            while isinstance(node, Subscript):
+                node = node.value
+            return self._registry(node)
         if isinstance(node, Call) and isinstance(node.func, Attribute) \
                 and node.func.attr in ("get", "values"):
-            return self.matches(names, node.func.value)
-        return False
+            return self._registry(node.func.value)
+        return self._registry(node)
+
+    def _registry(self, node: ast.AST) -> bool:
+        names = self.config.dispatch_names
+        return (bool(names) and self.matches(names, node)) or (
+            isinstance(node, Name) and node.id in self.registries)
 
     # -- lifecycle states (§2, GOV004/GOV005) ----------------------------------------------
 

@@ -21,7 +21,7 @@ from ..source.lines import LineIndex, source_lines
 from .cache import cache_key, runs_shape
 from .index import Def, Import, Kind, Project
 from .reach import Reach
-from .hooks import declared_hooks
+from .hooks import declared_hooks, project_registries
 from .words import derived_names
 from .summary import module_statements, route_receiver
 
@@ -171,9 +171,13 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
     constants: dict[str, tuple[str, str]] = {}
     reaching: dict[str, str] = {}
     classes: set[str] = set()
+    registries: set[str] = set()
+    filled = project_registries(project)
     for local, definition in names:
         if _is_class(project, definition):
             classes.add(local)
+        if definition in filled:
+            registries.add(local)
         run = reach.of(definition) if reach is not None else None
         if run is not None:
             reaching[local] = run
@@ -194,7 +198,7 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
                         frozenset(annotations), frozenset(lists), frozenset(granted), constants,
                         reaching, classes=frozenset(classes), hooks=declared_hooks(project),
-                        module=module, exported=exported)
+                        module=module, registries=frozenset(registries), exported=exported)
 
 
 def _is_class(project: Project, definition: Def) -> bool:

@@ -1,4 +1,5 @@
-"""The hooks the project's plugin types declare (:mod:`model.hooks`), for every module.
+"""The hooks the project's plugin types declare (:mod:`model.hooks`), for every module,
+and the registries its registering functions fill (:mod:`model.registries`).
 
 A module calls hooks on plugins whose type is defined elsewhere (``interfaces.py``), so
 the hooks are the project's answer, not the module's: the modules whose text defines a
@@ -15,7 +16,8 @@ import re
 import weakref
 
 from ..model.hooks import module_hooks
-from .index import Project
+from ..model.registries import written_registries
+from .index import Def, Project
 from .summary import module_statements
 
 _MEMO: "weakref.WeakKeyDictionary[Project, frozenset[str]]" = weakref.WeakKeyDictionary()
@@ -41,3 +43,38 @@ def declared_hooks(project: Project) -> frozenset[str]:
             hooks |= module_hooks(module_statements(tree), cfg.plugin_types)
     _MEMO[project] = frozenset(hooks)
     return _MEMO[project]
+
+
+_REG_MEMO: "weakref.WeakKeyDictionary[Project, frozenset[Def]]" = weakref.WeakKeyDictionary()
+
+
+def project_registries(project: Project) -> frozenset[Def]:
+    """The registries plugins fill (:mod:`model.registries`) anywhere in the project, as
+    (module, name): the modules whose text defines a configured registering function are
+    parsed once per process and project."""
+    found = _REG_MEMO.get(project)
+    if found is not None:
+        return found
+    matcher = project.config.registry_decorators
+    names = sorted(_literal(p) for p in matcher.patterns) if matcher else []
+    registries: set[Def] = set()
+    if names:
+        pattern = re.compile(rb"def[ \t]+\w*(?:" + b"|".join(
+            re.escape(n.encode()) for n in names) + rb")", re.M)
+        for path, data in project.texts(pattern):
+            module = project.module_of(path)
+            try:
+                tree = ast.parse(data)
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                continue
+            if module is not None:
+                registries.update((module, name) for name in written_registries(
+                    list(module_statements(tree)), matcher))
+    _REG_MEMO[project] = frozenset(registries)
+    return _REG_MEMO[project]
+
+
+def _literal(pattern: str) -> str:
+    """The longest literal run of a glob (a superset test for the text)."""
+    runs = re.split(r"[*?\[\]!]", pattern)
+    return max(runs, key=len)

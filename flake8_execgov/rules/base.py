@@ -94,7 +94,8 @@ def executions(config: Config) -> Needs:
     getter, type annotation or dispatch registry), or a runner class (a function handed
     to a runner instance counts as covered where that happens)."""
     return Needs(names=(config.plugin_names, config.plugin_collections, config.plugin_getters,
-                        config.plugin_types, config.dispatch_names, config.runner_classes),
+                        config.plugin_types, config.dispatch_names, config.runner_classes,
+                        config.registry_decorators),
                  words=("entry_points",))  # what a host's entry points load is a plugin
 
 
