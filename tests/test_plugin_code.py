@@ -135,3 +135,42 @@ def test_a_registry_filled_in_another_module(flake8_dir: Flake8Dir) -> None:
     result = flake8_dir.run("app")
     assert result.out == ("app/host.py:5:12: GOV001 formatters[key]() bypasses ToolRunner; "
                           "execute plugins through ToolRunner.run()\n")
+
+
+def test_a_helper_imported_inside_a_function_is_judged_there(flake8_dir: Flake8Dir) -> None:
+    """``def main(): from app.core import main`` (a lazy import, also in a method): the use
+    is where the path enters, even where tests import the helper too; the module's own
+    ``main`` elsewhere in it is not the imported one."""
+    flake8_dir.write("setup.cfg", "[flake8]\nper-file-ignores =\n    tests/*: GOV001\n")
+    flake8_dir.write("app/__init__.py", "")
+    flake8_dir.write("app/core.py", """
+        def main(plugin):
+            return plugin.run()
+    """)
+    flake8_dir.write("app/__main__.py", """
+        def main():
+            from app.core import main
+            return main(None)
+
+
+        class Cli:
+            def __init__(self):
+                from app import core
+                self.verbs = {"run": core.main}
+
+
+        main()
+    """)
+    flake8_dir.write("tests/test_core.py", """
+        from app.core import main
+
+
+        def test_main(plugin):
+            main(plugin)
+    """)
+    result = flake8_dir.run("app", "tests")
+    assert result.out.splitlines() == [
+        "app/__main__.py:3:12: GOV001 main() (which runs plugin.run() in app.core.main) "
+        "bypasses ToolRunner; execute plugins through ToolRunner.run()",
+        "app/__main__.py:9:30: GOV001 core.main (which runs plugin.run() in app.core.main) "
+        "bypasses ToolRunner; execute plugins through ToolRunner.run()"]

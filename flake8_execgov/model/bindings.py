@@ -110,6 +110,8 @@ class BindingContext:
             name = alias.asname or alias.name.split(".", 1)[0]
             if name != "*":
                 self._bound_otherwise(name, node.lineno)
+                if self.scope.kind != "module":  # project facts follow it (live_imports)
+                    self.scope.imported_here.add(name)
         return False
 
     def _assign_bindings(self, node: ast.Assign | ast.AnnAssign) -> None:

@@ -32,6 +32,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     source: Optional[LineIndex]
     prefilter: Optional[Prefilter]
     route_depth: int
+    helper_names: frozenset[str]
     _hot: Optional[tuple[int, list[int]]]
     skipped: list[ast.stmt]
     taints: dict[int, str]  # free state names: why a literal reaching them is not safe
@@ -58,7 +59,10 @@ class DefinitionContext(RouteContext, RunnerContext):
         self._settle(scope, scope.pending_dispatch, scope.dispatch_direct,
                      outer.pending_dispatch if outer is not None else None)
         for name, access in scope.pending_imported:  # the module binds it by importing it
-            if outer is None:
+            if outer is None:  # (unless the module defines the name itself: its own def)
+                if name not in self.helper_names:
+                    self.accesses.append(access)
+            elif name in scope.imported_here:  # ``from app.core import main`` in a function
                 self.accesses.append(access)
             elif not scope.is_local(name):
                 outer.pending_imported.append((name, access))

@@ -8,9 +8,11 @@ the project its declared methods are *hooks*: calling one on a plugin executes t
 (``execgov-hook-methods = declared``, the default; ``listed`` keeps the run methods only).
 
 Declared means written in the body of the class whose name matches ``plugin-types``: a
-``def`` (also a classmethod or staticmethod: ``converter_class.supports(mime)`` runs the
-plugin's override). Dunders are the language's protocol, not hooks; a property's read is
-an attribute read, never a call of plugin code the host chose, so it is no hook either.
+``def`` (also a classmethod: ``converter_class.supports(mime)`` runs the plugin's
+override). Dunders are the language's protocol, not hooks; a property's read is an
+attribute read, never a call of plugin code the host chose; a static method is a utility
+the type offers its plugins (``normalize_file_name_component()``), holding no plugin
+state: none of them is a hook (list one in ``run-methods`` where it is).
 
 Only statement lists are read (the module's top level and a class body), never
 expressions below a statement: this is not a second walk.
@@ -42,6 +44,7 @@ def declared_methods(cls: ast.ClassDef) -> list[str]:
     """The hooks a plugin type's body declares (see the module docstring)."""
     return [stmt.name for stmt in cls.body
             if isinstance(stmt, _FUNCTIONS) and not is_property(stmt)
+            and not any(last_id(d) == "staticmethod" for d in stmt.decorator_list)
             and not (stmt.name.startswith("__") and stmt.name.endswith("__"))]
 
 

@@ -165,6 +165,7 @@ class Scope:
     produced_edges: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     produced_names: set[str] = field(default_factory=set)
     params: set[str] = field(default_factory=set)  # a function's parameters
+    imported_here: set[str] = field(default_factory=set)  # names a function imports
     # a class body: ``self.<attr> = value`` in its methods (model.constructed)
     self_assigns: dict[str, list[ast.expr]] = field(default_factory=lambda: defaultdict(list))
     pending_dispatch: list[tuple[str, Access]] = field(default_factory=list)

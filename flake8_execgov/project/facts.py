@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import os
 from functools import partial
-from typing import Callable, Mapping, Optional
+from typing import Callable, Iterator, Mapping, Optional
 
 from ..config.names import NameMatcher
 from ..config.prefilter import Prefilter, searchable
@@ -137,7 +137,7 @@ def live_imports(tree: ast.AST) -> tuple[list[Import], list[str]]:
     ``if``/``try``/``with``)."""
     imports: list[Import] = []
     receivers: list[str] = []
-    for stmt in module_statements(tree):
+    for stmt in _with_function_imports(module_statements(tree)):
         if isinstance(stmt, ast.ImportFrom):
             imports += [(a.asname or a.name, stmt.module or "", a.name, stmt.level)
                         for a in stmt.names if a.name != "*"]
@@ -149,6 +149,34 @@ def live_imports(tree: ast.AST) -> tuple[list[Import], list[str]]:
         elif isinstance(stmt, _FUNCTIONS) and stmt.decorator_list:
             receivers += [r for r in map(route_receiver, stmt.decorator_list) if r is not None]
     return imports, receivers
+
+
+def _with_function_imports(statements: Iterator[ast.stmt]) -> Iterator[ast.stmt]:
+    """The module's statements, and the imports written in the body of a module-level
+    function or of a method of a module-level class (``def main(): from app.core import
+    main``, also in its ``try:``): a use there is judged there (its scope knows it)."""
+    for stmt in statements:
+        yield stmt
+        bodies = [stmt] if isinstance(stmt, _FUNCTIONS) else \
+            [m for m in stmt.body if isinstance(m, _FUNCTIONS)] \
+            if isinstance(stmt, ast.ClassDef) else []
+        for function in bodies:
+            yield from _imports_in(function.body)
+
+
+def _imports_in(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The imports of a function's statements and of its blocks (``try:``, ``if``), not
+    of the functions or classes nested in it: statements only."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            yield stmt
+        elif not isinstance(stmt, (*_FUNCTIONS, ast.ClassDef)):
+            for attr in ("body", "orelse", "finalbody", "handlers"):
+                for child in reversed(getattr(stmt, attr, ())):
+                    stack.extend(reversed(child.body) if isinstance(child, ast.ExceptHandler)
+                                 else [child])
 
 
 def _project_imports(project: Project, imports: list[Import]) -> list[Import]:

@@ -18,6 +18,10 @@ class BasePlugin:
     def title(self):
         return "?"
 
+    @staticmethod
+    def normalize(text):
+        return text
+
     def __repr__(self):
         return "BasePlugin()"
 
@@ -37,6 +41,7 @@ class Host:
         plugin.filters()  # expect: GOV001:9
         plugin.supports(mime)  # expect: GOV001:9
         plugin.title
+        plugin.normalize("x")
         repr(plugin)
         plugin.__repr__()
         plugin.unknown()
