@@ -188,9 +188,12 @@ _VALUED = frozenset(("--format", "--config", "--append-config", "--output-file",
 def check(argv: Sequence[str]) -> int:
     """Run the gate; flake8's exit status (0 clean, 1 findings, 2 usage error); after the
     default report, the summary line on stderr."""
+    from ..plugin import ExecGovChecker
+
     app = GateApplication()
     with governance_only():
         app.run(gate_argv(argv))
+        ExecGovChecker.settings.the_run.close()  # this run's owner: what it learnt, kept
         sys.stderr.write(app.summary())
     code: int = app.exit_code()
     return code

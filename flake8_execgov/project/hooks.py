@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import ast
 import re
-import weakref
 
 from ..model.hooks import module_hooks
 from ..model.registries import written_registries
 from .index import Def, Project
 from .summary import module_statements
 
-_MEMO: "weakref.WeakKeyDictionary[Project, frozenset[str]]" = weakref.WeakKeyDictionary()
 _GLOB = re.compile(r"[*?\[\]!]")
 
 
 def declared_hooks(project: Project) -> frozenset[str]:
-    """Every hook a plugin type defined in the project declares (memoised)."""
-    found = _MEMO.get(project)
-    if found is not None:
-        return found
+    """Every hook a plugin type defined in the project declares (the project's answer,
+    asked again after a refresh)."""
+    return project.answer("hooks", lambda: _declared(project))
+
+
+def _declared(project: Project) -> frozenset[str]:
     cfg = project.config
     names = sorted(p for p in cfg.plugin_types.patterns if not _GLOB.search(p))
     hooks: set[str] = set()
@@ -41,20 +41,17 @@ def declared_hooks(project: Project) -> frozenset[str]:
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 continue
             hooks |= module_hooks(module_statements(tree), cfg.plugin_types)
-    _MEMO[project] = frozenset(hooks)
-    return _MEMO[project]
-
-
-_REG_MEMO: "weakref.WeakKeyDictionary[Project, frozenset[Def]]" = weakref.WeakKeyDictionary()
+    return frozenset(hooks)
 
 
 def project_registries(project: Project) -> frozenset[Def]:
     """The registries plugins fill (:mod:`model.registries`) anywhere in the project, as
     (module, name): the modules whose text defines a configured registering function are
-    parsed once per process and project."""
-    found = _REG_MEMO.get(project)
-    if found is not None:
-        return found
+    parsed once per project (until a refresh)."""
+    return project.answer("registries", lambda: _registries(project))
+
+
+def _registries(project: Project) -> frozenset[Def]:
     matcher = project.config.registry_decorators
     names = sorted(_literal(p) for p in matcher.patterns) if matcher else []
     registries: set[Def] = set()
@@ -70,8 +67,7 @@ def project_registries(project: Project) -> frozenset[Def]:
             if module is not None:
                 registries.update((module, name) for name in written_registries(
                     list(module_statements(tree)), matcher))
-    _REG_MEMO[project] = frozenset(registries)
-    return _REG_MEMO[project]
+    return frozenset(registries)
 
 
 def _literal(pattern: str) -> str:
