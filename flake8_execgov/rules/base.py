@@ -133,7 +133,7 @@ CONFORMING_RUNNER = (
     "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n")
 
 RUNNER_OPTIONS = ("runner-classes", "runner-functions", "plugin-names", "plugin-collections",
-                  "plugin-getters", "plugin-types", "run-methods")
+                  "plugin-getters", "plugin-types", "run-methods", "hook-methods")
 
 
 def broken(old: str, new: str = "", source: Optional[str] = None) -> str:
