@@ -174,3 +174,31 @@ def test_a_helper_imported_inside_a_function_is_judged_there(flake8_dir: Flake8D
         "bypasses ToolRunner; execute plugins through ToolRunner.run()",
         "app/__main__.py:9:30: GOV001 core.main (which runs plugin.run() in app.core.main) "
         "bypasses ToolRunner; execute plugins through ToolRunner.run()"]
+
+
+def test_plugin_code_handed_to_another_modules_caller(flake8_dir: Flake8Dir) -> None:
+    """The helper that calls what it is given is in another module (its summary says which
+    parameter it calls)."""
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-plugin-names = hook\n"
+                     "execgov-run-methods = startup\n")
+    flake8_dir.write("app/__init__.py", "")
+    flake8_dir.write("app/utils.py", """
+        async def await_me_maybe(value, *, strict=False):
+            return value() if callable(value) else value
+
+
+        def keep(value):
+            return [value]
+    """)
+    flake8_dir.write("app/app.py", """
+        from app.utils import await_me_maybe, keep
+
+
+        async def start(pm):
+            for fn in pm.hook.startup():
+                await await_me_maybe(fn)
+                keep(fn)
+    """)
+    result = flake8_dir.run("app")
+    assert result.findings == [(5, 15, "GOV001"), (6, 30, "GOV001")]
+    assert "GOV001 fn handed to await_me_maybe() bypasses ToolRunner" in result.out

@@ -33,6 +33,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     prefilter: Optional[Prefilter]
     route_depth: int
     helper_names: frozenset[str]
+    handoffs: list[tuple[str, str, Access]]
     _hot: Optional[tuple[int, list[int]]]
     skipped: list[ast.stmt]
     taints: dict[int, str]  # free state names: why a literal reaching them is not safe
@@ -58,6 +59,12 @@ class DefinitionContext(RouteContext, RunnerContext):
                      outer.pending_access if outer is not None else None)
         self._settle(scope, scope.pending_dispatch, scope.dispatch_direct,
                      outer.pending_dispatch if outer is not None else None)
+        for name, handoff in scope.pending_handoffs:  # plugin code handed to a function
+            if scope.is_local(name):
+                if name in scope.dispatch_direct:
+                    self.handoffs.append(handoff)
+            elif outer is not None:
+                outer.pending_handoffs.append((name, handoff))
         for name, access in scope.pending_imported:  # the module binds it by importing it
             if outer is None:  # (unless the module defines the name itself: its own def)
                 if name not in self.helper_names:
@@ -182,6 +189,8 @@ class DefinitionContext(RouteContext, RunnerContext):
         in_class_body = self.scope.kind == "class"
         module_level = self.scope is self.module_scope
         scope = self._open_scope("function", node.body)
+        scope.name = node.name
+        scope.param_order = [a.arg for a in node.args.posonlyargs + node.args.args]
         for param in all_args(node.args):
             scope.stores.add(param.arg)
             scope.params.add(param.arg)

@@ -14,10 +14,11 @@ import ast
 from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
 from .constructed import built_not_plugin
+from .handoffs import HandoffContext
 from .constant_names import can_reach, constant_names, fixed_ends
 from .name_guards import dynamic_executions
 from .nodes import TRY_TYPES, dotted, last_id, push_children
-from .records import Finding, Item, Route, Scope, StackItem
+from .records import Access, Finding, Item, Route, Scope, StackItem
 from ..config.options import Config
 from ..config.prefilter import Prefilter
 from .bindings import BindingContext
@@ -35,7 +36,7 @@ StateHook = Callable[["SemanticModel", ast.expr, str, Optional[str]], None]
 Handler = Callable[["SemanticModel", Any, list[StackItem]], Optional[bool]]
 
 
-class SemanticModel(BindingContext, DefinitionContext, MentionContext):
+class SemanticModel(BindingContext, DefinitionContext, MentionContext, HandoffContext):
     """The facts of one module, collected in one walk; ``hooks`` are the rules' own."""
 
     def __init__(self, tree: ast.AST, config: Config, hooks: Mapping[type, Sequence[Hook]],
@@ -67,6 +68,8 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
         self.skipped: list[ast.stmt] = []  # module-level definitions not walked
         self.taints: dict[int, str] = {}  # see state_sources.resolve
+        self.param_calls: dict[str, set[str]] = {}  # model.handoffs
+        self.handoffs: list[tuple[str, str, Access]] = []
         self._init_runner_context()
         self._table = _dispatch(hooks)  # a few dozen entries: cheaper than any walk
         self._state_hooks = state_hooks
@@ -98,6 +101,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if more:
                 push_children(stack, item)  # type: ignore[arg-type]
         self._close_scope(self.module_scope)
+        self._settled_handoffs()
         classes = frozenset(s.name for s in getattr(self.tree, "body", ())
                             if isinstance(s, ast.ClassDef))
         self.accesses = [a for a in self.accesses
@@ -160,6 +164,9 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
         self.calls[id(func)] = node
         self._dispatched(node)
         self._handed_to_runner(node)
+        self._calls_parameter(func)
+        if node.args or node.keywords:
+            self._hand_over(node, self._handoff_access)
         name = last_id(func)
         if name is None:
             return True
@@ -180,6 +187,10 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if target is not None:
                 self.router_grants.append((target, node.keywords))
         return True
+
+    def _handoff_access(self, arg: ast.expr, callee: str) -> Access:
+        return Access(arg, "run", None, self.runner, self.trys, self.stmt, self.scope,
+                      handed_to=callee)
 
     def _getattr_kind(self, attr: ast.expr) -> Optional[str]:
         """What ``getattr(plugin, attr)`` is: a run access (``"run"``), a dynamic access

@@ -21,7 +21,7 @@ from ..source.lines import LineIndex, source_lines
 from .cache import RUNS, cache_key
 from .index import Def, Import, Kind, Project
 from .reach import Reach
-from .hooks import declared_hooks, project_registries
+from .hooks import declared_hooks, is_class, param_calls, project_registries
 from .words import derived_names
 from .summary import module_statements, route_receiver
 
@@ -197,9 +197,13 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
     reaching: dict[str, str] = {}
     classes: set[str] = set()
     registries: set[str] = set()
+    callers: dict[str, tuple[str, ...]] = {}
     filled = project_registries(project)
     for local, definition in names:
-        if _is_class(project, definition):
+        called = param_calls(project, definition)
+        if called:
+            callers[local] = called
+        if is_class(project, definition):
             classes.add(local)
         if definition in filled:
             registries.add(local)
@@ -223,14 +227,8 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
                         frozenset(annotations), frozenset(lists), frozenset(granted), constants,
                         reaching, classes=frozenset(classes), hooks=declared_hooks(project),
-                        module=module, registries=frozenset(registries), exported=exported)
-
-
-def _is_class(project: Project, definition: Def) -> bool:
-    """A class of the project (model.constructed: what a module builds from it)."""
-    where, name = definition
-    summary = project.summary(where) if name and project.in_project(definition) else None
-    return summary is not None and name in summary["classes"]
+                        module=module, registries=frozenset(registries),
+                        param_callers=callers, exported=exported)
 
 
 def _bound(project: Project, module: str, entry: Import) -> list[tuple[str, Def]]:

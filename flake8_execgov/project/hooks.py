@@ -1,5 +1,7 @@
-"""The hooks the project's plugin types declare (:mod:`model.hooks`), for every module,
-and the registries its registering functions fill (:mod:`model.registries`).
+"""The project's answers about plugin code: the hooks its plugin types declare
+(:mod:`model.hooks`), for every module; the registries its registering functions fill
+(:mod:`model.registries`); which of its definitions are classes (:mod:`model.constructed`)
+and which functions call their parameters (:mod:`model.handoffs`).
 
 A module calls hooks on plugins whose type is defined elsewhere (``interfaces.py``), so
 the hooks are the project's answer, not the module's: the modules whose text defines a
@@ -74,3 +76,20 @@ def _literal(pattern: str) -> str:
     """The longest literal run of a glob (a superset test for the text)."""
     runs = re.split(r"[*?\[\]!]", pattern)
     return max(runs, key=len)
+
+
+def param_calls(project: Project, definition: Def) -> tuple[str, ...]:
+    """The parameters a function of the project calls (model.handoffs), as summarised."""
+    where, name = definition
+    summary = project.summary(where) if name and project.in_project(definition) else None
+    calls = summary.get("param_calls", {}) if summary is not None else {}
+    found = calls.get(name) if isinstance(calls, dict) else None
+    return tuple(item for item in found if isinstance(item, str)) \
+        if isinstance(found, list) else ()
+
+
+def is_class(project: Project, definition: Def) -> bool:
+    """A class of the project (model.constructed: what a module builds from it)."""
+    where, name = definition
+    summary = project.summary(where) if name and project.in_project(definition) else None
+    return summary is not None and name in summary["classes"]
