@@ -27,6 +27,8 @@ def constant_names(node: ast.expr, scope: Scope) -> Optional[list[str]]:
         holder: Optional[Scope] = scope
         while holder is not None and not holder.is_local(node.id) and holder.parent is not None:
             holder = holder.parent
+            while holder.kind == "class" and holder.parent is not None:
+                holder = holder.parent  # a method's free name skips its class body
         values = holder.assigns.get(node.id, []) if holder is not None else []
     elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
             and node.value.id in ("self", "cls"):

@@ -72,3 +72,14 @@ class Host:
         getattr(plugin, method)(kind)  # expect: GOV001:9
         other = "describe"
         getattr(plugin, other)()
+
+
+MARKER = "run"
+
+
+class Shadowed:
+    MARKER = "describe"
+
+    def method(self, plugin):
+        getattr(plugin, MARKER)  # expect: GOV001:9
+        getattr(plugin, self.MARKER)
