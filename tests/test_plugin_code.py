@@ -202,3 +202,36 @@ def test_plugin_code_handed_to_another_modules_caller(flake8_dir: Flake8Dir) -> 
     result = flake8_dir.run("app")
     assert result.findings == [(5, 15, "GOV001"), (6, 30, "GOV001")]
     assert "GOV001 fn handed to await_me_maybe() bypasses ToolRunner" in result.out
+
+
+def test_what_a_host_function_returned_from_a_plugin(flake8_dir: Flake8Dir) -> None:
+    """A function of another module returns what a plugin execution returned (the
+    summaries' ``returns``): calling it, an item of it or an attribute of either executes
+    the plugin; another function's return value is not plugin code."""
+    flake8_dir.write("setup.cfg", "[flake8]\nexecgov-runner-classes = Governed\n")
+    flake8_dir.write("app/__init__.py", "")
+    flake8_dir.write("app/collect.py", """
+        def pipeline(plugin, job):
+            return plugin.run(job)
+
+
+        def data(obj):
+            return obj.run()
+    """)
+    flake8_dir.write("app/host.py", """
+        from app import collect
+        from app.collect import data
+
+
+        def host(registry, job):
+            for step in collect.pipeline(registry, job):
+                step.apply(job)
+            for item in data(job):
+                item.apply(job)
+    """)
+    result = flake8_dir.run("app")
+    assert result.out.splitlines() == [
+        "app/host.py:6:17: GOV001 collect.pipeline() (which runs plugin.run() in "
+        "app.collect.pipeline) bypasses Governed; execute plugins through Governed.run()",
+        "app/host.py:7:9: GOV001 step.apply() bypasses Governed; execute plugins through "
+        "Governed.run()"]

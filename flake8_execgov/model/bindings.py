@@ -15,6 +15,8 @@ import ast
 from typing import Optional, Sequence
 
 from .constructed import self_attribute
+from .handoffs import returned_by
+from .imported import ProjectFacts
 from .nodes import source_text
 from .records import Scope, StackItem
 from .vocabulary import Vocabulary, add_aliases
@@ -24,6 +26,7 @@ class BindingContext:
     """Mixed into the semantic model: handlers that record bindings in the current scope."""
 
     vocab: Vocabulary
+    facts: ProjectFacts
     scope: Scope
     stmt: Optional[ast.stmt]
     aliases: dict[str, str]
@@ -158,13 +161,21 @@ class BindingContext:
         """``name`` holds what a plugin execution returned (or an item of it): plugin code,
         so calling it, or an attribute of it, executes the plugin (as a dispatch entry)."""
         made = self.vocab.produced(value)
-        if made is False:
-            return
+        if made is False:  # what a host function returned that a plugin returned?
+            callee = returned_by(value)
+            if callee is None:
+                return
+            if callee not in self.facts.producers:
+                if "." not in callee:  # this module's function: decided at the module's end
+                    self.scope.produced_names.add(name)
+                    self.scope.produced_by_call[name] = callee
+                return
+            made = True
         self.scope.produced_names.add(name)
-        if made is True:
-            self.scope.dispatch_direct.add(name)
-        else:
+        if isinstance(made, str):
             self.scope.produced_edges[made].append(name)
+        else:
+            self.scope.dispatch_direct.add(name)
 
     def _except_handler(self, node: ast.ExceptHandler, stack: list[StackItem]) -> bool:
         if node.name:

@@ -34,6 +34,9 @@ class DefinitionContext(RouteContext, RunnerContext):
     route_depth: int
     helper_names: frozenset[str]
     handoffs: list[tuple[str, str, Access]]
+    deferred: list[tuple[str, Access]]
+    deferred_handoffs: list[tuple[str, tuple[str, str, Access]]]
+    _returns_plugin_code: Callable[[Scope, set[str]], None]
     _hot: Optional[tuple[int, list[int]]]
     skipped: list[ast.stmt]
     taints: dict[int, str]  # free state names: why a literal reaching them is not safe
@@ -52,17 +55,25 @@ class DefinitionContext(RouteContext, RunnerContext):
         outer = scope.parent
         while outer is not None and outer.kind == "class" and scope.kind != "class":
             outer = outer.parent
-        plugins = scope.plugin_locals() if scope.pending_access or scope.produced_edges else set()
+        plugins = scope.plugin_locals() \
+            if scope.pending_access or scope.produced_edges or scope.return_edges else set()
         for name in plugins & scope.produced_edges.keys():  # what those plugins returned
             scope.dispatch_direct.update(scope.produced_edges[name])
         self._settle(scope, scope.pending_access, plugins,
                      outer.pending_access if outer is not None else None)
+        self._returns_plugin_code(scope, plugins)
+        for name, access in scope.pending_dispatch:  # a call of plugin code held by a local
+            if name in scope.produced_by_call and scope.is_local(name) \
+                    and name not in scope.dispatch_direct:
+                self.deferred.append((scope.produced_by_call[name], access))
         self._settle(scope, scope.pending_dispatch, scope.dispatch_direct,
                      outer.pending_dispatch if outer is not None else None)
         for name, handoff in scope.pending_handoffs:  # plugin code handed to a function
             if scope.is_local(name):
                 if name in scope.dispatch_direct:
                     self.handoffs.append(handoff)
+                elif name in scope.produced_by_call:
+                    self.deferred_handoffs.append((scope.produced_by_call[name], handoff))
             elif outer is not None:
                 outer.pending_handoffs.append((name, handoff))
         for name, access in scope.pending_imported:  # the module binds it by importing it

@@ -17,7 +17,7 @@ by position or keyword against the parameters the function calls.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from .imported import ProjectFacts
 from .nodes import dotted, push_children
@@ -40,6 +40,9 @@ class HandoffContext:
     param_calls: dict[str, set[str]]  # module-level function -> "index:name" it calls
     handoffs: list[Handoff]
     skipped: list[ast.stmt]  # module-level definitions the walk did not enter
+    producers: set[str]  # this module's functions that return what a plugin returned
+    deferred: list[tuple[str, Access]]  # calls of what such a function returned
+    deferred_handoffs: list[tuple[str, Handoff]]  # hand-overs of what it returned
 
     def _calls_parameter(self, func: ast.expr) -> None:
         """``value()`` where ``value`` is a parameter of a module-level function."""
@@ -70,8 +73,35 @@ class HandoffContext:
                 self.scope.pending_handoffs.append((arg.id, (callee, slot,
                                                              access(arg, callee))))
 
+    def _return(self, node: ast.Return, stack: list[Any]) -> bool:
+        """A module-level function returning what a plugin execution returned (``return
+        plugin.steps()``, or a local holding it): its callers get plugin code."""
+        scope, value = self.scope, node.value
+        if value is not None and scope.kind == "function" and scope.parent is self.module_scope:
+            made = self.vocab.produced(value)
+            if made is True:
+                self.producers.add(scope.name)
+            elif isinstance(made, str):
+                scope.return_edges.append(made)
+            elif isinstance(value, ast.Name):
+                scope.return_names.append(value.id)
+        return True
+
+    def _returns_plugin_code(self, scope: Scope, plugins: set[str]) -> None:
+        """When a function's scope closes: does a ``return`` hand back plugin code?"""
+        if any(edge in plugins for edge in scope.return_edges) or any(
+                name in scope.dispatch_direct and name in scope.produced_names
+                for name in scope.return_names):
+            self.producers.add(scope.name)
+
     def _settled_handoffs(self) -> None:
-        """Once the module is complete: the hand-overs to a caller of that parameter."""
+        """Once the module is complete: calls and hand-overs of what this module's
+        functions returned, then the hand-overs to a caller of that parameter."""
+        for callee, access in self.deferred:
+            if callee in self.producers:
+                self.accesses.append(access)
+        self.handoffs += [handoff for callee, handoff in self.deferred_handoffs
+                          if callee in self.producers]
         skipped = {s.name: s for s in self.skipped if isinstance(s, _FUNCTIONS)}
         for callee, slot, access in self.handoffs:
             if callee in skipped and callee not in self.param_calls:  # named nothing hot
@@ -115,6 +145,14 @@ def called_params(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]
             found.add(called)
         push_children(stack, node)
     return sorted(found)
+
+
+def returned_by(value: ast.expr) -> Optional[str]:
+    """The callee of ``f(...)`` / ``await mod.f(...)`` as written: a function whose return
+    value may be plugin code (:meth:`HandoffContext._return`, the summaries' ``returns``)."""
+    if isinstance(value, ast.Await):
+        value = value.value
+    return dotted(value.func) if isinstance(value, ast.Call) else None
 
 
 def _matches(slot: str, called: str) -> bool:

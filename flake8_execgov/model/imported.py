@@ -32,6 +32,8 @@ class ProjectFacts:
     reaching: Mapping[str, str] = field(default_factory=dict)
     # imported functions that call what they are given: name -> "index:name" it calls
     param_callers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # imported functions that return what a plugin execution returned (model.handoffs)
+    producers: frozenset[str] = frozenset()
     # imported names that are registries plugins fill (model.registries)
     registries: frozenset[str] = frozenset()
     # the module's own name in the project (``pkg.module``; "" outside one): what a
@@ -55,13 +57,15 @@ class ProjectFacts:
                      sorted(self.auth_lists), sorted(self.granted_routers),
                      sorted(self.state_constants.items()), sorted(self.reaching.items()),
                      sorted(self.hooks), sorted(self.classes), self.module,
-                     sorted(self.registries), sorted(self.param_callers.items())))
+                     sorted(self.registries), sorted(self.param_callers.items()),
+                     sorted(self.producers)))
 
     def __bool__(self) -> bool:
         return bool(self.plugin_classes or self.runner_classes or self.lifecycle_enums
                     or self.auth_annotations or self.auth_lists or self.granted_routers
                     or self.state_constants or self.reaching or self.hooks
-                    or self.classes or self.registries or self.param_callers)
+                    or self.classes or self.registries or self.param_callers
+                    or self.producers)
 
 
 NO_FACTS = ProjectFacts()

@@ -174,6 +174,11 @@ class Scope:
     # hand-overs of a local to a function (model.handoffs), decided when the scope closes
     pending_handoffs: list[tuple[str, tuple[str, str, "Access"]]] = field(default_factory=list)
     imported_here: set[str] = field(default_factory=set)  # names a function imports
+    # a local holding what a module-level function of this module returned (its name),
+    # and what a module-level function returns: plugin locals, and locals (model.handoffs)
+    produced_by_call: dict[str, str] = field(default_factory=dict)
+    return_edges: list[str] = field(default_factory=list)
+    return_names: list[str] = field(default_factory=list)
     # a class body: ``self.<attr> = value`` in its methods (model.constructed)
     self_assigns: dict[str, list[ast.expr]] = field(default_factory=lambda: defaultdict(list))
     pending_dispatch: list[tuple[str, Access]] = field(default_factory=list)

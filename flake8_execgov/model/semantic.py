@@ -70,6 +70,9 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext, HandoffCo
         self.taints: dict[int, str] = {}  # see state_sources.resolve
         self.param_calls: dict[str, set[str]] = {}  # model.handoffs
         self.handoffs: list[tuple[str, str, Access]] = []
+        self.producers: set[str] = set()
+        self.deferred: list[tuple[str, Access]] = []
+        self.deferred_handoffs: list[tuple[str, tuple[str, str, Access]]] = []
         self._init_runner_context()
         self._table = _dispatch(hooks)  # a few dozen entries: cheaper than any walk
         self._state_hooks = state_hooks
@@ -252,6 +255,7 @@ _HANDLERS: dict[type, Handler] = {
     ast.Global: SemanticModel._global,
     ast.Nonlocal: SemanticModel._global,
     ast.ExceptHandler: SemanticModel._except_handler,
+    ast.Return: SemanticModel._return,
     ast.Yield: SemanticModel._yields,
     ast.YieldFrom: SemanticModel._yields,
     ast.Compare: SemanticModel._compare,

@@ -21,7 +21,8 @@ from ..source.lines import LineIndex, source_lines
 from .cache import RUNS, cache_key
 from .index import Def, Import, Kind, Project
 from .reach import Reach
-from .hooks import declared_hooks, is_class, param_calls, project_registries
+from .hooks import (declared_hooks, is_class, param_calls, project_registries,
+                    returns_plugin_code)
 from .words import derived_names
 from .summary import module_statements, route_receiver
 
@@ -198,8 +199,11 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
     classes: set[str] = set()
     registries: set[str] = set()
     callers: dict[str, tuple[str, ...]] = {}
-    filled = project_registries(project)
+    producers: set[str] = set()
+    filled, hooks = project_registries(project), declared_hooks(project)
     for local, definition in names:
+        if returns_plugin_code(project, definition, hooks):
+            producers.add(local)
         called = param_calls(project, definition)
         if called:
             callers[local] = called
@@ -226,9 +230,10 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
                if project.granted(project.resolve(module, receiver))}
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
                         frozenset(annotations), frozenset(lists), frozenset(granted), constants,
-                        reaching, classes=frozenset(classes), hooks=declared_hooks(project),
+                        reaching, classes=frozenset(classes), hooks=hooks,
                         module=module, registries=frozenset(registries),
-                        param_callers=callers, exported=exported)
+                        param_callers=callers, producers=frozenset(producers),
+                        exported=exported)
 
 
 def _bound(project: Project, module: str, entry: Import) -> list[tuple[str, Def]]:

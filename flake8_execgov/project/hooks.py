@@ -88,6 +88,22 @@ def param_calls(project: Project, definition: Def) -> tuple[str, ...]:
         if isinstance(found, list) else ()
 
 
+def returns_plugin_code(project: Project, definition: Def, hooks: frozenset[str]) -> bool:
+    """Does a function of the project return what a plugin execution returned (``return
+    plugin.steps()``: a plugin name's run method or hook, as summarised)?"""
+    where, name = definition
+    summary = project.summary(where) if name and project.in_project(definition) else None
+    returns = summary.get("returns", {}) if summary is not None else {}
+    found = returns.get(name) if isinstance(returns, dict) else None
+    cfg = project.config
+    for callee in found if isinstance(found, list) else ():
+        receiver, _, method = str(callee).rpartition(".")
+        if receiver and cfg.plugin_names(receiver.rpartition(".")[2]) \
+                and (cfg.run_methods(method) or method in hooks):
+            return True
+    return False
+
+
 def is_class(project: Project, definition: Def) -> bool:
     """A class of the project (model.constructed: what a module builds from it)."""
     where, name = definition

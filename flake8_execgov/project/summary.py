@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Iterator, Optional
 
-from ..model.handoffs import param_call, signature
+from ..model.handoffs import param_call, returned_by, signature
 from ..model.nodes import TRY_TYPES, dotted, push_children, str_constant
 
 Summary = dict[str, Any]
@@ -27,7 +27,7 @@ def summarize(tree: ast.AST) -> Summary:
     """The summary of one module (see the module docstring for what it holds)."""
     out: Summary = {"imports": [], "classes": {}, "alias": {}, "consts": {}, "annotated": {},
                     "lists": {}, "routers": {}, "includes": [], "receivers": [],
-                    "functions": {}, "param_calls": {}}
+                    "functions": {}, "param_calls": {}, "returns": {}}
     bodies: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     top = set(getattr(tree, "body", ()))  # helpers are module-level defs
     for stmt in module_statements(tree):
@@ -68,6 +68,7 @@ def summarize(tree: ast.AST) -> Summary:
             out["param_calls"][function.name] = called
         else:
             out["param_calls"].pop(function.name, None)
+        out["returns"][function.name] = _returned_calls(function)
     return out
 
 
@@ -98,6 +99,26 @@ def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef,
                 found.add(name)
         push_children(stack, node)
     return sorted(found), sorted(called)
+
+
+def _returned_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """What a module-level function returns, where it returns a call: the callee as
+    written (``plugin.steps``), from its statements and blocks, not nested functions. The
+    configuration decides which of them are plugin executions (:mod:`.hooks`)."""
+    found: list[str] = []
+    stack = list(function.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            callee = returned_by(stmt.value)
+            if callee is not None and callee not in found:
+                found.append(callee)
+        elif not isinstance(stmt, (*_FUNCTIONS, ast.ClassDef)):
+            for attr in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(stmt, attr, ()))
+            for handler in getattr(stmt, "handlers", ()):
+                stack.extend(handler.body)
+    return sorted(found)
 
 
 def module_statements(tree: ast.AST) -> Iterator[ast.stmt]:

@@ -36,3 +36,27 @@ async def host(pm, datasette, plugin, page):
         call_with(handler=view)  # expect: GOV001:27
         call_with(view)
     await await_me_maybe(page)
+
+
+def steps(plugin):
+    return plugin.run()  # expect: GOV001:12
+
+
+def kept(plugin):
+    made = plugin.run()  # expect: GOV001:12
+    return made
+
+
+def unrelated(obj):
+    return obj.run()
+
+
+def uses_returns(plugin, obj):
+    for step in steps(plugin):
+        step()  # expect: GOV001:9
+    fn = kept(plugin)
+    fn()  # expect: GOV001:5
+    await_me_maybe(fn)  # expect: GOV001:20
+    other = unrelated(obj)
+    other()
+    fn.get("x")
