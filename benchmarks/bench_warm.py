@@ -8,7 +8,9 @@ install .`` in a checkout of each commit). On the generated plugin-server corpus
 first; then ``--pairs`` pairs of warm ``execgov check -j1`` runs (nothing changed), one
 per version, back to back in alternating order. Printed: the median of the per-pair ratios
 new/old of CPU seconds (user + system, steadier than wall time on a shared machine) and of
-wall seconds, with their ranges, and each version's median warm time.
+wall seconds, with their ranges, and each version's median warm time. The project root is
+the corpus root (``--execgov-project-root``): a standard library installed inside a git
+checkout (pyenv's) would otherwise be linted as part of that checkout.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ def pairs(files: list[Path], root: Path, new: str, old: str, cache: Path,
     runs = {}
     for name, python in (("new", new), ("old", old)):
         runs[name] = [python, "-m", "flake8_execgov.cli", "check", "--isolated", "-j", "1",
-                      "--exit-zero", f"--execgov-cache-dir={cache / name}", *map(str, files)]
+                      "--exit-zero", f"--execgov-cache-dir={cache / name}",
+                      f"--execgov-project-root={root}", *map(str, files)]
         timed(runs[name], root)  # the cache made
         timed(runs[name], root)  # and read once
     found: dict[str, list[float]] = {"cpu": [], "wall": [], "new": [], "old": []}

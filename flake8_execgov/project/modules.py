@@ -40,6 +40,11 @@ class ModuleNames:
 
     def refresh(self) -> None:
         self._top: Optional[frozenset[str]] = None
+        self._entries: dict[str, frozenset[str]] = {}  # a source root's names
+        self._folders: dict[str, Optional[tuple[tuple[str, ...], str]]] = {}
+        self._holders: dict[str, Optional[str]] = {}
+        self._order: Optional[list[str]] = None
+        self._prefix = os.path.join(str(self.root), "")
         self._packages: dict[str, bool] = {}
         self._roots: dict[str, bool] = {}
         self._names: dict[str, Optional[str]] = {}
@@ -49,67 +54,97 @@ class ModuleNames:
         """The source roots the project's walk saw below the root: folders with a
         distribution's marker or named ``src``, and the folder holding a top-level package
         from which no root can be reached (``my-tools/pkg/``: ``pkg`` is a module)."""
-        found = set(folders)
+        found = {folder for folder in folders  # a folder with __init__.py is a package
+                 if not self._is_package(str(folder))}
         for file in files:
             if file.name == "__init__.py" and not self._is_package(str(file.parent.parent)):
                 base = str(file.parent.parent)
-                if self._climb(base, []) is None:
+                if self._climb(base, []) is None:  # its chain alone names its modules
                     found.add(Path(base))
         ordered = sorted(found - {self.root}, key=lambda p: (-len(p.parts), str(p)))
         self._found = tuple(ordered)
         self._paths = {}
         self._names = {}
+        self._folders = {}
+        self._holders = {}
+        self._order = None
         self._top = None
 
     def top_names(self) -> frozenset[str]:
         """The first parts of the modules' names in every source root (a quick test for
         whether an import can be the project's)."""
         if self._top is None:
-            names: set[str] = set()
-            for source in self.search():
-                try:
-                    entries = os.listdir(source)
-                except OSError:
-                    continue
-                names.update(name[:-3] if name.endswith(".py") else name for name in entries)
+            names = frozenset().union(*(self._names_in(source) for source in self._search()))
             self._top = frozenset(name for name in names if name.isidentifier())
         return self._top
 
     def search(self) -> list[Path]:
         """Where a dotted name is looked up, in order."""
-        order = [*self.configured, *self._found, self.root / "src", self.root]
-        return list(dict.fromkeys(order))
+        return [Path(source) for source in self._search()]
+
+    def _search(self) -> list[str]:
+        if self._order is None:
+            order = [*self.configured, *self._found, self.root / "src", self.root]
+            self._order = list(dict.fromkeys(str(source) for source in order))
+        return self._order
 
     def name_of(self, path: Path | str) -> Optional[str]:
         """The module the file at ``path`` (absolute) is, when its name finds it."""
         text = str(path)
         if text in self._names:
             return self._names[text]
-        name = self._named(text)
-        found = self.path_of(name) if name is not None else None
-        if found is not None and found != Path(text):
-            name = None  # shadowed by an earlier root's module of that name (a buffer
-            # not saved yet, or stdin, is no file: its name stands)
+        named = self._named(text)
+        name = named[0] if named is not None else None
+        if named is not None:
+            first = self._first_holder(named[1])
+            if first is not None and first != named[2]:  # another root may hold it first
+                found = self.path_of(named[0])
+                if found is not None and found != Path(text):
+                    name = None  # shadowed by an earlier root's module of that name (a
+                    # buffer not saved yet, or stdin, is no file: its name stands)
         self._names[text] = name
         return name
 
-    def _named(self, text: str) -> Optional[str]:
-        if not text.endswith(".py") or not text.startswith(os.path.join(str(self.root), "")):
+    def _first_holder(self, name: str) -> Optional[str]:
+        """The first source root whose top holds ``name`` (memoised per name)."""
+        if name not in self._holders:
+            self._holders[name] = next(
+                (source for source in self._search() if name in self._names_in(source)), None)
+        return self._holders[name]
+
+    def _named(self, text: str) -> Optional[tuple[str, str, str]]:
+        """The name of the file at ``text``, its first part, and the folder it is named
+        from (a source root, or the base of its package chain)."""
+        if not text.endswith(".py") or not text.startswith(self._prefix):
             return None  # outside the project: analysed on its own
         folder, file = os.path.split(text)
-        parts = [] if file == "__init__.py" else [file[:-3]]
-        while self._is_package(folder):
-            folder, part = os.path.split(folder)
-            parts.insert(0, part)
-        climbed = self._climb(folder, parts)
-        parts = parts if climbed is None else climbed  # no root above: the chain alone
+        placed = self._folder(folder)
+        if placed is None:
+            return None
+        parts = placed[0] if file == "__init__.py" else (*placed[0], file[:-3])
         if parts and all(part.isidentifier() for part in parts):
-            return ".".join(parts)
+            return ".".join(parts), parts[0], placed[1]
         return None
 
-    def _climb(self, folder: str, parts: list[str]) -> Optional[list[str]]:
-        """``parts`` with the namespace folders from ``folder`` up to a source root, or None
-        when a folder that is no identifier (or the top of the file system) comes first."""
+    def _folder(self, folder: str) -> Optional[tuple[tuple[str, ...], str]]:
+        """The name parts a folder's modules start with, and the folder they are named
+        from (memoised per folder: a project's files share a few dozen folders)."""
+        if folder in self._folders:
+            return self._folders[folder]
+        parts: list[str] = []
+        base = folder
+        while self._is_package(base):
+            base, part = os.path.split(base)
+            parts.insert(0, part)
+        climbed = self._climb(base, parts)
+        placed = (tuple(parts), base) if climbed is None else climbed
+        self._folders[folder] = placed
+        return placed
+
+    def _climb(self, folder: str, parts: list[str]) -> Optional[tuple[tuple[str, ...], str]]:
+        """``parts`` with the namespace folders from ``folder`` up to a source root, and
+        that root; None when a folder that is no identifier (or the top of the file
+        system) comes first."""
         parts = list(parts)
         while not self._is_root(folder):
             up, part = os.path.split(folder)
@@ -117,23 +152,38 @@ class ModuleNames:
                 return None
             parts.insert(0, part)
             folder = up
-        return parts
+        return tuple(parts), folder
 
     def path_of(self, module: str) -> Optional[Path]:
         if module in self._paths:
             return self._paths[module]
         found = None
-        if module and all(part.isidentifier() for part in module.split(".")):
-            for source in self.search():
-                base = source.joinpath(*module.split("."))
-                for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-                    if candidate.is_file():
-                        found = candidate
+        parts = module.split(".")
+        if module and all(part.isidentifier() for part in parts):
+            for source in self._search():
+                if parts[0] not in self._names_in(source):
+                    continue  # one lookup instead of two stats per root
+                base = os.path.join(source, *parts)
+                for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                    if os.path.isfile(candidate):
+                        found = Path(candidate)
                         break
                 if found is not None:
                     break
         self._paths[module] = found
         return found
+
+    def _names_in(self, source: str) -> frozenset[str]:
+        """The module and package names a source root holds at its top (read once)."""
+        known = self._entries.get(source)
+        if known is None:
+            try:
+                entries = os.listdir(source)
+            except OSError:
+                entries = []
+            known = self._entries[source] = frozenset(
+                name[:-3] if name.endswith(".py") else name for name in entries)
+        return known
 
     def _is_package(self, folder: str) -> bool:
         known = self._packages.get(folder)

@@ -3,10 +3,9 @@
 The root is found as flake8 finds its configuration: the folder of ``--config``, else of
 the ``setup.cfg``/``tox.ini``/``.flake8`` flake8 discovers from the current directory
 (none under ``--isolated``), else the nearest folder at or above the current directory
-that is a repository's root (``.git``, ``.hg``: a monorepo's, not one of its
-distributions'), else the nearest holding a distribution's marker (``pyproject.toml``,
-``setup.py``, ``setup.cfg``), else the current directory; ``execgov-project-root`` sets
-it. The root bounds what the project model reads; module names do not depend on it
+holding ``.git``, ``.hg``, ``pyproject.toml``, ``setup.py`` or ``setup.cfg`` (as black
+finds a project's root), else the current directory; ``execgov-project-root`` sets it.
+The root bounds what the project model reads; module names do not depend on it
 (:mod:`.modules`).
 
 The cache is ``.execgov_cache`` in the root, ``execgov-cache-dir``, or the environment's
@@ -31,8 +30,7 @@ from .index import Project
 from .seal import folder_problem, load_seal
 
 CACHE_DIR = ".execgov_cache"
-_VCS_MARKERS = (".git", ".hg")
-_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+_ROOT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
 
 
 def _text(config: Config, name: str) -> str:
@@ -72,16 +70,15 @@ def project_root(config: Config, options: Any = None) -> Path:
     if not getattr(options, "isolated", False):
         try:
             from flake8.options.config import _find_config_file
-            found = _find_config_file(".")
+            found = _find_config_file(os.path.abspath("."))  # as flake8 asks it
         except (ImportError, OSError):  # pragma: no cover - not flake8 7
             found = None
         if found:
             return Path(os.path.abspath(found)).parent
     here = Path(os.getcwd())
-    for markers in (_VCS_MARKERS, _ROOT_MARKERS):  # a repository holds its distributions
-        for folder in (here, *here.parents):
-            if any(os.path.lexists(folder / marker) for marker in markers):
-                return folder
+    for folder in (here, *here.parents):  # as black finds a project's root
+        if any(os.path.lexists(folder / marker) for marker in _ROOT_MARKERS):
+            return folder
     return here
 
 
