@@ -17,6 +17,7 @@ from .model.imported import NO_FACTS, ProjectFacts
 from .model.records import Finding
 from .config.prefilter import Prefilter, searchable
 from .project.facts import facts_for, reach_of
+from .project.hooks import project_registries
 from .project.words import derived_names, imports_from_project
 from .project.index import Project
 from .rules import analyze, prefilter_for
@@ -72,6 +73,8 @@ def _names_derived(seen: str, project: Optional[Project]) -> bool:
         return False
     if any(name in seen for name in derived_names(project)):
         return True
+    if any(name in seen for _, name in project_registries(project)):
+        return True  # a registry plugins fill, read here (model.registries)
     if not imports_from_project(seen, project):
         return False
     reaching = reach_of(project, _prefilter(project.config, project)).names()

@@ -15,19 +15,28 @@ class NameMatcher:
     """Shell-style glob patterns matched case-sensitively against one identifier; a
     pattern written ``!name`` excludes what it matches (``pytest_*, !pytest_plugins``)."""
 
-    __slots__ = ("patterns", "_match", "_exclude", "literals")
+    __slots__ = ("patterns", "_match", "_exclude", "literals", "qualified", "_items")
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        self.patterns = tuple(p for p in patterns if not p.startswith("!"))
+        # ``pkg.module:function`` / ``pkg.module:Class.method``: one definition of one
+        # module (runner options only), never a bare name
+        self.qualified = tuple(tuple(p.split(":", 1)) for p in patterns if ":" in p)
+        self._items = tuple(p for p in patterns if not p.startswith("!"))
+        self.patterns = tuple(p for p in self._items if ":" not in p)
         excluded = tuple(p[1:] for p in patterns if p.startswith("!"))
         self._match = _compiled(self.patterns)
         self._exclude = _compiled(excluded)
         # The longest literal run of each pattern: a file that contains none of them
         # cannot contain a matching identifier (used by the prefilter).
-        self.literals = tuple(max(_literal_runs(p), key=len) for p in self.patterns)
+        self.literals = tuple(max(_literal_runs(p), key=len) for p in self.patterns) + \
+            tuple(qual.rsplit(".", 1)[-1] for _, qual in self.qualified)
 
     def __bool__(self) -> bool:
-        return bool(self.patterns)
+        return bool(self.patterns or self.qualified)
+
+    def qualifies(self, module: str, qualname: str) -> bool:
+        """Is ``qualname`` (``function``, ``Class.method``) of ``module`` named qualified?"""
+        return bool(module) and (module, qualname) in self.qualified
 
     def __call__(self, name: str | None) -> bool:
         return name is not None and self._match is not None and self._match(name) \
@@ -36,10 +45,10 @@ class NameMatcher:
     @property
     def first(self) -> str:
         """A readable example name for messages (first pattern without glob characters)."""
-        for pattern in self.patterns:
+        for pattern in self._items:
             if not is_glob(pattern):
-                return pattern
-        return self.patterns[0] if self.patterns else ""
+                return pattern.rsplit(":", 1)[-1]  # a qualified one by its own name
+        return self._items[0] if self._items else ""
 
 
 def is_glob(pattern: str) -> bool:
@@ -88,9 +97,17 @@ def _literal_runs(pattern: str) -> list[str]:
     return runs
 
 
+_QUALIFIED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?$")
+
+
 def pattern_problem(pattern: str) -> Optional[str]:
     """Why a glob is not valid (None when it is); the same answer on every Python version:
-    3.9's fnmatch raises on a reversed range like ``[z-a]``, later ones match nothing."""
+    3.9's fnmatch raises on a reversed range like ``[z-a]``, later ones match nothing.
+    A module-qualified name (``pkg.module:function``, ``pkg.module:Class.method``) is
+    valid as written, without glob characters."""
+    if ":" in pattern:
+        return None if _QUALIFIED.match(pattern) else \
+            " (a qualified name is pkg.module:function or pkg.module:Class.method)"
     if pattern.startswith("!"):  # an exclusion: the rest is a pattern
         pattern = pattern[1:]
     if not _NAME_PATTERN.match(pattern):

@@ -33,6 +33,11 @@ class ConfigError(ValueError):
         self.keys = keys
 
 
+# the options whose names may be module-qualified (``pkg.module:function``)
+QUALIFIABLE = frozenset(("runner-classes", "runner-functions", "extend-runner-classes",
+                         "extend-runner-functions"))
+# what execgov-hook-methods may say: a plugin type's declared methods are hooks, or not
+HOOK_CHOICES = ("declared", "listed")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -48,6 +53,7 @@ class Config:
     plugin_types: NameMatcher
     run_methods: NameMatcher
     dispatch_names: NameMatcher
+    registry_decorators: NameMatcher
     inspection_functions: NameMatcher
     metrics_functions: NameMatcher
     metrics_state_keyword: str
@@ -63,6 +69,7 @@ class Config:
     public_routes: frozenset[str]
     forbidden_statuses: frozenset[int]
     state_replacements: Mapping[str, str]
+    hook_methods: str = "declared"  # declared | listed: are a plugin type's methods hooks?
     baseline: Optional[str] = None  # the baseline file, as flake8 normalised the path
     raw: Mapping[str, tuple[str, ...] | str | int] = field(default_factory=dict)
 
@@ -111,6 +118,11 @@ def _parse_value(spec: OptionSpec, value: Any) -> Any:
         if text not in _FLAGS:
             raise _fail(spec, f"{_shown(text)} is not true or false")
         return _FLAGS[text]
+    if spec.kind == "hooks":
+        text = str(value).strip().lower()
+        if text not in HOOK_CHOICES:
+            raise _fail(spec, f"{_shown(text)} is not one of {', '.join(HOOK_CHOICES)}")
+        return text
     if spec.kind in ("identifier", "index"):
         text = str(value).strip()
         if spec.kind == "identifier":
@@ -124,6 +136,8 @@ def _parse_value(spec: OptionSpec, value: Any) -> Any:
     for item in items:
         if spec.kind == "patterns":
             problem = pattern_problem(item)
+            if problem is None and ":" in item and spec.name not in QUALIFIABLE:
+                problem = " (only runner-classes and runner-functions take pkg.module:name)"
             if problem is not None:
                 raise _fail(spec, f"{_shown(item)} is not a name or shell-style pattern{problem}")
         if spec.kind in ("names", "states") and not _IDENTIFIER.match(item):
@@ -188,6 +202,7 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         plugin_types=m("plugin-types"),
         run_methods=m("run-methods"),
         dispatch_names=m("dispatch-names"),
+        registry_decorators=m("registry-decorators"),
         inspection_functions=m("inspection-functions"),
         metrics_functions=m("metrics-functions"),
         metrics_state_keyword=raw["metrics-state-keyword"],
@@ -203,6 +218,7 @@ def build_config(values: Mapping[str, Any] | None = None) -> Config:
         public_routes=frozenset(normalize_route(p) for p in raw["public-routes"]),
         forbidden_statuses=frozenset(int(s) for s in raw["forbidden-statuses"]),
         state_replacements=replacements,
+        hook_methods=raw["hook-methods"],
         baseline=raw["baseline"] or None,
         raw=raw,
     )

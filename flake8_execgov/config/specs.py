@@ -45,9 +45,16 @@ OPTIONS: tuple[OptionSpec, ...] = (
                "annotation types that mark a local name or parameter as a plugin"),
     OptionSpec("run-methods", "run", "patterns",
                "plugin attributes that execute the plugin"),
+    OptionSpec("hook-methods", "declared", "hooks",
+               "declared: every method a plugin type of the project declares is a hook, and "
+               "calling one on a plugin executes it (besides run-methods); listed: only "
+               "run-methods do"),
     OptionSpec("dispatch-names", "", "patterns",
                "registries (or locals) of plugin callables: calling one of their entries "
                "executes a plugin (`self.events[name](x)`, `for hook in self.hooks: hook(x)`)"),
+    OptionSpec("registry-decorators", "", "patterns",
+               "decorators or functions that register plugin callables: the module-level "
+               "containers they write are registries (calling an entry executes a plugin)"),
     OptionSpec("inspection-functions", "callable,iscoroutinefunction,isasyncgenfunction,"
                "isgeneratorfunction,iscoroutine,isawaitable,isroutine,isfunction,ismethod,"
                "isbuiltin,signature,getsource,getdoc,getfile,getmodule,repr,str,id,hash,type,"

@@ -14,6 +14,9 @@ from __future__ import annotations
 import ast
 from typing import Optional, Sequence
 
+from .constructed import self_attribute
+from .handoffs import returned_by
+from .imported import ProjectFacts
 from .nodes import source_text
 from .records import Scope, StackItem
 from .vocabulary import Vocabulary, add_aliases
@@ -23,6 +26,7 @@ class BindingContext:
     """Mixed into the semantic model: handlers that record bindings in the current scope."""
 
     vocab: Vocabulary
+    facts: ProjectFacts
     scope: Scope
     stmt: Optional[ast.stmt]
     aliases: dict[str, str]
@@ -43,6 +47,7 @@ class BindingContext:
                 scope.plugin_edges[kind].append(target.id)
             if self.vocab.dispatch_expr(value) is True:
                 scope.dispatch_direct.add(target.id)
+            self._produced(target.id, value)
             if isinstance(value, ast.Call) and \
                     self.vocab.is_runner_class(value.func):
                 scope.runner_locals.add(target.id)
@@ -108,6 +113,8 @@ class BindingContext:
             name = alias.asname or alias.name.split(".", 1)[0]
             if name != "*":
                 self._bound_otherwise(name, node.lineno)
+                if self.scope.kind != "module":  # project facts follow it (live_imports)
+                    self.scope.imported_here.add(name)
         return False
 
     def _assign_bindings(self, node: ast.Assign | ast.AnnAssign) -> None:
@@ -118,6 +125,13 @@ class BindingContext:
             self.scope.stores.add(node.target.id)
         for target in targets:
             self._bind(target, node.value)
+            attr = self_attribute(target)
+            if attr is not None and node.value is not None:
+                holder: Optional[Scope] = self.scope
+                while holder is not None and holder.kind != "class":
+                    holder = holder.parent
+                if holder is not None:  # model.constructed: what the class builds there
+                    holder.self_assigns[attr].append(node.value)
         if node.value is not None:
             self._receive(targets, node.value)
         elif isinstance(node.target, ast.Name):  # a bare annotation binds nothing
@@ -138,8 +152,30 @@ class BindingContext:
 
     def _bind_loop(self, node: ast.For | ast.AsyncFor | ast.comprehension) -> None:
         self.scope.plugin_direct.update(self.vocab.iterated_plugins(node.target, node.iter))
-        if isinstance(node.target, ast.Name) and self.vocab.dispatches(node.iter):
-            self.scope.dispatch_direct.add(node.target.id)
+        if isinstance(node.target, ast.Name):
+            if self.vocab.dispatches(node.iter):
+                self.scope.dispatch_direct.add(node.target.id)
+            self._produced(node.target.id, node.iter)  # the items of what a plugin returned
+
+    def _produced(self, name: str, value: ast.expr) -> None:
+        """``name`` holds what a plugin execution returned (or an item of it): plugin code,
+        so calling it, or an attribute of it, executes the plugin (as a dispatch entry)."""
+        made = self.vocab.produced(value)
+        if made is False:  # what a host function returned that a plugin returned?
+            callee = returned_by(value)
+            if callee is None:
+                return
+            if callee not in self.facts.producers:
+                if "." not in callee:  # this module's function: decided at the module's end
+                    self.scope.produced_names.add(name)
+                    self.scope.produced_by_call[name] = callee
+                return
+            made = True
+        self.scope.produced_names.add(name)
+        if isinstance(made, str):
+            self.scope.produced_edges[made].append(name)
+        else:
+            self.scope.dispatch_direct.add(name)
 
     def _except_handler(self, node: ast.ExceptHandler, stack: list[StackItem]) -> bool:
         if node.name:

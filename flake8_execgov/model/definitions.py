@@ -32,6 +32,11 @@ class DefinitionContext(RouteContext, RunnerContext):
     source: Optional[LineIndex]
     prefilter: Optional[Prefilter]
     route_depth: int
+    helper_names: frozenset[str]
+    handoffs: list[tuple[str, str, Access]]
+    deferred: list[tuple[str, Access]]
+    deferred_handoffs: list[tuple[str, tuple[str, str, Access]]]
+    _returns_plugin_code: Callable[[Scope, set[str]], None]
     _hot: Optional[tuple[int, list[int]]]
     skipped: list[ast.stmt]
     taints: dict[int, str]  # free state names: why a literal reaching them is not safe
@@ -50,13 +55,32 @@ class DefinitionContext(RouteContext, RunnerContext):
         outer = scope.parent
         while outer is not None and outer.kind == "class" and scope.kind != "class":
             outer = outer.parent
-        plugins = scope.plugin_locals() if scope.pending_access else set()
+        plugins = scope.plugin_locals() \
+            if scope.pending_access or scope.produced_edges or scope.return_edges else set()
+        for name in plugins & scope.produced_edges.keys():  # what those plugins returned
+            scope.dispatch_direct.update(scope.produced_edges[name])
         self._settle(scope, scope.pending_access, plugins,
                      outer.pending_access if outer is not None else None)
+        self._returns_plugin_code(scope, plugins)
+        for name, access in scope.pending_dispatch:  # a call of plugin code held by a local
+            if name in scope.produced_by_call and scope.is_local(name) \
+                    and name not in scope.dispatch_direct:
+                self.deferred.append((scope.produced_by_call[name], access))
         self._settle(scope, scope.pending_dispatch, scope.dispatch_direct,
                      outer.pending_dispatch if outer is not None else None)
+        for name, handoff in scope.pending_handoffs:  # plugin code handed to a function
+            if scope.is_local(name):
+                if name in scope.dispatch_direct:
+                    self.handoffs.append(handoff)
+                elif name in scope.produced_by_call:
+                    self.deferred_handoffs.append((scope.produced_by_call[name], handoff))
+            elif outer is not None:
+                outer.pending_handoffs.append((name, handoff))
         for name, access in scope.pending_imported:  # the module binds it by importing it
-            if outer is None:
+            if outer is None:  # (unless the module defines the name itself: its own def)
+                if name not in self.helper_names:
+                    self.accesses.append(access)
+            elif name in scope.imported_here:  # ``from app.core import main`` in a function
                 self.accesses.append(access)
             elif not scope.is_local(name):
                 outer.pending_imported.append((name, access))
@@ -118,6 +142,7 @@ class DefinitionContext(RouteContext, RunnerContext):
             assert prefilter is not None and self.source is not None
             words = [alias for alias, name in self.aliases.items() if prefilter.search(name)]
             words += self.vocab.plugin_classes  # their instances are plugins
+            words += self.vocab.registries  # their entries are plugin code
             words += self.vocab.imported_words
             hot = self._with_callers(prefilter.lines_naming(self.source, words))
             self._hot = (len(self.aliases), hot)
@@ -175,8 +200,11 @@ class DefinitionContext(RouteContext, RunnerContext):
         in_class_body = self.scope.kind == "class"
         module_level = self.scope is self.module_scope
         scope = self._open_scope("function", node.body)
+        scope.name = node.name
+        scope.param_order = [a.arg for a in node.args.posonlyargs + node.args.args]
         for param in all_args(node.args):
             scope.stores.add(param.arg)
+            scope.params.add(param.arg)
             if self.vocab.is_plugin_type(param.annotation):
                 scope.plugin_direct.add(param.arg)
         if route is not None:
@@ -222,7 +250,9 @@ class DefinitionContext(RouteContext, RunnerContext):
     def _enter_class(self, node: ast.ClassDef) -> None:
         self._open_scope("class", node.body)
         self._enter_runner_class(node)
+        self.class_path.append(node.name)
 
     def _leave_class(self, node: ast.ClassDef) -> None:
+        self.class_path.pop()
         self._leave_runner_class()
         self._close_scope(self.scope)

@@ -30,6 +30,20 @@ class ProjectFacts:
     # name -> the run it reaches: functions of other modules that execute a plugin (also
     # through their own helpers): a use of one is an execution here
     reaching: Mapping[str, str] = field(default_factory=dict)
+    # imported functions that call what they are given: name -> "index:name" it calls
+    param_callers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # imported functions that return what a plugin execution returned (model.handoffs)
+    producers: frozenset[str] = frozenset()
+    # imported names that are registries plugins fill (model.registries)
+    registries: frozenset[str] = frozenset()
+    # the module's own name in the project (``pkg.module``; "" outside one): what a
+    # qualified runner (``pkg.module:function``) is matched against
+    module: str = ""
+    # imported names that are classes of the project (whatever they are to the rules)
+    classes: frozenset[str] = frozenset()
+    # the hooks the project's plugin types declare (:mod:`model.hooks`): the same for every
+    # module of the project
+    hooks: frozenset[str] = frozenset()
     # is this module's function (by name) imported by another module of the project? Its
     # uses there are judged there (asked only of helpers that execute a plugin)
     exported: Callable[[str], bool] = _nowhere
@@ -41,12 +55,17 @@ class ProjectFacts:
         return repr((sorted(self.plugin_classes), sorted(self.runner_classes),
                      sorted(self.lifecycle_enums), sorted(self.auth_annotations),
                      sorted(self.auth_lists), sorted(self.granted_routers),
-                     sorted(self.state_constants.items()), sorted(self.reaching.items())))
+                     sorted(self.state_constants.items()), sorted(self.reaching.items()),
+                     sorted(self.hooks), sorted(self.classes), self.module,
+                     sorted(self.registries), sorted(self.param_callers.items()),
+                     sorted(self.producers)))
 
     def __bool__(self) -> bool:
         return bool(self.plugin_classes or self.runner_classes or self.lifecycle_enums
                     or self.auth_annotations or self.auth_lists or self.granted_routers
-                    or self.state_constants or self.reaching)
+                    or self.state_constants or self.reaching or self.hooks
+                    or self.classes or self.registries or self.param_callers
+                    or self.producers)
 
 
 NO_FACTS = ProjectFacts()

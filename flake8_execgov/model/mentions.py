@@ -58,7 +58,7 @@ class MentionContext:
         elif isinstance(func, ast.Name) and func.id in ("getattr", "hasattr") \
                 and len(node.args) >= 2:
             name = str_constant(node.args[1])
-            if name is not None and not self.config.run_methods(name):
+            if name is not None and not self.vocab.is_run_method(name):
                 self.mentions.add(id(node.args[0]))
 
     def _compare(self, node: ast.Compare, stack: list[StackItem]) -> bool:

@@ -161,3 +161,15 @@ def push_children(stack: list[Any], node: ast.AST) -> None:
                     stack.append(child)
         elif isinstance(value, ast.AST):
             stack.append(value)
+
+
+_ENTRY_POINTS = frozenset(("entry_points", "iter_entry_points"))
+
+
+def entry_points(node: ast.AST) -> bool:
+    """``entry_points(group=...)``, ``entry_points().select(...)``, ``iter_entry_points(g)``
+    (importlib.metadata, its backport, pkg_resources): a plugin host's entry points."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "select", "get"):
+        node = node.func.value
+    return isinstance(node, ast.Call) and last_id(node.func) in _ENTRY_POINTS

@@ -101,12 +101,16 @@ class Access:
     scope: Optional["Scope"] = None  # the scope it is in (its statements' control flow)
     # a use of another module's function that executes a plugin: the run it reaches
     via: Optional[str] = None
+    # plugin code handed to a function that calls it (model.handoffs): that function
+    handed_to: Optional[str] = None
 
     @property
     def text(self) -> str:
         """The access as messages name it: as written, ``()`` when called; a function of
         another module with the run it reaches, so the message says where the path goes."""
         text = source_text(self.node)
+        if self.handed_to:
+            return f"{text} handed to {self.handed_to}()"
         if self.call is not None and isinstance(self.node, (ast.Attribute, ast.Name,
                                                             ast.Subscript)):
             text += "()"
@@ -160,6 +164,23 @@ class Scope:
     pending_access: list[tuple[str, Access]] = field(default_factory=list)
     dispatch_direct: set[str] = field(default_factory=set)  # locals holding plugin callables
     runner_locals: set[str] = field(default_factory=set)  # ``manager = ToolRunner(...)``
+    # values a plugin execution returned (``steps = plugin.steps()``, ``for s in ...``): by
+    # the plugin local they came from (resolved when the scope closes), and every candidate
+    produced_edges: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    produced_names: set[str] = field(default_factory=set)
+    params: set[str] = field(default_factory=set)  # a function's parameters
+    name: str = ""  # a function's name
+    param_order: list[str] = field(default_factory=list)  # its positional parameters
+    # hand-overs of a local to a function (model.handoffs), decided when the scope closes
+    pending_handoffs: list[tuple[str, tuple[str, str, "Access"]]] = field(default_factory=list)
+    imported_here: set[str] = field(default_factory=set)  # names a function imports
+    # a local holding what a module-level function of this module returned (its name),
+    # and what a module-level function returns: plugin locals, and locals (model.handoffs)
+    produced_by_call: dict[str, str] = field(default_factory=dict)
+    return_edges: list[str] = field(default_factory=list)
+    return_names: list[str] = field(default_factory=list)
+    # a class body: ``self.<attr> = value`` in its methods (model.constructed)
+    self_assigns: dict[str, list[ast.expr]] = field(default_factory=lambda: defaultdict(list))
     pending_dispatch: list[tuple[str, Access]] = field(default_factory=list)
     # uses of another module's function that executes a plugin: they count unless the
     # name is local where they are (a parameter or local of the same name)

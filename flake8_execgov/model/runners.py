@@ -20,6 +20,12 @@ from ..config.options import Config
 from .vocabulary import Vocabulary
 
 
+# What a returned value's builtin data type already has (``result.get("x")``,
+# ``lines.append(s)``): handling the data a plugin returned, not calling its code.
+DATA_METHODS = frozenset(name for kind in (dict, list, str, bytes, set, tuple)
+                         for name in dir(kind) if not name.startswith("__"))
+
+
 class RunnerContext:
     """Mixed into the semantic model: the runner, try and handler stacks."""
 
@@ -47,6 +53,7 @@ class RunnerContext:
         self.mentions: set[int] = set()  # ids of expressions only looked at (mentions.py)
         # the runner classes this module defines: name -> the names of their methods
         self.runner_classes: dict[str, frozenset[str]] = {}
+        self.class_path: list[str] = []  # the classes being defined, outermost first
         self.class_records: list[RunnerClass] = []  # every runner class, for helper effects
         self.handed_over: set[int] = set()  # names handed to a runner instance's method
         self.effects = Effects()  # helper calls whose effect the complete module decides
@@ -58,7 +65,9 @@ class RunnerContext:
 
     def _enter_runner(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
                       in_class_body: bool, scope: Scope, module_level: bool) -> None:
-        named = self.config.runner_functions(node.name)
+        named = self.config.runner_functions(node.name) or self.config.runner_functions.qualifies(
+            self.facts.module, ".".join([*self.class_path, node.name]) if in_class_body
+            else node.name if module_level else "")
         if self.runner is not None:
             if not (self.runner.helper_candidate and named):
                 return  # a function nested in a runner is part of it
@@ -131,7 +140,10 @@ class RunnerContext:
     def _enter_runner_class(self, node: ast.ClassDef) -> None:
         if self.runner is None and self.runner_class is None \
                 and (self.config.runner_classes(node.name)
-                     or node.name in self.vocab.runner_subclasses):
+                     or node.name in self.vocab.runner_subclasses
+                     or (not self.class_path and self.scope.parent is not None
+                         and self.scope.parent.kind == "module"
+                         and self.config.runner_classes.qualifies(self.facts.module, node.name))):
             self.runner_class = RunnerClass()
             self.class_records.append(self.runner_class)
             self._runner_class_scope = self.scope
@@ -207,9 +219,22 @@ class RunnerContext:
     def _dispatched(self, node: ast.Call) -> None:
         """A call of a plugin callable from a dispatch registry: an execution."""
         kind = self.vocab.dispatch_expr(node.func)
+        if kind is False:
+            kind = self._produced_callee(node.func)
         if kind is not False:
             self._record(kind, Access(node.func, "run", node, self.runner, self.trys,
                                       self.stmt, self.scope), self.scope.pending_dispatch)
+
+    def _produced_callee(self, func: ast.expr) -> "bool | str":
+        """``step(...)`` or ``cmd.handler(...)`` for a local bound to what a plugin
+        execution returned: its name (decided when the scope closes), else False."""
+        if isinstance(func, ast.Attribute):
+            if func.attr in DATA_METHODS:
+                return False
+            func = func.value
+        if isinstance(func, ast.Name) and func.id in self.scope.produced_names:
+            return func.id
+        return False
 
     def _record(self, found: "bool | str", access: Access,
                 pending: list[tuple[str, Access]]) -> None:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import ast
 from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
+from .constructed import built_not_plugin
+from .handoffs import HandoffContext
+from .constant_names import can_reach, constant_names, fixed_ends
 from .name_guards import dynamic_executions
 from .nodes import TRY_TYPES, dotted, last_id, push_children
-from .records import Finding, Item, Route, Scope, StackItem
+from .records import Access, Finding, Item, Route, Scope, StackItem
 from ..config.options import Config
 from ..config.prefilter import Prefilter
 from .bindings import BindingContext
@@ -33,7 +36,7 @@ StateHook = Callable[["SemanticModel", ast.expr, str, Optional[str]], None]
 Handler = Callable[["SemanticModel", Any, list[StackItem]], Optional[bool]]
 
 
-class SemanticModel(BindingContext, DefinitionContext, MentionContext):
+class SemanticModel(BindingContext, DefinitionContext, MentionContext, HandoffContext):
     """The facts of one module, collected in one walk; ``hooks`` are the rules' own."""
 
     def __init__(self, tree: ast.AST, config: Config, hooks: Mapping[type, Sequence[Hook]],
@@ -65,6 +68,11 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
         self.skipped: list[ast.stmt] = []  # module-level definitions not walked
         self.taints: dict[int, str] = {}  # see state_sources.resolve
+        self.param_calls: dict[str, set[str]] = {}  # model.handoffs
+        self.handoffs: list[tuple[str, str, Access]] = []
+        self.producers: set[str] = set()
+        self.deferred: list[tuple[str, Access]] = []
+        self.deferred_handoffs: list[tuple[str, tuple[str, str, Access]]] = []
         self._init_runner_context()
         self._table = _dispatch(hooks)  # a few dozen entries: cheaper than any walk
         self._state_hooks = state_hooks
@@ -96,7 +104,12 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if more:
                 push_children(stack, item)  # type: ignore[arg-type]
         self._close_scope(self.module_scope)
-        self.accesses += dynamic_executions(self.accesses, self.config.run_methods.patterns)
+        self._settled_handoffs()
+        classes = frozenset(s.name for s in getattr(self.tree, "body", ())
+                            if isinstance(s, ast.ClassDef))
+        self.accesses = [a for a in self.accesses
+                         if not built_not_plugin(a, self.vocab, classes, self.facts)]
+        self.accesses += dynamic_executions(self.accesses, self.vocab.run_patterns)
         self.effects.resolve(self.class_records, self.module_helpers, self.vocab,
                              self.helper_names)
         return self
@@ -140,7 +153,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
     def _attribute(self, node: ast.Attribute, stack: list[StackItem]) -> bool:
         self._attribute_read(node)
         if isinstance(node.ctx, ast.Load):
-            if self.config.run_methods(node.attr) and id(node) not in self.mentions:
+            if self.vocab.is_run_method(node.attr) and id(node) not in self.mentions:
                 self._access(node, node.value, "run")
             self._self_use(node)
             if self.facts.reaching:
@@ -154,6 +167,9 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
         self.calls[id(func)] = node
         self._dispatched(node)
         self._handed_to_runner(node)
+        self._calls_parameter(func)
+        if node.args or node.keywords:
+            self._hand_over(node, self._handoff_access)
         name = last_id(func)
         if name is None:
             return True
@@ -161,11 +177,9 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
         if isinstance(func, ast.Name) and name == "getattr" and 2 <= len(node.args) <= 3 \
                 and id(node) not in self.mentions:
             attr = node.args[1]
-            if isinstance(attr, ast.Constant):
-                if isinstance(attr.value, str) and self.config.run_methods(attr.value):
-                    self._access(node, node.args[0], "run")
-            elif not isinstance(attr, ast.Starred):
-                self._access(node, node.args[0], "dynamic")
+            kind = self._getattr_kind(attr)
+            if kind is not None:
+                self._access(node, node.args[0], kind)
         if self.vocab.is_metrics_function(func):
             self._metrics_call(node)
         self._runner_call(node)
@@ -176,6 +190,27 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
             if target is not None:
                 self.router_grants.append((target, node.keywords))
         return True
+
+    def _handoff_access(self, arg: ast.expr, callee: str) -> Access:
+        return Access(arg, "run", None, self.runner, self.trys, self.stmt, self.scope,
+                      handed_to=callee)
+
+    def _getattr_kind(self, attr: ast.expr) -> Optional[str]:
+        """What ``getattr(plugin, attr)`` is: a run access (``"run"``), a dynamic access
+        (``"dynamic"``), or nothing: a name fixed to constants that are no run method or
+        hook (:mod:`.constant_names`)."""
+        if isinstance(attr, ast.Starred):
+            return None
+        names = [attr.value] if isinstance(attr, ast.Constant) else \
+            constant_names(attr, self.scope)
+        if names is not None:
+            is_run = self.vocab.is_run_method
+            return "run" if any(isinstance(n, str) and is_run(n) for n in names) else None
+        ends = fixed_ends(attr)
+        if ends is not None and not can_reach(*ends, self.vocab.run_patterns,
+                                              self.vocab.is_run_method):
+            return None
+        return "dynamic"
 
     def _metrics_call(self, node: ast.Call) -> None:
         """The finally it sits in records metrics; its state waits for resolution."""
@@ -220,6 +255,7 @@ _HANDLERS: dict[type, Handler] = {
     ast.Global: SemanticModel._global,
     ast.Nonlocal: SemanticModel._global,
     ast.ExceptHandler: SemanticModel._except_handler,
+    ast.Return: SemanticModel._return,
     ast.Yield: SemanticModel._yields,
     ast.YieldFrom: SemanticModel._yields,
     ast.Compare: SemanticModel._compare,

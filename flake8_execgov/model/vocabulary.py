@@ -9,12 +9,15 @@ from __future__ import annotations
 import ast
 import re
 from http import HTTPStatus
-from typing import Callable, Mapping, Optional
+from typing import Mapping, Optional
 
 from ..config.options import Config
 from ..config.names import NameMatcher
+from .hooks import module_hooks, plugin_classes, plugin_properties
 from .imported import NO_FACTS, ProjectFacts
-from .nodes import TRY_TYPES, dotted, last_id, member_like, parse_annotation, str_constant
+from .registries import written_registries
+from .nodes import (TRY_TYPES, dotted, entry_points as _entry_points, last_id, member_like,
+                    parse_annotation, str_constant)
 
 Name, Attribute, Subscript, Call, Constant = (
     ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)
@@ -37,6 +40,14 @@ class Vocabulary:
         self.plugin_classes = plugin_classes(
             tree, lambda base: self.matches(config.plugin_types, base)
             or dotted(base) in facts.plugin_classes) if tree is not None else frozenset()
+        body = getattr(tree, "body", ()) if tree is not None else ()
+        # the hooks of the project's plugin types (model.hooks): run methods too
+        self.hooks = module_hooks(body, config.plugin_types) | facts.hooks \
+            if config.hook_methods == "declared" else frozenset()
+        # containers plugins fill (model.registries): this module's and imported ones
+        self.registries = written_registries(body, config.registry_decorators) | facts.registries
+        self.plugin_properties: frozenset[str] = frozenset()  # ``self.geo``: a plugin
+        self.plugin_properties = plugin_properties(body, lambda v: self.plugin_expr(v) is True)
         # classes of this module deriving from a runner class of another module: runners
         self.runner_subclasses = plugin_classes(
             tree, lambda base: dotted(base) in facts.runner_classes) \
@@ -45,8 +56,17 @@ class Vocabulary:
         self.imported_words = sorted({name.split(".", 1)[0] for name in (
             *facts.plugin_classes, *facts.runner_classes, *facts.lifecycle_enums,
             *facts.auth_annotations, *facts.auth_lists, *facts.state_constants,
-            *facts.reaching)}
+            *facts.reaching, *facts.registries)}
             | self.runner_subclasses)
+
+    def is_run_method(self, name: str) -> bool:
+        """A configured run method, or a hook a plugin type of the project declares."""
+        return self.config.run_methods(name) or name in self.hooks
+
+    @property
+    def run_patterns(self) -> tuple[str, ...]:
+        """The run methods' patterns and the hooks: what a dynamic name may reach."""
+        return self.config.run_methods.patterns + tuple(sorted(self.hooks))
 
     def is_runner_class(self, node: ast.AST) -> bool:
         """A configured runner class, a runner class (or subclass) imported from the
@@ -101,7 +121,8 @@ class Vocabulary:
         if isinstance(node, Name):
             return True if self.matches(cfg.plugin_names, node) else node.id
         if isinstance(node, Attribute):
-            return cfg.plugin_names(node.attr)
+            return cfg.plugin_names(node.attr) or (node.attr in self.plugin_properties
+                                                   and self.is_named(node.value, "self"))
         if isinstance(node, Subscript):
             return self.is_collection(node.value)
         if isinstance(node, Call):
@@ -113,6 +134,16 @@ class Vocabulary:
             # ``plugins.get(name)`` is the subscript ``plugins[name]`` spelled as a call.
             return (isinstance(func, Attribute) and func.attr == "get"
                     and self.is_collection(func.value))
+        return False
+
+    def produced(self, node: ast.AST) -> bool | str:
+        """Is ``node`` what a plugin execution returns (``plugin.steps()``, awaited or
+        not)? True, False, or the local name whose being a plugin decides it."""
+        if isinstance(node, ast.Await):
+            node = node.value
+        if isinstance(node, Call) and isinstance(node.func, Attribute) \
+                and self.is_run_method(node.func.attr):
+            return self.plugin_expr(node.func.value)
         return False
 
     def iterated_plugins(self, target: ast.AST, iterable: ast.AST) -> list[str]:
@@ -178,30 +209,33 @@ class Vocabulary:
     # -- dispatching runners: registries of plugin callables ------------------------------
 
     def dispatch_expr(self, node: ast.AST) -> bool | str:
-        """A callable whose call executes a plugin (``execgov-dispatch-names``): a matching
-        name or attribute, an entry of one (``self.events[name]``, ``.get(name)``); a local
-        name that may be bound to one (its name); else False."""
-        names = self.config.dispatch_names
-        if not names:
+        """A callable whose call executes a plugin (a dispatch name, or a registry plugins
+        fill), an entry of one (:meth:`dispatches`); a local that may be bound to one (its
+        name); else False."""
+        if not self.config.dispatch_names and not self.registries:
             return False
-        if isinstance(node, Name) and not self.matches(names, node):
+        if isinstance(node, Name) and not self._registry(node):
             return node.id
         return self.dispatches(node)
 
     def dispatches(self, node: ast.AST) -> bool:
-        """``D``, ``D[k]``, ``D.get(k)``, ``D.values()`` for a dispatch name ``D``: it holds,
-        or iterates over, plugin callables."""
-        names = self.config.dispatch_names
-        if not names:
+        """``D``, ``D[k]``, ``D[k][j]``, ``D.get(k)``, ``D.values()`` for a registry ``D``:
+        it holds, or iterates over, plugin callables."""
+        if not self.config.dispatch_names and not self.registries:
             return False
-        if isinstance(node, (Name, Attribute)):
-            return self.matches(names, node)
         if isinstance(node, Subscript):
-            return self.matches(names, node.value)
+            while isinstance(node, Subscript):
+                node = node.value
+            return self._registry(node)
         if isinstance(node, Call) and isinstance(node.func, Attribute) \
                 and node.func.attr in ("get", "values"):
-            return self.matches(names, node.func.value)
-        return False
+            return self._registry(node.func.value)
+        return self._registry(node)
+
+    def _registry(self, node: ast.AST) -> bool:
+        names = self.config.dispatch_names
+        return (bool(names) and self.matches(names, node)) or (
+            isinstance(node, Name) and node.id in self.registries)
 
     # -- lifecycle states (§2, GOV004/GOV005) ----------------------------------------------
 
@@ -264,37 +298,3 @@ def add_aliases(aliases: dict[str, str], stmt: ast.Import | ast.ImportFrom) -> N
     for alias in stmt.names:
         if alias.asname:
             aliases[alias.asname] = alias.name.rsplit(".", 1)[-1]
-
-
-_ENTRY_POINTS = frozenset(("entry_points", "iter_entry_points"))
-
-
-def _entry_points(node: ast.AST) -> bool:
-    """``entry_points(group=...)``, ``entry_points().select(...)``, ``iter_entry_points(g)``
-    (importlib.metadata, its backport, pkg_resources): a plugin host's entry points."""
-    if isinstance(node, Call) and isinstance(node.func, Attribute) and node.func.attr in (
-            "select", "get"):
-        node = node.func.value
-    return isinstance(node, Call) and last_id(node.func) in _ENTRY_POINTS
-
-
-def plugin_classes(tree: ast.AST, is_base: Callable[[ast.expr], bool]) -> frozenset[str]:
-    """The module's top-level classes that derive from a base ``is_base`` accepts (a
-    configured plugin type), directly or through other classes of the module (in any
-    order). Statement lists only, like :func:`module_aliases`: not a second walk."""
-    derived: dict[str, list[str]] = {}  # base name -> classes deriving from it
-    found: list[str] = []
-    for stmt in getattr(tree, "body", ()):
-        if isinstance(stmt, ast.ClassDef):
-            for base in stmt.bases:
-                if is_base(base):
-                    found.append(stmt.name)
-                elif isinstance(base, Name):
-                    derived.setdefault(base.id, []).append(stmt.name)
-    seen = set(found)
-    while found:
-        for name in derived.get(found.pop(), ()):
-            if name not in seen:
-                seen.add(name)
-                found.append(name)
-    return frozenset(seen)

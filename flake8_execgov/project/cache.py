@@ -32,7 +32,7 @@ from ..config.options import Config
 from .pack import Pack
 from .seal import Seal, read_private
 
-FORMAT = 3
+FORMAT = 4
 ENTRY_LIMIT = 8 << 20  # bytes: a summary or a module's runs is a few hundred
 _FIELDS = {"imports": list, "classes": dict, "alias": dict, "consts": dict, "annotated": dict,
            "lists": dict, "routers": dict, "includes": list, "receivers": list, "functions": dict}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import os
 from functools import partial
-from typing import Callable, Mapping, Optional
+from typing import Callable, Iterator, Mapping, Optional
 
 from ..config.names import NameMatcher
 from ..config.prefilter import Prefilter, searchable
@@ -21,6 +21,8 @@ from ..source.lines import LineIndex, source_lines
 from .cache import RUNS, cache_key
 from .index import Def, Import, Kind, Project
 from .reach import Reach
+from .hooks import (declared_hooks, is_class, param_calls, project_registries,
+                    returns_plugin_code)
 from .words import derived_names
 from .summary import module_statements, route_receiver
 
@@ -52,7 +54,7 @@ def facts_with(project: Project, filename: str, imports: list[Import], receivers
     imports = _project_imports(project, imports)
     exported = partial(_exported, reach, module)
     if not imports and not (receivers and project.includes()):
-        return ProjectFacts(exported=exported)
+        return ProjectFacts(exported=exported, hooks=declared_hooks(project), module=module)
     if linted is None:
         return facts_of(project, module, imports, receivers, reach, exported)
     with project.linting(module, *linted):
@@ -94,7 +96,8 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
         project, [(e[0], e[1], e[2], e[3]) for e in summary["imports"]])
         if (entry[2] or entry[0]) in derived
         or (not entry[2] and any(f".{name}".encode() in data for name in derived))]
-    facts = facts_of(project, module, imports, []) if imports else NO_FACTS
+    facts = facts_of(project, module, imports, []) if imports else \
+        ProjectFacts(module=module, hooks=declared_hooks(project))
     # keyed by the module's bytes and what its imports are (mypy's interface hashes, small)
     key = cache_key(data, f"{project.salt}:runs:{facts.identity()}")
     cache = project.cache
@@ -132,7 +135,7 @@ def live_imports(tree: ast.AST) -> tuple[list[Import], list[str]]:
     ``if``/``try``/``with``)."""
     imports: list[Import] = []
     receivers: list[str] = []
-    for stmt in module_statements(tree):
+    for stmt in _with_function_imports(module_statements(tree)):
         if isinstance(stmt, ast.ImportFrom):
             imports += [(a.asname or a.name, stmt.module or "", a.name, stmt.level)
                         for a in stmt.names if a.name != "*"]
@@ -144,6 +147,34 @@ def live_imports(tree: ast.AST) -> tuple[list[Import], list[str]]:
         elif isinstance(stmt, _FUNCTIONS) and stmt.decorator_list:
             receivers += [r for r in map(route_receiver, stmt.decorator_list) if r is not None]
     return imports, receivers
+
+
+def _with_function_imports(statements: Iterator[ast.stmt]) -> Iterator[ast.stmt]:
+    """The module's statements, and the imports written in the body of a module-level
+    function or of a method of a module-level class (``def main(): from app.core import
+    main``, also in its ``try:``): a use there is judged there (its scope knows it)."""
+    for stmt in statements:
+        yield stmt
+        bodies = [stmt] if isinstance(stmt, _FUNCTIONS) else \
+            [m for m in stmt.body if isinstance(m, _FUNCTIONS)] \
+            if isinstance(stmt, ast.ClassDef) else []
+        for function in bodies:
+            yield from _imports_in(function.body)
+
+
+def _imports_in(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The imports of a function's statements and of its blocks (``try:``, ``if``), not
+    of the functions or classes nested in it: statements only."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            yield stmt
+        elif not isinstance(stmt, (*_FUNCTIONS, ast.ClassDef)):
+            for attr in ("body", "orelse", "finalbody", "handlers"):
+                for child in reversed(getattr(stmt, attr, ())):
+                    stack.extend(reversed(child.body) if isinstance(child, ast.ExceptHandler)
+                                 else [child])
 
 
 def _project_imports(project: Project, imports: list[Import]) -> list[Import]:
@@ -165,7 +196,21 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
     lists: set[str] = set()
     constants: dict[str, tuple[str, str]] = {}
     reaching: dict[str, str] = {}
+    classes: set[str] = set()
+    registries: set[str] = set()
+    callers: dict[str, tuple[str, ...]] = {}
+    producers: set[str] = set()
+    filled, hooks = project_registries(project), declared_hooks(project)
     for local, definition in names:
+        if returns_plugin_code(project, definition, hooks):
+            producers.add(local)
+        called = param_calls(project, definition)
+        if called:
+            callers[local] = called
+        if is_class(project, definition):
+            classes.add(local)
+        if definition in filled:
+            registries.add(local)
         run = reach.of(definition) if reach is not None else None
         if run is not None:
             reaching[local] = run
@@ -185,7 +230,10 @@ def facts_of(project: Project, module: str, imports: list[Import], receivers: li
                if project.granted(project.resolve(module, receiver))}
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
                         frozenset(annotations), frozenset(lists), frozenset(granted), constants,
-                        reaching, exported)
+                        reaching, classes=frozenset(classes), hooks=hooks,
+                        module=module, registries=frozenset(registries),
+                        param_callers=callers, producers=frozenset(producers),
+                        exported=exported)
 
 
 def _bound(project: Project, module: str, entry: Import) -> list[tuple[str, Def]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Iterator, Optional
 
+from ..model.handoffs import param_call, returned_by, signature
 from ..model.nodes import TRY_TYPES, dotted, push_children, str_constant
 
 Summary = dict[str, Any]
@@ -26,7 +27,7 @@ def summarize(tree: ast.AST) -> Summary:
     """The summary of one module (see the module docstring for what it holds)."""
     out: Summary = {"imports": [], "classes": {}, "alias": {}, "consts": {}, "annotated": {},
                     "lists": {}, "routers": {}, "includes": [], "receivers": [],
-                    "functions": {}}
+                    "functions": {}, "param_calls": {}, "returns": {}}
     bodies: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     top = set(getattr(tree, "body", ()))  # helpers are module-level defs
     for stmt in module_statements(tree):
@@ -62,19 +63,32 @@ def summarize(tree: ast.AST) -> Summary:
         _statement_calls(out, stmt)
     known = {entry[0] for entry in out["imports"]} | {f.name for f in bodies}
     for function in bodies:  # the last definition of a name wins, as at run time
-        out["functions"][function.name] = _names_used(function, known)
+        out["functions"][function.name], called = _names_used(function, known)
+        if called:
+            out["param_calls"][function.name] = called
+        else:
+            out["param_calls"].pop(function.name, None)
+        out["returns"][function.name] = _returned_calls(function)
     return out
 
 
-def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef, known: set[str]) -> list[str]:
+def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef,
+                known: set[str]) -> tuple[list[str], list[str]]:
     """The imported names and module-level functions a module-level function's body reads
     (``execute``, ``helpers.execute``): the edges of the project's call graph, as written.
     Every read counts (a call, a callback handed on): which of them reach an execution is
-    decided across modules (:mod:`.reach`)."""
+    decided across modules (:mod:`.reach`). And, from the same walk, the parameters it calls
+    (``"0:value"``, ``":fn"`` for a keyword-only one): handing it plugin code executes the
+    plugin (:mod:`..model.handoffs`)."""
     found: set[str] = set()
+    order, params = signature(function)
+    called: set[str] = set()
     stack: list[ast.AST] = [function]
     while stack:
         node = stack.pop()
+        param = param_call(node, order, params)
+        if param is not None:
+            called.add(param)
         if isinstance(node, ast.Name):
             if node.id in known and isinstance(node.ctx, ast.Load):
                 found.add(node.id)
@@ -84,6 +98,26 @@ def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef, known: set[str
             if name is not None and name.split(".", 1)[0] in known:
                 found.add(name)
         push_children(stack, node)
+    return sorted(found), sorted(called)
+
+
+def _returned_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """What a module-level function returns, where it returns a call: the callee as
+    written (``plugin.steps``), from its statements and blocks, not nested functions. The
+    configuration decides which of them are plugin executions (:mod:`.hooks`)."""
+    found: list[str] = []
+    stack = list(function.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            callee = returned_by(stmt.value)
+            if callee is not None and callee not in found:
+                found.append(callee)
+        elif not isinstance(stmt, (*_FUNCTIONS, ast.ClassDef)):
+            for attr in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(stmt, attr, ()))
+            for handler in getattr(stmt, "handlers", ()):
+                stack.extend(handler.body)
     return sorted(found)
 
 

@@ -94,7 +94,8 @@ def executions(config: Config) -> Needs:
     getter, type annotation or dispatch registry), or a runner class (a function handed
     to a runner instance counts as covered where that happens)."""
     return Needs(names=(config.plugin_names, config.plugin_collections, config.plugin_getters,
-                        config.plugin_types, config.dispatch_names, config.runner_classes),
+                        config.plugin_types, config.dispatch_names, config.runner_classes,
+                        config.registry_decorators),
                  words=("entry_points",))  # what a host's entry points load is a plugin
 
 
@@ -132,7 +133,7 @@ CONFORMING_RUNNER = (
     "            update_execution_metrics(name, \"INITIALIZED\", 0, False)\n")
 
 RUNNER_OPTIONS = ("runner-classes", "runner-functions", "plugin-names", "plugin-collections",
-                  "plugin-getters", "plugin-types", "run-methods")
+                  "plugin-getters", "plugin-types", "run-methods", "hook-methods")
 
 
 def broken(old: str, new: str = "", source: Optional[str] = None) -> str:

@@ -22,16 +22,27 @@ GOV001 = Rule(
     code="GOV001", title="plugin run outside a runner",
     template="{access} bypasses {runner}; execute plugins through {path}",
     where="the run access (`plugin.run`, or the `getattr(plugin, \"run\")` call)",
-    what="Flags any execution of a plugin's run method outside a runner class or runner function: "
-    "a call, an await, a callback handed to something that may call it "
+    what="Flags any execution of a plugin outside a runner class or runner function: a call "
+    "of a run method (`run-methods`) or of a hook the plugin's type declares (`hook-methods`), "
+    "an await, a callback handed to something that may call it "
     "(`pool.submit(plugin.run, x)`, `partial(plugin.run)`), a return or an alias "
     "(`f = plugin.run`), `getattr(plugin, \"run\")`, and a call of an entry of a registry "
-    "named in `dispatch-names`. A mention is not an execution: an argument of an inspection "
+    "(named in `dispatch-names`, or a module-level container a `registry-decorators` function "
+    "fills). What a plugin hands back is plugin code too: calling what a plugin execution "
+    "returned, an item of it or an attribute of either (`for step in plugin.steps(): "
+    "step(job)`, `action = plugin.run(x); action.apply()`), except the methods its builtin "
+    "data type has (`result.get(k)`), and handing such a value, or a registry entry, to a "
+    "project function that calls that parameter (`await await_me_maybe(hook)`: reported at "
+    "the argument). A plugin is also what a property returning one yields "
+    "(`self.geo` for `@cached_property def geo(self): return get_plugin(\"geo\")`); a name "
+    "or `self` attribute only ever built from a project class that is no plugin type is no "
+    "plugin, whatever its name. A mention is not an execution: an argument of an inspection "
     "function (`inspection-functions`: `callable()`, `inspect.*`, `repr()` ...), a comparison "
     "operand, a formatted value, the object of an attribute read (`plugin.run.__name__`). "
     "A module-level function whose every use is covered inside runners is part of them. "
     "A use of another module's function that executes a plugin (in a project: "
-    "docs/project.md) is an execution too; the message names the run it reaches.",
+    "docs/project.md), also where a function imports it, is an execution too; the message "
+    "names the run it reaches and the first configured runner.",
     why="Only the runner validates input and output, builds error envelopes and records "
     "metrics. A direct call skips all of it: failures go unrecorded and unstructured.",
     example="async def analyze(self, request):\n"
@@ -39,9 +50,14 @@ GOV001 = Rule(
     "    return await plugin.run(request.payload)\n",
     fixed="async def analyze(self, request):\n"
     "    return await self.runner.run(request.tool_name, request.payload)\n",
-    options=RUNNER_OPTIONS + ("dispatch-names", "inspection-functions"), fix="none",
+    options=RUNNER_OPTIONS + ("dispatch-names", "registry-decorators", "inspection-functions"),
+    fix="none",
     invalid=("handler = plugins[name].run\n",
-             "pool.submit(getattr(plugin, 'run'), payload)\n"),
+             "pool.submit(getattr(plugin, 'run'), payload)\n",
+             "class BasePlugin:\n    def filters(self):\n        return []\n\n\n"
+             "def render(plugin, page):\n    return plugin.filters()\n",
+             "def render(plugin, page):\n    for step in plugin.run(page):\n"
+             "        step(page)\n"),
     valid=("if callable(plugin.run):\n    pass\n",
            "handler = plugin.name\n"))
 
@@ -88,14 +104,19 @@ GOV007 = Rule(
     "unless its result is only inspected (an argument of an inspection function such as "
     "`callable()` or `inspect.isroutine()`), or its name is known to start with a prefix no "
     "run method can have (`if not name.startswith(\"on_\"): continue` before it, or "
-    "`if name.startswith(\"on_\"):` around it). The message names the run methods the name "
-    "can still reach. Constant names other than the run methods are fine "
-    "(`getattr(plugin, \"name\", \"?\")`).",
+    "`if name.startswith(\"on_\"):` around it), or its name is fixed to constants: a local "
+    "or module-level name, or a `self.`/`cls.` attribute of the class body, whose every "
+    "assignment is a string that is no run method or hook (`getattr(obj, cls.MARKER, [])`, "
+    "then no finding; `\"run\"`, then a run access), or an f-string whose constant head or "
+    "tail no run method or hook has (`getattr(plugin, f\"{kind}_fields\", {})`). The message "
+    "names the run methods (and hooks) the name can still reach. Constant names other than "
+    "the run methods are fine (`getattr(plugin, \"name\", \"?\")`).",
     why="A computed attribute name can be `run`: an ungoverned execution no rule can see.",
     example="handler = getattr(plugin, action)\n",
     fixed="handler = getattr(plugin, \"describe\")\n",
     options=RUNNER_OPTIONS, fix="none",
-    valid=("ok = callable(getattr(plugin, action))\n",))
+    valid=("ok = callable(getattr(plugin, action))\n",
+           "fields = getattr(plugin, f\"{kind}_fields\", {})\n"))
 
 RULES = (GOV001, GOV002, GOV007)
 hooks = Hooks(needs=executions)
@@ -110,7 +131,7 @@ def finish(model: SemanticModel, coverage: RunnerCoverage) -> Iterable[Finding]:
             if access.kind == "run":
                 yield GOV001.at(access.node, access=access_text(access), runner=runner, path=path)
             else:  # a dynamic name: which run methods can it reach?
-                methods = reachable(cfg.run_methods.patterns, known_prefixes(access))
+                methods = reachable(model.vocab.run_patterns, known_prefixes(access))
                 if methods:
                     yield GOV007.at(access.node, run="()/".join(methods), path=path)
         elif access.kind == "run" and access.runner is not None \

@@ -4,7 +4,8 @@
 def dynamic(plugin, registry, name, attr):
     getattr(plugin, attr)  # expect: GOV007:5
     getattr(registry.get_plugin(name), attr, None)  # expect: GOV007:5
-    getattr(plugin, f"{attr}_x")  # expect: GOV007:5
+    getattr(plugin, f"{attr}_x")  # no run method ends with "_x" (issue 32: constant ends)
+    getattr(plugin, f"r{attr}")  # expect: GOV007:5
     p = registry.get_plugin(name)
     getattr(p, attr)  # expect: GOV007:5
 

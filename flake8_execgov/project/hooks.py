@@ -1,0 +1,111 @@
+"""The project's answers about plugin code: the hooks its plugin types declare
+(:mod:`model.hooks`), for every module; the registries its registering functions fill
+(:mod:`model.registries`); which of its definitions are classes (:mod:`model.constructed`)
+and which functions call their parameters (:mod:`model.handoffs`).
+
+A module calls hooks on plugins whose type is defined elsewhere (``interfaces.py``), so
+the hooks are the project's answer, not the module's: the modules whose text defines a
+class named like a configured plugin type (a literal name: a glob names no definition)
+are parsed once per process and project, and the methods those classes declare are the
+hooks every module of the project sees (:class:`~flake8_execgov.model.imported.ProjectFacts`
+``.hooks``, part of what kept findings are checked against).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..model.hooks import module_hooks
+from ..model.registries import written_registries
+from .index import Def, Project
+from .summary import module_statements
+
+_GLOB = re.compile(r"[*?\[\]!]")
+
+
+def declared_hooks(project: Project) -> frozenset[str]:
+    """Every hook a plugin type defined in the project declares (the project's answer,
+    asked again after a refresh)."""
+    return project.answer("hooks", lambda: _declared(project))
+
+
+def _declared(project: Project) -> frozenset[str]:
+    cfg = project.config
+    names = sorted(p for p in cfg.plugin_types.patterns if not _GLOB.search(p))
+    hooks: set[str] = set()
+    if cfg.hook_methods == "declared" and names:
+        pattern = re.compile(rb"^[ \t]*class[ \t]+(?:" + b"|".join(
+            re.escape(n.encode()) for n in names) + rb")\b", re.M)
+        for _path, data in project.texts(pattern):
+            try:
+                tree = ast.parse(data)
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                continue
+            hooks |= module_hooks(module_statements(tree), cfg.plugin_types)
+    return frozenset(hooks)
+
+
+def project_registries(project: Project) -> frozenset[Def]:
+    """The registries plugins fill (:mod:`model.registries`) anywhere in the project, as
+    (module, name): the modules whose text defines a configured registering function are
+    parsed once per project (until a refresh)."""
+    return project.answer("registries", lambda: _registries(project))
+
+
+def _registries(project: Project) -> frozenset[Def]:
+    matcher = project.config.registry_decorators
+    names = sorted(_literal(p) for p in matcher.patterns) if matcher else []
+    registries: set[Def] = set()
+    if names:
+        pattern = re.compile(rb"def[ \t]+\w*(?:" + b"|".join(
+            re.escape(n.encode()) for n in names) + rb")", re.M)
+        for path, data in project.texts(pattern):
+            module = project.module_of(path)
+            try:
+                tree = ast.parse(data)
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                continue
+            if module is not None:
+                registries.update((module, name) for name in written_registries(
+                    list(module_statements(tree)), matcher))
+    return frozenset(registries)
+
+
+def _literal(pattern: str) -> str:
+    """The longest literal run of a glob (a superset test for the text)."""
+    runs = re.split(r"[*?\[\]!]", pattern)
+    return max(runs, key=len)
+
+
+def param_calls(project: Project, definition: Def) -> tuple[str, ...]:
+    """The parameters a function of the project calls (model.handoffs), as summarised."""
+    where, name = definition
+    summary = project.summary(where) if name and project.in_project(definition) else None
+    calls = summary.get("param_calls", {}) if summary is not None else {}
+    found = calls.get(name) if isinstance(calls, dict) else None
+    return tuple(item for item in found if isinstance(item, str)) \
+        if isinstance(found, list) else ()
+
+
+def returns_plugin_code(project: Project, definition: Def, hooks: frozenset[str]) -> bool:
+    """Does a function of the project return what a plugin execution returned (``return
+    plugin.steps()``: a plugin name's run method or hook, as summarised)?"""
+    where, name = definition
+    summary = project.summary(where) if name and project.in_project(definition) else None
+    returns = summary.get("returns", {}) if summary is not None else {}
+    found = returns.get(name) if isinstance(returns, dict) else None
+    cfg = project.config
+    for callee in found if isinstance(found, list) else ():
+        receiver, _, method = str(callee).rpartition(".")
+        if receiver and cfg.plugin_names(receiver.rpartition(".")[2]) \
+                and (cfg.run_methods(method) or method in hooks):
+            return True
+    return False
+
+
+def is_class(project: Project, definition: Def) -> bool:
+    """A class of the project (model.constructed: what a module builds from it)."""
+    where, name = definition
+    summary = project.summary(where) if name and project.in_project(definition) else None
+    return summary is not None and name in summary["classes"]
