@@ -83,9 +83,9 @@ def measure(files: list[Path], root: Path, jobs: str, runs: int, python: str,
     commands = {
         "parse": [python, "-c", PARSE_ONLY, listing, str(workers)],
         "check": [python, "-m", "flake8_execgov.cli", "check", "--isolated", "-j", jobs,
-                  "--exit-zero", *map(str, files)],
+                  "--exit-zero", f"--execgov-project-root={root}", *map(str, files)],
         "flake8": [python, "-m", "flake8", "--isolated", "--select=GOV", "-j", jobs,
-                   "--exit-zero", *map(str, files)],
+                   "--exit-zero", f"--execgov-project-root={root}", *map(str, files)],
     }
     if against:
         commands["against"] = [against, *commands["check"][1:]]

@@ -7,7 +7,9 @@ cache's size on disk.
     python benchmarks/bench_project.py --cold-pairs 15 [--only generated]
 
 Whole processes, as :mod:`bench_check` times them (same parse-only process, same file
-lists; ``--isolated``, so the project root is the corpus root). Cold: the cache folder is
+lists; ``--isolated`` and ``--execgov-project-root``, so the project is the corpus: without
+a configuration the root would be the nearest folder with ``.git`` or a ``pyproject.toml``,
+the whole pyenv checkout around a pyenv interpreter's standard library). Cold: the cache folder is
 removed before each run; warm: it is left as the previous run wrote it. flake8 is compared
 with ``--select=E,W,F,C90,GOV`` against ``--select=E,W,F,C90`` (the plugin loaded but not
 selected: it returns at once), both warm. With ``--baselined`` every GOV finding of the
@@ -106,9 +108,9 @@ def measure(files: list[Path], root: Path, jobs: str, runs: int, flake8_runs: in
     listing = handle.name
     paths = [str(f) for f in files]
     gate = [python, "-m", "flake8_execgov.cli", "check", "--isolated", "-j", jobs, "--exit-zero",
-            f"--execgov-cache-dir={cache}", *paths]
+            f"--execgov-cache-dir={cache}", f"--execgov-project-root={root}", *paths]
     flake8 = [python, "-m", "flake8", "--isolated", "-j", jobs, "--exit-zero",
-              f"--execgov-cache-dir={cache}"]
+              f"--execgov-cache-dir={cache}", f"--execgov-project-root={root}"]
     if baselined:
         baseline = cache.parent / f"{cache.name}-baseline.json"
         subprocess.run([python, "-m", "flake8_execgov.cli", "baseline", "--isolated",
@@ -158,7 +160,8 @@ def cold_pairs(files: list[Path], root: Path, python: str, cache: Path, count: i
         handle.write("\n".join(str(f) for f in files))
     parse = [python, "-c", PARSE_ONLY, handle.name, "1"]
     gate = [python, "-m", "flake8_execgov.cli", "check", "--isolated", "-j", "1",
-            "--exit-zero", f"--execgov-cache-dir={cache}", *map(str, files)]
+            "--exit-zero", f"--execgov-cache-dir={cache}", f"--execgov-project-root={root}",
+            *map(str, files)]
     ratios: dict[str, list[float]] = {"wall": [], "cpu": []}
     for i in range(count):
         shutil.rmtree(cache, ignore_errors=True)

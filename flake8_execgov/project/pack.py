@@ -87,8 +87,7 @@ class Pack:
         if not self._new or self._owner != os.getpid():
             return
         new, self._new = self._new, {}
-        if self._entries is not None:
-            self._entries.update(new)  # still read by a long-lived process
+        self._entries = {**(self._entries or {}), **new}  # still read by a long-lived process
         if not self.ready():
             return
         lock = open_private_for_writing(self.path.with_suffix(".lock"))
@@ -102,6 +101,7 @@ class Pack:
             entries.update(new)
             self._write(json.dumps({"salt": self.salt, "entries": entries},
                                    separators=(",", ":")))
+            self._entries = entries  # what every process wrote, as this one read it
         except Exception:  # noqa: BLE001 - a read-only checkout, a full disk: the next run
             return  # walks again (at exit, an exception would print a traceback)
         finally:
