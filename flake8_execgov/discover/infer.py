@@ -126,7 +126,13 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
     run = NameMatcher([i.value for i in methods] or default("run-methods"))
     runners = _runners(host, matcher_names, run, {s for s, _ in specs}, proposal.considered)
     proposal.machinery = proposal.machinery or bool(runners)
-    _runner_options(proposal, runners, classes)
+    wrappers = [Item(c.name, f"{c.where}: derives from {base} and passes "
+                     f"{', '.join(c.delegates[:3])}() on to the {base} it holds: a wrapper "
+                     "every call goes through")
+                for m in host for c in m.classes
+                for base in [b.rsplit(".", 1)[-1] for b in c.bases if b.rsplit(".", 1)[-1] in types]
+                if len(c.delegates) >= 2][:20]
+    _runner_options(proposal, runners, classes, wrappers)
     proposal.add_found("execgov-plugin-types", "classes whose instances are plugins (and classes "
                  "deriving from them)", [Item(n, _type_evidence(c, derived)) for n, c in types.items()])
     proposal.add("execgov-plugin-names", "names the host gives plugin objects", names)
@@ -157,7 +163,8 @@ def _plugin_types(host: list[ModuleFacts], classes: dict[str, ClassFact],
             interface = c.abstract or (len(declared) >= 1 and hooks * 2 >= len(c.methods))
             pluginish = bool(_PLUGINISH.search(c.name) or _PLUGINISH.search(m.path))
             used = len(derived.get(c.name, ())) >= 1 or c.name in checked or c.abstract
-            if interface and pluginish and used and not c.name.startswith("_"):
+            data = _stems(c.name)[-1] in _GENERIC  # TPluginConfig: what plugins are given
+            if interface and pluginish and used and not data and not c.name.startswith("_"):
                 found[c.name] = c
     return found
 
@@ -281,9 +288,9 @@ def _runners(host: list[ModuleFacts], names: NameMatcher, run: NameMatcher,
 
 
 def _runner_options(proposal: Proposal, runners: list[Runner],
-                    classes: dict[str, ClassFact]) -> None:
+                    classes: dict[str, ClassFact], wrappers: list[Item]) -> None:
     owners = [Item(r.func.owner, f"{r.calls[0]} of {r.func.owner}.{r.func.name}")
-              for r in runners if r.func.owner]
+              for r in runners if r.func.owner] + wrappers
     functions = [Item(r.func.name, f"{r.calls[0]} of {r.func.name}")
                  for r in runners if not r.func.owner]
     if not owners and not functions:
@@ -293,7 +300,8 @@ def _runner_options(proposal: Proposal, runners: list[Runner],
                      [Item(v, "the contract's default") for v in default("runner-classes")],
                      guess=True)
         return
-    proposal.add("execgov-runner-classes", "classes whose methods run plugins in a guarded try",
+    proposal.add("execgov-runner-classes", "classes whose methods run plugins in a guarded "
+                 "try, and wrappers every call of a plugin goes through",
                  owners or [Item(v, "the contract's default") for v in default("runner-classes")])
     if functions:
         proposal.add("execgov-runner-functions", "functions that run plugins in a guarded try",

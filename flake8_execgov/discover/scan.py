@@ -32,6 +32,7 @@ class ClassFact:
     bases: list[str]
     methods: dict[str, bool] = field(default_factory=dict)  # public method -> declared only
     abstract: bool = False
+    delegates: list[str] = field(default_factory=list)  # m() calls self.<x>.m(): a wrapper
     enum_members: list[str] = field(default_factory=list)
 
 
@@ -96,9 +97,9 @@ def _declared_only(func: Func) -> bool:
 
 
 def _property(func: Func) -> bool:
-    """A property is read, not called: never a hook."""
-    return any(last_id(d) in ("property", "cached_property", "setter", "getter", "deleter")
-               for d in func.decorator_list)
+    """A property is read, not called, and a static method is a utility: never a hook."""
+    return any(last_id(d) in ("property", "cached_property", "setter", "getter", "deleter",
+                              "staticmethod") for d in func.decorator_list)
 
 
 def _abstract(func: Func) -> bool:
@@ -160,6 +161,8 @@ def _class(facts: ModuleFacts, node: ast.ClassDef, at: str) -> ClassFact:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if not stmt.name.startswith("_") and not _property(stmt):
                 fact.methods[stmt.name] = _declared_only(stmt) or _abstract(stmt)
+                if _delegates(stmt):
+                    fact.delegates.append(stmt.name)
             fact.abstract = fact.abstract or _abstract(stmt)
         elif enum and isinstance(stmt, ast.Assign):
             fact.enum_members += [t.id for t in stmt.targets
@@ -168,6 +171,16 @@ def _class(facts: ModuleFacts, node: ast.ClassDef, at: str) -> ClassFact:
         fact.enum_members = []
     facts.classes.append(fact)
     return fact
+
+
+def _delegates(func: Func) -> bool:
+    """Does ``m()`` call ``self.<attr>.m(...)``: the same hook on an object it holds?"""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == func.name and isinstance(node.func.value, ast.Attribute) \
+                and isinstance(node.func.value.value, ast.Name) and node.func.value.value.id == "self":
+            return True
+    return False
 
 
 def _function(facts: ModuleFacts, node: Func, cls: Optional[ClassFact],
