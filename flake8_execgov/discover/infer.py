@@ -107,14 +107,20 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
                 derived[base.rsplit(".", 1)[-1]].append(c)
     checked = {name for m in host for name, _ in m.checks}
     types = _plugin_types(host, classes, derived, checked)
-    proposal.types = types
     markers = {n for m in modules for n in m.spec_markers}
     specs = [(fn, at) for m in host for deco, fn, at in m.decorated
              if deco in markers or deco.split(".")[0] in markers or deco.rsplit(".", 1)[-1] in markers]
     signals = [(n, at) for m in host for n, at in m.signals]
+    contributed = _contributed(specs + signals, classes, types)
+    types.update(contributed)
+    proposal.types = types
     proposal.loaders = [item for m in host for item in m.loaders]
 
     names, collections, methods = _vocabulary(host, types, derived, specs, signals)
+    for name in contributed:  # the methods the family of a contributed class shares
+        common = Counter(meth for sub in derived.get(name, []) for meth in sub.methods)
+        methods += [Item(meth, f"{classes[name].where}: {count} classes deriving from {name} "
+                         f"define {meth}()") for meth, count in common.items() if count >= 2]
     proposal.machinery = bool(types or specs or signals)
     dispatch = [Item(name, f"{at}: a decorator files functions in {name}")
                 for m in host for name, at in m.registries]
@@ -169,8 +175,32 @@ def _plugin_types(host: list[ModuleFacts], classes: dict[str, ClassFact],
     return found
 
 
+_CONTRIBUTES = re.compile(r"(?:^|_)(?:get|register)_([a-z][a-z0-9_]*)$")
+
+
+def _contributed(hooks: list[tuple[str, str]], classes: dict[str, ClassFact],
+                 types: dict[str, ClassFact]) -> dict[str, ClassFact]:
+    """Classes a hook or signal named ``get_<noun>``/``register_<noun>`` lets plugins
+    supply (``get_writer``: a plugin's writer replaces the host's ``Writer``)."""
+    by_snake = {snake(name): c for name, c in classes.items()}
+    found: dict[str, ClassFact] = {}
+    for hook, at in hooks:
+        match = _CONTRIBUTES.search(hook)
+        if match is None:
+            continue
+        noun = match.group(1)
+        singular = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+        c = by_snake.get(singular)
+        if c is not None and c.name not in types and not c.enum_members:
+            c.where_hook = f"{at}: {hook} lets plugins supply {singular} objects"
+            found[c.name] = c
+    return found
+
+
 def _type_evidence(c: ClassFact, derived: dict[str, list[ClassFact]]) -> str:
     subs = derived.get(c.name, [])
+    if c.where_hook:
+        return f"{c.where}: the host's own; {c.where_hook}"
     said = "abstract" if c.abstract else "declares hooks"
     return f"{c.where}: {said}; {len(subs)} project class(es) derive from it"
 
