@@ -32,6 +32,8 @@ settings.register_profile("sweep", max_examples=400, deadline=None,
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--sweep", action="store_true",
                      help="also run the exhaustive sweeps (real corpora, many generated programs)")
+    parser.addoption("--e2e", action="store_true",
+                     help="also run the end-to-end checks with external tools (Mermaid's CLI)")
     try:
         import pytest_asyncio  # noqa: F401 - it declares its own ini keys
     except ImportError:  # before Python 3.10 (no pytest-lsp): pyproject's key is unused
@@ -43,6 +45,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--e2e"):
+        external = pytest.mark.skip(reason="end-to-end check with external tools: run with --e2e")
+        for item in items:
+            if "e2e" in item.keywords:
+                item.add_marker(external)
     if config.getoption("--sweep"):
         return
     skip = pytest.mark.skip(reason="exhaustive sweep: run with --sweep")

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..discover.infer import Proposal, infer
+from ..discover.infer import infer
+from ..discover.records import Proposal
 from ..discover.read import Host, NotAProject, read_host
 from ..discover.render import render
 from ..discover.sitemap import ExecutionMap, build_map
@@ -24,11 +25,18 @@ def _read(path: str) -> tuple[Host, Proposal, ExecutionMap]:
         raise UsageError(str(exc)) from None
     for line in host.skipped:
         sys.stderr.write(f"execgov: {line}\n")
-    proposal = infer(host.facts)
+    proposal = infer(host.facts())
+    values = proposal.values()  # a second reading: the modules naming what the first found
+    host.parse_naming([*proposal.types, *(n for key in _NAMING for n in values.get(key, ()))])
+    proposal = infer(host.facts())
     proposal.skipped = host.skipped
     origins = _origins(proposal)
     emap = build_map(host, proposal.values(), origins)
     return host, proposal, emap
+
+
+_NAMING = ("execgov-plugin-names", "execgov-plugin-collections", "execgov-dispatch-names",
+           "execgov-runner-classes", "execgov-runner-functions")
 
 
 def _origins(proposal: Proposal) -> list[tuple[str, str, str]]:
@@ -48,7 +56,7 @@ def _origins(proposal: Proposal) -> list[tuple[str, str, str]]:
 
 def run_init(args: argparse.Namespace, out: TextIO) -> int:
     host, proposal, emap = _read(args.path)
-    has_tests = any(m.test for m in host.modules)
+    has_tests = any(m.test for m in host.modules)  # every module read, parsed or not
     summary = f"execution map: {emap.summary()} (execgov map {args.path})"
     out.write(render(proposal, args.path, len(host.modules), has_tests, summary))
     if args.write:

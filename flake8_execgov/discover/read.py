@@ -1,28 +1,42 @@
-"""Reading a host for ``execgov init`` and ``execgov map``: its modules, parsed once each.
+"""Reading a host for ``execgov init`` and ``execgov map``: its modules, each parsed at most
+once, and only those that can say something.
 
 The files are the project model's own (:func:`project.files.python_files`: hidden folders,
-virtual environments and build output left out). A module that does not parse is skipped
-with one line naming it; a long read reports its progress on stderr after two seconds, so
-that a monorepo does not look hung.
+virtual environments and build output left out). Every module's text is read; a module is
+parsed (and walked, :mod:`.scan`) when its text can hold plugin machinery (its words, see
+:data:`_MACHINERY`), when it declares a class deriving from a class such a module declares,
+or when it names what the first reading found (a plugin type, a signal, a hook): the way
+``execgov check``'s prefilter spares the modules that cannot matter, so that ``init``
+costs about what a cold check costs. The classes of the other modules are read from their
+text (``class Name(Bases):``), enough to count subclasses. A module that does not parse is
+skipped with one line naming it; a long read reports progress on stderr after two seconds.
 """
 
 from __future__ import annotations
 
 import ast
 import os
+import re
 import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import Iterable, Optional, TextIO
 
 from ..project.files import python_files
 from ..source.files import Decoded, SourceError, read_source
 from ..source.lines import source_lines
-from .scan import ModuleFacts, scan
+from .records import ClassFact, ModuleFacts
+from .scan import scan
 
 PROGRESS_AFTER = 2.0  # seconds: the first progress line, then one a second
 _TEST_PARTS = frozenset(("tests", "test", "testing", "examples", "example", "docs"))
+_MACHINERY = re.compile(
+    r"plugin|hook|interface|extension|addon|backend|provider|abstractmethod|"
+    r"NotImplementedError|HookspecMarker|signal|entry_points|import_module|Depends|Enum|"
+    r"registr|Runner|runner", re.I)
+_CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)[ \t]*:", re.M)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class NotAProject(Exception):
@@ -32,17 +46,58 @@ class NotAProject(Exception):
 @dataclass
 class Module:
     path: str  # relative to the root, with ``/``
-    tree: ast.Module
-    lines: list[str]
+    text: str
     test: bool
+    tree: Optional[ast.Module] = None
+    lines: list[str] = field(default_factory=list)
+    facts: Optional[ModuleFacts] = None
+    failed: bool = False
 
 
 @dataclass
 class Host:
     root: Path
     modules: list[Module] = field(default_factory=list)
-    facts: list[ModuleFacts] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+
+    def parse(self, module: Module) -> Optional[ast.Module]:
+        """The module's tree (parsed on first use, walked for its facts), or None when it
+        does not parse (then skipped, with one line)."""
+        if module.tree is None and not module.failed:
+            try:
+                with warnings.catch_warnings():  # invalid escapes and the like: not ours
+                    warnings.simplefilter("ignore")
+                    module.tree = ast.parse(module.text, filename=module.path)
+            except SyntaxError as exc:
+                self.skipped.append(f"{module.path}:{exc.lineno or 0}: skipped, not valid "
+                                    f"Python ({exc.msg})")
+                module.failed = True
+                return None
+            except (ValueError, RecursionError, MemoryError) as exc:
+                self.skipped.append(f"{module.path}: skipped ({type(exc).__name__})")
+                module.failed = True
+                return None
+            module.lines = source_lines(module.text)
+            module.facts = scan(module.tree, module.path, module.test)
+        return module.tree
+
+    def facts(self) -> list[ModuleFacts]:
+        """What is known of every module: its walk, or its classes read from the text."""
+        return [m.facts if m.facts is not None else _classes_only(m) for m in self.modules]
+
+    def parse_naming(self, names: Iterable[str]) -> None:
+        """Parse the modules whose text names one of ``names`` (a second reading):
+        identifiers, or ``*_suffix`` patterns."""
+        exact = sorted({n for n in names if n.isidentifier()})
+        suffixes = sorted({n[1:] for n in names if n.startswith("*_") and n[1:].isidentifier()})
+        parts = [r"\b(?:" + "|".join(map(re.escape, exact)) + r")\b"] if exact else []
+        parts += [r"(?:" + "|".join(map(re.escape, suffixes)) + r")\b"] if suffixes else []
+        if not parts:
+            return
+        pattern = re.compile("|".join(parts))
+        for module in self.modules:
+            if module.tree is None and not module.failed and pattern.search(module.text):
+                self.parse(module)
 
 
 def is_test(path: str) -> bool:
@@ -54,7 +109,8 @@ def is_test(path: str) -> bool:
 
 
 def read_host(root: str, progress: Optional[TextIO] = None) -> Host:
-    """Every module of the project at ``root``, parsed, with its facts."""
+    """Every module of the project at ``root``, read; those that can hold plugin machinery
+    parsed (see the module)."""
     folder = Path(root)
     if not folder.is_dir():
         raise NotAProject(f"{root}: not a directory (give the folder of a project)")
@@ -70,23 +126,28 @@ def read_host(root: str, progress: Optional[TextIO] = None) -> Host:
             progress.flush()
             last = now
         rel = Path(os.path.relpath(path, host.root)).as_posix()
-        module = _parse(path, rel, host.skipped)
-        if module is not None:
-            host.modules.append(module)
-            host.facts.append(scan(module.tree, rel, module.test))
+        try:
+            text = Decoded.from_bytes(read_source(str(path))).text
+        except (OSError, SourceError) as exc:
+            host.skipped.append(f"{rel}: skipped, unreadable ({exc})")
+            continue
+        host.modules.append(Module(rel, text, is_test(rel)))
+    first = [m for m in host.modules if not m.test and _MACHINERY.search(m.text)]
+    for module in first:
+        host.parse(module)
+    declared = {c.name for m in first if m.facts is not None for c in m.facts.classes}
+    for module in host.modules:  # classes deriving from what the first reading declared
+        if module.tree is None and not module.test and any(
+                declared.intersection(_WORD.findall(bases))
+                for _, bases in _CLASS.findall(module.text)):
+            host.parse(module)
     return host
 
 
-def _parse(path: Path, rel: str, skipped: list[str]) -> Optional[Module]:
-    try:
-        text = Decoded.from_bytes(read_source(str(path))).text
-        with warnings.catch_warnings():  # invalid escapes and the like: not ours to say
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, filename=rel)
-    except SyntaxError as exc:
-        skipped.append(f"{rel}:{exc.lineno or 0}: skipped, not valid Python ({exc.msg})")
-        return None
-    except (OSError, ValueError, SourceError, RecursionError, MemoryError) as exc:
-        skipped.append(f"{rel}: skipped, unreadable ({type(exc).__name__})")
-        return None
-    return Module(rel, tree, source_lines(text), is_test(rel))
+def _classes_only(module: Module) -> ModuleFacts:
+    facts = ModuleFacts(module.path, module.test)
+    for match in _CLASS.finditer(module.text):
+        line = module.text.count("\n", 0, match.start()) + 1
+        bases = [b.strip() for b in match.group(2).split(",") if b.strip() and "=" not in b]
+        facts.classes.append(ClassFact(match.group(1), f"{module.path}:{line}", bases))
+    return facts

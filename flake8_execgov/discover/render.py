@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..config.specs import OPTIONS
-from .infer import Option, Proposal
+from .records import Option, Proposal
 
 TESTS = ("tests/*", "*/tests/*", "test_*.py")
 IGNORED = "GOV001,GOV007"

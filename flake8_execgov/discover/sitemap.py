@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
 from ..config.options import Config, build_config
-from ..engine import analyse
+from ..engine import analyse, worth_parsing
 from ..project.index import Project
 from .read import Host
 
@@ -64,17 +64,21 @@ def build_map(host: Host, values: Mapping[str, Sequence[str]],
     for module in host.modules:
         if module.test:
             continue
+        if module.tree is None and not worth_parsing(module.text, inventory, projects[1]):
+            continue  # the rules' own prefilter: nothing here can execute a plugin
+        tree = host.parse(module)
+        if tree is None:
+            continue
         filename = str(host.root / module.path)
-        every = analyse(module.tree, module.lines, inventory, filename=filename,
-                        project=projects[1])
+        every = analyse(tree, module.lines, inventory, filename=filename, project=projects[1])
         executions = [f for f in every if f.code in BYPASS]
         if not executions:
             continue
-        found = analyse(module.tree, module.lines, config, filename=filename, project=projects[0])
+        found = analyse(tree, module.lines, config, filename=filename, project=projects[0])
         for execution in executions:
             here = [f for f in found if (f.line, f.col) == (execution.line, execution.col)]
             bypass = any(f.code in BYPASS for f in here)
-            runner = None if bypass else _enclosing(module.tree, execution.line, config)
+            runner = None if bypass else _enclosing(tree, execution.line, config)
             sites.append(Site(module.path, execution.line, execution.col,
                               _what(execution.message), runner,
                               [f"{f.code} {_plain(f.message)}" for f in here]))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..config.pyproject import table_in
-from .infer import Option, Proposal
+from .records import Option, Proposal
 from .render import IGNORED, TESTS, option_lines
 
 Block = tuple[str, list[str], list[str]]  # (key, ini lines, values)
