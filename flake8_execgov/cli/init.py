@@ -28,6 +28,7 @@ def _read(path: str) -> tuple[Host, Proposal, ExecutionMap]:
     proposal = infer(host.facts())
     values = proposal.values()  # a second reading: the modules naming what the first found
     host.parse_naming([*proposal.types, *(n for key in _NAMING for n in values.get(key, ()))])
+    host.parse_defining(proposal.enums_used)  # the lifecycle enum a runner uses
     proposal = infer(host.facts())
     proposal.skipped = host.skipped
     origins = _origins(proposal)

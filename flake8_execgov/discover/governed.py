@@ -110,6 +110,7 @@ def requirements(proposal: Proposal, runners: list[Runner], host: list[ModuleFac
             if c.part == "handler" and _ENVELOPE.search(short):
                 envelopes.append(Item(short, f"{c.where}: called in the runner's except"))
         for enum, member in r.func.member_loads:
+            proposal.enums_used.add(enum)
             cls = classes.get(enum)
             if cls is not None and cls.enum_members:
                 enums.setdefault(enum, f"{r.func.where}: {enum}.{member} used by a runner")
@@ -118,19 +119,19 @@ def requirements(proposal: Proposal, runners: list[Runner], host: list[ModuleFac
     outputs = [Item(n, f"{at}: called after the plugin runs") for n, at, d in validators if d > 0]
     contract = any(i.value in default("metrics-functions") for i in metrics) or any(
         r.func.owner in default("runner-classes") for r in runners)
-    for key, found, what in (("metrics-functions", metrics, "a metrics call in a runner's finally"),
-                             ("input-validators", inputs, "an input validator in a runner"),
-                             ("output-validators", outputs, "an output validator in a runner"),
+    for key, found, what in (("metrics-functions", metrics, "metrics call in a runner's finally"),
+                             ("input-validators", inputs, "input validator in a runner"),
+                             ("output-validators", outputs, "output validator in a runner"),
                              ("error-envelope-builders", envelopes,
-                              "an error envelope built in a runner's except")):
+                              "error envelope built in a runner's except")):
         if found:
-            proposal.add("execgov-" + key, f"{what}: required of every runner", found)
+            proposal.add("execgov-" + key, f"the host's {what}: required of every runner", found)
         elif contract:
             proposal.add("execgov-" + key, "the host follows the contract's names (its runner or "
                          "metrics function is the default): the default is required",
                          [Item(v, "the contract's default") for v in default(key)], guess=True)
         else:
-            proposal.add("execgov-" + key, f"off: the host has no {what}", [])
+            proposal.add("execgov-" + key, f"off: nothing in the host does it (no {what})", [])
     if enums:
         name = next(iter(enums))
         proposal.add("execgov-lifecycle-enums", "the enum whose members the runners use",

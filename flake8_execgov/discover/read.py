@@ -4,8 +4,9 @@ once, and only those that can say something.
 The files are the project model's own (:func:`project.files.python_files`: hidden folders,
 virtual environments and build output left out). Every module's text is read; a module is
 parsed (and walked, :mod:`.scan`) when its text can hold plugin machinery (its words, see
-:data:`_MACHINERY`), when it declares a class deriving from a class such a module declares,
-or when it names what the first reading found (a plugin type, a signal, a hook): the way
+:data:`_MACHINERY`, or a class named so), when it declares a class deriving from a class
+such a module declares, or when it names what the first reading found (a plugin type, a
+signal, a hook, the enum a runner uses): the way
 ``execgov check``'s prefilter spares the modules that cannot matter, so that ``init``
 costs about what a cold check costs. The classes of the other modules are read from their
 text (``class Name(Bases):``), enough to count subclasses. A module that does not parse is
@@ -32,9 +33,10 @@ from .scan import scan
 PROGRESS_AFTER = 2.0  # seconds: the first progress line, then one a second
 _TEST_PARTS = frozenset(("tests", "test", "testing", "examples", "example", "docs"))
 _MACHINERY = re.compile(
-    r"plugin|hook|interface|extension|addon|backend|provider|abstractmethod|"
-    r"NotImplementedError|HookspecMarker|signal|entry_points|import_module|Depends|Enum|"
-    r"registr|Runner|runner", re.I)
+    r"[Pp]lugin|[Hh]ook|HookspecMarker|abstractmethod|entry_points|entrypoints|import_module|"
+    r"Depends\(|Security\(|[Rr]unner|\bsignal\(|\bSignal\(|@\w*register")
+# A class named as plugin machinery (its module is parsed: it may be a plugin type).
+_MACHINE_CLASS = re.compile(r"Plugin|Hook|Interface|Extension|Addon|Backend|Provider|Protocol|ABC")
 _CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)[ \t]*:", re.M)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -99,6 +101,14 @@ class Host:
             if module.tree is None and not module.failed and pattern.search(module.text):
                 self.parse(module)
 
+    def parse_defining(self, classes: Iterable[str]) -> None:
+        """Parse the modules that declare one of ``classes`` (``class Name(...)``)."""
+        wanted = set(classes)
+        for module in self.modules:
+            if module.tree is None and not module.failed and wanted.intersection(
+                    name for name, _ in _CLASS.findall(module.text)):
+                self.parse(module)
+
 
 def is_test(path: str) -> bool:
     """A test or example module: it drives plugins on purpose (``per-file-ignores``)."""
@@ -132,7 +142,9 @@ def read_host(root: str, progress: Optional[TextIO] = None) -> Host:
             host.skipped.append(f"{rel}: skipped, unreadable ({exc})")
             continue
         host.modules.append(Module(rel, text, is_test(rel)))
-    first = [m for m in host.modules if not m.test and _MACHINERY.search(m.text)]
+    first = [m for m in host.modules if not m.test and (
+        _MACHINERY.search(m.text) or any(_MACHINE_CLASS.search(name + bases)
+                                         for name, bases in _CLASS.findall(m.text)))]
     for module in first:
         host.parse(module)
     declared = {c.name for m in first if m.facts is not None for c in m.facts.classes}

@@ -79,6 +79,7 @@ class Proposal:
     loaders: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     considered: list[str] = field(default_factory=list)  # runner candidates turned down
+    enums_used: set[str] = field(default_factory=set)  # Name.MEMBER names runners load
 
     def values(self) -> dict[str, list[str]]:
         return {o.key: [i.value for i in o.items] for o in self.options}

@@ -1,9 +1,10 @@
 """The execution map: every place the host executes plugin code, and what governs it.
 
 Nothing here decides what an execution is: the rules do. Each module is analysed twice by
-the engine, in the project, with the proposed configuration: once as configured (what a
-run reports), once with no runner at all, where every execution is a GOV001 or GOV007
-(the inventory). An execution of the inventory that the configured run does not report
+the engine, in the project (one project: its cross-module answers are the configured
+ones, computed once), with the proposed configuration: once as configured (what a run
+reports), once with no runner at all, where every execution is a GOV001 or GOV007 (the
+inventory). An execution of the inventory that the configured run does not report
 as GOV001/GOV007 is governed, by the runner that encloses it; the configured run's other
 findings on it (GOV002, GOV003, GOV101-103) are shown with it.
 """
@@ -59,22 +60,22 @@ def build_map(host: Host, values: Mapping[str, Sequence[str]],
     """The map of ``host`` under the configuration ``values`` (option key -> items);
     test and example modules are left out (they drive plugins on purpose)."""
     config, inventory = configs(values)
-    projects = (Project(host.root, config, None), Project(host.root, inventory, None))
+    project = Project(host.root, config, None)
     sites: list[Site] = []
     for module in host.modules:
         if module.test:
             continue
-        if module.tree is None and not worth_parsing(module.text, inventory, projects[1]):
+        if module.tree is None and not worth_parsing(module.text, inventory, project):
             continue  # the rules' own prefilter: nothing here can execute a plugin
         tree = host.parse(module)
         if tree is None:
             continue
         filename = str(host.root / module.path)
-        every = analyse(tree, module.lines, inventory, filename=filename, project=projects[1])
+        every = analyse(tree, module.lines, inventory, filename=filename, project=project)
         executions = [f for f in every if f.code in BYPASS]
         if not executions:
             continue
-        found = analyse(tree, module.lines, config, filename=filename, project=projects[0])
+        found = analyse(tree, module.lines, config, filename=filename, project=project)
         for execution in executions:
             here = [f for f in found if (f.line, f.col) == (execution.line, execution.col)]
             bypass = any(f.code in BYPASS for f in here)
