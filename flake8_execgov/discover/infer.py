@@ -67,10 +67,13 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
     proposal.loaders = [item for m in host for item in m.loaders]
 
     names, collections, methods = _vocabulary(host, types, derived, specs, signals)
-    for name in contributed:  # the methods the family of a contributed class shares
+    called_anywhere = {c.name.rsplit(".", 1)[-1] for m in host for f in m.functions
+                       for c in f.calls if "." in c.name and not c.name.startswith("self.")}
+    for name in contributed:  # the methods of a contributed class's family the host calls
         common = Counter(meth for sub in derived.get(name, []) for meth in sub.methods)
-        methods += [Item(meth, f"{classes[name].where}: {count} classes deriving from {name} "
-                         f"define {meth}()") for meth, count in common.items() if count >= 2]
+        methods += [Item(meth, f"{classes[name].where}: {count} class(es) deriving from {name} "
+                         f"define {meth}(), and the host calls it")
+                    for meth, count in common.items() if meth in called_anywhere]
     proposal.machinery = bool(types or specs or signals)
     dispatch = [Item(name, f"{at}: a decorator files functions in {name}")
                 for m in host for name, at in m.registries]
@@ -112,7 +115,9 @@ def _plugin_types(host: list[ModuleFacts], classes: dict[str, ClassFact],
             overridden = {n for sub in derived.get(c.name, ()) for n in sub.methods} & set(c.methods)
             hooks = len(set(declared) | overridden)
             interface = c.abstract or (len(declared) >= 1 and hooks * 2 >= len(c.methods))
-            pluginish = bool(_PLUGINISH.search(c.name) or _PLUGINISH.search(m.path))
+            # named as machinery, or a Base* class a family derives from (an extension point)
+            pluginish = bool(_PLUGINISH.search(c.name) or _PLUGINISH.search(m.path)) or (
+                c.name.startswith(("Base", "Abstract")) and len(derived.get(c.name, ())) >= 2)
             used = len(derived.get(c.name, ())) >= 1 or c.name in checked or c.abstract
             data = _stems(c.name)[-1] in _GENERIC  # TPluginConfig: what plugins are given
             if interface and pluginish and used and not data and not c.name.startswith("_"):
