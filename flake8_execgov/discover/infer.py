@@ -22,6 +22,7 @@ The host's own code says where plugins come from; this module reads that, genera
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections import Counter, defaultdict
 
@@ -35,7 +36,12 @@ _AFFIXES = re.compile(r"^(Base|Abstract|Abc)|(Interface|Base|ABC|Abc|Protocol|Mi
 # Words too common to mean a plugin on their own (``config: TPluginConfig``).
 _GENERIC = frozenset(("config", "configs", "options", "settings", "base", "data", "info",
                       "context", "manager", "object", "item", "type", "value", "result",
-                      "names", "order", "state", "args", "kwargs", "name", "path", "app"))
+                      "names", "order", "state", "args", "kwargs", "name", "path", "app",
+                      "model", "models", "constant", "node", "visitor", "client", "error"))
+# What plugins are handed (a configuration, options, a context), not what they are.
+_DATA = frozenset(("config", "configs", "options", "settings", "data", "info", "context",
+                   "result", "state", "args", "kwargs"))
+_NEUTRAL = frozenset(("ABC", "ABCMeta", "Protocol", "Generic", "object"))
 _CONTAINERS = frozenset(("list", "List", "dict", "Dict", "set", "Set", "tuple", "Tuple",
                          "Iterable", "Iterator", "Sequence", "Mapping", "Collection",
                          "MutableMapping", "MutableSequence", "frozenset", "FrozenSet"))
@@ -114,13 +120,20 @@ def _plugin_types(host: list[ModuleFacts], classes: dict[str, ClassFact],
             declared = [n for n, only in c.methods.items() if only]
             overridden = {n for sub in derived.get(c.name, ()) for n in sub.methods} & set(c.methods)
             hooks = len(set(declared) | overridden)
-            interface = c.abstract or (len(declared) >= 1 and hooks * 2 >= len(c.methods))
-            # named as machinery, or a Base* class a family derives from (an extension point)
-            pluginish = bool(_PLUGINISH.search(c.name) or _PLUGINISH.search(m.path)) or (
-                c.name.startswith(("Base", "Abstract")) and len(derived.get(c.name, ())) >= 2)
+            family = len(derived.get(c.name, ()))
+            interface = c.abstract or (len(declared) >= 1 and hooks * 2 >= len(c.methods)) or (
+                family >= 3 and hooks >= 1)  # many classes override some of its methods
+            # named as machinery (the class, its module or folder), or a Base* class a family
+            # derives from (an extension point)
+            place = "/".join(m.path.rsplit("/", 2)[-2:])
+            pluginish = bool(_PLUGINISH.search(c.name) or _PLUGINISH.search(place)) or (
+                c.name.startswith(("Base", "Abstract")) and family >= 2)
             used = len(derived.get(c.name, ())) >= 1 or c.name in checked or c.abstract
-            data = _stems(c.name)[-1] in _GENERIC  # TPluginConfig: what plugins are given
-            if interface and pluginish and used and not data and not c.name.startswith("_"):
+            data = _stems(c.name)[-1] in _DATA  # TPluginConfig: what plugins are given
+            external = bool(c.bases) and all("." in b and b.rsplit(".", 1)[-1] not in _NEUTRAL
+                                             for b in c.bases)  # ast.NodeVisitor's, not ours
+            if interface and pluginish and used and not data and not external \
+                    and not c.name.startswith("_"):
                 found[c.name] = c
     return found
 
@@ -173,7 +186,8 @@ def _vocabulary(host: list[ModuleFacts], types: dict[str, ClassFact],
               for m in host for f in m.functions for c in f.calls if c.name.count(".") >= 1]
     for name, c in types.items():
         overridden = {meth for sub in derived.get(name, []) for meth in sub.methods}
-        stems = [s for s in _stems(name) if s not in _GENERIC]
+        stems = [s for s in _stems(name) if s not in _GENERIC and len(s) > 2
+                 and not keyword.iskeyword(s)]
         receivers = NameMatcher(stems + [f"*_{s}" for s in stems] + default("plugin-names"))
         for receiver, meth, at, owner in called:
             if meth in c.methods and receiver != "self" and receiver_ok(receiver, receivers) \
@@ -185,6 +199,9 @@ def _vocabulary(host: list[ModuleFacts], types: dict[str, ClassFact],
                       Item(f"*_{stem}", f"{c.where}: named after {name}")]
             collections += [Item(f"{stem}s", f"{c.where}: a collection of {name}"),
                             Item(f"*_{stem}s", f"{c.where}: a collection of {name}")]
+        family = Counter(meth for sub in derived.get(name, []) for meth in sub.private)
+        methods += [Item(meth, f"{c.where}: {name}.{meth}() overridden by {count} subclasses")
+                    for meth, count in family.items() if meth in c.private and count >= 2]
         for meth, only in c.methods.items():
             if only or meth in overridden:
                 how = "declared" if only else "overridden by a subclass"
@@ -227,6 +244,7 @@ def _loaded_functions(host: list[ModuleFacts]) -> list[Item]:
                 continue
             lines = {c.line for c in f.calls if c.name == "getattr"}
             for literal, at in m.getattr_names:
-                if int(at.rsplit(":", 1)[1]) in lines and not literal.startswith("_"):
+                if int(at.rsplit(":", 1)[1]) in lines and not literal.startswith("_") \
+                        and not literal[:1].isupper():  # a class: instantiating is no run
                     found.append(Item(literal, f"{at}: looked up on a loaded module"))
     return found

@@ -25,7 +25,9 @@ def broad_handler(handler: ast.ExceptHandler) -> bool:
 
 def _declared_only(func: Func) -> bool:
     """Does the body only declare (docstring, ``pass``, ``...``, ``raise``, a constant
-    ``return``)? Such a method is a hook the base class leaves to its plugins."""
+    ``return``, or one of its parameters handed back unchanged: a pass-through default)?
+    Such a method is a hook the base class leaves to its plugins."""
+    params = {a.arg for a in func.args.args + func.args.kwonlyargs + func.args.posonlyargs}
     for stmt in func.body:
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
             continue
@@ -33,6 +35,9 @@ def _declared_only(func: Func) -> bool:
             continue
         if isinstance(stmt, ast.Return) and (stmt.value is None or isinstance(
                 stmt.value, (ast.Constant, ast.List, ast.Dict, ast.Tuple, ast.Set))):
+            continue
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name) \
+                and stmt.value.id in params and stmt.value.id != "self":
             continue
         return False
     return True
@@ -55,7 +60,10 @@ def class_fact(facts: ModuleFacts, node: ast.ClassDef, at: str) -> ClassFact:
     enum = any(base.rsplit(".", 1)[-1] in _ENUM_BASES for base in bases)
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if not stmt.name.startswith("_") and not _property(stmt):
+            if stmt.name.startswith("_") and not stmt.name.startswith("__") \
+                    and not _property(stmt):
+                fact.private.add(stmt.name)  # a hook by convention when a family overrides it
+            elif not stmt.name.startswith("_") and not _property(stmt):
                 fact.methods[stmt.name] = _declared_only(stmt) or _abstract(stmt)
                 if _delegates(stmt):
                     fact.delegates.append(stmt.name)
