@@ -62,11 +62,11 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
             for base in c.bases:
                 derived[base.rsplit(".", 1)[-1]].append(c)
     checked = {name for m in host for name, _ in m.checks}
-    types = _plugin_types(host, classes, derived, checked)
     markers = {n for m in modules for n in m.spec_markers}
     specs = [(fn, at) for m in host for deco, fn, at in m.decorated
              if deco in markers or deco.split(".")[0] in markers or deco.rsplit(".", 1)[-1] in markers]
     signals = [(n, at) for m in host for n, at in m.signals]
+    types = _plugin_types(host, classes, derived, checked, bool(specs or signals))
     contributed = _contributed(specs + signals, classes, types)
     types.update(contributed)
     proposal.types = types
@@ -111,7 +111,8 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
 
 
 def _plugin_types(host: list[ModuleFacts], classes: dict[str, ClassFact],
-                  derived: dict[str, list[ClassFact]], checked: set[str]) -> dict[str, ClassFact]:
+                  derived: dict[str, list[ClassFact]], checked: set[str],
+                  dispatching: bool) -> dict[str, ClassFact]:
     found: dict[str, ClassFact] = {}
     for m in host:
         for c in m.classes:
@@ -123,11 +124,11 @@ def _plugin_types(host: list[ModuleFacts], classes: dict[str, ClassFact],
             family = len(derived.get(c.name, ()))
             interface = c.abstract or (len(declared) >= 1 and hooks * 2 >= len(c.methods)) or (
                 family >= 3 and hooks >= 1)  # many classes override some of its methods
-            # named as machinery (the class, its module or folder), or a Base* class a family
-            # derives from (an extension point)
+            # named as machinery (the class, its module or folder), or, in a host that
+            # dispatches through hooks or signals, a Base* class a family derives from
             place = "/".join(m.path.rsplit("/", 2)[-2:])
             pluginish = bool(_PLUGINISH.search(c.name) or _PLUGINISH.search(place)) or (
-                c.name.startswith(("Base", "Abstract")) and family >= 2)
+                dispatching and c.name.startswith(("Base", "Abstract")) and family >= 2)
             used = len(derived.get(c.name, ())) >= 1 or c.name in checked or c.abstract
             data = _stems(c.name)[-1] in _DATA  # TPluginConfig: what plugins are given
             external = bool(c.bases) and all("." in b and b.rsplit(".", 1)[-1] not in _NEUTRAL
