@@ -92,11 +92,11 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
     runners = runners_of(host, matcher_names, run, {s for s, _ in specs}, proposal.considered)
     proposal.machinery = proposal.machinery or bool(runners)
     wrappers = [Item(c.name, f"{c.where}: derives from {base} and passes "
-                     f"{', '.join(c.delegates[:3])}() on to the {base} it holds: a wrapper "
-                     "every call goes through")
+                     f"{', '.join(m for m, _ in c.delegates[:3])}() on to the {base} it "
+                     "holds: a wrapper every call goes through")
                 for m in host for c in m.classes
                 for base in [b.rsplit(".", 1)[-1] for b in c.bases if b.rsplit(".", 1)[-1] in types]
-                if len(c.delegates) >= 2][:20]
+                if sum(1 for _, held in c.delegates if matcher_names(held)) >= 2][:20]
     runner_options(proposal, runners, classes, wrappers)
     proposal.add_found("execgov-plugin-types",
                        "classes whose instances are plugins (and classes deriving from them)",

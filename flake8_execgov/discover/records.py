@@ -15,7 +15,7 @@ class ClassFact:
     methods: dict[str, bool] = field(default_factory=dict)  # public method -> declared only
     abstract: bool = False
     private: set[str] = field(default_factory=set)  # ``_name`` methods
-    delegates: list[str] = field(default_factory=list)  # m() calls self.<x>.m(): a wrapper
+    delegates: list[tuple[str, str]] = field(default_factory=list)  # m() calls self.<x>.m()
     where_hook: str = ""  # the hook that lets plugins supply instances (``get_writer``)
     enum_members: list[str] = field(default_factory=list)
 

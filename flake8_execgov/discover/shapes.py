@@ -65,8 +65,9 @@ def class_fact(facts: ModuleFacts, node: ast.ClassDef, at: str) -> ClassFact:
                 fact.private.add(stmt.name)  # a hook by convention when a family overrides it
             elif not stmt.name.startswith("_") and not _property(stmt):
                 fact.methods[stmt.name] = _declared_only(stmt) or _abstract(stmt)
-                if _delegates(stmt):
-                    fact.delegates.append(stmt.name)
+                held = _delegates(stmt)
+                if held is not None:
+                    fact.delegates.append((stmt.name, held))
             fact.abstract = fact.abstract or _abstract(stmt)
         elif enum and isinstance(stmt, ast.Assign):
             fact.enum_members += [t.id for t in stmt.targets
@@ -77,17 +78,17 @@ def class_fact(facts: ModuleFacts, node: ast.ClassDef, at: str) -> ClassFact:
     return fact
 
 
-def _delegates(func: Func) -> bool:
-    """Does ``m()`` call ``self.<attr>.m(...)``: the same hook on an object it holds? (A
-    wrapper's method is short: longer bodies are not looked into.)"""
+def _delegates(func: Func) -> Optional[str]:
+    """The ``attr`` when ``m()`` calls ``self.<attr>.m(...)``: the same hook on an object it
+    holds. (A wrapper's method is short: longer bodies are not looked into.)"""
     if len(func.body) > 4:
-        return False
+        return None
     for node in ast.walk(func):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == func.name and isinstance(node.func.value, ast.Attribute) \
                 and isinstance(node.func.value.value, ast.Name) and node.func.value.value.id == "self":
-            return True
-    return False
+            return node.func.value.attr
+    return None
 
 
 def function_fact(facts: ModuleFacts, node: Func, cls: Optional[ClassFact],
