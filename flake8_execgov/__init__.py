@@ -1,3 +1,3 @@
 """flake8-execgov: execution-governance rules for plugin-execution servers."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -15,7 +15,7 @@ from .baseline import Baseline
 from .config.options import Config
 from .model.imported import NO_FACTS, ProjectFacts
 from .model.records import Finding
-from .config.prefilter import searchable
+from .config.prefilter import Prefilter, searchable
 from .project.facts import facts_for, reach_of
 from .project.words import derived_names, imports_from_project
 from .project.index import Project
@@ -26,24 +26,39 @@ from .source.lines import LineIndex, source_lines
 def analyse(tree: ast.AST, lines: Sequence[str], config: Config, *,
             baseline: Optional[Baseline] = None, filename: str = "",
             prefiltered: bool = True, project: Optional[Project] = None,
-            facts: Optional[ProjectFacts] = None) -> list[Finding]:
+            facts: Optional[ProjectFacts] = None,
+            prefilter: Optional[Prefilter] = None) -> list[Finding]:
     """The findings of one module, sorted; those the ``baseline`` accepts for ``filename``
     left out. With ``prefiltered`` (the default), a module whose text names nothing the
     rules know is ruled out at once, and so is each module-level definition that names
     nothing (see :class:`config.prefilter.Prefilter`). With the ``project`` it belongs to
     (``filename`` places it there), the names it imports from other modules of the project
     are resolved there (:mod:`project`); without, it is analysed on its own. ``facts``:
-    what the project says of its imports, when the caller has asked already."""
-    found = _findings(tree, lines, config, prefiltered, project, filename, facts)
+    what the project says of its imports, when the caller has asked already;
+    ``prefilter``: the run's (built here when not given: a caller without a run pays for
+    it each time)."""
+    if prefiltered and prefilter is None:
+        prefilter = _prefilter(config, project)
+    found = _findings(tree, lines, config, prefilter if prefiltered else None, project,
+                      filename, facts)
     if baseline is not None and found:
         found = baseline.new_findings(tree, lines, found, filename)
     return found
 
 
-def worth_parsing(text: str, config: Config, project: Optional[Project] = None) -> bool:
+def _prefilter(config: Config, project: Optional[Project]) -> Optional[Prefilter]:
+    """The project's prefilter (its run's), else one built for ``config``."""
+    if project is not None and project.config is config and project.prefilter is not None:
+        return project.prefilter
+    return prefilter_for(config)
+
+
+def worth_parsing(text: str, config: Config, project: Optional[Project] = None,
+                  prefilter: Optional[Prefilter] = None) -> bool:
     """Can a module with this text hold a finding? Its words, or (in a project) the name of
     a class that derives, in another module, from something the rules know."""
-    prefilter = prefilter_for(config)
+    if prefilter is None:
+        prefilter = _prefilter(config, project)
     if prefilter is None:
         return True
     seen = searchable(text)
@@ -59,7 +74,7 @@ def _names_derived(seen: str, project: Optional[Project]) -> bool:
         return True
     if not imports_from_project(seen, project):
         return False
-    reaching = reach_of(project, prefilter_for(project.config)).names()
+    reaching = reach_of(project, _prefilter(project.config, project)).names()
     return any(name in seen for name in reaching)
 
 
@@ -69,13 +84,12 @@ def _facts(tree: ast.AST, project: Optional[Project], filename: str,
         return given
     if project is None or not filename:
         return NO_FACTS
-    return facts_for(project, filename, tree, prefilter_for(project.config), text)
+    return facts_for(project, filename, tree, _prefilter(project.config, project), text)
 
 
-def _findings(tree: ast.AST, lines: Sequence[str], config: Config, prefiltered: bool,
-              project: Optional[Project] = None, filename: str = "",
-              facts: Optional[ProjectFacts] = None) -> list[Finding]:
-    prefilter = prefilter_for(config) if prefiltered else None
+def _findings(tree: ast.AST, lines: Sequence[str], config: Config,
+              prefilter: Optional[Prefilter], project: Optional[Project] = None,
+              filename: str = "", facts: Optional[ProjectFacts] = None) -> list[Finding]:
     if prefilter is None:
         return analyze(tree, config, facts=_facts(tree, project, filename, facts,
                                                   "".join(lines)))
@@ -88,4 +102,4 @@ def _findings(tree: ast.AST, lines: Sequence[str], config: Config, prefiltered: 
     # and where normalising changed the text (its offsets no longer match the lines).
     aligned = (seen is text or seen == text) and ("\r" not in text or source_lines(text) == list(lines))
     return analyze(tree, config, LineIndex(lines, text) if aligned else None,
-                   facts=_facts(tree, project, filename, facts, text))
+                   facts=_facts(tree, project, filename, facts, text), prefilter=prefilter)

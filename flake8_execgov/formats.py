@@ -103,7 +103,8 @@ def fix_kinds(filename: str, text: str,
     parse, when the caller has it): {(line, 1-based column, code): "safe" or "unsafe"}."""
     from .engine import analyse
     from .fix.plan import verdicts
-    from .plugin import UNPLACED, ExecGovChecker
+    from .plugin import ExecGovChecker
+    from .run import UNPLACED
     from .source.lines import char_col, source_lines
 
     try:

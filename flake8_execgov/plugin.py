@@ -23,23 +23,33 @@ from .config.sources import config_files, first_set, source_of
 from .project.index import Project
 from .project.facts import no_project_note
 from .project.root import open_project, project_root
-from .results import kept, reported
-from .rules import RULES_BY_CODE
+from .rules import RULES_BY_CODE, prefilter_for
+from .run import UNPLACED, Run
 
 CODES = frozenset(RULES_BY_CODE)
-UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name
 
 
 @dataclass(frozen=True)
 class PluginSettings:
     """What the checker needs besides a file: the validated configuration, the codes
     flake8's selection can report (``--select=E,W,F`` reports none: yielding the others
-    only costs flake8 a noqa lookup per result it throws away), and the baseline."""
+    only costs flake8 a noqa lookup per result it throws away), the baseline, the project,
+    and the run they make (:class:`run.Run`)."""
 
     config: Config = DEFAULT_CONFIG
     selected: frozenset[str] = CODES
     baseline: Optional[Baseline] = None
     project: Optional[Project] = None  # where imports are followed (None: per file)
+    run: Optional[Run] = None  # made from the above when not given
+
+    def __post_init__(self) -> None:
+        if self.run is None:
+            object.__setattr__(self, "run", Run(self.config, self.baseline, self.project))
+
+    @property
+    def the_run(self) -> Run:
+        assert self.run is not None  # made by __post_init__
+        return self.run
 
 
 class ExecGovChecker:
@@ -61,14 +71,15 @@ class ExecGovChecker:
         for spec in ALL_OPTIONS:
             manager.add_option(
                 f"--{spec.key}", default=spec.default, parse_from_config=True,
-                normalize_paths=spec.kind == "path",
+                normalize_paths=spec.kind in ("path", "dirs"),
+                comma_separated_list=spec.kind == "dirs",
                 help=f"{spec.help} (default: {spec.default or 'none'!s})".replace("%", "%%"))
 
     @classmethod
     def parse_options(cls, manager: Any, options: argparse.Namespace,
                       args: Sequence[str] = ()) -> None:
         try:
-            cls.settings = settings_from_options(manager, options)
+            cls.settings = settings_from_options(manager, options, flake8_run=True)
         except ConfigError as exc:
             # named as the running program names itself (``flake8``, ``execgov check``)
             prog = getattr(getattr(manager, "parser", None), "prog", None) or "flake8"
@@ -79,15 +90,12 @@ class ExecGovChecker:
         settings = self.settings
         if not settings.selected:
             return
-        project = settings.project
-        if project is not None and self.filename in UNPLACED:
-            project = None
+        if settings.project is not None and self.filename in UNPLACED:
             if not ExecGovChecker._noted:
                 ExecGovChecker._noted = True
                 sys.stderr.write(no_project_note(self.filename) + "\n")
         try:
-            found = reported(self.tree, self.lines, settings.config, baseline=settings.baseline,
-                             filename=self.filename, project=project)
+            found = settings.the_run.findings(self.tree, self.lines, self.filename)
         except RecursionError:  # the walk is iterative; this guards what it calls
             self._skipped("nested too deeply to analyse")
             return
@@ -107,8 +115,7 @@ class ExecGovChecker:
         None."""
         settings = cls.settings
         try:  # (nothing selected: still parsed where the prefilter lets it, for E999)
-            found = kept(lines, settings.config, baseline=settings.baseline, filename=filename,
-                         project=None if filename in UNPLACED else settings.project)
+            found = settings.the_run.kept(lines, filename)
         except Exception:  # noqa: BLE001 - the walk will say what is wrong, once
             return None
         return None if found is None else [(line, col, message, region) for
@@ -128,19 +135,25 @@ def config_from_options(manager: Any, options: argparse.Namespace) -> Config:
 
 def settings_from_options(manager: Any, options: argparse.Namespace,
                           with_baseline: bool = True,
-                          argv: Optional[Sequence[str]] = None) -> PluginSettings:
+                          argv: Optional[Sequence[str]] = None,
+                          flake8_run: bool = False) -> PluginSettings:
     """Everything the checker needs, from flake8's options (``with_baseline=False``: the
-    findings a baseline would hide are wanted, as by ``execgov baseline``). An error
-    names the file that sets the option (or the command line) and the option; ``argv``
-    is flake8's command line (default: this process's)."""
+    findings a baseline would hide are wanted, as by ``execgov baseline``), and the run
+    they make: its owner closes it (``flake8_run``: flake8's, closed when its process
+    ends). An error names the file that sets the option (or the command line) and the
+    option; ``argv`` is flake8's command line (default: this process's)."""
     try:
         config = config_from_options(manager, options)
-        return PluginSettings(config, _selected_codes(options),
-                              load_baseline(config) if with_baseline else None,
-                              open_project(config, project_root(config, options),
-                                           exclude=[*(getattr(options, "exclude", None) or ()),
-                                                    *(getattr(options, "extend_exclude", None)
-                                                      or ())]))
+        prefilter = prefilter_for(config)
+        baseline = load_baseline(config) if with_baseline else None
+        project = open_project(config, project_root(config, options),
+                               exclude=[*(getattr(options, "exclude", None) or ()),
+                                        *(getattr(options, "extend_exclude", None) or ())],
+                               prefilter=prefilter)
+        run = Run(config, baseline, project, prefilter)
+        if flake8_run:
+            run.closes_at_exit()
+        return PluginSettings(config, _selected_codes(options), baseline, project, run)
     except ConfigError as exc:
         table = getattr(manager, "config_options_dict", None)
         looked_up = table.looked_up if isinstance(table, _KeyRecorder) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     settings.load_profile("sweep" if config.getoption("--sweep") else "default")
+    # The cache's key lives in the user's cache folder: the suite (and every process it
+    # starts) gets a folder of its own, and no cache setting of the developer's shell.
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="execgov-tests-home-")
+    for name in ("EXECGOV_CACHE_DIR", "EXECGOV_NO_CACHE"):
+        os.environ.pop(name, None)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

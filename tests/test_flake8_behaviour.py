@@ -272,7 +272,7 @@ def test_unselected_codes_cost_nothing(flake8_dir: Flake8Dir,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """With GOV not selected (``--select=E,W,F``) the plugin does no work and yields
     nothing: flake8 would only throw its findings away, after a noqa lookup each."""
-    from flake8_execgov import plugin
+    from flake8_execgov import plugin, run
 
     flake8_dir.write("a.py", BAD)
     selected_some = flake8_dir.run("--select=GOV001,E", "a.py")
@@ -282,7 +282,7 @@ def test_unselected_codes_cost_nothing(flake8_dir: Flake8Dir,
     def walked(*args: object, **kwargs: object) -> list[object]:
         raise AssertionError("the plugin walked a file although nothing of it is selected")
 
-    monkeypatch.setattr(plugin, "reported", walked)
+    monkeypatch.setattr(run.Run, "findings", walked)
     result = flake8_dir.run("--select=E,W,F", "a.py")
     assert (result.exit_code, result.out, result.err) == (0, "", "")
     assert plugin.ExecGovChecker.settings.selected == frozenset()

@@ -326,12 +326,12 @@ def test_files_over_the_fixer_limit_are_refused(execgov_cli: Execgov,
 def test_a_file_the_plugin_cannot_handle_is_skipped_with_one_line(
         flake8_dir: Flake8Dir, monkeypatch: pytest.MonkeyPatch, error: Exception,
         why: str) -> None:
-    from flake8_execgov import results
+    from flake8_execgov import run
 
     def broken(*args: object, **kwargs: object) -> list[object]:
         raise error
 
-    monkeypatch.setattr(results, "analyse", broken)
+    monkeypatch.setattr(run, "analyse", broken)
     flake8_dir.write("good.py", "plugin.run(1)\n")
     result = flake8_dir.run("good.py")
     assert (result.exit_code, result.out) == (0, "")

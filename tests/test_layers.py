@@ -19,7 +19,7 @@ LAYERS = (
     ("model", ("model",)),            # the walk and what it learns; knows no rule
     ("project", ("project",)),        # modules across the project, summarised and cached
     ("rules", ("rules",)),            # the rule units and their documentation
-    ("engine", ("engine", "baseline", "results")),  # one file, one configuration: its findings
+    ("engine", ("engine", "baseline", "run")),  # one file, one configuration: its findings
     ("discover", ("discover",)),      # execgov init/map: the host read, its configuration proposed
     ("fix", ("fix",)),                # libcst fixes of what the engine found
     ("faces", ("plugin", "formats")),  # flake8's entry points
@@ -117,3 +117,15 @@ def test_no_module_over_300_lines() -> None:
     long = {module_name(p): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300}
     assert long == {}
+
+
+def test_contributing_names_every_layer() -> None:
+    """CONTRIBUTING's layer table lists every folder and top-level module of the package,
+    in the order of :data:`LAYERS`."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    table = text[text.index("| layer | what it holds |"):text.index("## Follow one file")]
+    rows = [line.split("|")[1] for line in table.splitlines()[2:] if line.startswith("|")]
+    listed = [[name.strip(" `/").removesuffix(".py") for name in row.split(",")]
+              for row in rows]
+    tops = [list(tops) for _, tops in LAYERS[1:]]
+    assert [sorted(row) for row in listed] == [sorted(row) for row in tops]

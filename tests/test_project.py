@@ -20,7 +20,8 @@ from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
 from flake8_execgov.engine import analyse
 from flake8_execgov.fix.plan import ELSEWHERE, verdicts
 from flake8_execgov.source.lines import source_lines
-from flake8_execgov.project.cache import SummaryCache
+from flake8_execgov.project.cache import SUMMARY, SummaryCache
+from flake8_execgov.project.seal import Seal
 from flake8_execgov.project.facts import reach_of
 from flake8_execgov.project.index import Project
 from flake8_execgov.project.root import cache_enabled
@@ -214,8 +215,18 @@ def test_a_corrupt_or_foreign_cache_is_rebuilt(flake8_dir: Flake8Dir, project: P
     for index, entry in enumerate(entries):
         entry.write_bytes(spoilt[index % len(spoilt)])
     assert in_process(flake8_dir, project, ".") == want
-    foreign = entries[0].read_bytes()
-    assert json.loads(foreign)["key"] == entries[0].stem  # rebuilt in place
+    assert all(whole(entry) for entry in entries)  # rebuilt in place, sealed
+
+
+def whole(entry: Path) -> bool:
+    """Is this cache file an entry this machine wrote, of one of the kinds kept per file?"""
+    from flake8_execgov.project.cache import RUNS, SUMMARY, SummaryCache
+    from flake8_execgov.project.seal import load_seal
+
+    seal, _ = load_seal()
+    assert seal is not None
+    cache = SummaryCache(entry.parent, seal)
+    return any(cache.get(kind, entry.stem) is not None for kind in (SUMMARY, RUNS))
 
 
 CONCURRENT = """
@@ -235,7 +246,7 @@ def test_concurrent_writers_share_one_cache(project: Path) -> None:
     for out, err in outputs:
         assert (parsed(out), err) == (expected(), "")
     entries = list((project / ".execgov_cache").glob("?" * 32 + ".json"))
-    assert entries and all(json.loads(e.read_bytes())["key"] == e.stem for e in entries)
+    assert entries and all(whole(e) for e in entries)
     [pack] = (project / ".execgov_cache").glob("by-path-*.json")  # merged, whole
     kept = json.loads(pack.read_bytes())["entries"]
     assert {f[0] for f in expected()} <= {Path(p).relative_to(project).as_posix() for p in kept}
@@ -266,9 +277,9 @@ def test_summaries_and_resolution(tmp_path: Path) -> None:
 def test_the_cache_never_fails_a_run(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("")
-    cache = SummaryCache(blocked / "cache")  # a folder cannot be made under a file
-    cache.put("k", summarize(ast.parse("")))
-    assert cache.get("k") is None and not cache.writable
+    cache = SummaryCache(blocked / "cache", Seal(b"k" * 32))  # no folder under a file
+    cache.put(SUMMARY, "k", summarize(ast.parse("")))
+    assert cache.get(SUMMARY, "k") is None and not cache.writable
     assert cache_enabled(build_config({"cache": "off"})) is False
     assert cache_enabled(build_config({"cache": "Yes"})) is True
     with pytest.raises(ValueError, match="execgov-cache"):

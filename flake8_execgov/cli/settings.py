@@ -13,7 +13,8 @@ from typing import Any, Optional, Sequence
 
 from ..config.options import Config, ConfigError
 from ..model.records import Finding, Reported
-from ..plugin import UNPLACED, settings_from_options
+from ..plugin import settings_from_options
+from ..run import UNPLACED
 from ..project.index import Project
 from ..source.lines import source_lines
 

@@ -89,8 +89,12 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("project-root", "", "path",
                "the project whose modules' imports are followed (default: the folder of "
                "flake8's config file, else the current directory)"),
+    OptionSpec("source-roots", "", "dirs",
+               "folders whose contents are top-level modules, where the package structure "
+               "cannot tell (namespace packages); relative to the project root"),
     OptionSpec("cache-dir", "", "path",
-               "where module summaries are cached (default: .execgov_cache in the project root)"),
+               "where module summaries are cached (default: .execgov_cache in the project "
+               "root; the environment's EXECGOV_CACHE_DIR wins)"),
     OptionSpec("cache", "true", "flag",
                "false: do not cache module summaries on disk (execgov check --no-cache)"),
 )

@@ -61,6 +61,7 @@ class Host:
     root: Path
     modules: list[Module] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    source_roots: tuple[Path, ...] = ()  # as the project model finds them (``src``, ...)
 
     def parse(self, module: Module) -> Optional[ast.Module]:
         """The module's tree (parsed on first use, walked for its facts), or None when it
@@ -124,10 +125,10 @@ def read_host(root: str, progress: Optional[TextIO] = None) -> Host:
     folder = Path(root)
     if not folder.is_dir():
         raise NotAProject(f"{root}: not a directory (give the folder of a project)")
-    files = python_files(folder.resolve(), None)
+    files, roots = python_files(folder.resolve(), None)
     if not files:
         raise NotAProject(f"{root}: no Python modules here, not a project")
-    host = Host(folder.resolve())
+    host = Host(folder.resolve(), source_roots=tuple(roots))
     started = last = time.monotonic()
     for index, path in enumerate(files):
         now = time.monotonic()

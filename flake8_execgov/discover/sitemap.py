@@ -60,7 +60,7 @@ def build_map(host: Host, values: Mapping[str, Sequence[str]],
     """The map of ``host`` under the configuration ``values`` (option key -> items);
     test and example modules are left out (they drive plugins on purpose)."""
     config, inventory = configs(values)
-    project = Project(host.root, config, None)
+    project = Project(host.root, config, None, source_roots=host.source_roots)
     sites: list[Site] = []
     for module in host.modules:
         if module.test:

@@ -192,6 +192,8 @@ _VALUED = frozenset(("--format", "--config", "--append-config", "--output-file",
 def check(argv: Sequence[str]) -> int:
     """Run the gate; flake8's exit status (0 clean, 1 findings, 2 usage error); after the
     default report, the summary line on stderr."""
+    from ..plugin import ExecGovChecker
+
     app = GateApplication()
     with governance_only():
         try:
@@ -199,6 +201,7 @@ def check(argv: Sequence[str]) -> int:
         except ConfigError as exc:  # pyproject.toml that is not TOML: one line
             sys.stderr.write(f"execgov check: error: {exc}\n")
             return 2
+        ExecGovChecker.settings.the_run.close()  # this run's owner: what it learnt, kept
         sys.stderr.write(app.summary())
     code: int = app.exit_code()
     return code

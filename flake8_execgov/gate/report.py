@@ -45,7 +45,7 @@ HIDDEN = frozenset(("--max-line-length", "--max-doc-length", "--indent-size",
 class GateOptionManager(manager.OptionManager):  # type: ignore[misc]
     """flake8's option manager, named as the gate is run: usage, ``--help`` and every
     option or configuration error say ``execgov check``; the help lists what matters.
-    ``--version`` starts as ``execgov --version`` does (``execgov 0.2.0``), then names the
+    ``--version`` starts as ``execgov --version`` does (``execgov 0.3.0``), then names the
     flake8 the gate runs on: flake8's own line would lead with flake8's version."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

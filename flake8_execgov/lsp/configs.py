@@ -52,6 +52,13 @@ class Configs:
             self._built[directory] = entry
         return directory, entry[1]
 
+    def refresh_projects(self) -> None:
+        """Every workspace's project forgets what it read (see :meth:`Project.refresh`):
+        a saved module can change what other modules' imports are."""
+        for _, built in self._built.values():
+            if isinstance(built, Settings) and built.plugin.project is not None:
+                built.plugin.project.refresh()
+
     @property
     def default(self) -> str:
         return self.roots[0] if self.roots else os.getcwd()

@@ -34,7 +34,6 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
-from ..project.root import refresh_projects
 from ..rules.docs import explain
 from .analysis import Linted, lint
 from .configs import Configs
@@ -100,7 +99,7 @@ class ExecgovServer:
     def did_save(self, params: lsp.DidSaveTextDocumentParams) -> None:
         """A saved module can change what other modules' imports are (docs/project.md):
         the projects forget what they read, and every open document is linted again."""
-        refresh_projects()
+        self.configs.refresh_projects()
         saved = params.text_document.uri
         for uri in [saved, *(uri for uri in self.linted if uri != saved)]:
             self.linted.pop(uri, None)  # same text, maybe other facts: analysed again

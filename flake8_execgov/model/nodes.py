@@ -7,7 +7,8 @@ statement's blocks are its direct fields; a name chain is as long as it is writt
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterator, Optional, Sequence, Tuple, Type
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping, Optional, Sequence, Tuple, Type
 
 Pos = Tuple[int, int]
 
@@ -128,10 +129,20 @@ def parse_annotation(text: str) -> ast.expr | None:
         return None
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
 # Fields holding only an expression context or an operator: leaves without children that
 # no handler or hook asks for (their parent's handler reads them): a third of all nodes.
 _LEAF_FIELDS = frozenset(("ctx", "op", "ops"))
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    return tuple(name for name in reversed(getattr(node_type, "_fields", ()))
+                 if name not in _LEAF_FIELDS)
+
+
+# Every node type of this Python's ast, its fields in walking order (fixed at import).
+_FIELDS: Mapping[type, tuple[str, ...]] = MappingProxyType({
+    kind: _child_fields(kind) for kind in vars(ast).values()
+    if isinstance(kind, type) and issubclass(kind, ast.AST)})
 
 
 def push_children(stack: list[Any], node: ast.AST) -> None:
@@ -140,9 +151,8 @@ def push_children(stack: list[Any], node: ast.AST) -> None:
     hottest line of every walk (the model's, a module's summary)."""
     node_type = type(node)
     fields = _FIELDS.get(node_type)
-    if fields is None:
-        fields = _FIELDS[node_type] = tuple(
-            name for name in reversed(node_type._fields) if name not in _LEAF_FIELDS)
+    if fields is None:  # a node type made elsewhere (a subclass): not kept
+        fields = _child_fields(node_type)
     for name in fields:
         value = getattr(node, name, None)
         if isinstance(value, list):

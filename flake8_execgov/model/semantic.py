@@ -66,7 +66,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext):
         self.skipped: list[ast.stmt] = []  # module-level definitions not walked
         self.taints: dict[int, str] = {}  # see state_sources.resolve
         self._init_runner_context()
-        self._table = _dispatch(hooks)  # cached: built once per rule set
+        self._table = _dispatch(hooks)  # a few dozen entries: cheaper than any walk
         self._state_hooks = state_hooks
 
     # -- the walk ------------------------------------------------------------------------
@@ -236,19 +236,14 @@ for _capture_type in ("MatchAs", "MatchStar", "MatchMapping"):  # Python 3.10+
 
 
 Table = dict[type, Tuple[Optional[Handler], Tuple[Hook, ...]]]
-_TABLES: dict[int, Tuple[Mapping[type, Sequence[Hook]], Table]] = {}
 
 
 def _dispatch(hooks: Mapping[type, Sequence[Hook]]) -> Table:
-    """Per node type: the model's own handler, then the rules' hooks (built once)."""
-    cached = _TABLES.get(id(hooks))
-    if cached is not None and cached[0] is hooks:
-        return cached[1]
+    """Per node type: the model's own handler, then the rules' hooks."""
     unwalked = sorted(t.__name__ for t in hooks if issubclass(t, _LEAF_TYPES))
     if unwalked:  # the walk never visits them: a hook there would silently never run
         raise ValueError(f"no hook can ask for {', '.join(unwalked)}: ask for the parent")
     table: Table = {}
     for node_type in set(_HANDLERS) | set(hooks):
         table[node_type] = (_HANDLERS.get(node_type), tuple(hooks.get(node_type, ())))
-    _TABLES[id(hooks)] = (hooks, table)
     return table

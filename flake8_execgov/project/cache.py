@@ -1,11 +1,19 @@
-"""Module summaries on disk, keyed by content, shared by every process that lints.
+"""The cache: its keys, the kinds of entry it keeps, the one test an entry passes before it
+is used, and its writing.
 
-An entry's name is a hash of the module's bytes, the configuration's fingerprint and the
-plugin's version; the entry repeats its key and is read back only when the key matches and
-its shape is a summary's, so a corrupt, truncated or foreign file is rebuilt, never
-trusted. Writes go to a temporary file in the same folder, then ``os.replace``: readers see
-a whole entry or none, whatever other ``-j`` workers, editors and pre-commit hooks do at
-the same time. A cache that cannot be written (read-only checkout) costs speed only.
+Three kinds of entry (:data:`SUMMARY`, :data:`RUNS`, :data:`FOUND`), each with the shape it
+must have. An entry is stored as ``[mac, text]``: the text of its JSON and a MAC of that
+text under this machine's key (:mod:`.seal`) and the entry's *scope* (its kind and name, and
+for kept findings the settings of their document and the module's path). :func:`trusted` is
+the only way anything leaves the cache: the MAC, then the JSON, then the kind's shape; any
+failure is a miss, and the entry is computed and written again. So a committed, copied or
+edited cache folder is ignored entry by entry: only what this machine wrote is read.
+
+Summaries and a module's runs are one file per entry (``<key>.json``), named by a hash of the
+module's bytes, the configuration's fingerprint and the plugin's version and source; kept
+findings are one document per configuration (:mod:`.pack`). Writes go to a temporary file in
+the same folder, then ``os.replace``: readers see a whole entry or none. A cache that cannot
+be written (read-only checkout) costs speed only.
 """
 
 from __future__ import annotations
@@ -15,17 +23,28 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from .. import __version__
 from ..config.options import Config
 from .pack import Pack
-from .summary import Summary
+from .seal import Seal, read_private
 
-FORMAT = 2
+FORMAT = 3
+ENTRY_LIMIT = 8 << 20  # bytes: a summary or a module's runs is a few hundred
 _FIELDS = {"imports": list, "classes": dict, "alias": dict, "consts": dict, "annotated": dict,
            "lists": dict, "routers": dict, "includes": list, "receivers": list, "functions": dict}
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    """What the cache keeps: a name (part of every MAC, so that an entry of one kind never
+    opens as another) and the shape an entry of the kind must have, down to the types."""
+
+    name: str
+    shape: Callable[[Any], bool]
 
 
 def cache_key(data: bytes, salt: str) -> str:
@@ -67,46 +86,78 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-class SummaryCache:
-    """One folder of entries (``<key>.json``), with a ``.gitignore`` that ignores it all."""
+def trusted(seal: Seal, kind: EntryKind, scope: str, stored: Any) -> Optional[Any]:
+    """The entry ``stored`` holds, when this machine wrote it for ``scope`` and it has the
+    kind's shape; None otherwise. The one place that decides whether a cached entry may
+    be used."""
+    if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str)
+            and isinstance(stored[1], str)):
+        return None
+    text = stored[1].encode("utf-8", "surrogatepass")
+    if not seal.opens(f"{kind.name}\0{scope}", text, stored[0]):
+        return None
+    try:
+        entry = json.loads(text)
+    except (ValueError, RecursionError):  # pragma: no cover - this machine wrote JSON
+        return None
+    return entry if kind.shape(entry) else None
 
-    def __init__(self, directory: Path) -> None:
+
+def sealed(seal: Seal, kind: EntryKind, scope: str, entry: Any) -> list[str]:
+    """``entry`` as it is stored: ``[mac, text]``."""
+    text = json.dumps(entry, separators=(",", ":"))
+    return [seal.sign(f"{kind.name}\0{scope}", text.encode("utf-8", "surrogatepass")), text]
+
+
+class SummaryCache:
+    """One folder of entries (``<key>.json``), with a ``.gitignore`` that ignores it all, and
+    the key that seals what this machine writes there."""
+
+    def __init__(self, directory: Path, seal: Seal) -> None:
         self.directory = directory
+        self.seal = seal
         self._ready = False
         self.writable = True
         self._packs: dict[str, Pack] = {}
 
     def pack(self, salt: str) -> Pack:
-        """The document of entries by module path for these settings (:mod:`.pack`)."""
+        """The document of kept findings by module path for these settings (:mod:`.pack`)."""
         if salt not in self._packs:
             name = hashlib.blake2b(salt.encode("utf-8", "surrogatepass"), digest_size=8)
             self._packs[salt] = Pack(self.directory / f"by-path-{name.hexdigest()}.json",
-                                     salt, self.ready)
+                                     salt, self.ready, self._opener(salt))
         return self._packs[salt]
+
+    def _opener(self, salt: str) -> Callable[[str, Any], Optional[Any]]:
+        def open_entry(path: str, stored: Any) -> Optional[Any]:
+            return trusted(self.seal, FOUND, f"{salt}\0{path}", stored)
+        return open_entry
+
+    def seal_found(self, salt: str, path: str, entry: Any) -> list[str]:
+        """A kept-findings entry for the module at ``path``, as its document stores it."""
+        return sealed(self.seal, FOUND, f"{salt}\0{path}", entry)
 
     def flush(self) -> None:
         """Write what the packs learnt so far (they also write when the process ends)."""
         for pack in self._packs.values():
             pack.flush()
 
-    def get(self, key: str, valid: Callable[[Any], bool] = lambda entry: False) -> Optional[Summary]:
-        """The entry stored under ``key``, when it is whole and has the shape ``valid``
-        accepts (by default a module summary's)."""
+    def get(self, kind: EntryKind, key: str) -> Optional[Any]:
+        """The entry of ``kind`` stored under ``key``, when this machine wrote it whole."""
+        data = read_private(self.directory / f"{key}.json", ENTRY_LIMIT)
+        if data is None:
+            return None
         try:
-            with open(self.directory / f"{key}.json", "rb") as handle:
-                entry = json.loads(handle.read())
-        except (OSError, ValueError):
+            stored = json.loads(data)
+        except (ValueError, RecursionError):
             return None
-        if not isinstance(entry, dict) or entry.get("key") != key:
-            return None
-        summary = entry.get("summary")
-        return summary if _well_formed(summary) or valid(summary) else None
+        return trusted(self.seal, kind, key, stored)
 
-    def put(self, key: str, summary: Summary) -> None:
+    def put(self, kind: EntryKind, key: str, entry: Any) -> None:
         if not self.ready():
             return
-        text = json.dumps({"key": key, "summary": summary}, separators=(",", ":"))
-        self._write(self.directory / f"{key}.json", text)
+        self._write(self.directory / f"{key}.json",
+                    json.dumps(sealed(self.seal, kind, key, entry), separators=(",", ":")))
 
     def ready(self) -> bool:
         """Is the folder there (made with its ``.gitignore`` on first use) and writable?"""
@@ -116,7 +167,7 @@ class SummaryCache:
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 ignore = self.directory / ".gitignore"
-                if not ignore.exists():
+                if not os.path.lexists(ignore):
                     self._write(ignore, "# written by flake8-execgov: a cache, never commit it\n*\n")
             except OSError:
                 self.writable = False
@@ -147,7 +198,7 @@ class _quiet:
         return exc[0] is not None and issubclass(exc[0], OSError)
 
 
-def _well_formed(summary: Any) -> bool:
+def _summary_shape(summary: Any) -> bool:
     """The shape :func:`.summary.summarize` writes, down to the strings."""
     if not isinstance(summary, dict) or not all(
             isinstance(summary.get(name), kind) for name, kind in _FIELDS.items()):
@@ -164,11 +215,35 @@ def _well_formed(summary: Any) -> bool:
                 for i in summary["includes"])
 
 
-def runs_shape(entry: Any) -> bool:
+def _runs_shape(entry: Any) -> bool:
     """The shape of a module's own runs (:mod:`.facts`): ``{"runs": {function: text}}``."""
     return isinstance(entry, dict) and len(entry) == 1 and isinstance(entry.get("runs"), dict) \
         and all(isinstance(k, str) and isinstance(v, str) for k, v in entry["runs"].items())
 
 
+def _found_shape(entry: Any) -> bool:
+    """A module's kept findings (:mod:`results`), down to the types."""
+    if not isinstance(entry, dict) or set(entry) != {"key", "imports", "receivers", "facts",
+                                                     "asked", "found"}:
+        return False
+    return isinstance(entry["key"], str) and isinstance(entry["facts"], str) \
+        and _rows(entry["imports"], (str, str, str, int)) \
+        and _strings(entry["receivers"]) \
+        and isinstance(entry["asked"], dict) \
+        and all(isinstance(k, str) and isinstance(v, bool) for k, v in entry["asked"].items()) \
+        and _rows(entry["found"], (int, int, str, str, int, int))
+
+
+def _rows(value: Any, kinds: tuple[type, ...]) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(row, list) and len(row) == len(kinds)
+        and all(type(item) is kind for item, kind in zip(row, kinds)) for row in value)
+
+
 def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+SUMMARY = EntryKind("summary", _summary_shape)
+RUNS = EntryKind("runs", _runs_shape)
+FOUND = EntryKind("found", _found_shape)

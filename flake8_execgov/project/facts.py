@@ -18,7 +18,7 @@ from ..model.imported import NO_FACTS, ProjectFacts
 from ..model.semantic import SemanticModel
 from ..source.files import read_source
 from ..source.lines import LineIndex, source_lines
-from .cache import cache_key, runs_shape
+from .cache import RUNS, cache_key
 from .index import Def, Import, Kind, Project
 from .reach import Reach
 from .words import derived_names
@@ -53,20 +53,17 @@ def facts_with(project: Project, filename: str, imports: list[Import], receivers
     exported = partial(_exported, reach, module)
     if not imports and not (receivers and project.includes()):
         return ProjectFacts(exported=exported)
-    project.linted = None if linted is None else (module, *linted)
-    try:
+    if linted is None:
         return facts_of(project, module, imports, receivers, reach, exported)
-    finally:
-        project.linted = None
+    with project.linting(module, *linted):
+        return facts_of(project, module, imports, receivers, reach, exported)
 
 
 def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
     """The project's answers about helpers that execute plugins (made once per project:
     its configuration, so its prefilter, is fixed)."""
-    if not isinstance(project.reach, Reach):
-        project.reach = Reach(project, partial(_own_runs, project, prefilter),
-                              partial(_passes, prefilter))
-    return project.reach
+    return project.answer("reach", lambda: Reach(project, partial(_own_runs, project, prefilter),
+                                                 partial(_passes, prefilter)))
 
 
 def _passes(prefilter: Optional[Prefilter], text: str) -> bool:
@@ -101,8 +98,8 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
     # keyed by the module's bytes and what its imports are (mypy's interface hashes, small)
     key = cache_key(data, f"{project.salt}:runs:{facts.identity()}")
     cache = project.cache
-    found = cache.get(key, runs_shape) if cache is not None else None
-    if found is not None and runs_shape(found):
+    found = cache.get(RUNS, key) if cache is not None else None
+    if found is not None:
         return dict(found["runs"])
     try:
         tree = ast.parse(data)
@@ -115,7 +112,7 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
         if access.kind == "run" and frame is not None and frame.helper_candidate:
             runs.setdefault(frame.name, access.text)
     if cache is not None:
-        cache.put(key, {"runs": runs})
+        cache.put(RUNS, key, {"runs": runs})
     return runs
 
 

@@ -13,16 +13,19 @@ whose text declares a class with such a base, to a fixed point).
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import re
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional, TypeVar
 
 from ..config.names import NameMatcher
 from ..config.options import Config
+from ..config.prefilter import Prefilter
 from ..source.files import read_source
-from .cache import SummaryCache, cache_key, salt_for
+from .cache import SUMMARY, SummaryCache, cache_key, salt_for
 from .files import python_files
+from .modules import ModuleNames
 from .summary import Summary, imported_entry, summarize
 
 Def = tuple[str, str]  # (module, name in it); name "" is the module itself
@@ -32,87 +35,78 @@ Import = tuple[str, str, str, int]  # (local name, module, imported name or "", 
 Kind = tuple[bool, bool, int, Optional[str], bool, bool]
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "functions")
 _MAX_STEPS = 64
+T = TypeVar("T")
 
 
 class Project:
     """One project root, one configuration; memoised per process."""
 
-    def __init__(self, root: Path, config: Config, cache: Optional[SummaryCache]) -> None:
+    def __init__(self, root: Path, config: Config, cache: Optional[SummaryCache],
+                 source_roots: tuple[Path, ...] = (),
+                 unlinted: Callable[[Path], bool] = lambda path: False,
+                 prefilter: Optional[Prefilter] = None) -> None:
         root = Path(os.path.abspath(root))
         self.root = root
         self.config = config
         self.cache = cache
-        self.sources = [root] + ([root / "src"] if (root / "src").is_dir() else [])
+        self.names = ModuleNames(root, source_roots)
         self.salt = salt_for(config)  # what every cache key of this project includes
-        self.unlinted: Callable[[Path], bool] = lambda path: False  # flake8's excludes
+        self.unlinted = unlinted  # files flake8 excludes (their uses govern nothing)
+        self.prefilter = prefilter  # the run's (:func:`rules.prefilter_for`)
         self.refresh()
 
     def refresh(self) -> None:
         """Forget what was read: the next question reads the files again (from the cache
         where their bytes are unchanged). A long-lived process (the language server) calls
         it when a file is saved, so other modules' findings follow the edit."""
-        self._paths: dict[str, Optional[Path]] = {}
+        self.names.refresh()
         self._summaries: dict[str, Summary] = {}
-        self._kinds: dict[tuple[int, Def], bool] = {}
+        self._kinds: dict[tuple[NameMatcher, Def], bool] = {}
         self._granted: dict[Def, bool] = {}
         self._includes: Optional[dict[Def, list[tuple[Optional[Def], str, list[str]]]]] = None
         self._files: Optional[list[Path]] = None
         self._texts: Optional[list[tuple[Path, bytes]]] = None
-        self._top: Optional[frozenset[str]] = None
-        self.derived: Optional[frozenset[str]] = None  # names of derived classes
         # answers for linted modules (:mod:`.facts`): what an import binds, what it is
         self.bound: dict[Import, list[tuple[str, Def]]] = {}
         self.kinds: dict[Def, Optional[Kind]] = {}
-        self.reach: Optional[object] = None  # :class:`.reach.Reach`, made by :mod:`.facts`
+        # the project-wide answers other layers compute once (derived classes, reach)
+        self._answers: dict[str, Any] = {}
         # the module being linted: (its name, its parse, its text), while its facts are made
-        self.linted: Optional[tuple[str, ast.AST, str]] = None
+        self._linted: Optional[tuple[str, ast.AST, str]] = None
+
+    def answer(self, question: str, compute: Callable[[], T]) -> T:
+        """The project's answer to ``question``, computed once until :meth:`refresh`."""
+        if question not in self._answers:
+            self._answers[question] = compute()
+        found: T = self._answers[question]
+        return found
+
+    @contextlib.contextmanager
+    def linting(self, module: str, tree: ast.AST, text: str) -> Iterator[None]:
+        """While the module being linted asks about the project, a question about that
+        module itself is answered from its parse (no second parse of it)."""
+        self._linted = (module, tree, text)
+        try:
+            yield
+        finally:
+            self._linted = None
 
     # -- modules and their summaries -------------------------------------------------------
 
     def module_of(self, path: Path | str) -> Optional[str]:
         """The module a file is (an absolute path, not resolved: flake8's own paths are
-        not), relative to the innermost source folder holding it."""
-        text = str(path)
-        for source in reversed(self.sources):
-            prefix = os.path.join(str(source), "")
-            if not text.startswith(prefix) or not text.endswith(".py"):
-                continue
-            parts = text[len(prefix):-3].split(os.sep)
-            if parts and parts[-1] == "__init__":
-                parts.pop()
-            if parts and all(part.isidentifier() for part in parts):
-                return ".".join(parts)
-            return None
-        return None
+        not), by the package structure (:mod:`.modules`)."""
+        self.files()  # the source roots below the root are known first
+        return self.names.name_of(path)
 
     def path_of(self, module: str) -> Optional[Path]:
-        if module in self._paths:
-            return self._paths[module]
-        found = None
-        if module and all(part.isidentifier() for part in module.split(".")):
-            for source in self.sources:
-                base = source.joinpath(*module.split("."))
-                for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-                    if candidate.is_file():
-                        found = candidate
-                        break
-                if found is not None:
-                    break
-        self._paths[module] = found
-        return found
+        self.files()
+        return self.names.path_of(module)
 
     def top_names(self) -> frozenset[str]:
         """The first parts of the project's module names (a quick test for imports)."""
-        if self._top is None:
-            names: set[str] = set()
-            for source in self.sources:
-                try:
-                    entries = os.listdir(source)
-                except OSError:
-                    continue
-                names.update(name[:-3] if name.endswith(".py") else name for name in entries)
-            self._top = frozenset(name for name in names if name.isidentifier())
-        return self._top
+        self.files()
+        return self.names.top_names()
 
     def summary(self, module: str) -> Optional[Summary]:
         summary = self._summaries.get(module)
@@ -124,7 +118,7 @@ class Project:
                 data = read_source(str(path))  # regular files only
             except OSError:
                 return None
-            linted = self.linted
+            linted = self._linted
             tree = linted[1] if linted is not None and linted[0] == module \
                 and data == linted[2].encode("utf-8", "surrogatepass") else None
             summary = self._summaries[module] = self.summarize_bytes(data, tree)
@@ -134,14 +128,14 @@ class Project:
         """The summary of a module with these bytes (``tree``: their parse, when the
         caller has it)."""
         key = cache_key(data, self.salt)
-        found = self.cache.get(key) if self.cache is not None else None
+        found = self.cache.get(SUMMARY, key) if self.cache is not None else None
         if found is None:
             try:
                 found = summarize(ast.parse(data) if tree is None else tree)
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 found = summarize(ast.Module(body=[], type_ignores=[]))
             if self.cache is not None:
-                self.cache.put(key, found)
+                self.cache.put(SUMMARY, key, found)
         return found
 
     # -- names -----------------------------------------------------------------------------
@@ -168,7 +162,7 @@ class Project:
                 module, name = self._imported_as(module, imported, rest)
                 continue
             if rest and self.path_of(f"{module}.{head}") is not None:
-                module, name = f"{module}.{head}", rest
+                module, name = self.canonical(f"{module}.{head}"), rest
                 continue
             break
         return module, name
@@ -183,11 +177,17 @@ class Project:
         _, source, original, level = entry
         target = self._absolute(module, source, level)
         if not original:  # import target (as local)
-            return target, rest
+            return self.canonical(target), rest
         sub = f"{target}.{original}" if target else original  # from target import original
         if self.path_of(sub) is not None:
-            return sub, rest
-        return target, original + ("." + rest if rest else "")
+            return self.canonical(sub), rest
+        return self.canonical(target), original + ("." + rest if rest else "")
+
+    def canonical(self, module: str) -> str:
+        """The name the module's file has (:meth:`module_of`): an import may reach it by a
+        longer path from a shallower root (``packages.a.lib`` for ``lib``)."""
+        path = self.path_of(module)
+        return (self.module_of(path) or module) if path is not None else module
 
     def _absolute(self, module: str, target: str, level: int) -> str:
         if not level:
@@ -204,7 +204,7 @@ class Project:
 
     def derives(self, definition: Def, matcher: NameMatcher) -> bool:
         """A class named by ``matcher``, or deriving from one, through the project."""
-        key = (id(matcher), definition)
+        key = (matcher, definition)  # the configuration's own matcher objects
         if key in self._kinds:
             return self._kinds[key]
         stack, found = [definition], False
@@ -275,7 +275,9 @@ class Project:
 
     def files(self) -> list[Path]:
         if self._files is None:
-            self._files = python_files(self.root, self.cache.directory if self.cache else None)
+            self._files, roots = python_files(self.root,
+                                              self.cache.directory if self.cache else None)
+            self.names.found(roots, self._files)
         return self._files
 
     def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:

@@ -10,9 +10,12 @@ belongs to. A process reads the document on its first question, collects what it
 and merges it into the document when it ends (``-j`` workers too: they end through
 :mod:`multiprocessing`'s finalizers), under a lock where the platform has one, through a
 temporary file and ``os.replace``: readers see a whole document or the one before. Entries
-of modules that no longer exist are dropped when it is written. A broken document, or one
+of modules that no longer exist, and entries this machine did not write (their MAC does not
+open: :func:`.cache.trusted`), are dropped when it is written. A broken document, or one
 written for other settings, is ignored and replaced; a lost write (no lock, a killed
-process) costs speed, never a finding.
+process) costs speed, never a finding. The document and its lock are opened as
+:mod:`.seal` opens what others could have planted: no link followed, no FIFO waited on,
+nothing read past :data:`DOCUMENT_LIMIT`.
 """
 
 from __future__ import annotations
@@ -24,32 +27,41 @@ from multiprocessing import util
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from .seal import open_private_for_writing, read_private
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no lock, a lost merge costs speed only
     fcntl = None  # type: ignore[assignment]
 
 
-class Pack:
-    """One document of entries by path (``<name>.json`` in the cache's folder)."""
+DOCUMENT_LIMIT = 512 << 20  # bytes: about a kilobyte a module, for the largest monorepos
 
-    def __init__(self, path: Path, salt: str, ready: Callable[[], bool]) -> None:
+
+class Pack:
+    """One document of sealed entries by path (``<name>.json`` in the cache's folder)."""
+
+    def __init__(self, path: Path, salt: str, ready: Callable[[], bool],
+                 opens: Callable[[str, Any], Optional[Any]]) -> None:
         self.path = path
         self.ready = ready  # makes the folder (and its .gitignore); False: not writable
         self.salt = salt  # written into the document, checked when it is read
+        self.opens = opens  # a stored entry for a path -> the entry, or None (untrusted)
         self._entries: Optional[dict[str, Any]] = None
         self._new: dict[str, Any] = {}
         self._owner = 0  # the process whose finalizer writes ``_new``
 
     def get(self, path: str) -> Any:
-        """The entry for the module at ``path`` (absolute), None when there is none."""
+        """The entry for the module at ``path`` (absolute), None when there is none or this
+        machine did not write it."""
         if self._entries is None:
             self._entries = self._read()
         found = self._new.get(path)
-        return found if found is not None else self._entries.get(path)
+        return self.opens(path, found if found is not None else self._entries.get(path))
 
     def put(self, path: str, entry: Any) -> None:
-        """Keep ``entry`` for ``path``; written when the process ends."""
+        """Keep ``entry`` (sealed, as the cache stores it) for ``path``; written when the
+        process ends."""
         if self._owner != os.getpid():  # the first put of this process (a -j worker too)
             self._owner = os.getpid()
             self._new = {}
@@ -57,10 +69,12 @@ class Pack:
         self._new[path] = entry
 
     def _read(self) -> dict[str, Any]:
+        data = read_private(self.path, DOCUMENT_LIMIT)
+        if data is None:
+            return {}
         try:
-            with open(self.path, "rb") as handle:
-                document = json.loads(handle.read())
-        except (OSError, ValueError, RecursionError, MemoryError):
+            document = json.loads(data)
+        except (ValueError, RecursionError, MemoryError):
             return {}
         if not isinstance(document, dict) or document.get("salt") != self.salt \
                 or not isinstance(document.get("entries"), dict):
@@ -77,16 +91,21 @@ class Pack:
             self._entries.update(new)  # still read by a long-lived process
         if not self.ready():
             return
+        lock = open_private_for_writing(self.path.with_suffix(".lock"))
+        if lock is None:
+            return  # a planted link or FIFO: this run's findings are not kept
         try:
-            with open(self.path.with_suffix(".lock"), "a") as lock:
-                if fcntl is not None:
-                    fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-                entries = {p: e for p, e in self._read().items() if os.path.exists(p)}
-                entries.update(new)
-                self._write(json.dumps({"salt": self.salt, "entries": entries},
-                                       separators=(",", ":")))
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            entries = {p: e for p, e in self._read().items()
+                       if os.path.exists(p) and self.opens(p, e) is not None}
+            entries.update(new)
+            self._write(json.dumps({"salt": self.salt, "entries": entries},
+                                   separators=(",", ":")))
         except Exception:  # noqa: BLE001 - a read-only checkout, a full disk: the next run
             return  # walks again (at exit, an exception would print a traceback)
+        finally:
+            os.close(lock)
 
     def _write(self, text: str) -> None:
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")

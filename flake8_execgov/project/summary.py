@@ -28,7 +28,7 @@ def summarize(tree: ast.AST) -> Summary:
                     "lists": {}, "routers": {}, "includes": [], "receivers": [],
                     "functions": {}}
     bodies: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
-    top = {id(stmt) for stmt in getattr(tree, "body", ())}  # helpers are module-level defs
+    top = set(getattr(tree, "body", ()))  # helpers are module-level defs
     for stmt in module_statements(tree):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -50,7 +50,7 @@ def summarize(tree: ast.AST) -> Summary:
                 if isinstance(target, ast.Name):
                     _assigned(out, target.id, stmt.value)
         elif isinstance(stmt, _FUNCTIONS):
-            if id(stmt) in top:
+            if stmt in top:
                 bodies.append(stmt)
             for decorator in stmt.decorator_list:
                 receiver = route_receiver(decorator)

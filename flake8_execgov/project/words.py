@@ -32,8 +32,10 @@ def derived_names(project: Project) -> frozenset[str]:
     a runner class or a lifecycle enum: a module naming one may hold findings that its
     text alone would not show. A fixed point over the files whose text declares a class
     with a base named so far (only those are summarised)."""
-    if project.derived is not None:
-        return project.derived
+    return project.answer("derived", lambda: _derived(project))
+
+
+def _derived(project: Project) -> frozenset[str]:
     cfg = project.config
     matchers = [m for m in (cfg.plugin_types, cfg.runner_classes, cfg.lifecycle_enums) if m]
     words = {_literal(p) for m in matchers for p in m.patterns} - {""}
@@ -54,8 +56,7 @@ def derived_names(project: Project) -> frozenset[str]:
                 if name not in found and any(project.derives((module, name), m) for m in matchers):
                     found.add(name)
                     words.add(name)
-    project.derived = frozenset(found)
-    return project.derived
+    return frozenset(found)
 
 
 def _literal(pattern: str) -> str:

@@ -56,26 +56,21 @@ for _family in FAMILIES:
     STATE_HOOKS.extend(_family.hooks.states)
     FINISHERS.extend(_family.hooks.finishers)
 
-# The prefilter of each configuration in use (a configuration lives for the whole run).
-_PREFILTERS: dict[int, tuple[Config, Optional[Prefilter]]] = {}
-
 
 def prefilter_for(config: Config) -> Optional[Prefilter]:
     """What a file must contain for any registered rule to find anything in it, with this
-    configuration (None: every file can); built once per configuration."""
-    cached = _PREFILTERS.get(id(config))
-    if cached is None or cached[0] is not config:
-        cached = _PREFILTERS[id(config)] = (
-            config, prefilter(family.hooks.needs(config) for family in FAMILIES))
-    return cached[1]
+    configuration (None: every file can). Built by whoever starts a run, once (it costs
+    about as much as walking a small module): :class:`run.Run` and the project keep it."""
+    return prefilter(family.hooks.needs(config) for family in FAMILIES)
 
 
 def analyze(tree: ast.AST, config: Config, source: Optional[LineIndex] = None,
-            facts: ProjectFacts = NO_FACTS) -> list[Finding]:
-    """All findings of one module, sorted and without duplicates. With its ``source``,
-    module-level definitions that the prefilter rules out are not walked; ``facts``: what
-    its imports are in the rest of the project."""
-    found_prefilter = prefilter_for(config) if source is not None else None
+            facts: ProjectFacts = NO_FACTS,
+            prefilter: Optional[Prefilter] = None) -> list[Finding]:
+    """All findings of one module, sorted and without duplicates. With its ``source`` and
+    the run's ``prefilter``, module-level definitions that the prefilter rules out are not
+    walked; ``facts``: what its imports are in the rest of the project."""
+    found_prefilter = prefilter if source is not None else None
     model = SemanticModel(tree, config, HOOKS, STATE_HOOKS, source, found_prefilter,
                           facts).run()
     coverage = RunnerCoverage(model.accesses, bool(config.metrics_functions),

@@ -1,0 +1,207 @@
+"""One run: what it needs, built once by whoever starts it, and what it keeps between runs.
+
+A run is one configuration applied to some files: flake8's (its plugin's options, parsed
+once per process), the gate's, a command's (``fix``, ``baseline``), or a workspace folder's
+in the language server. Whoever starts it builds a :class:`Run` (the configuration, the
+prefilter, the baseline, the project) and passes it down; nothing of it lives in module
+state, and its owner calls :meth:`Run.close` when it ends, which writes what the run
+learnt to the cache. (flake8 itself has no end-of-run hook for plugins: its run ends with
+its process, and the plugin's run says so when it is made, :meth:`Run.closes_at_exit`.)
+
+What a module reports is kept on disk: a warm run reads it instead of walking the module.
+Ruff's and mypy's warm runs do this; across modules it is only right when everything a
+module's findings depend on outside its own text is part of what is checked before an
+entry is trusted. For a module of a project that is: its text; the configuration, the
+plugin's version and the Python that parsed it (the entry's key, with the baseline's
+records for its path); what the project says of its imports (:meth:`ProjectFacts.identity`,
+recomputed from the imports kept in the entry, without parsing the module); and the
+answers to the one question the walk asks the project (is this function of the module
+imported by another one?), kept with the questions it asked. The walk is deterministic:
+the same text, facts and answers give the same findings, so an entry whose facts or
+answers changed (an edit in another module) is walked again, and one whose facts did not
+is the answer. Only what this machine wrote is read (:func:`project.cache.trusted`).
+
+Only what flake8 reports is kept (line, column, code, message): the fixer, the baseline
+command and the language server need the syntax nodes and always walk.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from dataclasses import replace
+from multiprocessing import util
+from typing import NamedTuple, Optional, Sequence
+
+from .baseline import Baseline
+from .config.options import Config
+from .config.prefilter import Prefilter
+from .engine import analyse, worth_parsing
+from .model.imported import ProjectFacts
+from .model.noqa_regions import NoqaRegions
+from .model.records import Finding
+from .project.cache import cache_key, salt_for
+from .project.facts import facts_with, live_imports
+from .project.index import Project
+from .project.pack import Pack
+from .rules import prefilter_for
+from .source.lines import char_col
+
+_PYTHON = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}"
+UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name: no module
+
+
+class Kept(NamedTuple):
+    """A finding as flake8 reports it, with what a run without a tree needs for its
+    ``# noqa``: the lines to tokenize (:mod:`model.noqa_regions`; (0, 0): the whole file)."""
+
+    line: int
+    col: int  # characters, 0-based
+    code: str
+    message: str
+    region: tuple[int, int]
+
+
+class _Place(NamedTuple):
+    """Where a module's entry is: the document for these settings, the module's absolute
+    path, and what the baseline records for it."""
+
+    document: Pack
+    path: str
+    recorded: str
+
+
+class Run:
+    """Everything one run needs, and the answers it has computed so far."""
+
+    def __init__(self, config: Config, baseline: Optional[Baseline] = None,
+                 project: Optional[Project] = None,
+                 prefilter: Optional[Prefilter] = None) -> None:
+        self.config = config
+        self.baseline = baseline
+        self.project = project
+        self.prefilter = prefilter if prefilter is not None or project is None \
+            else project.prefilter
+        if self.prefilter is None and project is None:
+            self.prefilter = prefilter_for(config)
+        self._document: Optional[Pack] = None
+        if project is not None and project.cache is not None:
+            settings = salt_for(config)
+            if settings != project.salt:
+                settings = f"{settings}|{project.salt}"
+            self._document = project.cache.pack(
+                f"{settings}:results:{_PYTHON}:{project.root}")
+        # the lines the gate last asked about and missed, and their key: the walk that
+        # follows (same lines object) need not compute the key again
+        self._missed: Optional[tuple[Sequence[str], str]] = None
+
+    def closes_at_exit(self) -> "Run":
+        """flake8 has no end-of-run hook for plugins: its run (and each ``-j`` worker's)
+        ends with its process, and so does this one."""
+        util.Finalize(self, self.close, exitpriority=10)
+        return self
+
+    def close(self) -> None:
+        """The run ended: what it learnt goes to the cache."""
+        if self.project is not None and self.project.cache is not None:
+            self.project.cache.flush()
+
+    def findings(self, tree: ast.AST, lines: Sequence[str], filename: str = "") -> list[Kept]:
+        """The module's findings as flake8 reports them: kept ones when they still hold,
+        else walked (and kept for the next run)."""
+        place = self._place(filename)
+        project = self.project
+        if place is None or project is None or filename in UNPLACED:
+            return _as_kept(tree, lines, self._analyse(tree, lines, filename))
+        missed, self._missed = self._missed, None
+        if missed is not None and missed[0] is lines:  # the gate asked just before
+            key: Optional[str] = missed[1]
+            found: Optional[list[Kept]] = None
+        else:
+            key = self._key(lines, place)
+            if key is None:
+                return []  # its text names nothing the rules know (the engine's own answer)
+            found = self._read(place, key, filename)
+        if found is not None:
+            return found
+        imports, receivers = live_imports(tree)
+        facts = facts_with(project, filename, imports, receivers, self.prefilter,
+                           (tree, "".join(lines)))
+        asked: dict[str, bool] = {}
+
+        def exported(name: str) -> bool:
+            if name not in asked:
+                asked[name] = facts.exported(name)
+            return asked[name]
+
+        found = _as_kept(tree, lines, self._analyse(tree, lines, filename,
+                                                    replace(facts, exported=exported)))
+        entry = {"key": key, "imports": [list(item) for item in imports],
+                 "receivers": receivers, "facts": facts.identity(), "asked": asked,
+                 "found": [[*item[:4], *item.region] for item in found]}
+        assert project.cache is not None  # a place is only made with a cache
+        place.document.put(place.path, project.cache.seal_found(place.document.salt,
+                                                                place.path, entry))
+        return found
+
+    def kept(self, lines: Sequence[str], filename: str = "") -> Optional[list[Kept]]:
+        """The module's findings when they are kept and still hold, none when the
+        prefilter rules the module out (None: walk it). The gate asks before it parses."""
+        place = self._place(filename)
+        if place is None:
+            project = None if filename in UNPLACED else self.project
+            return None if worth_parsing("".join(lines), self.config, project,
+                                         self.prefilter) else []
+        key = self._key(lines, place)
+        found = [] if key is None else self._read(place, key, filename)
+        if found is None and key is not None:
+            self._missed = (lines, key)
+        return found
+
+    def _analyse(self, tree: ast.AST, lines: Sequence[str], filename: str,
+                 facts: Optional[ProjectFacts] = None) -> list[Finding]:
+        return analyse(tree, lines, self.config, baseline=self.baseline, filename=filename,
+                       project=None if filename in UNPLACED else self.project, facts=facts,
+                       prefilter=self.prefilter)
+
+    def _place(self, filename: str) -> Optional[_Place]:
+        """None without a project or a cache, or for a module without a name (stdin
+        without ``--stdin-display-name``)."""
+        if self._document is None or filename in UNPLACED:
+            return None
+        recorded = self.baseline.identity_for(filename) if self.baseline is not None else ""
+        return _Place(self._document, os.path.abspath(filename), recorded)
+
+    def _key(self, lines: Sequence[str], place: _Place) -> Optional[str]:
+        """What the entry must name to be this module's (None: the prefilter rules the
+        module out, nothing to keep): its text and what the baseline records for it."""
+        text = "".join(lines)
+        if not worth_parsing(text, self.config, self.project, self.prefilter):
+            return None
+        return cache_key(text.encode("utf-8", "surrogatepass"), place.recorded)
+
+    def _read(self, place: _Place, key: str, filename: str) -> Optional[list[Kept]]:
+        project = self.project
+        entry = place.document.get(place.path)  # None unless this machine wrote it
+        if project is None or entry is None or entry["key"] != key:
+            return None
+        imports = [(a, b, c, d) for a, b, c, d in entry["imports"]]
+        facts = facts_with(project, filename, imports, list(entry["receivers"]),
+                           self.prefilter)
+        if facts.identity() != entry["facts"] or any(
+                facts.exported(name) is not answer for name, answer in entry["asked"].items()):
+            return None  # another module changed what this one's imports are
+        return [Kept(line, col, code, message, (first, last))
+                for line, col, code, message, first, last in entry["found"]]
+
+
+def _as_kept(tree: ast.AST, lines: Sequence[str], found: list[Finding]) -> list[Kept]:
+    regions = NoqaRegions(tree, lines) if found and isinstance(tree, ast.Module) else None
+    return [Kept(f.line, char_col(lines, f.line, f.col), f.code, f.message,
+                 _region(regions, f.line, len(lines))) for f in found]
+
+
+def _region(regions: Optional[NoqaRegions], line: int, count: int) -> tuple[int, int]:
+    found = regions.region(line) if regions is not None and 0 < line <= count else None
+    return found or (0, 0)
