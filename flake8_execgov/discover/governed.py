@@ -77,8 +77,9 @@ def runner_options(proposal: Proposal, runners: list[Runner],
                  for r in runners if not r.func.owner]
     if not owners and not functions:
         proposal.add("execgov-runner-classes", "no governed path found (no plugin call inside "
-                     "a try that catches Exception or has a finally): the contract's runner "
-                     "name stays, so every execution is reported, the inventory to start from",
+                     "a guarded try with a finally, validator or envelope): the contract's "
+                     "runner name stays, so every execution is reported, the inventory to "
+                     "start from",
                      [Item(v, "the contract's default") for v in default("runner-classes")],
                      guess=True)
         return

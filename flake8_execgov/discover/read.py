@@ -34,10 +34,13 @@ PROGRESS_AFTER = 2.0  # seconds: the first progress line, then one a second
 _TEST_PARTS = frozenset(("tests", "test", "testing", "examples", "example", "docs"))
 _MACHINERY = re.compile(
     r"[Pp]lugin|[Hh]ook|HookspecMarker|abstractmethod|entry_points|entrypoints|import_module|"
-    r"Depends\(|Security\(|[Rr]unner|\bsignal\(|\bSignal\(|@\w*register")
+    r"Depends\(|Security\(|[Rr]unner|\bsignal\(|\bSignal\(|@\w*register|"
+    r"@\w+\.(?:get|post|put|patch|delete|api_route|websocket)\(")
 # A class named as plugin machinery (its module is parsed: it may be a plugin type).
 _MACHINE_CLASS = re.compile(r"Plugin|Hook|Interface|Extension|Addon|Backend|Provider|Protocol|ABC")
-_CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)[ \t]*:", re.M)
+# A module placed as plugin machinery (``plugins/base.py``, ``hooks.py``).
+_MACHINE_PLACE = re.compile(r"plugin|hook|interface|extension|addon|backend|provider", re.I)
+_CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*(?:\(([^)]*)\))?[ \t]*:", re.M)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -143,9 +146,7 @@ def read_host(root: str, progress: Optional[TextIO] = None) -> Host:
             host.skipped.append(f"{rel}: skipped, unreadable ({exc})")
             continue
         host.modules.append(Module(rel, text, is_test(rel)))
-    first = [m for m in host.modules if not m.test and (
-        _MACHINERY.search(m.text) or any(_MACHINE_CLASS.search(name + bases)
-                                         for name, bases in _CLASS.findall(m.text)))]
+    first = [m for m in host.modules if not m.test and _machinery(m)]
     for module in first:
         host.parse(module)
     declared = {c.name for m in first if m.facts is not None for c in m.facts.classes}
@@ -157,10 +158,18 @@ def read_host(root: str, progress: Optional[TextIO] = None) -> Host:
     return host
 
 
+def _machinery(module: Module) -> bool:
+    """Can the module hold plugin machinery: its place, its words, its classes' names?"""
+    return bool(_MACHINE_PLACE.search("/".join(module.path.rsplit("/", 2)[-2:]))
+                or _MACHINERY.search(module.text)
+                or any(_MACHINE_CLASS.search(name + bases)
+                       for name, bases in _CLASS.findall(module.text)))
+
+
 def _classes_only(module: Module) -> ModuleFacts:
     facts = ModuleFacts(module.path, module.test)
     for match in _CLASS.finditer(module.text):
         line = module.text.count("\n", 0, match.start()) + 1
-        bases = [b.strip() for b in match.group(2).split(",") if b.strip() and "=" not in b]
+        bases = [b.strip() for b in (match.group(2) or "").split(",") if b.strip() and "=" not in b]
         facts.classes.append(ClassFact(match.group(1), f"{module.path}:{line}", bases))
     return facts
