@@ -6,6 +6,8 @@ from __future__ import annotations
 import configparser
 from pathlib import Path
 
+import pytest
+
 from conftest import Execgov
 
 PLUGGY = {
@@ -133,3 +135,23 @@ def test_write_a_new_flake8_file_and_a_toml_table(tmp_path: Path, execgov_cli: E
     assert shown[0] == "# configuration read: pyproject.toml"
     assert "execgov-plugin-names = plugin, *_plugin, hook" in shown
     assert "execgov-run-methods = startup" in shown
+
+
+def test_a_long_read_reports_progress(tmp_path: Path, execgov_cli: Execgov,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clock that moves 1.5 s a look: every look after two seconds says where it is."""
+    import types
+
+    from flake8_execgov.discover import read, sitemap
+
+    ticks = iter(range(0, 10_000, 3))
+    clock = types.SimpleNamespace(monotonic=lambda: next(ticks) / 2)
+    monkeypatch.setattr(read, "time", clock)
+    monkeypatch.setattr(sitemap, "time", clock)
+    for name, text in PLUGGY.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    result = execgov_cli("init")
+    assert result.exit_code == 0
+    assert result.err.splitlines() == ["execgov: 1 of 2 modules read",
+                                       "execgov: execution map: 1 of 2 modules"]

@@ -32,7 +32,7 @@ def _read(path: str) -> tuple[Host, Proposal, ExecutionMap]:
     proposal = infer(host.facts())
     proposal.skipped = host.skipped
     origins = _origins(proposal)
-    emap = build_map(host, proposal.values(), origins)
+    emap = build_map(host, proposal.values(), origins, progress=sys.stderr)
     return host, proposal, emap
 
 

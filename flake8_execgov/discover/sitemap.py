@@ -12,13 +12,14 @@ findings on it (GOV002, GOV003, GOV101-103) are shown with it.
 from __future__ import annotations
 
 import ast
+import time
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
+from typing import Mapping, Optional, Sequence, TextIO
 
 from ..config.options import Config, build_config
 from ..engine import analyse, worth_parsing
 from ..project.index import Project
-from .read import Host
+from .read import PROGRESS_AFTER, Host
 
 BYPASS = frozenset(("GOV001", "GOV007"))
 NO_RUNNER = "ExecgovMapNoRunner"  # a runner class no host has: nothing is governed
@@ -56,13 +57,21 @@ def configs(values: Mapping[str, Sequence[str]]) -> tuple[Config, Config]:
 
 
 def build_map(host: Host, values: Mapping[str, Sequence[str]],
-              types: list[tuple[str, str, str]]) -> ExecutionMap:
+              types: list[tuple[str, str, str]],
+              progress: Optional[TextIO] = None) -> ExecutionMap:
     """The map of ``host`` under the configuration ``values`` (option key -> items);
-    test and example modules are left out (they drive plugins on purpose)."""
+    test and example modules are left out (they drive plugins on purpose). A long run
+    reports its progress on ``progress`` after two seconds, once a second."""
     config, inventory = configs(values)
     project = Project(host.root, config, None, source_roots=host.source_roots)
     sites: list[Site] = []
-    for module in host.modules:
+    started = last = time.monotonic()
+    for index, module in enumerate(host.modules):
+        now = time.monotonic()
+        if progress is not None and now - started >= PROGRESS_AFTER and now - last >= 1.0:
+            progress.write(f"execgov: execution map: {index} of {len(host.modules)} modules\n")
+            progress.flush()
+            last = now
         if module.test:
             continue
         if module.tree is None and not worth_parsing(module.text, inventory, project):
