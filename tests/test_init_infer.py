@@ -155,3 +155,25 @@ def test_a_long_read_reports_progress(tmp_path: Path, execgov_cli: Execgov,
     assert result.exit_code == 0
     assert result.err.splitlines() == ["execgov: 1 of 2 modules read",
                                        "execgov: execution map: 1 of 2 modules"]
+
+
+def test_callables_the_machinery_keeps(tmp_path: Path, execgov_cli: Execgov) -> None:
+    """A container annotated with Callable in the plugin machinery's module is a registry:
+    calling its entries runs what plugins registered; a flag read with getattr is not."""
+    options, text = _init(tmp_path, execgov_cli, {
+        "app/plugins.py": "from typing import Callable\n\n\nclass Events:\n"
+                          "    def __init__(self):\n"
+                          "        self.handlers: dict[str, list[Callable]] = {}\n\n"
+                          "    def emit(self, name):\n"
+                          "        for handler in self.handlers[name]:\n"
+                          "            handler()\n",
+        "app/load.py": "import importlib\n\n\ndef load(name):\n"
+                       "    module = importlib.import_module(name)\n"
+                       "    if getattr(module, 'multiple', False):\n        return None\n"
+                       "    return getattr(module, 'setup_plugin')\n"})
+    assert options["execgov-dispatch-names"] == "setup_plugin handlers"
+    assert "    # app/plugins.py: annotated dict str list Callable: callables the plugin " \
+           "machinery keeps\n" in text
+    assert "    # app/load.py:8: looked up on a loaded module\n" in text
+    shown = execgov_cli("map").out.decode().splitlines()
+    assert "  app/plugins.py:10:13  handler()  UNGOVERNED" in shown

@@ -84,6 +84,7 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
     dispatch = [Item(name, f"{at}: a decorator files functions in {name}")
                 for m in host for name, at in m.registries]
     dispatch += _loaded_functions(host)
+    dispatch += _callable_registries(host)
     if dispatch:
         proposal.machinery = True
 
@@ -228,6 +229,23 @@ def _vocabulary(host: list[ModuleFacts], types: dict[str, ClassFact],
 
 def receiver_ok(receiver: str, names: NameMatcher) -> bool:
     return bool(names(receiver))
+
+
+def _callable_registries(host: list[ModuleFacts]) -> list[Item]:
+    """Containers of callables the plugin machinery keeps (``self.events: dict[str,
+    list[Callable]]`` in ``plugins.py``): calling an entry runs what a plugin registered."""
+    found = []
+    for m in host:
+        if not _PLUGINISH.search("/".join(m.path.rsplit("/", 2)[-2:])):
+            continue
+        for var, words in m.annotated:
+            parts = words.split()
+            keyed = len(parts) > 1 and parts[1] == "Callable"  # dict[Callable, str]: keys
+            if "Callable" in parts and _CONTAINERS.intersection(parts) and not keyed \
+                    and var not in ("self", "cls") and not var.startswith("__"):
+                found.append(Item(var, f"{m.path}: annotated {words}: callables the plugin "
+                                       "machinery keeps"))
+    return found
 
 
 def _loaded_functions(host: list[ModuleFacts]) -> list[Item]:

@@ -114,7 +114,9 @@ def _call(facts: ModuleFacts, node: ast.Call, func: Optional[FuncFact], path: st
         facts.loaders.append((f"{name}()", at))
     elif short == "getattr" and len(node.args) >= 2:
         literal = str_constant(node.args[1])
-        if literal and literal.isidentifier():
+        flag = len(node.args) >= 3 and isinstance(node.args[2], ast.Constant) \
+            and node.args[2].value is not None  # getattr(x, "n", False): a setting, read
+        if literal and literal.isidentifier() and not flag:
             facts.getattr_names.append((literal, at))
     if func is not None and name:
         func.calls.append(Call(name, at, part, broad, node.lineno, loop))
