@@ -20,6 +20,7 @@ LAYERS = (
     ("project", ("project",)),        # modules across the project, summarised and cached
     ("rules", ("rules",)),            # the rule units and their documentation
     ("engine", ("engine", "baseline", "run")),  # one file, one configuration: its findings
+    ("discover", ("discover",)),      # execgov init/map: the host read, its configuration proposed
     ("fix", ("fix",)),                # libcst fixes of what the engine found
     ("faces", ("plugin", "formats")),  # flake8's entry points
     ("gate", ("gate",)),              # execgov check: flake8's application as the gate

@@ -1,4 +1,4 @@
-"""The ``execgov`` command: ``fix``, ``rules``, ``explain``, ``check-config``.
+"""The ``execgov`` command: ``fix``, ``rules``, ``explain``, ``check-config``, ``init``, ``map``.
 
 Exit codes: 0 clean, 1 findings or changes, 2 usage or configuration error.
 Configuration is flake8's own (same files, same options, same selection), read through
@@ -122,6 +122,29 @@ def _parser() -> argparse.ArgumentParser:
     _config_arguments(check)
     check.set_defaults(handler=_check_config)
 
+    init = sub.add_parser(
+        "init", help="read the project, propose its [flake8] configuration", epilog=EPILOG,
+        description="Read the project statically (its code is never imported) and print a "
+                    "[flake8] section with every execgov-* option it can infer, each value "
+                    "followed by its evidence; then the execution map's summary.")
+    init.add_argument("path", nargs="?", default=".", metavar="PATH",
+                      help="the project's folder (default: .)")
+    init.add_argument("--write", action="store_true",
+                      help="add the proposal to the project's flake8 configuration file, "
+                           "never overwriting an option it sets (differences are printed)")
+    init.set_defaults(handler=_init)
+
+    emap = sub.add_parser(
+        "map", help="the execution map: plugin types, execution sites, what governs them",
+        epilog=EPILOG,
+        description="Every place the project executes plugin code, under the configuration "
+                    "execgov init proposes, and whether a runner governs it.")
+    emap.add_argument("path", nargs="?", default=".", metavar="PATH",
+                      help="the project's folder (default: .)")
+    emap.add_argument("--format", choices=("text", "mermaid"), default="text")
+    emap.add_argument("--html", metavar="FILE", help="also write the map as one HTML page")
+    emap.set_defaults(handler=_map)
+
     lsp = sub.add_parser(
         "lsp", help="the language server, over stdio (needs flake8-execgov[lsp])",
         description="Serve diagnostics, fixes, noqa and rule pages to an editor over stdio "
@@ -212,6 +235,18 @@ def _lsp(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("the language server needs pygls: "
                          "pip install flake8-execgov[lsp]") from None
     return server.serve(args)
+
+
+def _init(args: argparse.Namespace, out: TextIO) -> int:
+    from .init import run_init
+
+    return run_init(args, out)
+
+
+def _map(args: argparse.Namespace, out: TextIO) -> int:
+    from .init import run_map
+
+    return run_map(args, out)
 
 
 def _fix(args: argparse.Namespace, out: TextIO) -> int:

@@ -130,13 +130,15 @@ def _parse_flake8_options(argv: Sequence[str]) -> tuple[Any, argparse.Namespace]
     """flake8's ``parse_args`` up to the options (see :class:`Settings`)."""
     import flake8
     from flake8.main import options
-    from flake8.options import aggregator, config, manager
+    from flake8.options import aggregator, manager
     from flake8.plugins import finder
 
     prelim = options.stage1_arg_parser()
     args0, rest = prelim.parse_known_args(argv)
-    cfg, cfg_dir = config.load_config(config=args0.config, extra=args0.append_config,
-                                      isolated=args0.isolated)
+    from ..config.pyproject import load_config
+
+    cfg, cfg_dir = load_config(args0.config, args0.append_config or [],
+                               isolated=args0.isolated)
     plugin_opts = finder.parse_plugin_options(
         cfg, cfg_dir, enable_extensions=args0.enable_extensions,
         require_plugins=args0.require_plugins)

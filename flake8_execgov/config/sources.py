@@ -12,7 +12,7 @@ import argparse
 import configparser
 import os
 import sys
-from typing import Any, Iterable, NoReturn, Optional, Sequence
+from typing import Iterable, NoReturn, Optional, Sequence
 
 
 def config_files(argv: Optional[Sequence[str]] = None) -> list[str]:
@@ -25,7 +25,7 @@ def config_files(argv: Optional[Sequence[str]] = None) -> list[str]:
         return []
     from flake8.options import config
 
-    if _pyproject_loader(config):  # Flake8-pyproject reads [tool.flake8] instead
+    if _reads_pyproject():  # [tool.flake8] replaces the others, as Flake8-pyproject does
         return ["pyproject.toml"]
     first = first_stage.config or config._find_config_file(os.path.abspath("."))
     return [shown(path) for path in (first, *(first_stage.append_config or ())) if path]
@@ -49,15 +49,15 @@ def stage_one(argv: Sequence[str]) -> argparse.Namespace:
         return argparse.Namespace(config=None, append_config=[], isolated=False)
 
 
-def _pyproject_loader(config: Any) -> bool:
-    """Is the Flake8-pyproject loader hooked in, with a ``[tool.flake8]`` table here?"""
-    hooked = getattr(config.parse_config, "__module__", "") != config.__name__
-    if not hooked or not os.path.isfile("pyproject.toml"):
-        return False
+def _reads_pyproject() -> bool:
+    """Is ``[tool.flake8]`` of ``./pyproject.toml`` what the commands read (with or without
+    the loader: :mod:`.pyproject`)? A broken file was reported when it was read."""
+    from .options import ConfigError
+    from .pyproject import reads_pyproject
+
     try:
-        with open("pyproject.toml", encoding="utf-8") as file:
-            return "[tool.flake8]" in file.read()
-    except (OSError, UnicodeDecodeError):  # pragma: no cover - unreadable: flake8 says so
+        return reads_pyproject(isolated=False)
+    except ConfigError:
         return False
 
 

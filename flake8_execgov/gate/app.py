@@ -12,6 +12,8 @@ its ``-j`` workers) and for its run only:
   no token-based check is loaded);
 - a file that does not parse (E999) or cannot be read or tokenized (E902) fails the gate
   whatever the selection, where ``flake8 --select=GOV`` would hide it;
+- ``[tool.flake8]`` of ``./pyproject.toml`` is read as the Flake8-pyproject loader reads
+  it, installed or not (:mod:`config.pyproject`);
 - the cyclic garbage collector is tuned for a batch run (see :func:`_tune_gc`);
 - it names itself ``execgov check``, checks its report format and adds a summary line
   (see :mod:`gate.report`).
@@ -32,9 +34,11 @@ import sys
 from typing import Any, Iterator, Optional, Sequence
 
 from flake8 import checker, style_guide
-from flake8.options import manager
+from flake8.options import config, manager
 from flake8.plugins import finder
 
+from ..config import pyproject
+from ..config.options import ConfigError
 from .files import GateFileChecker
 from .report import GateApplication, GateOptionManager
 
@@ -115,14 +119,14 @@ def worker_init(argv: Sequence[str]) -> None:
 
 _PATCHED = ((finder, "load_plugins"), (checker, "FileChecker"),
             (style_guide, "DecisionEngine"), (checker.Manager, "run_parallel"),
-            (manager, "OptionManager"))
+            (manager, "OptionManager"), (config, "load_config"))
 
 
 def _install() -> list[Any]:
     """flake8, in this process, as the gate; returns what it replaced."""
     saved = [getattr(owner, name) for owner, name in _PATCHED]
     gate = (_governance_plugins(finder.load_plugins), GateFileChecker, GateDecisionEngine,
-            _run_parallel, GateOptionManager)
+            _run_parallel, GateOptionManager, pyproject.load_config)
     for (owner, name), value in zip(_PATCHED, gate):
         setattr(owner, name, value)
     return saved
@@ -192,7 +196,11 @@ def check(argv: Sequence[str]) -> int:
 
     app = GateApplication()
     with governance_only():
-        app.run(gate_argv(argv))
+        try:
+            app.run(gate_argv(argv))
+        except ConfigError as exc:  # pyproject.toml that is not TOML: one line
+            sys.stderr.write(f"execgov check: error: {exc}\n")
+            return 2
         ExecGovChecker.settings.the_run.close()  # this run's owner: what it learnt, kept
         sys.stderr.write(app.summary())
     code: int = app.exit_code()

@@ -1,7 +1,9 @@
 """Which settings a document gets: flake8's, as if flake8 ran where its configuration is.
 
 flake8 looks for its configuration (``setup.cfg``, ``tox.ini``, ``.flake8`` with a
-``[flake8]`` section) from the directory it runs in upwards. The server does the same from
+``[flake8]`` section) from the directory it runs in upwards; a ``pyproject.toml`` with
+a ``[tool.flake8]`` table on the way, or in the same folder, wins (as with
+Flake8-pyproject). The server does the same from
 each document's folder, with flake8's own search, and builds the settings as flake8 run in
 the directory of the file it found (where per-file-ignores and the baseline are relative
 to). A folder with no configuration above it gets the workspace folder holding it (where
@@ -19,7 +21,7 @@ from typing import Optional, Sequence, Union
 
 from ..cli.settings import Settings
 
-# The files whose change means new settings (pyproject.toml: the Flake8-pyproject loader).
+# The files whose change means new settings (pyproject.toml: its [tool.flake8] table).
 CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8", "pyproject.toml")
 Stamp = tuple[tuple[str, int, int], ...]
 Built = Union[Settings, str]
@@ -66,8 +68,10 @@ class Configs:
         from flake8.options.config import _find_config_file
 
         found: Optional[str] = _find_config_file(folder)
-        if found is not None:
-            return os.path.dirname(os.path.abspath(found))
+        here = os.path.dirname(os.path.abspath(found)) if found is not None else None
+        toml = _pyproject_above(folder, stop=here)
+        if toml is not None or here is not None:
+            return toml or here  # type: ignore[return-value]
         holders = [root for root in self.roots
                    if folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)]
         return max(holders, key=len) if holders else folder
@@ -84,6 +88,25 @@ def build(directory: str) -> Built:
         reason = str(exc).splitlines()[0] if str(exc).strip() and not isinstance(
             exc, SystemExit) else (said[-1] if said else type(exc).__name__)
         return f"the flake8 configuration in {directory} is invalid: {reason}"
+
+
+def _pyproject_above(folder: str, stop: Optional[str]) -> Optional[str]:
+    """The nearest folder from ``folder`` up to ``stop`` (included) whose ``pyproject.toml``
+    has a ``[tool.flake8]`` table: flake8 run there reads it (:mod:`config.pyproject`),
+    instead of a file in the same folder. A broken one counts: its settings are its error."""
+    from ..config.options import ConfigError
+    from ..config.pyproject import table_in
+
+    while True:
+        try:
+            if table_in(folder) is not None:
+                return folder
+        except ConfigError:
+            return folder
+        parent = os.path.dirname(folder)
+        if folder == stop or parent == folder:
+            return None
+        folder = parent
 
 
 def _existing(folder: str) -> str:

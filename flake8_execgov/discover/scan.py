@@ -1,0 +1,140 @@
+"""What one module says about the host's plugin machinery, read in one walk of its tree.
+
+``execgov init`` never imports the host: every fact here is a node of a module's syntax
+tree, kept with its place (``path:line``) so that the proposal can show its evidence. The
+walk is an explicit stack (no recursion), each node visited once, with the enclosing
+class, function and ``try`` carried along: what a runner is depends on where a call is.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional, Union
+
+from ..model.nodes import dotted, last_id, str_constant
+from .records import Call, ClassFact, FuncFact, ModuleFacts
+from .shapes import broad_handler, class_fact, function_fact
+
+_LOADERS = frozenset(("entry_points", "iter_entry_points", "load_setuptools_entrypoints",
+                      "ExtensionManager", "DriverManager", "NamedExtensionManager",
+                      "HookManager", "EnabledExtensionManager"))
+_IMPORTERS = frozenset(("import_module", "__import__", "load_module", "exec_module",
+                        "spec_from_file_location"))
+
+
+Frame = tuple[Optional[ClassFact], Optional[FuncFact], str, bool, bool]  # + try part, broad, loop
+# Nodes with nothing to learn and nothing below worth a visit: half of a tree's nodes.
+_LEAVES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop, ast.Constant,
+           ast.Name, ast.alias)
+_TRIES = tuple({ast.Try, getattr(ast, "TryStar", ast.Try)})
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _at(path: str, node: ast.AST) -> str:
+    return f"{path}:{getattr(node, 'lineno', 0)}"
+
+
+def _words(annotation: ast.AST) -> str:
+    """The identifiers of an annotation, space-separated (cheaper than unparsing it)."""
+    return " ".join(n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute)
+                    else str(n.value) for n in ast.walk(annotation)
+                    if isinstance(n, (ast.Name, ast.Attribute))
+                    or (isinstance(n, ast.Constant) and isinstance(n.value, str)))
+
+
+def scan(tree: ast.Module, path: str, test: bool) -> ModuleFacts:
+    """The facts of one module (see the module docstring), in source order."""
+    facts = ModuleFacts(path, test)
+    stack: list[tuple[ast.AST, Frame]] = [(tree, (None, None, "", False, False))]
+    push = stack.append
+    while stack:
+        node, frame = stack.pop()
+        cls, func, part, broad, loop = frame
+        kind = type(node)
+        if kind is ast.Call:
+            _call(facts, node, func, path, part, broad, loop)  # type: ignore[arg-type]
+        elif kind is ast.Attribute:
+            value, attr = node.value, node.attr  # type: ignore[attr-defined]
+            if func is not None and type(value) is ast.Name and attr.isupper():
+                func.member_loads.append((value.id, attr))
+        elif kind is ast.arg:
+            if node.annotation is not None:  # type: ignore[attr-defined]
+                facts.annotated.append((node.arg, _words(node.annotation)))  # type: ignore[attr-defined]
+            continue
+        elif kind is ast.Assign or kind is ast.AnnAssign:
+            _assign(facts, node, _at(path, node))  # type: ignore[arg-type]
+        elif kind is ast.ClassDef:
+            cls = class_fact(facts, node, _at(path, node))  # type: ignore[arg-type]
+            func = None
+        elif kind in _FUNCS:
+            at = _at(path, node)
+            function_fact(facts, node, cls, func, at)  # type: ignore[arg-type]
+            owner = cls.name if cls is not None and func is None else None
+            func = FuncFact(node.name, owner, at)  # type: ignore[attr-defined]
+            facts.functions.append(func)
+            part, broad, loop = "", False, False
+        elif kind in _TRIES:
+            handlers, final = node.handlers, node.finalbody  # type: ignore[attr-defined]
+            wide = bool(final) or any(broad_handler(h) for h in handlers)
+            parts = (("body", node.body), ("handler", handlers),  # type: ignore[attr-defined]
+                     ("else", node.orelse), ("finally", final))  # type: ignore[attr-defined]
+            for name, stmts in reversed(parts):
+                kept = (cls, func, name, wide if name in ("body", "else") else broad, loop)
+                for child in reversed(stmts):
+                    push((child, kept))
+            continue
+        elif kind in _LOOPS:
+            loop = True
+        inner: Frame = (cls, func, part, broad, loop)
+        for field_name in reversed(node._fields):  # popped in source order
+            value = getattr(node, field_name, None)
+            if type(value) is list:
+                for item in reversed(value):
+                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
+                        push((item, inner))
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                push((value, inner))
+    return facts
+
+
+def _call(facts: ModuleFacts, node: ast.Call, func: Optional[FuncFact], path: str,
+          part: str, broad: bool, loop: bool) -> None:
+    name = dotted(node.func) or (last_id(node.func) or "")
+    short = name.rsplit(".", 1)[-1]
+    at = _at(path, node)
+    if short in ("isinstance", "issubclass") and len(node.args) == 2:
+        kinds = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+        facts.checks += [(k, at) for k in map(last_id, kinds) if k]
+    elif short in _LOADERS:
+        group = next((str_constant(a) for a in [*node.args, *(k.value for k in node.keywords)]
+                      if str_constant(a)), None)
+        facts.loaders.append((f"{short}({group!r})" if group else f"{short}()", at))
+    elif short in _IMPORTERS or name in ("pkgutil.iter_modules", "pkgutil.walk_packages"):
+        facts.loaders.append((f"{name}()", at))
+    elif short == "getattr" and len(node.args) >= 2:
+        literal = str_constant(node.args[1])
+        flag = len(node.args) >= 3 and isinstance(node.args[2], ast.Constant) \
+            and node.args[2].value is not None  # getattr(x, "n", False): a setting, read
+        if literal and literal.isidentifier() and not flag:
+            facts.getattr_names.append((literal, at))
+    if func is not None and name:
+        func.calls.append(Call(name, at, part, broad, node.lineno, loop))
+
+
+def _assign(facts: ModuleFacts, node: Union[ast.Assign, ast.AnnAssign], at: str) -> None:
+    value = node.value
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if isinstance(node, ast.AnnAssign):
+        target = node.target
+        if isinstance(target, (ast.Name, ast.Attribute)):
+            facts.annotated.append((last_id(target) or "", _words(node.annotation)))
+    if not isinstance(value, ast.Call):
+        return
+    called = last_id(value.func) or ""
+    names = [last_id(t) for t in targets if isinstance(t, (ast.Name, ast.Attribute))]
+    if called == "HookspecMarker":
+        facts.spec_markers.update(n for n in names if n)
+    elif called in ("signal", "Signal", "NamedSignal") and (
+            not value.args or str_constant(value.args[0]) is not None):
+        facts.signals += [(n, at) for n in names if n]
