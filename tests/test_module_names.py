@@ -67,8 +67,8 @@ def named(out: str, where: Path, project: Path) -> list[Finding]:
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-def test_flake8_from_the_root_the_parent_and_a_package(flake8_dir: Flake8Dir, tmp_path: Path,
-                                                        layout: str) -> None:
+def test_flake8_from_the_root_the_parent_and_a_package(flake8_dir: Flake8Dir,
+                                                       tmp_path: Path, layout: str) -> None:
     project, places = build(tmp_path, layout)
     inner = project / places["app"]
     runs = [(project, (".",)),  # the root: flake8 finds setup.cfg
@@ -93,7 +93,7 @@ def test_the_gate_and_stdin_from_the_parent(execgov_cli: Execgov, flake8_dir: Fl
     assert named(result.out.decode(), tmp_path, project) == want(places)
     source = (project / places["app"] / "custom.py").read_text(encoding="utf-8")
     for where, name in ((tmp_path, f"proj/{places['app']}/custom.py"),
-                        (project / "packages", f"server/app/custom.py")):
+                        (project / "packages", "server/app/custom.py")):
         flake8_dir.path = where
         path = where / name
         stdin = flake8_dir.run_process("--select=GOV", "--isolated", "--stdin-display-name",

@@ -14,7 +14,6 @@ they walk holds every node alive for as long as the tables exist.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from conftest import ROOT
 
