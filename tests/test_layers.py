@@ -24,7 +24,9 @@ LAYERS = (
     ("fix", ("fix",)),                # libcst fixes of what the engine found
     ("faces", ("plugin", "formats")),  # flake8's entry points
     ("gate", ("gate",)),              # execgov check: flake8's application as the gate
-    ("commands", ("cli", "lsp")),     # the command line and the language server
+    ("settings", ("settings",)),      # flake8's options read for the commands and the server
+    ("lsp", ("lsp",)),                # the language server
+    ("cli", ("cli",)),                # the command line (it starts the language server)
 )
 LAYER_OF = {top: index for index, (_, tops) in enumerate(LAYERS) for top in tops}
 

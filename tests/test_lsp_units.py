@@ -16,7 +16,7 @@ import pytest
 from hypothesis import example, given, strategies as st
 
 from conftest import Execgov
-from flake8_execgov.cli.settings import Settings
+from flake8_execgov.settings import Settings
 from flake8_execgov.lsp.analysis import lint, message
 from flake8_execgov.lsp.configs import Configs, _existing
 from flake8_execgov.lsp.noqa import NoqaProcessor, Run, code_at, noqa_edit

@@ -138,7 +138,7 @@ def test_per_file_ignores_are_matched_from_the_working_directory(
     ``/`` from the directory it runs in, the gate too (it is flake8's machinery), and the
     language server as flake8 run in the configuration file's folder; a pattern without
     ``/`` matches the file's name from anywhere."""
-    from flake8_execgov.cli.settings import Settings
+    from flake8_execgov.settings import Settings
     from flake8_execgov.lsp.analysis import lint
 
     project = tmp_path / "proj"

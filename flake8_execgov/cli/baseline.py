@@ -30,7 +30,7 @@ from ..baseline import (Baseline, Fingerprint, context_of, covers, fingerprints,
 from ..engine import analyse
 from ..source.files import Decoded, SourceError, read_source
 from ..source.lines import source_lines
-from .settings import Settings, UsageError
+from ..settings import Settings, UsageError
 
 
 class _Found:

@@ -34,7 +34,7 @@ from ..config.options import ConfigError
 from ..fix.fixer import MAX_FIX_CHARS, fix_text
 from ..model.records import Finding
 from ..source.files import Decoded, SourceError, open_regular, write_file
-from .settings import Settings, UsageError
+from ..settings import Settings, UsageError
 
 # Not even read: more bytes than the most characters the fixer takes could be written in
 # (UTF-8 takes 4 bytes for a character, an escape codec 10).

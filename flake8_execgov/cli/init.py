@@ -15,7 +15,7 @@ from ..discover.render import render
 from ..discover.sitemap import ExecutionMap, build_map
 from ..discover.views import mermaid, page, text
 from ..discover.write import write
-from .settings import UsageError
+from ..settings import UsageError
 
 
 def _read(path: str) -> tuple[Host, Proposal, ExecutionMap]:

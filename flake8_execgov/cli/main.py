@@ -17,7 +17,7 @@ from .. import __version__
 from ..baseline import BaselineError
 from ..config.options import OPTIONS, ConfigError
 from ..rules.docs import RULES, RULES_BY_CODE, explain
-from .settings import Settings, UsageError
+from ..settings import Settings, UsageError
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

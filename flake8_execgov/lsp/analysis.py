@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
-from ..cli.settings import Settings
+from ..settings import Settings
 from ..engine import analyse, worth_parsing
 from ..fix.fixer import fix_text, fixable, replacement
 from ..model.records import Finding, Reported

@@ -19,7 +19,7 @@ import io
 import os
 from typing import Optional, Sequence, Union
 
-from ..cli.settings import Settings
+from ..settings import Settings
 
 # The files whose change means new settings (pyproject.toml: its [tool.flake8] table).
 CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8", "pyproject.toml")

@@ -11,12 +11,12 @@ import ast
 import os
 from typing import Any, Optional, Sequence
 
-from ..config.options import Config, ConfigError
-from ..model.records import Finding, Reported
-from ..plugin import settings_from_options
-from ..run import UNPLACED
-from ..project.index import Project
-from ..source.lines import source_lines
+from .config.options import Config, ConfigError
+from .model.records import Finding, Reported
+from .plugin import settings_from_options
+from .run import UNPLACED
+from .project.index import Project
+from .source.lines import source_lines
 
 
 class UsageError(Exception):
@@ -91,7 +91,7 @@ class Settings:
         from flake8.style_guide import Decision
         from flake8.violation import Violation
 
-        from ..gate.files import GateProcessor
+        from .gate.files import GateProcessor
 
         guide = self.guides.style_guide_for(filename)
         processor: list[FileProcessor] = []
@@ -135,7 +135,7 @@ def _parse_flake8_options(argv: Sequence[str]) -> tuple[Any, argparse.Namespace]
 
     prelim = options.stage1_arg_parser()
     args0, rest = prelim.parse_known_args(argv)
-    from ..config.pyproject import load_config
+    from .config.pyproject import load_config
 
     cfg, cfg_dir = load_config(args0.config, args0.append_config or [],
                                isolated=args0.isolated)
