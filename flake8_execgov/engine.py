@@ -16,7 +16,7 @@ from .config.options import Config
 from .model.imported import NO_FACTS, ProjectFacts
 from .model.records import Finding
 from .config.prefilter import Prefilter, searchable
-from .project.facts import facts_for, reach_of
+from .project.facts import facts_of_tree, reach_of
 from .project.hooks import project_registries
 from .project.words import derived_names, imports_from_project
 from .project.index import Project
@@ -87,7 +87,7 @@ def _facts(tree: ast.AST, project: Optional[Project], filename: str,
         return given
     if project is None or not filename:
         return NO_FACTS
-    return facts_for(project, filename, tree, _prefilter(project.config, project), text)
+    return facts_of_tree(project, filename, tree, _prefilter(project.config, project), text)
 
 
 def _findings(tree: ast.AST, lines: Sequence[str], config: Config,

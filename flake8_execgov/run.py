@@ -42,7 +42,7 @@ from .model.imported import ProjectFacts
 from .model.noqa_regions import NoqaRegions
 from .model.records import Finding
 from .project.cache import cache_key, salt_for
-from .project.facts import facts_with, live_imports
+from .project.facts import facts_of_imports, live_imports
 from .project.index import Project
 from .project.pack import Pack
 from .rules import prefilter_for
@@ -126,8 +126,8 @@ class Run:
         if found is not None:
             return found
         imports, receivers = live_imports(tree)
-        facts = facts_with(project, filename, imports, receivers, self.prefilter,
-                           (tree, "".join(lines)))
+        facts = facts_of_imports(project, filename, imports, receivers, self.prefilter,
+                                 (tree, "".join(lines)))
         asked: dict[str, bool] = {}
 
         def exported(name: str) -> bool:
@@ -187,8 +187,8 @@ class Run:
         if project is None or entry is None or entry["key"] != key:
             return None
         imports = [(a, b, c, d) for a, b, c, d in entry["imports"]]
-        facts = facts_with(project, filename, imports, list(entry["receivers"]),
-                           self.prefilter)
+        facts = facts_of_imports(project, filename, imports, list(entry["receivers"]),
+                                 self.prefilter)
         if facts.identity() != entry["facts"] or any(
                 facts.exported(name) is not answer for name, answer in entry["asked"].items()):
             return None  # another module changed what this one's imports are

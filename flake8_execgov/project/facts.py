@@ -31,18 +31,19 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias", "functions")
 
 
-def facts_for(project: Project, filename: str, tree: ast.AST,
-              prefilter: Optional[Prefilter] = None, text: Optional[str] = None) -> ProjectFacts:
+def facts_of_tree(project: Project, filename: str, tree: ast.AST,
+                  prefilter: Optional[Prefilter] = None,
+                  text: Optional[str] = None) -> ProjectFacts:
     """The facts for the module at ``filename`` (as flake8 names it: relative to the
     current directory, or a ``--stdin-display-name``); none outside the project. ``text``:
     the module's text, of which ``tree`` is the parse."""
-    return facts_with(project, filename, *live_imports(tree), prefilter,
-                      None if text is None else (tree, text))
+    return facts_of_imports(project, filename, *live_imports(tree), prefilter,
+                            None if text is None else (tree, text))
 
 
-def facts_with(project: Project, filename: str, imports: list[Import], receivers: list[str],
-               prefilter: Optional[Prefilter] = None,
-               linted: Optional[tuple[ast.AST, str]] = None) -> ProjectFacts:
+def facts_of_imports(project: Project, filename: str, imports: list[Import],
+                     receivers: list[str], prefilter: Optional[Prefilter] = None,
+                     linted: Optional[tuple[ast.AST, str]] = None) -> ProjectFacts:
     """The same facts from what :func:`live_imports` found in the module (kept with its
     findings on disk, they are asked again without parsing it). ``linted``: its parse and
     text, summarised instead of the file where the project asks about the module itself
@@ -56,9 +57,9 @@ def facts_with(project: Project, filename: str, imports: list[Import], receivers
     if not imports and not (receivers and project.includes()):
         return ProjectFacts(exported=exported, hooks=declared_hooks(project), module=module)
     if linted is None:
-        return facts_of(project, module, imports, receivers, reach, exported)
+        return module_facts(project, module, imports, receivers, reach, exported)
     with project.linting(module, *linted):
-        return facts_of(project, module, imports, receivers, reach, exported)
+        return module_facts(project, module, imports, receivers, reach, exported)
 
 
 def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
@@ -96,7 +97,7 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
         project, [(e[0], e[1], e[2], e[3]) for e in summary["imports"]])
         if (entry[2] or entry[0]) in derived
         or (not entry[2] and any(f".{name}".encode() in data for name in derived))]
-    facts = facts_of(project, module, imports, []) if imports else \
+    facts = module_facts(project, module, imports, []) if imports else \
         ProjectFacts(module=module, hooks=declared_hooks(project))
     # keyed by the module's bytes and what its imports are (mypy's interface hashes, small)
     key = cache_key(data, f"{project.salt}:runs:{facts.identity()}")
@@ -183,9 +184,9 @@ def _project_imports(project: Project, imports: list[Import]) -> list[Import]:
     return [entry for entry in imports if entry[3] or entry[1].split(".", 1)[0] in top]
 
 
-def facts_of(project: Project, module: str, imports: list[Import], receivers: list[str],
-             reach: Optional[Reach] = None,
-             exported: Callable[[str], bool] = lambda name: False) -> ProjectFacts:
+def module_facts(project: Project, module: str, imports: list[Import], receivers: list[str],
+                 reach: Optional[Reach] = None,
+                 exported: Callable[[str], bool] = lambda name: False) -> ProjectFacts:
     names: list[tuple[str, Def]] = []
     for entry in imports:
         names += _bound(project, module, entry)
