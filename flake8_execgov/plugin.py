@@ -19,7 +19,7 @@ from . import __version__
 from .baseline import Baseline, BaselineError
 from .config.options import (ALL_OPTIONS, DEFAULT_CONFIG, Config, ConfigError, build_config,
                              unknown_key_message, unknown_keys)
-from .config.sources import config_files, first_set, source_of
+from .config.sources import config_files, first_set, source_of, stage_one
 from .project.index import Project
 from .project.facts import no_project_note
 from .project.root import open_project, project_root
@@ -146,7 +146,7 @@ def settings_from_options(manager: Any, options: argparse.Namespace,
         config = config_from_options(manager, options)
         prefilter = prefilter_for(config)
         baseline = load_baseline(config) if with_baseline else None
-        project = open_project(config, project_root(config, options),
+        project = open_project(config, project_root(config, _first_stage(options, argv)),
                                exclude=[*(getattr(options, "exclude", None) or ()),
                                         *(getattr(options, "extend_exclude", None) or ())],
                                prefilter=prefilter)
@@ -159,6 +159,19 @@ def settings_from_options(manager: Any, options: argparse.Namespace,
         looked_up = table.looked_up if isinstance(table, _KeyRecorder) else None
         where = source_of(exc.keys, config_files(argv), first_set(exc.keys, looked_up))
         raise ConfigError(f"{where}: {exc}", *exc.keys) from None
+
+
+def _first_stage(options: argparse.Namespace,
+                 argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    """``--config`` and ``--isolated`` as flake8 read them: flake8 keeps them out of its
+    options (they are ``None``/``False`` there), so they are read again from its command
+    line (``argv``, default this process's), as :func:`config.sources.config_files` does."""
+    try:
+        stage = stage_one(sys.argv[1:] if argv is None else argv)
+    except ValueError:
+        stage = argparse.Namespace(config=None, isolated=False)
+    return argparse.Namespace(config=getattr(options, "config", None) or stage.config,
+                              isolated=getattr(options, "isolated", False) or stage.isolated)
 
 
 def load_baseline(config: Config) -> Optional[Baseline]:

@@ -81,10 +81,9 @@ class Run:
         self.config = config
         self.baseline = baseline
         self.project = project
-        self.prefilter = prefilter if prefilter is not None or project is None \
-            else project.prefilter
-        if self.prefilter is None and project is None:
-            self.prefilter = prefilter_for(config)
+        if prefilter is None and project is not None:
+            prefilter = project.prefilter  # the run's, built by whoever opened the project
+        self.prefilter = prefilter if prefilter is not None else prefilter_for(config)
         self._document: Optional[Pack] = None
         if project is not None and project.cache is not None:
             settings = salt_for(config)

@@ -163,3 +163,19 @@ def test_per_file_ignores_are_matched_from_the_working_directory(
     settings = Settings.in_directory(str(project))
     for name in ("tests/test_a.py", "checks/check_b.py"):
         assert lint(violation, str(project / name), settings).findings == []
+
+
+def test_the_configuration_given_places_the_project(tmp_path: Path) -> None:
+    """``--config proj/setup.cfg proj`` from a folder that holds another checkout of the
+    same project: the project is the configuration file's folder (flake8 keeps
+    ``--config`` out of its options: it is read from the command line), so the other
+    checkout's modules of the same names shadow nothing."""
+    from conftest import run_in_process
+
+    project, places = build(tmp_path, "flat")
+    shutil.copytree(project, tmp_path / "other")
+    for program, args in (("execgov", ("check",)), ("flake8", ("--select=GOV",))):
+        done = run_in_process(program, *args, "--config", "proj/setup.cfg", "proj",
+                              cwd=tmp_path)
+        assert named(done.stdout.decode(), tmp_path, project) == \
+            want(places), program

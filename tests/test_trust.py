@@ -3,8 +3,9 @@
 Tried as an attacker would: a pull request commits a cache folder (entries poisoned with a
 key of the attacker's own, made at the path the CI runner will use), or links that make a
 cache read hang or never end; CI clones the repository afresh and runs the gate. Each run
-must report exactly what a cold run reports. These tests start processes because what
-they show crosses processes: git, a fresh clone, and two users' keys (``XDG_CACHE_HOME``).
+must report exactly what a cold run reports. git runs as a process; the checks run
+in-process as a new process would (a run reads its user's key from ``XDG_CACHE_HOME`` when
+it opens its cache, so two machines are two environments), ``-j2`` with forked workers.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_in_process
 from test_project import expected
 
 from flake8_execgov.project.cache import FOUND, RUNS, SUMMARY, sealed, trusted
@@ -29,12 +29,15 @@ CASE = ROOT / "tests" / "project_case"
 Finding = tuple[str, int, int, str]
 
 
-def run(where: Path, home: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "XDG_CACHE_HOME": str(home)}
-    env.pop("EXECGOV_CACHE_DIR", None)
-    env.pop("EXECGOV_NO_CACHE", None)
-    return subprocess.run([sys.executable, "-m", *command], cwd=where, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+def run(where: Path, home: Path, program: str, *args: str,
+        **env: str) -> subprocess.CompletedProcess[str]:
+    """``program`` as a new process of the machine whose user cache is ``home`` runs it (in
+    this process: the key is read from the environment when a run opens its cache)."""
+    done = run_in_process(program, *args, cwd=where,
+                          env={"XDG_CACHE_HOME": str(home), "EXECGOV_CACHE_DIR": "",
+                               "EXECGOV_NO_CACHE": "", **env})
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(),
+                                       done.stderr.decode())
 
 
 def findings(proc: subprocess.CompletedProcess[str], where: Path, project: Path) -> list[Finding]:
@@ -56,7 +59,7 @@ def git(where: Path, *args: str) -> None:
 
 def checks(where: Path, home: Path) -> list[tuple[list[Finding], str]]:
     """The gate, flake8 and flake8 -j2, as CI runs them in ``where``."""
-    runs = [run(where, home, "flake8_execgov.cli", "check", "."),
+    runs = [run(where, home, "execgov", "check", "."),
             run(where, home, "flake8", "--select=GOV", "."),
             run(where, home, "flake8", "--select=GOV", "-j2", ".")]
     return [(findings(proc, where, where), "\n".join(
@@ -190,14 +193,10 @@ def test_hostile_cache_files_mean_a_cold_run(upstream: Path, tmp_path: Path,
 def test_the_environment_turns_the_cache_off_or_moves_it(upstream: Path, tmp_path: Path) -> None:
     home, work, elsewhere = tmp_path / "home", tmp_path / "work", tmp_path / "elsewhere"
     git(tmp_path, "clone", "-q", str(upstream), str(work))
-    env = {**os.environ, "XDG_CACHE_HOME": str(home), "EXECGOV_NO_CACHE": "1"}
-    proc = subprocess.run([sys.executable, "-m", "flake8", "--select=GOV", "."], cwd=work,
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    proc = run(work, home, "flake8", "--select=GOV", ".", EXECGOV_NO_CACHE="1")
     assert findings(proc, work, work) == expected()
     assert not (work / ".execgov_cache").exists()
-    env = {**os.environ, "XDG_CACHE_HOME": str(home), "EXECGOV_CACHE_DIR": str(elsewhere)}
-    proc = subprocess.run([sys.executable, "-m", "flake8", "--select=GOV", "."], cwd=work,
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    proc = run(work, home, "flake8", "--select=GOV", ".", EXECGOV_CACHE_DIR=str(elsewhere))
     assert findings(proc, work, work) == expected()
     assert not (work / ".execgov_cache").exists() and list(elsewhere.glob("by-path-*.json"))
     key = home / "flake8-execgov" / "key"
