@@ -12,6 +12,7 @@ import argparse
 import ast
 import sys
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Dict, Iterator, Optional, Sequence
 
@@ -24,7 +25,8 @@ from .project.index import Project
 from .project.facts import no_project_note
 from .project.root import open_project, project_root
 from .rules import RULES_BY_CODE, prefilter_for
-from .run import UNPLACED, Run
+from .model.records import Finding
+from .run import UNPLACED, Kept, Run
 
 CODES = frozenset(RULES_BY_CODE)
 
@@ -102,25 +104,23 @@ class ExecGovChecker:
         except Exception as exc:  # noqa: BLE001 - one file must not stop the whole lint run
             self._skipped(f"internal error {exc!r}; please report it")
             return
-        for line, col, code, message, _ in found:
-            if code in settings.selected:
-                yield line, col, message, type(self)
+        for kept in found:
+            if kept.code in settings.selected:
+                yield kept.line, kept.col, kept.message, type(self)
 
     @classmethod
-    def kept(cls, lines: Sequence[str],
-             filename: str) -> Optional[list[tuple[int, int, str, tuple[int, int]]]]:
+    def kept(cls, lines: Sequence[str], filename: str) -> Optional[list[Kept]]:
         """What :meth:`run` would yield for this module, when its findings are kept on disk
         and still hold or the prefilter rules it out (None: run it), each with the lines to
-        tokenize for its ``# noqa`` ((0, 0): all). The gate asks first, and parses only on
-        None."""
+        tokenize for its ``# noqa`` and what ``execgov fix`` does with it. The gate asks
+        first, and parses only on None."""
         settings = cls.settings
         try:  # (nothing selected: still parsed where the prefilter lets it, for E999)
             found = settings.the_run.kept(lines, filename)
         except Exception:  # noqa: BLE001 - the walk will say what is wrong, once
             return None
-        return None if found is None else [(line, col, message, region) for
-                                           line, col, code, message, region in found
-                                           if code in settings.selected]
+        return None if found is None else [kept for kept in found
+                                           if kept.code in settings.selected]
 
     def _skipped(self, why: str) -> None:
         """One line on stderr: the file was not checked (never a traceback)."""
@@ -150,7 +150,7 @@ def settings_from_options(manager: Any, options: argparse.Namespace,
                                exclude=[*(getattr(options, "exclude", None) or ()),
                                         *(getattr(options, "extend_exclude", None) or ())],
                                prefilter=prefilter)
-        run = Run(config, baseline, project, prefilter)
+        run = Run(config, baseline, project, prefilter, partial(_fix_kinds, config))
         if flake8_run:
             run.closes_at_exit()
         return PluginSettings(config, _selected_codes(options), baseline, project, run)
@@ -159,6 +159,14 @@ def settings_from_options(manager: Any, options: argparse.Namespace,
         looked_up = table.looked_up if isinstance(table, _KeyRecorder) else None
         where = source_of(exc.keys, config_files(argv), first_set(exc.keys, looked_up))
         raise ConfigError(f"{where}: {exc}", *exc.keys) from None
+
+
+def _fix_kinds(config: Config, tree: ast.AST, lines: Sequence[str],
+               found: list[Finding]) -> list[str]:
+    """What ``execgov fix`` does with each finding (the run keeps it with them)."""
+    from .fix.plan import verdicts
+
+    return [verdict.kind or "" for verdict in verdicts(tree, lines, found, config)]
 
 
 def _first_stage(options: argparse.Namespace,

@@ -32,7 +32,7 @@ import os
 import sys
 from dataclasses import replace
 from multiprocessing import util
-from typing import NamedTuple, Optional, Sequence
+from typing import Callable, NamedTuple, Optional, Sequence
 
 from .baseline import Baseline
 from .config.options import Config
@@ -61,6 +61,12 @@ class Kept(NamedTuple):
     code: str
     message: str
     region: tuple[int, int]
+    fix: str = ""  # what ``execgov fix`` does with it: "safe", "unsafe" or "" (nothing)
+
+
+# What ``execgov fix`` does with each of a module's findings (its planner, :mod:`fix.plan`,
+# is a layer above: the run's owner passes it), kept with them so a warm run needs no walk
+Planner = Callable[[ast.AST, Sequence[str], list[Finding]], list[str]]
 
 
 class _Place(NamedTuple):
@@ -77,8 +83,10 @@ class Run:
 
     def __init__(self, config: Config, baseline: Optional[Baseline] = None,
                  project: Optional[Project] = None,
-                 prefilter: Optional[Prefilter] = None) -> None:
+                 prefilter: Optional[Prefilter] = None,
+                 planner: Optional[Planner] = None) -> None:
         self.config = config
+        self.planner = planner
         self.baseline = baseline
         self.project = project
         if prefilter is None and project is not None:
@@ -89,8 +97,9 @@ class Run:
             settings = salt_for(config)
             if settings != project.salt:
                 settings = f"{settings}|{project.salt}"
+            planned = ":planned" if planner is not None else ""  # entries with their fixes
             self._document = project.cache.pack(
-                f"{settings}:results:{_PYTHON}:{project.root}")
+                f"{settings}:results{planned}:{_PYTHON}:{project.root}")
         # the lines the gate last asked about and missed, and their key: the walk that
         # follows (same lines object) need not compute the key again
         self._missed: Optional[tuple[Sequence[str], str]] = None
@@ -112,7 +121,7 @@ class Run:
         place = self._place(filename)
         project = self.project
         if place is None or project is None or filename in UNPLACED:
-            return _as_kept(tree, lines, self._analyse(tree, lines, filename))
+            return self._as_kept(tree, lines, self._analyse(tree, lines, filename))
         missed, self._missed = self._missed, None
         if missed is not None and missed[0] is lines:  # the gate asked just before
             key: Optional[str] = missed[1]
@@ -124,6 +133,7 @@ class Run:
             found = self._read(place, key, filename)
         if found is not None:
             return found
+        state = project.state()  # before the facts read the project's files
         imports, receivers = live_imports(tree)
         facts = facts_of_imports(project, filename, imports, receivers, self.prefilter,
                                  (tree, "".join(lines)))
@@ -134,11 +144,12 @@ class Run:
                 asked[name] = facts.exported(name)
             return asked[name]
 
-        found = _as_kept(tree, lines, self._analyse(tree, lines, filename,
-                                                    replace(facts, exported=exported)))
-        entry = {"key": key, "imports": [list(item) for item in imports],
+        found = self._as_kept(tree, lines, self._analyse(tree, lines, filename,
+                                                         replace(facts, exported=exported)))
+        entry = {"key": key, "state": state or "", "imports": [list(item) for item in imports],
                  "receivers": receivers, "facts": facts.identity(), "asked": asked,
-                 "found": [[*item[:4], *item.region] for item in found]}
+                 "found": [[item.line, item.col, item.code, item.message, *item.region,
+                            item.fix] for item in found]}
         assert project.cache is not None  # a place is only made with a cache
         place.document.put(place.path, project.cache.seal_found(place.document.salt,
                                                                 place.path, entry))
@@ -164,6 +175,13 @@ class Run:
                        project=None if filename in UNPLACED else self.project, facts=facts,
                        prefilter=self.prefilter)
 
+    def _as_kept(self, tree: ast.AST, lines: Sequence[str], found: list[Finding]) -> list[Kept]:
+        regions = NoqaRegions(tree, lines) if found and isinstance(tree, ast.Module) else None
+        fixes = self.planner(tree, lines, found) if found and self.planner is not None \
+            else [""] * len(found)
+        return [Kept(f.line, char_col(lines, f.line, f.col), f.code, f.message,
+                     _region(regions, f.line, len(lines)), fix) for f, fix in zip(found, fixes)]
+
     def _place(self, filename: str) -> Optional[_Place]:
         """None without a project or a cache, or for a module without a name (stdin
         without ``--stdin-display-name``)."""
@@ -185,20 +203,17 @@ class Run:
         entry = place.document.get(place.path)  # None unless this machine wrote it
         if project is None or entry is None or entry["key"] != key:
             return None
+        found = [Kept(line, col, code, message, (first, last), fix)
+                 for line, col, code, message, first, last, fix in entry["found"]]
+        if entry["state"] and entry["state"] == project.state():
+            return found  # no file of the project changed since: nor did its answers
         imports = [(a, b, c, d) for a, b, c, d in entry["imports"]]
         facts = facts_of_imports(project, filename, imports, list(entry["receivers"]),
                                  self.prefilter)
         if facts.identity() != entry["facts"] or any(
                 facts.exported(name) is not answer for name, answer in entry["asked"].items()):
             return None  # another module changed what this one's imports are
-        return [Kept(line, col, code, message, (first, last))
-                for line, col, code, message, first, last in entry["found"]]
-
-
-def _as_kept(tree: ast.AST, lines: Sequence[str], found: list[Finding]) -> list[Kept]:
-    regions = NoqaRegions(tree, lines) if found and isinstance(tree, ast.Module) else None
-    return [Kept(f.line, char_col(lines, f.line, f.col), f.code, f.message,
-                 _region(regions, f.line, len(lines))) for f in found]
+        return found
 
 
 def _region(regions: Optional[NoqaRegions], line: int, count: int) -> tuple[int, int]:

@@ -22,8 +22,8 @@ from flake8_execgov.project.seal import (KEY_BYTES, Seal, folder_problem, load_s
                                          open_private_for_writing, read_private)
 
 SEAL = Seal(b"k" * KEY_BYTES)
-FOUND_ENTRY = {"key": "k", "imports": [], "receivers": [], "facts": "", "asked": {},
-               "found": [[1, 0, "GOV001", "GOV001 x", 0, 0]]}
+FOUND_ENTRY = {"key": "k", "state": "", "imports": [], "receivers": [], "facts": "",
+               "asked": {}, "found": [[1, 0, "GOV001", "GOV001 x", 0, 0, ""]]}
 
 
 def test_read_private_reads_regular_files_only(tmp_path: Path) -> None:

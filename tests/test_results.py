@@ -194,8 +194,8 @@ def test_one_document_merges_what_each_process_learnt(tmp_path: Path) -> None:
         return SummaryCache(tmp_path / "cache", seal).pack(salt)
 
     def entry(version: str) -> dict[str, object]:
-        return {"key": version, "imports": [], "receivers": [], "facts": "", "asked": {},
-                "found": []}
+        return {"key": version, "state": "", "imports": [], "receivers": [], "facts": "",
+                "asked": {}, "found": []}
 
     def put(into, path: str, version: str) -> None:  # type: ignore[no-untyped-def]
         into.put(path, SummaryCache(tmp_path / "cache", seal).seal_found(into.salt, path,

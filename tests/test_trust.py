@@ -230,7 +230,7 @@ def test_every_kind_of_entry_passes_the_one_test(tmp_path: Path,
         found = []
         for path in sorted(work.rglob("*.py")):
             text = path.read_text(encoding="utf-8")
-            for line, col, code, _, _ in run.findings(ast.parse(text), source_lines(text),
+            for line, col, code, *_ in run.findings(ast.parse(text), source_lines(text),
                                                       str(path)):
                 found.append((path.relative_to(work).as_posix(), line, col + 1, code))
         run.close()

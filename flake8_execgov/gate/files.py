@@ -140,10 +140,11 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
             return self.display_name, self.results, self.statistics
         found = ExecGovChecker.kept(self.processor.lines, self.processor.filename)
         if found is not None:  # kept on disk, still true: no parse, no walk
-            self.processor.kept_regions = {line: region for line, _, _, region in found}
-            for line, col, message, _ in found:
-                self.report(None, line, col, message)
-            self._plan_fixes()
+            self.processor.kept_regions = {kept.line: kept.region for kept in found}
+            for kept in found:
+                self.report(None, kept.line, kept.col, kept.message)
+            self._plan_fixes({(kept.line, kept.col + 1, kept.code): kept.fix
+                              for kept in found if kept.fix})
             return self.display_name, self.results, self.statistics
         try:
             self.run_ast_checks()
@@ -159,12 +160,13 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
             self._plan_fixes()
         return self.display_name, self.results, self.statistics
 
-    def _plan_fixes(self) -> None:
+    def _plan_fixes(self, kept: Optional[dict[tuple[int, int, str], str]] = None) -> None:
         """What ``execgov fix`` does with this file's fixable findings, for the summary
         line (or the JSON and SARIF ``fix``), planned here on the tree already parsed
         rather than by reading and parsing the file again once the run is over. Returned
         with flake8's per-file statistics (a dict that goes back from ``-j`` workers too):
-        ``formats.FixKinds`` takes it from there, with the answer it would have found."""
+        ``formats.FixKinds`` takes it from there, with the answer it would have found.
+        ``kept``: the plans kept with the module's findings (a warm run walks nothing)."""
         from ..formats import PLANNED, fix_kinds
         from ..fix.plan import SAFE, UNSAFE
         from .report import wants_fix_kinds
@@ -173,6 +175,9 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
         if not any(result[0] in SAFE or result[0] in UNSAFE for result in self.results) \
                 or not wants_fix_kinds(self.options) \
                 or (self.filename != "-" and processor.data is None):
+            return
+        if kept is not None:
+            self.statistics[PLANNED] = kept
             return
         try:  # the text FixKinds reads (stdin as flake8 read it), from the bytes read
             text = utils.stdin_get_value() if self.filename == "-" \

@@ -32,7 +32,7 @@ from ..config.options import Config
 from .pack import Pack
 from .seal import Seal, read_private
 
-FORMAT = 4
+FORMAT = 5
 ENTRY_LIMIT = 8 << 20  # bytes: a summary or a module's runs is a few hundred
 _FIELDS = {"imports": list, "classes": dict, "alias": dict, "consts": dict, "annotated": dict,
            "lists": dict, "routers": dict, "includes": list, "receivers": list, "functions": dict}
@@ -229,8 +229,8 @@ def _found_shape(entry: Any) -> bool:
         isinstance(entry[name], kind) for name, kind in _FOUND_FIELDS.items())
 
 
-_FOUND_FIELDS = {"key": str, "imports": list, "receivers": list, "facts": str, "asked": dict,
-                 "found": list}
+_FOUND_FIELDS = {"key": str, "state": str, "imports": list, "receivers": list, "facts": str,
+                 "asked": dict, "found": list}
 
 
 def _strings(value: Any) -> bool:

@@ -24,7 +24,7 @@ from ..config.options import Config
 from ..config.prefilter import Prefilter
 from ..source.files import read_source
 from .cache import SUMMARY, SummaryCache, cache_key, salt_for
-from .files import python_files
+from .files import files_state, python_files
 from .modules import ModuleNames
 from .summary import Summary, imported_entry, summarize
 
@@ -44,7 +44,7 @@ class Project:
     def __init__(self, root: Path, config: Config, cache: Optional[SummaryCache],
                  source_roots: tuple[Path, ...] = (),
                  unlinted: Callable[[Path], bool] = lambda path: False,
-                 prefilter: Optional[Prefilter] = None) -> None:
+                 prefilter: Optional[Prefilter] = None, exclusions: tuple[str, ...] = ()) -> None:
         root = Path(os.path.abspath(root))
         self.root = root
         self.config = config
@@ -53,6 +53,7 @@ class Project:
         self.salt = salt_for(config)  # what every cache key of this project includes
         self.unlinted = unlinted  # files flake8 excludes (their uses govern nothing)
         self.prefilter = prefilter  # the run's (:func:`rules.prefilter_for`)
+        self._exclusions = "\0".join(exclusions)  # the patterns ``unlinted`` matches
         self.refresh()
 
     def refresh(self) -> None:
@@ -65,6 +66,8 @@ class Project:
         self._granted: dict[Def, bool] = {}
         self._includes: Optional[dict[Def, list[tuple[Optional[Def], str, list[str]]]]] = None
         self._files: Optional[list[Path]] = None
+        self._roots: list[Path] = []
+        self._state: Optional[str] = None
         self._texts: Optional[list[tuple[Path, bytes]]] = None
         # answers for linted modules (:mod:`.facts`): what an import binds, what it is
         self.bound: dict[Import, list[tuple[str, Def]]] = {}
@@ -275,10 +278,19 @@ class Project:
 
     def files(self) -> list[Path]:
         if self._files is None:
-            self._files, roots = python_files(self.root,
-                                              self.cache.directory if self.cache else None)
-            self.names.found(roots, self._files)
+            self._files, self._roots = python_files(
+                self.root, self.cache.directory if self.cache else None)
+            self.names.found(self._roots, self._files)
+            if self.cache is not None:  # before any file is read: no answer is older
+                self._state = files_state(self._files, self._roots, self._exclusions)
         return self._files
+
+    def state(self) -> Optional[str]:
+        """The project's files as the file system described them when they were listed
+        (:func:`.files.files_state`), taken before any of them is read, so no answer is
+        older than it; None without a cache, or when a file changed too recently to tell."""
+        self.files()
+        return self._state
 
     def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:
         """The project's files whose bytes ``pattern`` finds (each file read once)."""

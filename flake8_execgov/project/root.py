@@ -95,7 +95,8 @@ def open_project(config: Config, root: Path, use_cache: bool = True,
     if exclude:
         unlinted = lru_cache(maxsize=None)(
             partial(_excluded, tuple(exclude), Path(os.path.abspath(root))))
-    return Project(root, config, cache, source_roots(config, root), unlinted, prefilter)
+    return Project(root, config, cache, source_roots(config, root), unlinted, prefilter,
+                   tuple(exclude))
 
 
 def source_roots(config: Config, root: Path) -> tuple[Path, ...]:
