@@ -42,7 +42,8 @@ from .model.imported import ProjectFacts
 from .model.noqa_regions import NoqaRegions
 from .model.records import Finding
 from .project.cache import cache_key, salt_for
-from .project.facts import facts_of_imports, live_imports
+from .project.facts import facts_of_imports
+from .project.imports import live_imports
 from .project.index import Project
 from .project.pack import Pack
 from .rules import prefilter_for
@@ -134,7 +135,7 @@ class Run:
         if found is not None:
             return found
         state = project.state()  # before the facts read the project's files
-        imports, receivers = live_imports(tree)
+        imports, receivers = live_imports(tree, lines)
         facts = facts_of_imports(project, filename, imports, receivers, self.prefilter,
                                  (tree, "".join(lines)))
         asked: dict[str, bool] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import os
 from functools import partial
-from typing import Callable, Iterator, Mapping, Optional
+from typing import Callable, Mapping, Optional
 
 from ..config.names import NameMatcher
 from ..config.prefilter import Prefilter, searchable
@@ -24,9 +24,8 @@ from .reach import Reach
 from .hooks import (declared_hooks, is_class, param_calls, project_registries,
                     returns_plugin_code)
 from .words import derived_names
-from .summary import module_statements, route_receiver
+from .imports import live_imports
 
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias", "functions")
 
@@ -37,8 +36,9 @@ def facts_of_tree(project: Project, filename: str, tree: ast.AST,
     """The facts for the module at ``filename`` (as flake8 names it: relative to the
     current directory, or a ``--stdin-display-name``); none outside the project. ``text``:
     the module's text, of which ``tree`` is the parse."""
-    return facts_of_imports(project, filename, *live_imports(tree), prefilter,
-                            None if text is None else (tree, text))
+    return facts_of_imports(project, filename,
+                            *live_imports(tree, None if text is None else source_lines(text)),
+                            prefilter, None if text is None else (tree, text))
 
 
 def facts_of_imports(project: Project, filename: str, imports: list[Import],
@@ -128,54 +128,6 @@ def _lines(data: bytes) -> Optional[LineIndex]:
     except UnicodeDecodeError:
         return None
     return LineIndex(source_lines(text), text) if searchable(text) == text else None
-
-
-def live_imports(tree: ast.AST) -> tuple[list[Import], list[str]]:
-    """The module as flake8 read it (stdin may differ from the disk): its imports and its
-    route receivers; one pass over the top-level statements (and the blocks of
-    ``if``/``try``/``with``)."""
-    imports: list[Import] = []
-    receivers: list[str] = []
-    for stmt in _with_function_imports(module_statements(tree)):
-        if isinstance(stmt, ast.ImportFrom):
-            imports += [(a.asname or a.name, stmt.module or "", a.name, stmt.level)
-                        for a in stmt.names if a.name != "*"]
-        elif isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                head = alias.name.split(".", 1)[0]
-                imports.append((alias.asname, alias.name, "", 0) if alias.asname
-                               else (head, head, "", 0))
-        elif isinstance(stmt, _FUNCTIONS) and stmt.decorator_list:
-            receivers += [r for r in map(route_receiver, stmt.decorator_list) if r is not None]
-    return imports, receivers
-
-
-def _with_function_imports(statements: Iterator[ast.stmt]) -> Iterator[ast.stmt]:
-    """The module's statements, and the imports written in the body of a module-level
-    function or of a method of a module-level class (``def main(): from app.core import
-    main``, also in its ``try:``): a use there is judged there (its scope knows it)."""
-    for stmt in statements:
-        yield stmt
-        bodies = [stmt] if isinstance(stmt, _FUNCTIONS) else \
-            [m for m in stmt.body if isinstance(m, _FUNCTIONS)] \
-            if isinstance(stmt, ast.ClassDef) else []
-        for function in bodies:
-            yield from _imports_in(function.body)
-
-
-def _imports_in(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """The imports of a function's statements and of its blocks (``try:``, ``if``), not
-    of the functions or classes nested in it: statements only."""
-    stack = list(reversed(body))
-    while stack:
-        stmt = stack.pop()
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            yield stmt
-        elif not isinstance(stmt, (*_FUNCTIONS, ast.ClassDef)):
-            for attr in ("body", "orelse", "finalbody", "handlers"):
-                for child in reversed(getattr(stmt, attr, ())):
-                    stack.extend(reversed(child.body) if isinstance(child, ast.ExceptHandler)
-                                 else [child])
 
 
 def _project_imports(project: Project, imports: list[Import]) -> list[Import]:
