@@ -16,7 +16,7 @@ from .config.options import Config
 from .model.imported import NO_FACTS, ProjectFacts
 from .model.records import Finding
 from .config.prefilter import Prefilter, searchable
-from .project.facts import facts_of_tree, reach_of
+from .project.facts import facts_of_tree, reaching_names
 from .project.hooks import project_registries
 from .project.words import derived_names, imports_from_project
 from .project.index import Project
@@ -77,7 +77,7 @@ def _names_derived(seen: str, project: Optional[Project]) -> bool:
         return True  # a registry plugins fill, read here (model.registries)
     if not imports_from_project(seen, project):
         return False
-    reaching = reach_of(project, _prefilter(project.config, project)).names()
+    reaching = reaching_names(project, _prefilter(project.config, project))
     return any(name in seen for name in reaching)
 
 

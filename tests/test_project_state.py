@@ -65,6 +65,33 @@ def test_an_unchanged_project_is_trusted_whole(project: Path,
     assert asked == []  # warm, nothing changed: no entry's facts asked again
 
 
+def test_an_unchanged_project_is_not_read_again(project: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project-wide answers (classes derived elsewhere, registries, declared hooks,
+    functions reaching a run) are kept for the project's state: a warm run of an unchanged
+    project reads none of its files to answer them (a module the prefilter rules out asks
+    them), a changed state reads them again and answers as a run without cache."""
+    from flake8_execgov.project.index import Project
+
+    want = expected()
+    assert gate(project) == want
+    read: list[str] = []
+    original = Project.texts
+
+    def texts(self: Project, pattern: object) -> object:
+        read.append(str(pattern))
+        return original(self, pattern)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Project, "texts", texts)
+    assert gate(project) == want
+    assert read == []
+    (project / "app" / "new.py").write_text("from app.runners import ToolRunner\n",
+                                            encoding="utf-8")
+    settled(project)
+    assert gate(project) == gate(project, "--no-cache") == want
+    assert read  # another state: the answers computed again
+
+
 def test_a_change_the_clock_cannot_see_is_still_seen(project: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """states.py rewritten with a text of the same size and given back its old

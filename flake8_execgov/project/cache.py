@@ -1,8 +1,8 @@
 """The cache: its keys, the kinds of entry it keeps, the one test an entry passes before it
 is used, and its writing.
 
-Three kinds of entry (:data:`SUMMARY`, :data:`RUNS`, :data:`FOUND`), each with the shape it
-must have. An entry is stored as ``[mac, text]``: the text of its JSON and a MAC of that
+Four kinds of entry (:data:`SUMMARY`, :data:`RUNS`, :data:`FOUND`, :data:`ANSWER`), each
+with the shape it must have. An entry is stored as ``[mac, text]``: the text of its JSON and a MAC of that
 text under this machine's key (:mod:`.seal`) and the entry's *scope* (its kind and name, and
 for kept findings the settings of their document and the module's path). :func:`trusted` is
 the only way anything leaves the cache: the MAC, then the JSON, then the kind's shape; any
@@ -10,7 +10,8 @@ failure is a miss, and the entry is computed and written again. So a committed, 
 edited cache folder is ignored entry by entry: only what this machine wrote is read.
 
 Summaries and a module's runs are one file per entry (``<key>.json``), named by a hash of the
-module's bytes, the configuration's fingerprint and the plugin's version and source; kept
+module's bytes, the configuration's fingerprint and the plugin's version and source (a
+project-wide answer: of the question and the project's state instead of bytes); kept
 findings are one document per configuration (:mod:`.pack`). Writes go to a temporary file in
 the same folder, then ``os.replace``: readers see a whole entry or none. A cache that cannot
 be written (read-only checkout) costs speed only.
@@ -237,6 +238,14 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
+def _answer_shape(entry: Any) -> bool:
+    """A project-wide answer (:meth:`.index.Project.lasting`): names, or (module, name)
+    pairs, as lists of strings."""
+    return isinstance(entry, list) and all(
+        isinstance(item, str) or (_strings(item) and len(item) == 2) for item in entry)
+
+
 SUMMARY = EntryKind("summary", _summary_shape)
+ANSWER = EntryKind("answer", _answer_shape)
 RUNS = EntryKind("runs", _runs_shape)
 FOUND = EntryKind("found", _found_shape)

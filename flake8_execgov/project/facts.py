@@ -69,6 +69,12 @@ def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
                                                  partial(_passes, prefilter)))
 
 
+def reaching_names(project: Project, prefilter: Optional[Prefilter]) -> frozenset[str]:
+    """The names of the project's functions that reach an execution (:meth:`Reach.names`),
+    kept for the project's state: the prefilter asks it of modules whose words fail it."""
+    return project.lasting("reaching", lambda: reach_of(project, prefilter).names())
+
+
 def _passes(prefilter: Optional[Prefilter], text: str) -> bool:
     return prefilter is None or prefilter.found_in(searchable(text))
 

@@ -32,7 +32,7 @@ def derived_names(project: Project) -> frozenset[str]:
     a runner class or a lifecycle enum: a module naming one may hold findings that its
     text alone would not show. A fixed point over the files whose text declares a class
     with a base named so far (only those are summarised)."""
-    return project.answer("derived", lambda: _derived(project))
+    return project.lasting("derived", lambda: _derived(project))
 
 
 def _derived(project: Project) -> frozenset[str]:
