@@ -19,6 +19,7 @@ from ..model.semantic import SemanticModel
 from ..source.files import read_source
 from ..source.lines import LineIndex, source_lines
 from .cache import RUNS, cache_key
+from .answers import lasting
 from .index import Def, Import, Kind, Project
 from .reach import Reach
 from .hooks import (declared_hooks, is_class, param_calls, project_registries,
@@ -72,7 +73,7 @@ def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
 def reaching_names(project: Project, prefilter: Optional[Prefilter]) -> frozenset[str]:
     """The names of the project's functions that reach an execution (:meth:`Reach.names`),
     kept for the project's state: the prefilter asks it of modules whose words fail it."""
-    return project.lasting("reaching", lambda: reach_of(project, prefilter).names())
+    return lasting(project, "reaching", lambda: reach_of(project, prefilter).names())
 
 
 def _passes(prefilter: Optional[Prefilter], text: str) -> bool:

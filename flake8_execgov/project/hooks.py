@@ -18,6 +18,7 @@ import re
 
 from ..model.hooks import module_hooks
 from ..model.registries import written_registries
+from .answers import lasting
 from .index import Def, Project
 from .summary import module_statements
 
@@ -27,7 +28,7 @@ _GLOB = re.compile(r"[*?\[\]!]")
 def declared_hooks(project: Project) -> frozenset[str]:
     """Every hook a plugin type defined in the project declares (the project's answer,
     asked again after a refresh)."""
-    return project.lasting("hooks", lambda: _declared(project))
+    return lasting(project, "hooks", lambda: _declared(project))
 
 
 def _declared(project: Project) -> frozenset[str]:
@@ -50,7 +51,7 @@ def project_registries(project: Project) -> frozenset[Def]:
     """The registries plugins fill (:mod:`model.registries`) anywhere in the project, as
     (module, name): the modules whose text defines a configured registering function are
     parsed once per project (until a refresh)."""
-    return project.lasting("registries", lambda: _registries(project))
+    return lasting(project, "registries", lambda: _registries(project))
 
 
 def _registries(project: Project) -> frozenset[Def]:

@@ -23,7 +23,7 @@ from ..config.names import NameMatcher
 from ..config.options import Config
 from ..config.prefilter import Prefilter
 from ..source.files import read_source
-from .cache import ANSWER, SUMMARY, SummaryCache, cache_key, salt_for
+from .cache import SUMMARY, SummaryCache, cache_key, salt_for
 from .files import files_state, python_files
 from .modules import ModuleNames
 from .summary import Summary, imported_entry, summarize
@@ -83,25 +83,6 @@ class Project:
             self._answers[question] = compute()
         found: T = self._answers[question]
         return found
-
-    def lasting(self, question: str, compute: Callable[[], frozenset[Any]]) -> frozenset[Any]:
-        """A project-wide answer (names, or (module, name) pairs) that reads the whole
-        project, kept in the cache for the project's state (:meth:`state`): a run that
-        finds no file changed reads it instead of every file."""
-        def kept() -> frozenset[Any]:
-            state, cache = self.state(), self.cache
-            key = cache_key(f"{question}\0{state}".encode("utf-8", "surrogatepass"),
-                            self.salt) if state is not None and cache is not None else None
-            entry = cache.get(ANSWER, key) if key is not None and cache is not None else None
-            if entry is not None:
-                return frozenset(tuple(item) if isinstance(item, list) else item
-                                 for item in entry)
-            found = compute()
-            if key is not None and cache is not None:
-                cache.put(ANSWER, key, sorted(list(item) if isinstance(item, tuple) else item
-                                              for item in found))
-            return found
-        return self.answer(question, kept)
 
     @contextlib.contextmanager
     def linting(self, module: str, tree: ast.AST, text: str) -> Iterator[None]:

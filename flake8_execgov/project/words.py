@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .answers import lasting
 from .index import Project
 
 
@@ -32,7 +33,7 @@ def derived_names(project: Project) -> frozenset[str]:
     a runner class or a lifecycle enum: a module naming one may hold findings that its
     text alone would not show. A fixed point over the files whose text declares a class
     with a base named so far (only those are summarised)."""
-    return project.lasting("derived", lambda: _derived(project))
+    return lasting(project, "derived", lambda: _derived(project))
 
 
 def _derived(project: Project) -> frozenset[str]:
