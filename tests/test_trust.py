@@ -205,9 +205,9 @@ def test_the_environment_turns_the_cache_off_or_moves_it(upstream: Path, tmp_pat
 
 def test_every_kind_of_entry_passes_the_one_test(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Summaries, a module's runs and kept findings all leave the cache through
-    ``cache.trusted``: with it refusing everything, a warm run asks it for each kind and
-    reports what a cold run reports."""
+    """Summaries, a module's runs, kept findings and project-wide answers all leave the
+    cache through ``cache.trusted``: with it refusing everything, a warm run asks it for
+    each kind and reports what a cold run reports."""
     import ast
 
     from flake8_execgov.config.options import DEFAULT_CONFIG
@@ -248,4 +248,4 @@ def test_every_kind_of_entry_passes_the_one_test(tmp_path: Path,
 
     monkeypatch.setattr(cache_module, "trusted", refuse)
     assert lint() == want
-    assert asked == {"summary", "runs", "found"}
+    assert asked == {"summary", "runs", "found", "answer"}

@@ -86,12 +86,13 @@ def _run_parallel(self: checker.Manager) -> None:
 def _project_ready() -> None:
     """The answers that need the whole project, found once before the workers fork."""
     from ..plugin import ExecGovChecker
+    from ..project.web import includes
     from ..project.words import derived_names
 
     project = ExecGovChecker.settings.project
     if project is not None:
         derived_names(project)
-        project.includes()
+        includes(project)
 
 
 def _start_workers(jobs: int, argv: Sequence[str]) -> Optional[multiprocessing.pool.Pool]:

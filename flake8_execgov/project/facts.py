@@ -24,6 +24,7 @@ from .index import Def, Import, Kind, Project
 from .reach import Reach
 from .hooks import (declared_hooks, is_class, param_calls, project_registries,
                     returns_plugin_code)
+from .web import authorizes, granted, includes
 from .words import derived_names
 from .imports import live_imports
 
@@ -55,7 +56,7 @@ def facts_of_imports(project: Project, filename: str, imports: list[Import],
     reach = reach_of(project, prefilter)
     imports = _project_imports(project, imports)
     exported = partial(_exported, reach, module)
-    if not imports and not (receivers and project.includes()):
+    if not imports and not (receivers and includes(project)):
         return ProjectFacts(exported=exported, hooks=declared_hooks(project), module=module)
     if linted is None:
         return module_facts(project, module, imports, receivers, reach, exported)
@@ -186,10 +187,10 @@ def module_facts(project: Project, module: str, imports: list[Import], receivers
             enums.add(local)  # a lifecycle enum's subclass, or one renamed
         if constant is not None:
             constants[local] = (constant, definition[0])
-    granted = {receiver for receiver in receivers
-               if project.granted(project.resolve(module, receiver))}
+    grants = {receiver for receiver in receivers
+              if granted(project, project.resolve(module, receiver))}
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
-                        frozenset(annotations), frozenset(lists), frozenset(granted), constants,
+                        frozenset(annotations), frozenset(lists), frozenset(grants), constants,
                         reaching, classes=frozenset(classes), hooks=hooks,
                         module=module, registries=frozenset(registries),
                         param_callers=callers, producers=frozenset(producers),
@@ -235,9 +236,10 @@ def _kind(project: Project, definition: Def) -> Optional[Kind]:
                 2 if is_class and not enum_named and _derives(
                     project, definition, cfg.lifecycle_enums) else int(bool(enum_named)),
                 defined["consts"].get(name),
-                name in defined["annotated"] and project.authorizes(
-                    where, defined["annotated"][name]),
-                name in defined["lists"] and project.authorizes(where, defined["lists"][name]))
+                name in defined["annotated"] and authorizes(
+                    project, where, defined["annotated"][name]),
+                name in defined["lists"] and authorizes(
+                    project, where, defined["lists"][name]))
         if not any(kind[:2]) and not kind[2] and kind[3] is None and not any(kind[4:]):
             kind = None
     project.kinds[definition] = kind

@@ -3,11 +3,11 @@
 Nothing is walked up front. A linted module asks about the names it imports: the modules
 they come from are summarised (from the cache when their bytes are unchanged) and their
 names resolved through imports, re-exports and ``X = Y`` aliases, each step once per
-process (memoised), cycles cut by a visited set. Two questions need the whole project, and
-are answered once per process, on the first file that asks: which routers are included
-with dependencies elsewhere (only files containing ``include_router`` are summarised), and
-which classes derive from a plugin type, a runner class or a lifecycle enum (only files
-whose text declares a class with such a base, to a fixed point).
+process (memoised), cycles cut by a visited set. Questions that need the whole project
+(which routers are included with dependencies elsewhere, :mod:`.web`; which classes derive
+from a plugin type, :mod:`.words`; ...) are answered once per process through
+:meth:`Project.answer`, from the project's files (:meth:`Project.texts`); those that are
+names are kept between runs for the project's state (:mod:`.answers`).
 """
 
 from __future__ import annotations
@@ -63,8 +63,6 @@ class Project:
         self.names.refresh()
         self._summaries: dict[str, Summary] = {}
         self._kinds: dict[tuple[NameMatcher, Def], bool] = {}
-        self._granted: dict[Def, bool] = {}
-        self._includes: Optional[dict[Def, list[tuple[Optional[Def], str, list[str]]]]] = None
         self._files: Optional[list[Path]] = None
         self._roots: list[Path] = []
         self._state: Optional[str] = None
@@ -223,56 +221,6 @@ class Project:
                 stack += [self.resolve(module, base) for base in summary["classes"][name]]
         self._kinds[key] = found
         return found
-
-    # -- web -------------------------------------------------------------------------------
-
-    def authorizes(self, module: str, deps: list[str], depth: int = 0) -> bool:
-        """Does one of ``deps`` (``Depends`` names; ``@LIST`` for a list by name) name an
-        auth dependency, resolved from ``module``?"""
-        auth = self.config.auth_dependencies
-        for dep in deps:
-            if dep.startswith("@"):
-                where, name = self.resolve(module, dep[1:])
-                summary = self.summary(where)
-                listed = summary["lists"].get(name) if summary is not None else None
-                if listed and depth < 8 and self.authorizes(where, listed, depth + 1):
-                    return True
-            elif auth(dep.rpartition(".")[2]) or \
-                    auth(self.resolve(module, dep)[1].rpartition(".")[2]):
-                return True
-        return False
-
-    def granted(self, router: Def) -> bool:
-        """A router (or app) given an auth dependency where it is built or included, or
-        included into one that is."""
-        if router in self._granted:
-            return self._granted[router]
-        self._granted[router] = False  # a cycle of includes grants nothing by itself
-        module, name = router
-        summary = self.summary(module)
-        found = summary is not None and name in summary["routers"] and \
-            self.authorizes(module, summary["routers"][name])
-        for parent, where, deps in self.includes().get(router, ()):
-            if found:
-                break
-            found = self.authorizes(where, deps) or (parent is not None and self.granted(parent))
-        self._granted[router] = found
-        return found
-
-    def includes(self) -> dict[Def, list[tuple[Optional[Def], str, list[str]]]]:
-        """``include_router`` calls of the whole project, by the router they include."""
-        if self._includes is None:
-            self._includes = {}
-            for path, data in self.texts(re.compile(rb"include_router")):
-                module = self.module_of(path)
-                summary = self.summary(module) if module is not None else None
-                if module is None or summary is None:
-                    continue
-                for parent, child, deps in summary["includes"]:
-                    parent_def = self.resolve(module, parent) if parent else None
-                    self._includes.setdefault(self.resolve(module, child), []).append(
-                        (parent_def, module, deps))
-        return self._includes
 
     # -- the files -------------------------------------------------------------------------
 
