@@ -22,7 +22,7 @@ import pytest
 from conftest import ROOT, run_in_process
 from test_project import expected
 
-from flake8_execgov.project.cache import FOUND, RUNS, SUMMARY, sealed, trusted
+from flake8_execgov.project.cache import ANSWER, FOUND, RUNS, SUMMARY, sealed, trusted
 from flake8_execgov.project.seal import load_seal
 
 CASE = ROOT / "tests" / "project_case"
@@ -101,9 +101,11 @@ def poison(cache: Path, home: Path) -> int:
                 emptied: Any = {**summary, "functions": {}, "includes": [], "routers": {},
                                 "classes": {name: [] for name in summary["classes"]}}
                 stored = sealed(seal, SUMMARY, path.stem, emptied)
-            else:
-                assert trusted(seal, RUNS, path.stem, stored) is not None
+            elif trusted(seal, RUNS, path.stem, stored) is not None:
                 stored = sealed(seal, RUNS, path.stem, {"runs": {}})
+            else:  # a project-wide answer: none
+                assert trusted(seal, ANSWER, path.stem, stored) is not None
+                stored = sealed(seal, ANSWER, path.stem, [])
             changed += 1
         path.write_text(json.dumps(stored), encoding="utf-8")
     return changed
