@@ -167,3 +167,55 @@ def test_a_class_loaded_objects_are_checked_against_through_a_parameter(
     assert "    # app/plugins/base.py:5: declares hooks; 0 project class(es) derive from it\n" \
         in text
     assert sorted(flake8_dir.run("app").findings) == [(3, 12, "GOV001"), (5, 20, "GOV001")]
+
+
+def test_a_container_filled_with_what_a_hook_returned_is_a_registry(
+        tmp_path: Path, execgov_cli: Execgov, flake8_dir: Flake8Dir) -> None:
+    """Hook results collected in a list, then filed in ``self.renderers``: a registry of
+    plugin callables (calling an entry, or handing it over, runs plugin code); a local
+    dict filled with hook results is what the function builds, no registry."""
+    options, text = _init(tmp_path, execgov_cli, {
+        "app/hookspecs.py": """
+            from pluggy import HookspecMarker
+
+            hookspec = HookspecMarker("app")
+
+
+            @hookspec
+            def register_output_renderer(app):
+                '''Return a renderer.'''
+
+
+            @hookspec
+            def extra_values(app):
+                '''Return values.'''
+        """,
+        "app/main.py": """
+            import pluggy
+
+            pm = pluggy.PluginManager("app")
+
+
+            class App:
+                def __init__(self):
+                    self.renderers = {}
+
+                def load(self):
+                    found = []
+                    for hook in pm.hook.register_output_renderer(app=self):
+                        found += hook if type(hook) is list else [hook]
+                    for renderer in found:
+                        self.renderers[renderer["ext"]] = (renderer["render"], None)
+                    values = {}
+                    for value in pm.hook.extra_values(app=self):
+                        values[value["key"]] = value["value"]
+                    return values
+
+                def render(self, ext, rows):
+                    return self.renderers[ext][0](rows)
+        """,
+    })
+    assert options["execgov-dispatch-names"] == "renderers"
+    assert "    # app/main.py:15: filled with what a hook call returned\n" in text
+    found = flake8_dir.run("app").findings
+    assert sorted(found) == [(12, 21, "GOV001"), (17, 22, "GOV001"), (22, 16, "GOV001")]

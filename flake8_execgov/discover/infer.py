@@ -89,6 +89,9 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
     proposal.machinery = bool(types or specs or signals)
     dispatch = [Item(name, f"{at}: a decorator files functions in {name}")
                 for m in host for name, at in m.registries]
+    filled = {name: at for m in host for name, at in m.hook_filled}
+    dispatch += [Item(name, f"{at}: filled with what a hook call returned")
+                 for name, at in filled.items() if name not in {i.value for i in dispatch}]
     dispatch += _loaded_functions(host)
     dispatch += _callable_registries(host)
     if dispatch:

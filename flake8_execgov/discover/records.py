@@ -62,6 +62,7 @@ class ModuleFacts:
     callable_containers: list[tuple[str, str]] = field(default_factory=list)  # (name, words)
     getattr_names: list[tuple[str, str]] = field(default_factory=list)  # getattr(x, "lit")
     registries: list[tuple[str, str]] = field(default_factory=list)  # decorator fills name
+    hook_filled: list[tuple[str, str]] = field(default_factory=list)  # filled from hook calls
     routes: list[tuple[str, list[str], str]] = field(default_factory=list)  # (path, deps, at)
 
 
