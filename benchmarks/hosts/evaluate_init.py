@@ -43,8 +43,14 @@ def init_config(root: Path, python: str) -> str:
 
 
 def at_governed(meta: dict[str, Any], reported: list[str]) -> int:
-    governed = set(meta.get("governed", {}))  # "path:line" -> why it is governed
-    return sum(1 for line in reported if ":".join(line.split(":", 2)[:2]) in governed)
+    """Findings at a governed execution; ``governed`` keys are ``path:line`` or, in the
+    newer label files, ``path:line:code`` (the findings' own key)."""
+    governed = set(meta.get("governed", {}))
+    count = 0
+    for line in reported:
+        path, row, _col, code, _text = line.split(":", 4)
+        count += f"{path}:{row}" in governed or f"{path}:{row}:{code}" in governed
+    return count
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,13 +58,14 @@ def _origins(proposal: Proposal) -> list[tuple[str, str, str]]:
 def run_init(args: argparse.Namespace, out: TextIO) -> int:
     host, proposal, emap = _read(args.path)
     has_tests = any(m.test for m in host.modules)  # every module read, parsed or not
+    support = [m.path for m in host.modules if m.support]  # tests by what they import
     summary = f"execution map: {emap.summary()} (execgov map {args.path})"
-    out.write(render(proposal, args.path, len(host.modules), has_tests, summary))
+    out.write(render(proposal, args.path, len(host.modules), has_tests, summary, support))
     if args.write:
         if not proposal.machinery:
             sys.stderr.write("execgov init: nothing written: no plugin machinery found\n")
             return 0
-        path, added, kept = write(host.root, proposal, has_tests)
+        path, added, kept = write(host.root, proposal, has_tests, support)
         for line in kept:
             sys.stderr.write(f"execgov init: {line}\n")
         sys.stderr.write(f"execgov init: {path.name}: {len(added)} option(s) added, "

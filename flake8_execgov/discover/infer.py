@@ -32,6 +32,7 @@ from .governed import (default, follows_contract, requirements, routes, runner_o
 from .records import ClassFact, Item, ModuleFacts, Proposal
 
 _PLUGINISH = re.compile(r"plugin|hook|interface|extension|addon|backend|provider", re.I)
+_KIND = re.compile(r"(?<=[a-z0-9])Plugin$")
 _AFFIXES = re.compile(r"^(Base|Abstract|Abc)|(Interface|Base|ABC|Abc|Protocol|Mixin)$")
 # Words too common to mean a plugin on their own (``config: TPluginConfig``).
 _GENERIC = frozenset(("config", "configs", "options", "settings", "base", "data", "info",
@@ -62,6 +63,11 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
             for base in c.bases:
                 derived[base.rsplit(".", 1)[-1]].append(c)
     checked = {name for m in host for name, _ in m.checks}
+    # classes handed to a function that checks its argument against them
+    # (``self.filter(ConverterPlugin)``, ``def filter(self, by_type): issubclass(p, by_type)``)
+    checkers = {key for m in host for key in m.check_params}
+    checked |= {named for m in host for callee, key, named, _ in m.class_args
+                if (callee, key) in checkers}
     markers = {n for m in modules for n in m.spec_markers}
     specs = [(fn, at) for m in host for deco, fn, at in m.decorated
              if deco in markers or deco.split(".")[0] in markers or deco.rsplit(".", 1)[-1] in markers]
@@ -83,6 +89,9 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
     proposal.machinery = bool(types or specs or signals)
     dispatch = [Item(name, f"{at}: a decorator files functions in {name}")
                 for m in host for name, at in m.registries]
+    filled = {name: at for m in host for name, at in m.hook_filled}
+    dispatch += [Item(name, f"{at}: filled with what a hook call returned")
+                 for name, at in filled.items() if name not in {i.value for i in dispatch}]
     dispatch += _loaded_functions(host)
     dispatch += _callable_registries(host)
     if dispatch:
@@ -171,8 +180,11 @@ def _type_evidence(c: ClassFact, derived: dict[str, list[ClassFact]]) -> str:
 
 
 def _stems(type_name: str) -> list[str]:
-    """``BuildHookInterface`` -> ``build_hook``, ``hook``."""
+    """``BuildHookInterface`` -> ``build_hook``, ``hook``; ``ConverterPlugin`` ->
+    ``converter`` (the word that says "plugin type" is no part of what the host calls an
+    instance: ``converter = get_converter(mime)``; ``*_plugin`` is a default name)."""
     core = _AFFIXES.sub("", type_name) or type_name
+    core = _KIND.sub("", core) or core
     full = snake(core)
     last = full.rsplit("_", 1)[-1]
     return [full] if full == last else [full, last]
@@ -233,16 +245,16 @@ def receiver_ok(receiver: str, names: NameMatcher) -> bool:
 
 def _callable_registries(host: list[ModuleFacts]) -> list[Item]:
     """Containers of callables the plugin machinery keeps (``self.events: dict[str,
-    list[Callable]]`` in ``plugins.py``): calling an entry runs what a plugin registered."""
+    list[Callable]] = {...}`` in ``plugins.py``): calling an entry runs what a plugin
+    registered. Only containers assigned where they are annotated, with items that are
+    callables (:func:`.scan._holds_callables`) and not written with their entries (a
+    table of the host's own functions); a parameter is what a caller hands over."""
     found = []
     for m in host:
         if not _PLUGINISH.search("/".join(m.path.rsplit("/", 2)[-2:])):
             continue
-        for var, words in m.annotated:
-            parts = words.split()
-            keyed = len(parts) > 1 and parts[1] == "Callable"  # dict[Callable, str]: keys
-            if "Callable" in parts and _CONTAINERS.intersection(parts) and not keyed \
-                    and var not in ("self", "cls") and not var.startswith("__"):
+        for var, words in m.callable_containers:
+            if var not in ("self", "cls") and not var.startswith("__"):
                 found.append(Item(var, f"{m.path}: annotated {words}: callables the plugin "
                                        "machinery keeps"))
     return found

@@ -42,6 +42,9 @@ _MACHINE_CLASS = re.compile(r"Plugin|Hook|Interface|Extension|Addon|Backend|Prov
 _MACHINE_PLACE = re.compile(r"plugin|hook|interface|extension|addon|backend|provider", re.I)
 _CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*(?:\(([^)]*)\))?[ \t]*:", re.M)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A module-level import of a testing library: the module is test support wherever it lives
+# (base classes of tests shipped inside a package drive plugins on purpose).
+_TESTING = re.compile(r"^(?:import|from)[ \t]+(?:unittest|mock|pytest)\b", re.M)
 
 
 class NotAProject(Exception):
@@ -54,6 +57,7 @@ class Module:
     text: str
     test: bool
     tree: Optional[ast.Module] = None
+    support: bool = False  # test support by what it imports, not by its path
     lines: list[str] = field(default_factory=list)
     facts: Optional[ModuleFacts] = None
     failed: bool = False
@@ -122,6 +126,15 @@ def is_test(path: str) -> bool:
         or name.endswith("_test.py") or name == "conftest.py"
 
 
+def is_test_support(text: str) -> bool:
+    """A module that imports a testing library at module level (``unittest``, ``mock``,
+    ``pytest``) is test support, whatever its name: the helpers and base classes of tests
+    that a package ships (``dns_test_common.py``) drive plugins on purpose, as tests do.
+    Only module-level imports count: a host that imports ``unittest`` inside a function
+    (a self-test command) is not test code."""
+    return _TESTING.search(text) is not None
+
+
 def read_host(root: str, progress: Optional[TextIO] = None) -> Host:
     """Every module of the project at ``root``, read; those that can hold plugin machinery
     parsed (see the module)."""
@@ -145,7 +158,8 @@ def read_host(root: str, progress: Optional[TextIO] = None) -> Host:
         except (OSError, SourceError) as exc:
             host.skipped.append(f"{rel}: skipped, unreadable ({exc})")
             continue
-        host.modules.append(Module(rel, text, is_test(rel)))
+        support = not is_test(rel) and is_test_support(text)
+        host.modules.append(Module(rel, text, is_test(rel) or support, support=support))
     first = [m for m in host.modules if not m.test and _machinery(m)]
     for module in first:
         host.parse(module)

@@ -39,6 +39,7 @@ class FuncFact:
     where: str
     calls: list[Call] = field(default_factory=list)
     member_loads: list[tuple[str, str]] = field(default_factory=list)  # (Enum, MEMBER)
+    params: list[str] = field(default_factory=list)  # positional, without a method's self
 
 
 @dataclass
@@ -52,9 +53,16 @@ class ModuleFacts:
     signals: list[tuple[str, str]] = field(default_factory=list)  # (name, where)
     loaders: list[tuple[str, str]] = field(default_factory=list)  # (what, where)
     checks: list[tuple[str, str]] = field(default_factory=list)  # isinstance/issubclass class
+    # (function, parameter index or name) whose argument isinstance/issubclass checks against
+    check_params: list[tuple[str, str]] = field(default_factory=list)
+    # (called name, argument index or keyword, class named, where): ``self.filter(Plugin)``
+    class_args: list[tuple[str, str, str, str]] = field(default_factory=list)
     annotated: list[tuple[str, str]] = field(default_factory=list)  # (name, annotation)
+    # names assigned a container annotated to hold callables, and not filled where written
+    callable_containers: list[tuple[str, str]] = field(default_factory=list)  # (name, words)
     getattr_names: list[tuple[str, str]] = field(default_factory=list)  # getattr(x, "lit")
     registries: list[tuple[str, str]] = field(default_factory=list)  # decorator fills name
+    hook_filled: list[tuple[str, str]] = field(default_factory=list)  # filled from hook calls
     routes: list[tuple[str, list[str], str]] = field(default_factory=list)  # (path, deps, at)
 
 

@@ -29,15 +29,24 @@ def option_lines(option: Option) -> list[str]:
     return out
 
 
-def per_file_ignores(has_tests: bool) -> list[str]:
+def ignore_patterns(support: Sequence[str] = ()) -> list[str]:
+    """The test folders' patterns, then each test-support module by its path (a module
+    that imports a testing library, :func:`discover.read.is_test_support`)."""
+    return [f"{pattern}: {IGNORED}" for pattern in TESTS] + [
+        f"{path}: {IGNORED}" for path in support]
+
+
+def per_file_ignores(has_tests: bool, support: Sequence[str] = ()) -> list[str]:
     if not has_tests:
         return []
-    return ["# tests and examples drive plugins on purpose", "per-file-ignores ="] + [
-        f"    {pattern}: {IGNORED}" for pattern in TESTS]
+    head = "# tests and examples drive plugins on purpose"
+    if support:
+        head += " (also the modules that import a testing library)"
+    return [head, "per-file-ignores ="] + [f"    {item}" for item in ignore_patterns(support)]
 
 
 def render(proposal: Proposal, where: str, modules: int, has_tests: bool,
-           summary: str) -> str:
+           summary: str, support: Sequence[str] = ()) -> str:
     """The whole proposal; ``summary`` is the execution map's one line."""
     head = [f"# execgov init: proposed from {modules} modules of {where}; each value is "
             "followed by its evidence"]
@@ -52,11 +61,11 @@ def render(proposal: Proposal, where: str, modules: int, has_tests: bool,
             if spec.kind in ("path", "flag") or spec.default is None:
                 continue
             head.append(f"# {spec.key} = {spec.default}")
-        return "\n".join(head + per_file_ignores(has_tests) + [f"# {summary}", ""])
+        return "\n".join(head + per_file_ignores(has_tests, support) + [f"# {summary}", ""])
     body = ["[flake8]", "extend-select = GOV"]
     for option in proposal.options:
         body += option_lines(option)
-    return "\n".join(head + body + per_file_ignores(has_tests) + [f"# {summary}", ""])
+    return "\n".join(head + body + per_file_ignores(has_tests, support) + [f"# {summary}", ""])
 
 
 def flat(values: Sequence[str]) -> str:

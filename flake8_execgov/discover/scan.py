@@ -43,6 +43,49 @@ def _words(annotation: ast.AST) -> str:
                     or (isinstance(n, ast.Constant) and isinstance(n.value, str)))
 
 
+_CONTAINER_HEADS = frozenset((
+    "list", "List", "dict", "Dict", "set", "Set", "tuple", "Tuple", "Iterable", "Iterator",
+    "Sequence", "Mapping", "Collection", "MutableMapping", "MutableSequence", "frozenset",
+    "FrozenSet", "defaultdict", "DefaultDict", "OrderedDict", "deque"))
+_MAPPINGS = frozenset(("dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "DefaultDict",
+                       "OrderedDict"))  # only their values are their items
+_UNIONS = frozenset(("Optional", "Union", "Final", "ClassVar"))
+
+
+def _holds_callables(annotation: ast.AST) -> bool:
+    """A container whose items (or values) are callables: ``dict[str, list[Callable]]``,
+    ``Mapping[str, Callable[[Any], Any]]``; not a mapping keyed by callables
+    (``dict[Callable, str]``), not a callable that returns a container
+    (``Callable[[str], tuple[float, str]]``) nor a union of a container and a callable
+    (``list[str] | Callable[[str], bool]``): the words of an annotation say neither."""
+    stack: list[tuple[ast.AST, bool]] = [(annotation, False)]  # (node, inside a container)
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, ast.BinOp):  # X | Y
+            stack += [(node.left, inside), (node.right, inside)]
+        elif isinstance(node, ast.Subscript):
+            head = last_id(node.value) or ""
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if head == "Callable":
+                if inside:
+                    return True
+            elif head in _CONTAINER_HEADS:
+                stack += [(item, True) for item in (items[-1:] if head in _MAPPINGS else items)]
+            elif head in _UNIONS:
+                stack += [(item, inside) for item in items]
+        elif inside and last_id(node) == "Callable":
+            return True
+    return False
+
+
+def _prefilled(value: Optional[ast.expr]) -> bool:
+    """A display with entries (``{"int": int, "bool": boolean}``): a table the code that
+    writes it fills with its own callables, not a registry plugins fill later."""
+    if isinstance(value, ast.Dict):
+        return bool(value.keys)
+    return isinstance(value, (ast.List, ast.Tuple, ast.Set)) and bool(value.elts)
+
+
 def scan(tree: ast.Module, path: str, test: bool) -> ModuleFacts:
     """The facts of one module (see the module docstring), in source order."""
     facts = ModuleFacts(path, test)
@@ -71,7 +114,8 @@ def scan(tree: ast.Module, path: str, test: bool) -> ModuleFacts:
             at = _at(path, node)
             function_fact(facts, node, cls, func, at)  # type: ignore[arg-type]
             owner = cls.name if cls is not None and func is None else None
-            func = FuncFact(node.name, owner, at)  # type: ignore[attr-defined]
+            func = FuncFact(node.name, owner, at,  # type: ignore[attr-defined]
+                            params=_params(node, owner))  # type: ignore[arg-type]
             facts.functions.append(func)
             part, broad, loop = "", False, False
         elif kind in _TRIES:
@@ -98,6 +142,13 @@ def scan(tree: ast.Module, path: str, test: bool) -> ModuleFacts:
     return facts
 
 
+def _params(node: Union[ast.FunctionDef, ast.AsyncFunctionDef], owner: Optional[str]) -> list[str]:
+    """The positional parameters, without the receiver of a method (``self``, ``cls``)."""
+    names = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+    static = any(last_id(d) == "staticmethod" for d in node.decorator_list)
+    return names[1:] if owner is not None and not static else names
+
+
 def _call(facts: ModuleFacts, node: ast.Call, func: Optional[FuncFact], path: str,
           part: str, broad: bool, loop: bool) -> None:
     name = dotted(node.func) or (last_id(node.func) or "")
@@ -106,6 +157,10 @@ def _call(facts: ModuleFacts, node: ast.Call, func: Optional[FuncFact], path: st
     if short in ("isinstance", "issubclass") and len(node.args) == 2:
         kinds = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
         facts.checks += [(k, at) for k in map(last_id, kinds) if k]
+        for kind in kinds:  # checked against a parameter: against what callers pass
+            if func is not None and isinstance(kind, ast.Name) and kind.id in func.params:
+                facts.check_params += [(func.name, str(func.params.index(kind.id))),
+                                       (func.name, kind.id)]
     elif short in _LOADERS:
         group = next((str_constant(a) for a in [*node.args, *(k.value for k in node.keywords)]
                       if str_constant(a)), None)
@@ -120,6 +175,12 @@ def _call(facts: ModuleFacts, node: ast.Call, func: Optional[FuncFact], path: st
             facts.getattr_names.append((literal, at))
     if func is not None and name:
         func.calls.append(Call(name, at, part, broad, node.lineno, loop))
+    given = [(str(i), a) for i, a in enumerate(node.args)]
+    given += [(k.arg, k.value) for k in node.keywords if k.arg]
+    for key, arg in given:  # a class handed to a function (a check through a parameter)
+        named = last_id(arg) if isinstance(arg, (ast.Name, ast.Attribute)) else None
+        if named and named[:1].isupper() and short:
+            facts.class_args.append((short, key, named, at))
 
 
 def _assign(facts: ModuleFacts, node: Union[ast.Assign, ast.AnnAssign], at: str) -> None:
@@ -129,6 +190,9 @@ def _assign(facts: ModuleFacts, node: Union[ast.Assign, ast.AnnAssign], at: str)
         target = node.target
         if isinstance(target, (ast.Name, ast.Attribute)):
             facts.annotated.append((last_id(target) or "", _words(node.annotation)))
+            if _holds_callables(node.annotation) and not _prefilled(value):
+                facts.callable_containers.append((last_id(target) or "",
+                                                  _words(node.annotation)))
     if not isinstance(value, ast.Call):
         return
     called = last_id(value.func) or ""

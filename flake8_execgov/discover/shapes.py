@@ -8,6 +8,7 @@ import ast
 from typing import Optional, Union
 
 from ..model.nodes import dotted, last_id, str_constant
+from .filled import hook_filled
 from .records import ClassFact, FuncFact, ModuleFacts
 
 Func = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -113,6 +114,8 @@ def function_fact(facts: ModuleFacts, node: Func, cls: Optional[ClassFact],
             if path is not None:
                 facts.routes.append((path, deps, at))
     _registering(facts, node, at)
+    path = at.rsplit(":", 1)[0]
+    facts.hook_filled += [(name, f"{path}:{line}") for name, line in hook_filled(node)]
 
 
 def _depends(node: ast.AST) -> list[str]:

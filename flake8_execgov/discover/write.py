@@ -13,21 +13,21 @@ from __future__ import annotations
 import configparser
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..config.pyproject import table_in
 from .records import Option, Proposal
-from .render import IGNORED, TESTS, option_lines
+from .render import ignore_patterns, option_lines
 
 Block = tuple[str, list[str], list[str]]  # (key, ini lines, values)
 
 
-def blocks(proposal: Proposal, has_tests: bool) -> list[Block]:
+def blocks(proposal: Proposal, has_tests: bool, support: Sequence[str] = ()) -> list[Block]:
     out: list[Block] = [("extend-select", ["extend-select = GOV"], ["GOV"])]
     for option in proposal.options:
         out.append((option.key, option_lines(option), [i.value for i in option.items]))
     if has_tests:
-        ignores = [f"{pattern}: {IGNORED}" for pattern in TESTS]
+        ignores = ignore_patterns(support)
         out.append(("per-file-ignores", ["# tests and examples drive plugins on purpose",
                                          "per-file-ignores ="] + [f"    {i}" for i in ignores],
                     ignores))
@@ -65,14 +65,15 @@ def existing(path: Path, kind: str) -> dict[str, str]:
     return {k.replace("_", "-"): v for k, v in parser.items("flake8")}
 
 
-def write(root: Path, proposal: Proposal, has_tests: bool) -> tuple[Path, list[str], list[str]]:
+def write(root: Path, proposal: Proposal, has_tests: bool,
+          support: Sequence[str] = ()) -> tuple[Path, list[str], list[str]]:
     """Add the proposal to the configuration file; returns it, the keys added and one line
     for each option kept that differs from the proposal."""
     path, kind = target(root)
     have = existing(path, kind) if path.exists() else {}
     added: list[Block] = []
     kept: list[str] = []
-    for key, lines, values in blocks(proposal, has_tests):
+    for key, lines, values in blocks(proposal, has_tests, support):
         if key in have:
             now = [v for v in re.split(r"[,\s]+", have[key]) if v]
             if key == "per-file-ignores" or sorted(now) != sorted(values):

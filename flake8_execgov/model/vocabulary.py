@@ -7,8 +7,6 @@ analyzer stays one pass and every predicate is O(1) (or bounded by a small depth
 from __future__ import annotations
 
 import ast
-import re
-from http import HTTPStatus
 from typing import Mapping, Optional
 
 from ..config.options import Config
@@ -16,13 +14,12 @@ from ..config.names import NameMatcher
 from .hooks import module_hooks, plugin_classes, plugin_properties
 from .imported import NO_FACTS, ProjectFacts
 from .registries import written_registries
-from .nodes import (TRY_TYPES, dotted, entry_points as _entry_points, last_id, member_like,
-                    parse_annotation, str_constant)
+from .nodes import (TRY_TYPES, dotted, entry_points as _entry_points, parse_annotation,
+                    str_constant)
 
 Name, Attribute, Subscript, Call, Constant = (
     ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)
 
-_HTTP_NAME = re.compile(r"^HTTP_(\d{3})(?:_|$)")
 # the statements module_aliases looks at: imports, and the blocks that may hold them
 _IMPORTS, _HOLDERS = (ast.Import, ast.ImportFrom), (ast.If, ast.With, ast.AsyncWith) + TRY_TYPES
 
@@ -236,44 +233,6 @@ class Vocabulary:
         names = self.config.dispatch_names
         return (bool(names) and self.matches(names, node)) or (
             isinstance(node, Name) and node.id in self.registries)
-
-    # -- lifecycle states (§2, GOV004/GOV005) ----------------------------------------------
-
-    def is_lifecycle_enum(self, node: ast.AST) -> bool:
-        return self.matches(self.config.lifecycle_enums, node) or (
-            bool(self.facts.lifecycle_enums) and dotted(node) in self.facts.lifecycle_enums)
-
-    def enum_member(self, node: ast.AST) -> str | None:
-        """``NAME`` for ``E["NAME"]`` or ``E("NAME")`` of a lifecycle enum (``E.NAME`` is an
-        attribute, matched where attributes are visited)."""
-        if isinstance(node, Subscript):
-            name, enum = str_constant(node.slice), node.value
-        elif isinstance(node, Call) and len(node.args) == 1 and not node.keywords:
-            name, enum = str_constant(node.args[0]), node.func
-        else:
-            return None
-        if name is not None and member_like(name) and self.is_lifecycle_enum(enum):
-            return name
-        return None
-
-    # -- web (GOV201/GOV202) ----------------------------------------------------------------
-
-    def http_status(self, node: ast.AST) -> int | None:
-        """A status written as ``500``, ``status.HTTP_500_...`` or ``HTTPStatus.X[.value]``."""
-        if isinstance(node, Constant) and isinstance(node.value, int):
-            return node.value
-        if isinstance(node, Attribute) and node.attr == "value":
-            node = node.value
-        name = last_id(node)
-        if name is None:
-            return None
-        found = _HTTP_NAME.match(name)
-        if found:
-            return int(found.group(1))
-        if isinstance(node, Attribute) and self.is_named(node.value, "HTTPStatus"):
-            member = HTTPStatus.__members__.get(name)
-            return member.value if member is not None else None
-        return None
 
 
 def module_aliases(tree: ast.AST) -> dict[str, str]:

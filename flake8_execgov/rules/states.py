@@ -19,7 +19,8 @@ from typing import Optional
 
 from ..config.prefilter import Needs
 from ..model.semantic import SemanticModel
-from ..model.nodes import dotted, member_like, source_text
+from ..model.nodes import dotted, member_like, source_text, str_constant
+from ..model.vocabulary import Vocabulary
 from .base import Hooks, Rule
 
 GOV004 = Rule(
@@ -92,16 +93,36 @@ def invalid_state(model: SemanticModel, literal: ast.expr, text: str,
                                metrics=cfg.metrics_functions.first, states=cfg.states_text))
 
 
+def is_lifecycle_enum(vocab: Vocabulary, node: ast.AST) -> bool:
+    """A configured lifecycle enum, or one another module of the project defines."""
+    return vocab.matches(vocab.config.lifecycle_enums, node) or (
+        bool(vocab.facts.lifecycle_enums) and dotted(node) in vocab.facts.lifecycle_enums)
+
+
+def enum_member(vocab: Vocabulary, node: ast.AST) -> Optional[str]:
+    """``NAME`` for ``E["NAME"]`` or ``E("NAME")`` of a lifecycle enum (``E.NAME`` is an
+    attribute, matched where attributes are visited)."""
+    if isinstance(node, ast.Subscript):
+        name, enum = str_constant(node.slice), node.value
+    elif isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        name, enum = str_constant(node.args[0]), node.func
+    else:
+        return None
+    if name is not None and member_like(name) and is_lifecycle_enum(vocab, enum):
+        return name
+    return None
+
+
 @hooks.on(ast.Attribute)
 def member_attribute(model: SemanticModel, node: ast.Attribute) -> None:
     if member_like(node.attr) and node.attr not in model.config.lifecycle_states \
-            and model.vocab.is_lifecycle_enum(node.value):
+            and is_lifecycle_enum(model.vocab, node.value):
         _invalid_member(model, node, node.attr)
 
 
 @hooks.on(ast.Subscript, ast.Call)
 def member_lookup(model: SemanticModel, node: ast.Subscript | ast.Call) -> None:
-    member = model.vocab.enum_member(node)
+    member = enum_member(model.vocab, node)
     if member is not None and member not in model.config.lifecycle_states:
         _invalid_member(model, node, member)
 

@@ -12,6 +12,8 @@ GOV202: inside a route, an ``HTTPException`` or ``*Response`` built with a forbi
 from __future__ import annotations
 
 import ast
+import re
+from http import HTTPStatus
 from typing import Iterable, Optional
 
 from ..model.runner_coverage import RunnerCoverage
@@ -23,7 +25,10 @@ from ..config.prefilter import Needs, route_decorator
 from ..model.semantic import SemanticModel
 from ..model.nodes import dotted, last_id, parse_annotation, str_constant
 from ..model.routes import ROUTE_METHODS
+from ..model.vocabulary import Vocabulary
 from .base import Hooks, Rule
+
+_HTTP_NAME = re.compile(r"^HTTP_(\d{3})(?:_|$)")
 
 GOV201 = Rule(
     code="GOV201", title="web route without the auth dependency",
@@ -75,6 +80,24 @@ hooks = Hooks(needs=lambda config: Needs(words=("APIRouter", "FastAPI", "include
                                          patterns=(ROUTE_DECORATOR,)))
 
 
+def http_status(vocab: Vocabulary, node: ast.AST) -> Optional[int]:
+    """A status written as ``500``, ``status.HTTP_500_...`` or ``HTTPStatus.X[.value]``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    if isinstance(node, ast.Attribute) and node.attr == "value":
+        node = node.value
+    name = last_id(node)
+    if name is None:
+        return None
+    found = _HTTP_NAME.match(name)
+    if found:
+        return int(found.group(1))
+    if isinstance(node, ast.Attribute) and vocab.is_named(node.value, "HTTPStatus"):
+        member = HTTPStatus.__members__.get(name)
+        return member.value if member is not None else None
+    return None
+
+
 @hooks.on(ast.Call)
 def error_status(model: SemanticModel, node: ast.Call) -> None:
     """GOV202: the ``status_code=`` keyword, or the exception's first / a response's
@@ -91,7 +114,7 @@ def error_status(model: SemanticModel, node: ast.Call) -> None:
     candidates = [kw.value for kw in node.keywords if kw.arg == "status_code"]
     candidates += node.args[position:position + 1]
     for candidate in candidates:
-        status = model.vocab.http_status(candidate)
+        status = http_status(model.vocab, candidate)
         if status in model.config.forbidden_statuses:
             model.report(GOV202.at(node, status=status))
             return

@@ -1,0 +1,221 @@
+"""Causes of noise and misses that ``execgov init``'s configuration had on real hosts
+(docs/evaluation.md, "Labelling init's findings"), each as a small host: what ``init``
+proposes, then flake8 in-process with exactly that proposal, finding for finding."""
+
+from __future__ import annotations
+
+import configparser
+import textwrap
+from pathlib import Path
+
+from conftest import Execgov, Flake8Dir
+
+
+def _init(path: Path, execgov_cli: Execgov, files: dict[str, str]) -> tuple[dict[str, str], str]:
+    """Write the host, run ``execgov init`` and save what it printed as ``setup.cfg``."""
+    for name, text in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(textwrap.dedent(text).lstrip("\n"))
+    result = execgov_cli("init")
+    assert (result.exit_code, result.err) == (0, "")
+    text = result.out.decode()
+    (path / "setup.cfg").write_text(text)
+    parser = configparser.RawConfigParser()
+    parser.read_string(text)
+    return {k: " ".join(v.split()) for k, v in parser.items("flake8")}, text
+
+
+EXPORTER = """
+    import abc
+
+
+    class Exporter(abc.ABC):
+        @abc.abstractmethod
+        def export(self, data):
+            '''Export.'''
+
+
+    class CsvExporter(Exporter):
+        def export(self, data):
+            return data
+"""
+
+
+def test_a_module_importing_a_testing_library_is_test_support(
+        tmp_path: Path, execgov_cli: Execgov, flake8_dir: Flake8Dir) -> None:
+    """Base classes of plugin tests shipped inside the package (certbot's
+    ``dns_test_common.py``) import ``unittest``/``mock``/``pytest`` at module level: they
+    are proposed in ``per-file-ignores`` by their path, as test folders are by pattern; a
+    module that imports ``unittest`` only inside a function is host code."""
+    options, text = _init(tmp_path, execgov_cli, {
+        "app/plugins.py": EXPORTER,
+        "app/export_test_common.py": """
+            from unittest import mock
+
+
+            class BaseExporterTest:
+                def test_export(self):
+                    self.exporter.export(mock.MagicMock())
+        """,
+        "app/service.py": """
+            def export_all(exporter, data):
+                return exporter.export(data)
+
+
+            def selftest(exporter):
+                import unittest
+                return exporter.export(unittest)
+        """,
+        "tests/test_export.py": "def test_export(exporter):\n    exporter.export(1)\n",
+    })
+    assert options["per-file-ignores"] == (
+        "tests/*: GOV001,GOV007 */tests/*: GOV001,GOV007 test_*.py: GOV001,GOV007 "
+        "app/export_test_common.py: GOV001,GOV007")
+    assert "# tests and examples drive plugins on purpose (also the modules that import a " \
+           "testing library)\n" in text
+    found = flake8_dir.run("app", "tests").findings
+    assert sorted(found) == [(2, 12, "GOV001"), (7, 12, "GOV001")]
+    assert flake8_dir.run("app/export_test_common.py").findings == []
+    assert flake8_dir.run("app/export_test_common.py",
+                          "--per-file-ignores=").findings == [(6, 9, "GOV001")]
+
+
+def test_only_containers_of_callables_filled_later_are_registries(
+        tmp_path: Path, execgov_cli: Execgov, flake8_dir: Flake8Dir) -> None:
+    """A table written with its entries (the host's own functions), a parameter (what a
+    caller hands over), a callable returning a container, a union of a container and a
+    callable and a mapping keyed by callables are no registries of plugin callables;
+    an empty container the machinery keeps callables in is one."""
+    options, _text = _init(tmp_path, execgov_cli, {
+        "app/plugins.py": """
+            from typing import Callable, Mapping, Optional
+
+
+            def boolean(value):
+                return value == "yes"
+
+
+            TYPES: Mapping[str, Callable[[str], object]] = {"int": int, "bool": boolean}
+
+
+            def sort_by(weight: Callable[[str], tuple[float, str]], names):
+                return sorted(names, key=lambda n: weight(n)[0])
+
+
+            def parse(kind, value, excludes: list[str] | Callable[[str], bool] | None = None):
+                return TYPES[kind](value)
+
+
+            class Events:
+                def __init__(self):
+                    self.handlers: dict[str, list[Callable]] = {}
+                    self.origins: dict[Callable, str] = {}
+                    self.last: Optional[dict[str, Callable[[], None]]] = None
+
+                def emit(self, name):
+                    for handler in self.handlers[name]:
+                        handler()
+        """,
+    })
+    assert options["execgov-dispatch-names"] == "handlers last"
+    assert sorted(flake8_dir.run("app").findings) == [(27, 13, "GOV001")]
+
+
+def test_a_class_loaded_objects_are_checked_against_through_a_parameter(
+        tmp_path: Path, execgov_cli: Execgov, flake8_dir: Flake8Dir) -> None:
+    """``self.filter(ConverterPlugin)`` where ``filter`` checks ``issubclass(p, by_type)``
+    against its parameter: the class is what loaded plugins are checked against, a plugin
+    type even with no implementation in the project; its instances are named after it
+    without the word ``Plugin`` (``converter``), its collections too: what
+    ``get_converters()`` lists are plugins (classes here: ``supports()`` runs plugin code)."""
+    options, text = _init(tmp_path, execgov_cli, {
+        "app/plugins/base.py": """
+            class BasePlugin:
+                name = None
+
+
+            class ConverterPlugin(BasePlugin):
+                def convert(self, body):
+                    raise NotImplementedError
+
+                @classmethod
+                def supports(cls, mime):
+                    raise NotImplementedError
+        """,
+        "app/plugins/manager.py": """
+            from .base import ConverterPlugin
+
+
+            class PluginManager(list):
+                def filter(self, by_type):
+                    return [p for p in self if issubclass(p, by_type)]
+
+                def get_converters(self):
+                    return self.filter(by_type=ConverterPlugin)
+        """,
+        "app/output.py": """
+            def show(manager, body, mime):
+                for converter_class in manager.get_converters():
+                    if converter_class.supports(mime):
+                        converter = converter_class(mime)
+                        return converter.convert(body)
+        """,
+    })
+    assert options["execgov-plugin-types"] == "ConverterPlugin"
+    assert options["execgov-run-methods"] == "convert supports"
+    assert options["execgov-plugin-names"] == "plugin *_plugin converter *_converter"
+    assert "    # app/plugins/base.py:5: declares hooks; 0 project class(es) derive from it\n" \
+        in text
+    assert sorted(flake8_dir.run("app").findings) == [(3, 12, "GOV001"), (5, 20, "GOV001")]
+
+
+def test_a_container_filled_with_what_a_hook_returned_is_a_registry(
+        tmp_path: Path, execgov_cli: Execgov, flake8_dir: Flake8Dir) -> None:
+    """Hook results collected in a list, then filed in ``self.renderers``: a registry of
+    plugin callables (calling an entry, or handing it over, runs plugin code); a local
+    dict filled with hook results is what the function builds, no registry."""
+    options, text = _init(tmp_path, execgov_cli, {
+        "app/hookspecs.py": """
+            from pluggy import HookspecMarker
+
+            hookspec = HookspecMarker("app")
+
+
+            @hookspec
+            def register_output_renderer(app):
+                '''Return a renderer.'''
+
+
+            @hookspec
+            def extra_values(app):
+                '''Return values.'''
+        """,
+        "app/main.py": """
+            import pluggy
+
+            pm = pluggy.PluginManager("app")
+
+
+            class App:
+                def __init__(self):
+                    self.renderers = {}
+
+                def load(self):
+                    found = []
+                    for hook in pm.hook.register_output_renderer(app=self):
+                        found += hook if type(hook) is list else [hook]
+                    for renderer in found:
+                        self.renderers[renderer["ext"]] = (renderer["render"], None)
+                    values = {}
+                    for value in pm.hook.extra_values(app=self):
+                        values[value["key"]] = value["value"]
+                    return values
+
+                def render(self, ext, rows):
+                    return self.renderers[ext][0](rows)
+        """,
+    })
+    assert options["execgov-dispatch-names"] == "renderers"
+    assert "    # app/main.py:15: filled with what a hook call returned\n" in text
+    found = flake8_dir.run("app").findings
+    assert sorted(found) == [(12, 21, "GOV001"), (17, 22, "GOV001"), (22, 16, "GOV001")]
