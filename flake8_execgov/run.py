@@ -45,6 +45,7 @@ from .project.cache import cache_key, salt_for
 from .project.facts import facts_of_imports, live_imports
 from .project.index import Project
 from .project.pack import Pack
+from .project.records import Import
 from .rules import prefilter_for
 from .source.lines import char_col
 
@@ -61,6 +62,13 @@ class Kept(NamedTuple):
     code: str
     message: str
     region: tuple[int, int]
+
+
+class _Missed(NamedTuple):
+    """The lines the gate last asked about and missed, and the key it computed."""
+
+    lines: Sequence[str]
+    key: str
 
 
 class _Place(NamedTuple):
@@ -93,7 +101,7 @@ class Run:
                 f"{settings}:results:{_PYTHON}:{project.root}")
         # the lines the gate last asked about and missed, and their key: the walk that
         # follows (same lines object) need not compute the key again
-        self._missed: Optional[tuple[Sequence[str], str]] = None
+        self._missed: Optional[_Missed] = None
 
     def closes_at_exit(self) -> "Run":
         """flake8 has no end-of-run hook for plugins: its run (and each ``-j`` worker's)
@@ -114,8 +122,8 @@ class Run:
         if place is None or project is None or filename in UNPLACED:
             return _as_kept(tree, lines, self._analyse(tree, lines, filename))
         missed, self._missed = self._missed, None
-        if missed is not None and missed[0] is lines:  # the gate asked just before
-            key: Optional[str] = missed[1]
+        if missed is not None and missed.lines is lines:  # the gate asked just before
+            key: Optional[str] = missed.key
             found: Optional[list[Kept]] = None
         else:
             key = self._key(lines, place)
@@ -138,7 +146,8 @@ class Run:
                                                     replace(facts, exported=exported)))
         entry = {"key": key, "imports": [list(item) for item in imports],
                  "receivers": receivers, "facts": facts.identity(), "asked": asked,
-                 "found": [[*item[:4], *item.region] for item in found]}
+                 "found": [[item.line, item.col, item.code, item.message, *item.region]
+                           for item in found]}
         assert project.cache is not None  # a place is only made with a cache
         place.document.put(place.path, project.cache.seal_found(place.document.salt,
                                                                 place.path, entry))
@@ -155,7 +164,7 @@ class Run:
         key = self._key(lines, place)
         found = [] if key is None else self._read(place, key, filename)
         if found is None and key is not None:
-            self._missed = (lines, key)
+            self._missed = _Missed(lines, key)
         return found
 
     def _analyse(self, tree: ast.AST, lines: Sequence[str], filename: str,
@@ -185,7 +194,7 @@ class Run:
         entry = place.document.get(place.path)  # None unless this machine wrote it
         if project is None or entry is None or entry["key"] != key:
             return None
-        imports = [(a, b, c, d) for a, b, c, d in entry["imports"]]
+        imports = [Import(*stored) for stored in entry["imports"]]
         facts = facts_of_imports(project, filename, imports, list(entry["receivers"]),
                                  self.prefilter)
         if facts.identity() != entry["facts"] or any(
