@@ -37,7 +37,7 @@ from typing import NamedTuple, Optional, Sequence
 from .baseline import Baseline
 from .config.options import Config
 from .config.prefilter import Prefilter
-from .engine import analyse, worth_parsing
+from .engine import analyse, prefilter_of, worth_parsing
 from .model.imported import ProjectFacts
 from .model.noqa_regions import NoqaRegions
 from .model.records import Finding
@@ -46,7 +46,6 @@ from .project.facts import facts_of_imports, live_imports
 from .project.index import Project
 from .project.pack import Pack
 from .project.records import Import
-from .rules import prefilter_for
 from .source.lines import char_col
 
 _PYTHON = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}"
@@ -89,9 +88,7 @@ class Run:
         self.config = config
         self.baseline = baseline
         self.project = project
-        if prefilter is None and project is not None:
-            prefilter = project.prefilter  # the run's, built by whoever opened the project
-        self.prefilter = prefilter if prefilter is not None else prefilter_for(config)
+        self.prefilter = prefilter_of(config, project, prefilter)
         self._document: Optional[Pack] = None
         if project is not None and project.cache is not None:
             settings = salt_for(config)
