@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
-from .model.nodes import SCOPES, end, inner_statements, pos
+from .source.statements import SCOPES, end, inner_statements, pos
 from .model.records import Finding
 from .source.files import encodable, read_source, write_file
 

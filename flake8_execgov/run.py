@@ -39,7 +39,7 @@ from .config.options import Config
 from .config.prefilter import Prefilter
 from .engine import analyse, prefilter_of, worth_parsing
 from .model.imported import ProjectFacts
-from .model.noqa_regions import NoqaRegions
+from .source.noqa_regions import NoqaRegions
 from .model.records import Finding
 from .project.cache import cache_key, salt_for
 from .project.facts import facts_of_imports, live_imports
@@ -54,7 +54,7 @@ UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name: 
 
 class Kept(NamedTuple):
     """A finding as flake8 reports it, with what a run without a tree needs for its
-    ``# noqa``: the lines to tokenize (:mod:`model.noqa_regions`; (0, 0): the whole file)."""
+    ``# noqa``: the lines to tokenize (:mod:`source.noqa_regions`; (0, 0): the whole file)."""
 
     line: int
     col: int  # characters, 0-based

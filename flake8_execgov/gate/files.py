@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 from flake8 import checker, processor, utils
 
 from ..source.files import Decoded, open_regular
-from ..model.noqa_regions import NoqaRegions
+from ..source.noqa_regions import NoqaRegions
 
 
 class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is untyped
