@@ -39,7 +39,7 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config, *,
     ``prefilter``: the run's (built here when not given: a caller without a run pays for
     it each time)."""
     if prefiltered and prefilter is None:
-        prefilter = _prefilter(config, project)
+        prefilter = prefilter_of(config, project)
     found = _findings(tree, lines, config, prefilter if prefiltered else None, project,
                       filename, facts)
     if baseline is not None and found:
@@ -47,8 +47,14 @@ def analyse(tree: ast.AST, lines: Sequence[str], config: Config, *,
     return found
 
 
-def _prefilter(config: Config, project: Optional[Project]) -> Optional[Prefilter]:
-    """The project's prefilter (its run's), else one built for ``config``."""
+def prefilter_of(config: Config, project: Optional[Project] = None,
+                 given: Optional[Prefilter] = None) -> Optional[Prefilter]:
+    """The one way a run's prefilter is found: the one ``given`` (built by whoever started
+    the run), else the project's when it was opened for this configuration, else one built
+    for ``config`` (it costs about as much as walking a small module: a caller without a
+    run pays for it each time). None: every file can hold a finding."""
+    if given is not None:
+        return given
     if project is not None and project.config is config and project.prefilter is not None:
         return project.prefilter
     return prefilter_for(config)
@@ -58,8 +64,7 @@ def worth_parsing(text: str, config: Config, project: Optional[Project] = None,
                   prefilter: Optional[Prefilter] = None) -> bool:
     """Can a module with this text hold a finding? Its words, or (in a project) the name of
     a class that derives, in another module, from something the rules know."""
-    if prefilter is None:
-        prefilter = _prefilter(config, project)
+    prefilter = prefilter_of(config, project, prefilter)
     if prefilter is None:
         return True
     seen = searchable(text)
@@ -77,7 +82,7 @@ def _names_derived(seen: str, project: Optional[Project]) -> bool:
         return True  # a registry plugins fill, read here (model.registries)
     if not imports_from_project(seen, project):
         return False
-    reaching = reaching_names(project, _prefilter(project.config, project))
+    reaching = reaching_names(project, prefilter_of(project.config, project))
     return any(name in seen for name in reaching)
 
 
@@ -87,7 +92,7 @@ def _facts(tree: ast.AST, project: Optional[Project], filename: str,
         return given
     if project is None or not filename:
         return NO_FACTS
-    return facts_of_tree(project, filename, tree, _prefilter(project.config, project), text)
+    return facts_of_tree(project, filename, tree, prefilter_of(project.config, project), text)
 
 
 def _findings(tree: ast.AST, lines: Sequence[str], config: Config,

@@ -37,16 +37,16 @@ from typing import Callable, NamedTuple, Optional, Sequence
 from .baseline import Baseline
 from .config.options import Config
 from .config.prefilter import Prefilter
-from .engine import analyse, worth_parsing
+from .engine import analyse, prefilter_of, worth_parsing
 from .model.imported import ProjectFacts
-from .model.noqa_regions import NoqaRegions
+from .source.noqa_regions import NoqaRegions
 from .model.records import Finding
 from .project.cache import cache_key, salt_for
 from .project.facts import facts_of_imports
 from .project.imports import live_imports
 from .project.index import Project
 from .project.pack import Pack
-from .rules import prefilter_for
+from .project.records import Import
 from .source.lines import char_col
 
 _PYTHON = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}"
@@ -55,7 +55,7 @@ UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name: 
 
 class Kept(NamedTuple):
     """A finding as flake8 reports it, with what a run without a tree needs for its
-    ``# noqa``: the lines to tokenize (:mod:`model.noqa_regions`; (0, 0): the whole file)."""
+    ``# noqa``: the lines to tokenize (:mod:`source.noqa_regions`; (0, 0): the whole file)."""
 
     line: int
     col: int  # characters, 0-based
@@ -68,6 +68,13 @@ class Kept(NamedTuple):
 # What ``execgov fix`` does with each of a module's findings (its planner, :mod:`fix.plan`,
 # is a layer above: the run's owner passes it), kept with them so a warm run needs no walk
 Planner = Callable[[ast.AST, Sequence[str], list[Finding]], list[str]]
+
+
+class _Missed(NamedTuple):
+    """The lines the gate last asked about and missed, and the key it computed."""
+
+    lines: Sequence[str]
+    key: str
 
 
 class _Place(NamedTuple):
@@ -90,9 +97,7 @@ class Run:
         self.planner = planner
         self.baseline = baseline
         self.project = project
-        if prefilter is None and project is not None:
-            prefilter = project.prefilter  # the run's, built by whoever opened the project
-        self.prefilter = prefilter if prefilter is not None else prefilter_for(config)
+        self.prefilter = prefilter_of(config, project, prefilter)
         self._document: Optional[Pack] = None
         if project is not None and project.cache is not None:
             settings = salt_for(config)
@@ -103,7 +108,7 @@ class Run:
                 f"{settings}:results{planned}:{_PYTHON}:{project.root}")
         # the lines the gate last asked about and missed, and their key: the walk that
         # follows (same lines object) need not compute the key again
-        self._missed: Optional[tuple[Sequence[str], str]] = None
+        self._missed: Optional[_Missed] = None
 
     def closes_at_exit(self) -> "Run":
         """flake8 has no end-of-run hook for plugins: its run (and each ``-j`` worker's)
@@ -124,8 +129,8 @@ class Run:
         if place is None or project is None or filename in UNPLACED:
             return self._as_kept(tree, lines, self._analyse(tree, lines, filename))
         missed, self._missed = self._missed, None
-        if missed is not None and missed[0] is lines:  # the gate asked just before
-            key: Optional[str] = missed[1]
+        if missed is not None and missed.lines is lines:  # the gate asked just before
+            key: Optional[str] = missed.key
             found: Optional[list[Kept]] = None
         else:
             key = self._key(lines, place)
@@ -167,7 +172,7 @@ class Run:
         key = self._key(lines, place)
         found = [] if key is None else self._read(place, key, filename)
         if found is None and key is not None:
-            self._missed = (lines, key)
+            self._missed = _Missed(lines, key)
         return found
 
     def _analyse(self, tree: ast.AST, lines: Sequence[str], filename: str,
@@ -208,7 +213,7 @@ class Run:
                  for line, col, code, message, first, last, fix in entry["found"]]
         if entry["state"] and entry["state"] == project.state():
             return found  # no file of the project changed since: nor did its answers
-        imports = [(a, b, c, d) for a, b, c, d in entry["imports"]]
+        imports = [Import(*stored) for stored in entry["imports"]]
         facts = facts_of_imports(project, filename, imports, list(entry["receivers"]),
                                  self.prefilter)
         if facts.identity() != entry["facts"] or any(

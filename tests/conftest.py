@@ -23,6 +23,9 @@ from flake8.main import cli
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# pyproject's addopts name the plugins (no autoload); these two exist from Python 3.10 on
+# (pytest-lsp needs it; pytest-asyncio comes with it)
+pytest_plugins = ["pytest_asyncio.plugin", "pytest_lsp"] if sys.version_info >= (3, 10) else []
 # What ``execgov fix -`` says once when stdin has no name: no place in a project.
 NO_PROJECT = ("execgov fix: stdin has no place in a project (give --stdin-filename); its "
               "imports are not followed\n")

@@ -122,7 +122,7 @@ def test_missing_or_corrupt_baseline_is_one_line(project: tuple[Flake8Dir, Execg
 def test_fingerprints_of_routes_long_expressions_and_outside_paths(tmp_path: Path) -> None:
     import ast
 
-    from flake8_execgov.baseline import normalised_source, relative_path, scope_of
+    from flake8_execgov.baseline.fingerprint import normalised_source, relative_path, scope_of
 
     tree = ast.parse("class A:\n    if x:\n        def f(self):\n            return g(1)\n")
     func = tree.body[0].body[0].body[0]  # type: ignore[attr-defined]

@@ -215,15 +215,15 @@ def test_noqa_lookup_is_linear_in_the_findings_of_a_block(
         execgov_cli: Execgov, monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib
 
-    from flake8_execgov.model import nodes
+    from flake8_execgov.source import statements
 
     calls = [0]
 
     def counted(stmt: ast.stmt) -> int:
         calls[0] += 1
-        return nodes.first_line(stmt)
+        return statements.first_line(stmt)
 
-    for name in ("flake8_execgov.gate.files", "flake8_execgov.model.noqa_regions"):
+    for name in ("flake8_execgov.gate.files", "flake8_execgov.source.noqa_regions"):
         try:
             module = importlib.import_module(name)
         except ImportError:  # pragma: no cover - the layout before

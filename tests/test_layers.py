@@ -14,7 +14,7 @@ PACKAGE = ROOT / "flake8_execgov"
 # the layers before it, never from a later one.
 LAYERS = (
     ("package", ("__init__",)),       # the version, nothing else
-    ("source", ("source",)),          # lines, decoding, writing files
+    ("source", ("source",)),          # lines, decoding, writing files, statements, noqa regions
     ("config", ("config",)),          # options, name patterns, the prefilter
     ("model", ("model",)),            # the walk and what it learns; knows no rule
     ("project", ("project",)),        # modules across the project, summarised and cached

@@ -24,6 +24,7 @@ from flake8_execgov.project.cache import SUMMARY, SummaryCache
 from flake8_execgov.project.seal import Seal
 from flake8_execgov.project.facts import reach_of
 from flake8_execgov.project.index import Project
+from flake8_execgov.project.records import Def
 from flake8_execgov.project.root import cache_enabled
 from flake8_execgov.project.summary import summarize
 
@@ -197,9 +198,9 @@ def test_a_cycle_of_helpers_reaches_what_leaves_it(tmp_path: Path) -> None:
         "def go(n):\n    return get_plugin(n).run()\n\n\ndef both(n):\n    return pong(n) or go(n)\n",
         encoding="utf-8")
     reach = reach_of(Project(tmp_path, DEFAULT_CONFIG, None), None)
-    assert reach.of(("pkg.a", "ping")) is None and reach.of(("pkg.b", "pong")) is None
-    assert reach.of(("pkg.b", "both")) == "get_plugin(n).run() in pkg.b.go"
-    assert reach.of(("pkg.a", "idle")) is None and reach.of(("pkg.a", "missing")) is None
+    assert reach.of(Def("pkg.a", "ping")) is None and reach.of(Def("pkg.b", "pong")) is None
+    assert reach.of(Def("pkg.b", "both")) == "get_plugin(n).run() in pkg.b.go"
+    assert reach.of(Def("pkg.a", "idle")) is None and reach.of(Def("pkg.a", "missing")) is None
     assert reach.names() == {"go", "both"}
 
 

@@ -25,8 +25,10 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from ..baseline import (Baseline, Fingerprint, context_of, covers, fingerprints,
-                        relative_path, stale, write_baseline, written_path)
+from ..baseline import Baseline
+from ..baseline.document import write_baseline, written_path
+from ..baseline.fingerprint import (Fingerprint, context_of, covers, fingerprints,
+                                    relative_path, stale)
 from ..engine import analyse
 from ..source.files import Decoded, SourceError, read_source
 from ..source.lines import source_lines

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from ..config.options import Config
-from ..model.nodes import end, pos
+from ..source.statements import end, pos
 from ..model.records import Finding
 from ..model.vocabulary import Vocabulary, module_aliases
 from ..rules import RULES

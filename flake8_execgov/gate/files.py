@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 from flake8 import checker, processor, utils
 
 from ..source.files import Decoded, open_regular
-from ..model.noqa_regions import NoqaRegions
+from ..source.noqa_regions import NoqaRegions
 
 
 class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is untyped
@@ -64,7 +64,8 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         span = self._smallest_region(line_number)
         if span is None:
             return super().noqa_line_for(line_number)  # type: ignore[no-any-return]
-        if span[0] == span[1]:  # a one-line region's token run is that line
+        first, last = span
+        if first == last:  # a one-line region's token run is that line
             return self.lines[line_number - 1]  # type: ignore[no-any-return]
         if not hasattr(self, "_spans"):
             self._spans: dict[tuple[int, int], Optional[dict[int, str]]] = {}

@@ -12,7 +12,7 @@ import ast
 import bisect
 from typing import NamedTuple, Optional, Sequence
 
-from ..model.nodes import end, pos
+from ..source.statements import end, pos
 from ..source.lines import char_col, source_lines
 
 ENCODINGS = ("utf-8", "utf-16", "utf-32")

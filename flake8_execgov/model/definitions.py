@@ -9,7 +9,8 @@ import bisect
 from typing import Callable, Optional, Sequence
 
 from .imported import ProjectFacts
-from .nodes import all_args, first_line
+from ..source.statements import first_line
+from .nodes import all_args
 from .records import Access, Route, Scope, StackItem
 from ..config.options import Config
 from ..config.prefilter import Prefilter

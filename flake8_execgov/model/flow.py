@@ -19,7 +19,8 @@ import ast
 import bisect
 from typing import Iterator, Mapping, Optional, Sequence, Tuple
 
-from .nodes import SCOPES, TRY_TYPES, blocks, end, pos
+from ..source.statements import SCOPES, blocks, end, pos
+from .nodes import TRY_TYPES
 
 # Each statement's place: the statement holding its block (None at the top of the scope),
 # the field of that statement, the block and the index in it.

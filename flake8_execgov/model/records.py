@@ -8,7 +8,8 @@ from collections import defaultdict
 from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 from .flow import Flow
-from .nodes import Pos, end, pos, source_text
+from ..source.statements import Pos, end, pos
+from .nodes import source_text
 
 # (callable, argument) pushed on the walk stack between nodes: context changes.
 Action = Tuple[Callable[[Any], None], Any]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Union
 
 from .helper_graph import HelperGraph
-from .nodes import Pos
+from ..source.statements import Pos
 from .records import Access, RunnerFrame, Site, TryFrame, TryStack
 
 # What covers a run access: the covering try, or why none does.

@@ -13,7 +13,7 @@ from typing import Optional
 
 from .effects import Effects, helper_call, unconditional_calls
 from .imported import ProjectFacts
-from .nodes import end, pos
+from ..source.statements import end, pos
 from .records import (Access, RunnerClass, RunnerFrame, Scope, Site, StackItem, TryFrame,
                       TryStack)
 from ..config.options import Config

@@ -20,7 +20,8 @@ from ..source.files import read_source
 from ..source.lines import LineIndex, source_lines
 from .cache import RUNS, cache_key
 from .answers import lasting
-from .index import Def, Import, Kind, Project
+from .index import Project
+from .records import Def, Import, Kind
 from .reach import Reach
 from .hooks import (declared_hooks, is_class, param_calls, project_registries,
                     returns_plugin_code)
@@ -82,7 +83,7 @@ def _passes(prefilter: Optional[Prefilter], text: str) -> bool:
 
 
 def _exported(reach: Reach, module: str, name: str) -> bool:
-    return reach.imported_elsewhere((module, name))
+    return reach.imported_elsewhere(Def(module, name))
 
 
 def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> Mapping[str, str]:
@@ -102,9 +103,9 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
         return {}  # names nothing the rules know: executes nothing itself
     derived = derived_names(project)
     imports = [entry for entry in _project_imports(
-        project, [(e[0], e[1], e[2], e[3]) for e in summary["imports"]])
-        if (entry[2] or entry[0]) in derived
-        or (not entry[2] and any(f".{name}".encode() in data for name in derived))]
+        project, [Import(*stored) for stored in summary["imports"]])
+        if (entry.name or entry.local) in derived
+        or (not entry.name and any(f".{name}".encode() in data for name in derived))]
     facts = module_facts(project, module, imports, []) if imports else \
         ProjectFacts(module=module, hooks=declared_hooks(project))
     # keyed by the module's bytes and what its imports are (mypy's interface hashes, small)
@@ -141,7 +142,7 @@ def _lines(data: bytes) -> Optional[LineIndex]:
 def _project_imports(project: Project, imports: list[Import]) -> list[Import]:
     """The imports from the project: relative ones, and those of a top-level name of it."""
     top = project.top_names()
-    return [entry for entry in imports if entry[3] or entry[1].split(".", 1)[0] in top]
+    return [entry for entry in imports if entry.level or entry.module.split(".", 1)[0] in top]
 
 
 def module_facts(project: Project, module: str, imports: list[Import], receivers: list[str],
@@ -178,15 +179,14 @@ def module_facts(project: Project, module: str, imports: list[Import], receivers
         kind = _kind(project, definition)
         if kind is None:
             continue
-        plugin, runner, enum, constant, annotated, listed = kind
-        for flag, into in ((plugin, plugins), (runner, runners), (annotated, annotations),
-                           (listed, lists)):
+        for flag, into in ((kind.plugin, plugins), (kind.runner, runners),
+                           (kind.auth_alias, annotations), (kind.auth_list, lists)):
             if flag:
                 into.add(local)
-        if enum == 2 or (enum == 1 and local.rpartition(".")[2] != definition[1]):
+        if kind.enum == 2 or (kind.enum == 1 and local.rpartition(".")[2] != definition.name):
             enums.add(local)  # a lifecycle enum's subclass, or one renamed
-        if constant is not None:
-            constants[local] = (constant, definition[0])
+        if kind.constant is not None:
+            constants[local] = (kind.constant, definition.module)
     grants = {receiver for receiver in receivers
               if granted(project, project.resolve(module, receiver))}
     return ProjectFacts(frozenset(plugins), frozenset(runners), frozenset(enums),
@@ -200,28 +200,27 @@ def module_facts(project: Project, module: str, imports: list[Import], receivers
 def _bound(project: Project, module: str, entry: Import) -> list[tuple[str, Def]]:
     """The names one import binds (a module's own names too: ``deps.CurrentUser``) and
     where they are defined; memoised for absolute imports (the same in every module)."""
-    absolute = not entry[3]
+    absolute = not entry.level
     cached = project.bound.get(entry) if absolute else None
     if cached is not None:
         return cached
-    local = entry[0]
+    local = entry.local
     found = project.resolve_import(module, entry)
     bound: list[tuple[str, Def]] = []
     if project.in_project(found):
         bound.append((local, found))
-        inner = project.summary(found[0]) if found[1] == "" else None
+        inner = project.summary(found.module) if found.name == "" else None
         for table in _DEFINED if inner is not None else ():
             for name in inner[table]:  # type: ignore[index]
-                bound.append((f"{local}.{name}", project.resolve(found[0], name)))
+                bound.append((f"{local}.{name}", project.resolve(found.module, name)))
     if absolute:
         project.bound[entry] = bound
     return bound
 
 
 def _kind(project: Project, definition: Def) -> Optional[Kind]:
-    """What a definition of the project is to the rules (memoised):
-    (plugin class, runner class, lifecycle enum: 2 derived / 1 by name, string
-    constant, auth alias, auth list); None for what the rules do not care about."""
+    """What a definition of the project is to the rules (memoised, :class:`Kind`); None
+    for what the rules do not care about."""
     if definition in project.kinds:
         return project.kinds[definition]
     where, name = definition
@@ -231,16 +230,17 @@ def _kind(project: Project, definition: Def) -> Optional[Kind]:
     if defined is not None:
         is_class = name in defined["classes"]
         enum_named = cfg.lifecycle_enums(name.rpartition(".")[2])
-        kind = (is_class and _derives(project, definition, cfg.plugin_types),
-                is_class and _derives(project, definition, cfg.runner_classes),
-                2 if is_class and not enum_named and _derives(
-                    project, definition, cfg.lifecycle_enums) else int(bool(enum_named)),
-                defined["consts"].get(name),
-                name in defined["annotated"] and authorizes(
-                    project, where, defined["annotated"][name]),
-                name in defined["lists"] and authorizes(
-                    project, where, defined["lists"][name]))
-        if not any(kind[:2]) and not kind[2] and kind[3] is None and not any(kind[4:]):
+        kind = Kind(
+            plugin=is_class and _derives(project, definition, cfg.plugin_types),
+            runner=is_class and _derives(project, definition, cfg.runner_classes),
+            enum=2 if is_class and not enum_named and _derives(
+                project, definition, cfg.lifecycle_enums) else int(bool(enum_named)),
+            constant=defined["consts"].get(name),
+            auth_alias=name in defined["annotated"] and authorizes(
+                project, where, defined["annotated"][name]),
+            auth_list=name in defined["lists"] and authorizes(
+                project, where, defined["lists"][name]))
+        if not kind.matters():
             kind = None
     project.kinds[definition] = kind
     return kind

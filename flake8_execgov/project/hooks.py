@@ -19,7 +19,8 @@ import re
 from ..model.hooks import module_hooks
 from ..model.registries import written_registries
 from .answers import lasting
-from .index import Def, Project
+from .index import Project
+from .records import Def
 from .summary import module_statements
 
 _GLOB = re.compile(r"[*?\[\]!]")
@@ -68,7 +69,7 @@ def _registries(project: Project) -> frozenset[Def]:
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 continue
             if module is not None:
-                registries.update((module, name) for name in written_registries(
+                registries.update(Def(module, name) for name in written_registries(
                     list(module_statements(tree)), matcher))
     return frozenset(registries)
 

@@ -11,7 +11,7 @@ import bisect
 from typing import Iterator, Optional, Sequence
 
 from ..source.lines import LineIndex
-from .index import Import
+from .records import Import
 from .summary import module_statements, route_receiver
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -27,13 +27,13 @@ def live_imports(tree: ast.AST, lines: Optional[Sequence[str]] = None
     receivers: list[str] = []
     for stmt in _with_function_imports(module_statements(tree), _import_lines(lines)):
         if isinstance(stmt, ast.ImportFrom):
-            imports += [(a.asname or a.name, stmt.module or "", a.name, stmt.level)
+            imports += [Import(a.asname or a.name, stmt.module or "", a.name, stmt.level)
                         for a in stmt.names if a.name != "*"]
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 head = alias.name.split(".", 1)[0]
-                imports.append((alias.asname, alias.name, "", 0) if alias.asname
-                               else (head, head, "", 0))
+                imports.append(Import(alias.asname, alias.name, "", 0) if alias.asname
+                               else Import(head, head, "", 0))
         elif isinstance(stmt, _FUNCTIONS) and stmt.decorator_list:
             receivers += [r for r in map(route_receiver, stmt.decorator_list) if r is not None]
     return imports, receivers

@@ -26,13 +26,9 @@ from ..source.files import read_source
 from .cache import SUMMARY, SummaryCache, cache_key, salt_for
 from .files import files_state, python_files
 from .modules import ModuleNames
+from .records import Def, Import, Kind, Linted
 from .summary import Summary, imported_entry, summarize
 
-Def = tuple[str, str]  # (module, name in it); name "" is the module itself
-Import = tuple[str, str, str, int]  # (local name, module, imported name or "", level)
-# plugin class, runner class, lifecycle enum (2 derived, 1 by name), string constant,
-# auth alias, auth list
-Kind = tuple[bool, bool, int, Optional[str], bool, bool]
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "functions")
 _MAX_STEPS = 64
 T = TypeVar("T")
@@ -72,8 +68,8 @@ class Project:
         self.kinds: dict[Def, Optional[Kind]] = {}
         # the project-wide answers other layers compute once (derived classes, reach)
         self._answers: dict[str, Any] = {}
-        # the module being linted: (its name, its parse, its text), while its facts are made
-        self._linted: Optional[tuple[str, ast.AST, str]] = None
+        # the module being linted, while its facts are made
+        self._linted: Optional[Linted] = None
 
     def answer(self, question: str, compute: Callable[[], T]) -> T:
         """The project's answer to ``question``, computed once until :meth:`refresh`."""
@@ -86,7 +82,7 @@ class Project:
     def linting(self, module: str, tree: ast.AST, text: str) -> Iterator[None]:
         """While the module being linted asks about the project, a question about that
         module itself is answered from its parse (no second parse of it)."""
-        self._linted = (module, tree, text)
+        self._linted = Linted(module, tree, text)
         try:
             yield
         finally:
@@ -120,8 +116,8 @@ class Project:
             except OSError:
                 return None
             linted = self._linted
-            tree = linted[1] if linted is not None and linted[0] == module \
-                and data == linted[2].encode("utf-8", "surrogatepass") else None
+            tree = linted.tree if linted is not None and linted.module == module \
+                and data == linted.text.encode("utf-8", "surrogatepass") else None
             summary = self._summaries[module] = self.summarize_bytes(data, tree)
         return summary
 
@@ -147,7 +143,7 @@ class Project:
         the last (module, name) known, so the original name of an import stays visible."""
         seen: set[Def] = set()
         while (module, name) not in seen and len(seen) < _MAX_STEPS:
-            seen.add((module, name))
+            seen.add(Def(module, name))
             summary = self.summary(module)
             head, _, rest = name.partition(".")
             if summary is None or not head:
@@ -160,13 +156,13 @@ class Project:
                 continue
             imported = imported_entry(summary, head)
             if imported is not None:
-                module, name = self._imported_as(module, imported, rest)
+                module, name = self._imported_as(module, Import(*imported), rest)
                 continue
             if rest and self.path_of(f"{module}.{head}") is not None:
                 module, name = self.canonical(f"{module}.{head}"), rest
                 continue
             break
-        return module, name
+        return Def(module, name)
 
     def resolve_import(self, module: str, entry: Import) -> Def:
         """Where the name bound by one of ``module``'s imports is defined."""
@@ -175,14 +171,14 @@ class Project:
     def _imported_as(self, module: str, entry: Import, rest: str) -> Def:
         """``local.rest`` for the name ``local`` an import binds: the same name, in the
         module it is imported from."""
-        _, source, original, level = entry
-        target = self._absolute(module, source, level)
+        target = self._absolute(module, entry.module, entry.level)
+        original = entry.name
         if not original:  # import target (as local)
-            return self.canonical(target), rest
+            return Def(self.canonical(target), rest)
         sub = f"{target}.{original}" if target else original  # from target import original
         if self.path_of(sub) is not None:
-            return self.canonical(sub), rest
-        return self.canonical(target), original + ("." + rest if rest else "")
+            return Def(self.canonical(sub), rest)
+        return Def(self.canonical(target), original + ("." + rest if rest else ""))
 
     def canonical(self, module: str) -> str:
         """The name the module's file has (:meth:`module_of`): an import may reach it by a
@@ -201,7 +197,7 @@ class Project:
         return ".".join(parts + ([target] if target else []))
 
     def in_project(self, definition: Def) -> bool:
-        return self.path_of(definition[0]) is not None
+        return self.path_of(definition.module) is not None
 
     def derives(self, definition: Def, matcher: NameMatcher) -> bool:
         """A class named by ``matcher``, or deriving from one, through the project."""
@@ -214,7 +210,7 @@ class Project:
             module, name = stack.pop()
             if (module, name) in seen or len(seen) > _MAX_STEPS * 4:
                 continue
-            seen.add((module, name))
+            seen.add(Def(module, name))
             found = bool(name) and matcher(name.rpartition(".")[2])
             summary = self.summary(module)
             if summary is not None and name in summary["classes"]:

@@ -23,9 +23,25 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, NamedTuple, Optional, Sequence
 
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+class _Placed(NamedTuple):
+    """The name parts a folder's modules start with, and the folder they are named from
+    (a source root, or the base of its package chain)."""
+
+    parts: tuple[str, ...]
+    base: str
+
+
+class _Named(NamedTuple):
+    """A file's module name, the first part of it, and the folder it is named from."""
+
+    module: str
+    top: str
+    base: str
 
 
 class ModuleNames:
@@ -41,7 +57,7 @@ class ModuleNames:
     def refresh(self) -> None:
         self._top: Optional[frozenset[str]] = None
         self._entries: dict[str, frozenset[str]] = {}  # a source root's names
-        self._folders: dict[str, Optional[tuple[tuple[str, ...], str]]] = {}
+        self._folders: dict[str, Optional[_Placed]] = {}
         self._holders: dict[str, Optional[str]] = {}
         self._order: Optional[list[str]] = None
         self._prefix = os.path.join(str(self.root), "")
@@ -94,11 +110,11 @@ class ModuleNames:
         if text in self._names:
             return self._names[text]
         named = self._named(text)
-        name = named[0] if named is not None else None
+        name = named.module if named is not None else None
         if named is not None:
-            first = self._first_holder(named[1])
-            if first is not None and first != named[2]:  # another root may hold it first
-                found = self.path_of(named[0])
+            first = self._first_holder(named.top)
+            if first is not None and first != named.base:  # another root may hold it first
+                found = self.path_of(named.module)
                 if found is not None and found != Path(text):
                     name = None  # shadowed by an earlier root's module of that name (a
                     # buffer not saved yet, or stdin, is no file: its name stands)
@@ -112,7 +128,7 @@ class ModuleNames:
                 (source for source in self._search() if name in self._names_in(source)), None)
         return self._holders[name]
 
-    def _named(self, text: str) -> Optional[tuple[str, str, str]]:
+    def _named(self, text: str) -> Optional[_Named]:
         """The name of the file at ``text``, its first part, and the folder it is named
         from (a source root, or the base of its package chain)."""
         if not text.endswith(".py") or not text.startswith(self._prefix):
@@ -121,12 +137,12 @@ class ModuleNames:
         placed = self._folder(folder)
         if placed is None:
             return None
-        parts = placed[0] if file == "__init__.py" else (*placed[0], file[:-3])
+        parts = placed.parts if file == "__init__.py" else (*placed.parts, file[:-3])
         if parts and all(part.isidentifier() for part in parts):
-            return ".".join(parts), parts[0], placed[1]
+            return _Named(".".join(parts), parts[0], placed.base)
         return None
 
-    def _folder(self, folder: str) -> Optional[tuple[tuple[str, ...], str]]:
+    def _folder(self, folder: str) -> Optional[_Placed]:
         """The name parts a folder's modules start with, and the folder they are named
         from (memoised per folder: a project's files share a few dozen folders)."""
         if folder in self._folders:
@@ -137,11 +153,11 @@ class ModuleNames:
             base, part = os.path.split(base)
             parts.insert(0, part)
         climbed = self._climb(base, parts)
-        placed = (tuple(parts), base) if climbed is None else climbed
+        placed = _Placed(tuple(parts), base) if climbed is None else climbed
         self._folders[folder] = placed
         return placed
 
-    def _climb(self, folder: str, parts: list[str]) -> Optional[tuple[tuple[str, ...], str]]:
+    def _climb(self, folder: str, parts: list[str]) -> Optional[_Placed]:
         """``parts`` with the namespace folders from ``folder`` up to a source root, and
         that root; None when a folder that is no identifier (or the top of the file
         system) comes first."""
@@ -152,7 +168,7 @@ class ModuleNames:
                 return None
             parts.insert(0, part)
             folder = up
-        return tuple(parts), folder
+        return _Placed(tuple(parts), folder)
 
     def path_of(self, module: str) -> Optional[Path]:
         if module in self._paths:

@@ -22,7 +22,8 @@ from typing import Any, Callable, Mapping, Optional
 
 from pathlib import Path
 
-from .index import Def, Project
+from .index import Project
+from .records import Def
 
 # module -> {module-level function: the run it executes itself, as written}
 Runs = Callable[[str], Mapping[str, str]]
@@ -55,8 +56,8 @@ class Reach:
 
     def function(self, definition: Def) -> bool:
         """Is this (module, name) a module-level function of the project?"""
-        summary = self.project.summary(definition[0]) if definition[1] else None
-        return summary is not None and definition[1] in summary["functions"]
+        summary = self.project.summary(definition.module) if definition.name else None
+        return summary is not None and definition.name in summary["functions"]
 
     def of(self, definition: Def) -> Optional[str]:
         """The run this function reaches (``None``: none, or no function of the project).
@@ -89,7 +90,7 @@ class Reach:
 
     def _target(self, module: str, summary: Mapping[str, Any], used: str) -> Def:
         if "." not in used and used in summary["functions"]:
-            return module, used
+            return Def(module, used)
         return self.project.resolve(module, used)
 
     def _settle(self, edges: dict[Def, list[Def]]) -> None:
@@ -98,8 +99,8 @@ class Reach:
         callers: dict[Def, list[Def]] = {node: [] for node in edges}
         queue: deque[Def] = deque()
         for node, callees in edges.items():
-            own = self._own_runs(node[0]).get(node[1])
-            self._answers[node] = f"{own} in {node[0]}.{node[1]}" if own else None
+            own = self._own_runs(node.module).get(node.name)
+            self._answers[node] = f"{own} in {node.module}.{node.name}" if own else None
             for callee in callees:
                 if callee in callers:
                     callers[callee].append(node)
@@ -134,7 +135,7 @@ class Reach:
             if module is None or not self._screen(data.decode("utf-8", "replace")):
                 continue
             for name, run in self._own_runs(module).items():
-                found[(module, name)] = f"{run} in {module}.{name}"
+                found[Def(module, name)] = f"{run} in {module}.{name}"
         new = set(found)
         while new:
             words = sorted({name for _, name in new})
@@ -152,8 +153,8 @@ class Reach:
                     targets = (self._target(caller, summary, u) for u in used)
                     reached = next((found[t] for t in targets if t in found), None)
                     if reached is not None:
-                        found[(caller, name)] = reached
-                        new.add((caller, name))
+                        found[Def(caller, name)] = reached
+                        new.add(Def(caller, name))
         self._answers.update(found)
         self._names = frozenset(name for _, name in found)
         return self._names

@@ -6,11 +6,10 @@ the facts of a module that defines routes (:mod:`.facts`)."""
 from __future__ import annotations
 
 import re
-from typing import Optional
+from .index import Project
+from .records import Def, Include
 
-from .index import Def, Project
-
-Includes = dict[Def, list[tuple[Optional[Def], str, list[str]]]]
+Includes = dict[Def, list[Include]]
 _INCLUDE = re.compile(rb"include_router")
 
 
@@ -66,5 +65,5 @@ def _includes(project: Project) -> Includes:
         for parent, child, deps in summary["includes"]:
             parent_def = project.resolve(module, parent) if parent else None
             found.setdefault(project.resolve(module, child), []).append(
-                (parent_def, module, deps))
+                Include(parent_def, module, deps))
     return found

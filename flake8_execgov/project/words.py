@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .answers import lasting
 from .index import Project
+from .records import Def
 
 
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.|[\w.]+)|import[ \t]+([^\n#;]+))", re.M)
@@ -54,7 +55,7 @@ def _derived(project: Project) -> frozenset[str]:
             done.add(path)
             summary = project.summary(module)
             for name in summary["classes"] if summary is not None else ():
-                if name not in found and any(project.derives((module, name), m) for m in matchers):
+                if name not in found and any(project.derives(Def(module, name), m) for m in matchers):
                     found.add(name)
                     words.add(name)
     return frozenset(found)

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 from ..config.names import is_glob
 from ..config.options import Config
 from ..config.prefilter import Needs
-from ..model.nodes import pos
+from ..source.statements import pos
 from ..model.records import Access, Finding
 from ..model.runner_coverage import RunnerCoverage
 from ..model.semantic import Hook, SemanticModel, StateHook

@@ -31,7 +31,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from .nodes import first_line, inner_statements, last_line
+from .statements import first_line, inner_statements, last_line
 
 
 @dataclass
@@ -52,7 +52,7 @@ class NoqaRegions:
     def __init__(self, tree: ast.Module, lines: Sequence[str]) -> None:
         self.tree = tree
         self.lines = lines
-        self._blocks: dict[int, _Block] = {}
+        self._blocks: dict[Optional[ast.stmt], _Block] = {}  # None: the module
 
     def region(self, line: int) -> Optional[tuple[int, int]]:
         """(first, last) line of a region holding ``line`` whose bounds are token-run
@@ -93,14 +93,13 @@ class NoqaRegions:
         return start, stop
 
     def _block(self, holder: Optional[ast.stmt]) -> _Block:
-        key = id(holder) if holder is not None else id(self.tree)
-        block = self._blocks.get(key)
+        block = self._blocks.get(holder)
         if block is None:
             # in source order (a try's blocks are body, else, finally, then its handlers)
             stmts = sorted(inner_statements(holder), key=lambda stmt: (first_line(stmt),
                                                                        stmt.col_offset)) \
                 if holder is not None else list(self.tree.body)
-            block = self._blocks[key] = _Block(stmts)
+            block = self._blocks[holder] = _Block(stmts)
             block.starts = [first_line(stmt) for stmt in stmts]
             block.lasts = [last_line(stmt) for stmt in stmts]
         return block
