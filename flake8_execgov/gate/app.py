@@ -189,6 +189,13 @@ _VALUED = frozenset(("--format", "--config", "--append-config", "--output-file",
                      "--execgov-project-root", "--execgov-cache-dir", "--execgov-cache"))
 
 
+def _verbose(argv: Sequence[str]) -> bool:
+    """``-v``/``--verbose`` (``-vv`` ...) on the command line: flake8 reads it in its
+    preliminary parse and keeps it out of the options it hands on."""
+    return any(arg == "--verbose" or (arg.startswith("-v") and set(arg[1:]) == {"v"})
+               for arg in argv)
+
+
 def check(argv: Sequence[str]) -> int:
     """Run the gate; flake8's exit status (0 clean, 1 findings, 2 usage error); after the
     default report, the summary line on stderr."""
@@ -202,6 +209,6 @@ def check(argv: Sequence[str]) -> int:
             sys.stderr.write(f"execgov check: error: {exc}\n")
             return 2
         ExecGovChecker.settings.the_run.close()  # this run's owner: what it learnt, kept
-        sys.stderr.write(app.summary())
+        sys.stderr.write(app.summary() + app.counts(_verbose(argv)))
     code: int = app.exit_code()
     return code

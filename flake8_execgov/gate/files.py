@@ -18,6 +18,10 @@ from flake8 import checker, processor, utils
 from ..source.files import Decoded, open_regular
 from ..model.noqa_regions import NoqaRegions
 
+# the per-file statistic (flake8's dict, which comes back from ``-j`` workers too) saying
+# the file was parsed and analysed, not answered by the prefilter or kept findings
+ANALYSED = "execgov-analysed"
+
 
 class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is untyped
     """flake8's file processor, finding the ``# noqa`` line of a finding without
@@ -145,6 +149,7 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
                 self.report(None, line, col, message)
             self._plan_fixes()
             return self.display_name, self.results, self.statistics
+        self.statistics[ANALYSED] = 1  # parsed and walked: the gate's -v line counts them
         try:
             self.run_ast_checks()
         except SyntaxError as exc:

@@ -29,6 +29,7 @@ from flake8.violation import Violation
 
 from .. import __version__
 from ..formats import PLANNED, FixKinds
+from .files import ANALYSED
 
 PROG = "execgov check"
 FORMATS = {"github": "execgov-github", "sarif": "execgov-sarif", "json": "execgov-json"}
@@ -96,6 +97,8 @@ class GateApplication(application.Application):  # type: ignore[misc]
         super().run_checks()
         planned: dict[str, Any] = {}
         seen: set[str] = set()
+        self.analysed = sum(statistics.get(ANALYSED, 0)
+                            for _, _, statistics in self.file_checker_manager.results)
         for name, _, statistics in self.file_checker_manager.results:
             if name in seen:
                 planned.pop(name, None)
@@ -117,6 +120,18 @@ class GateApplication(application.Application):  # type: ignore[misc]
                 handle(error)
 
             self.formatter.handle = remember
+
+    def counts(self, verbose: bool) -> str:
+        """With ``-v``: how many files the run checked and how many of them it parsed and
+        analysed (the rest the prefilter or kept findings answered): what a warm run after
+        an edit re-analysed ('' without ``-v``; flake8 keeps ``-v`` out of its options)."""
+        if not verbose or self.file_checker_manager is None:
+            return ""
+        checked = len(self.file_checker_manager.results)
+        analysed = getattr(self, "analysed", 0)
+        return (f"execgov check: {checked} file{'s' if checked != 1 else ''} checked, "
+                f"{analysed} parsed and analysed, {checked - analysed} answered without "
+                "a parse (prefilter or kept findings).\n")
 
     def summary(self) -> str:
         """The summary line ('' when it has nothing to say or is not wanted)."""
