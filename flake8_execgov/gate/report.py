@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from typing import Any, Optional
 
@@ -56,6 +57,14 @@ class GateOptionManager(manager.OptionManager):  # type: ignore[misc]
             if "--version" in action.option_strings:
                 action.version = (f"execgov {__version__} (flake8 {flake8.__version__}, "
                                   f"{utils.get_python_version()})")
+        self.register_changed_since()
+
+    def register_changed_since(self) -> None:
+        """The gate's own option (:mod:`.changed`), on the command line only."""
+        self.add_option("--changed-since", metavar="REF", default=None,
+                        help="check only the files changed since the git revision REF (the "
+                             "working tree against it, untracked files too) and the files "
+                             "whose findings depend on them")
 
     def add_option(self, *args: Any, **kwargs: Any) -> None:
         if HIDDEN.intersection(args):
@@ -94,6 +103,9 @@ class GateApplication(application.Application):  # type: ignore[misc]
     def run_checks(self) -> None:
         """flake8's, then the file checkers' fix plans handed to the report (a name
         checked twice, e.g. stdin named as a file also given, is left to FixKinds)."""
+        since = getattr(self.options, "changed_since", None)
+        if since:
+            self._only_changed(since)
         super().run_checks()
         planned: dict[str, Any] = {}
         seen: set[str] = set()
@@ -106,6 +118,32 @@ class GateApplication(application.Application):  # type: ignore[misc]
                 planned[name] = statistics[PLANNED]
             seen.add(name)
         setattr(self.options, PLANNED, planned)
+
+    def _only_changed(self, since: str) -> None:
+        """``--changed-since``: flake8 finds the files as always (paths, ``exclude``,
+        ``filename``), then keeps those :mod:`.changed` chose; one line on stderr."""
+        from ..plugin import ExecGovChecker
+        from .changed import selection
+
+        manager = self.file_checker_manager
+        chosen, line = selection(since, ExecGovChecker.settings.project,
+                                 getattr(self.options, "execgov_baseline", None) or None,
+                                 os.getcwd())
+        start = manager.start
+
+        def start_changed() -> None:
+            start()
+            if chosen is not None:
+                manager.filenames = tuple(name for name in manager.filenames
+                                          if name == "-" or os.path.abspath(name) in chosen)
+                manager.jobs = min(len(manager.filenames), manager.jobs)
+                count = len(manager.filenames)
+                sys.stderr.write(f"{line}checking {count} file{'s' if count != 1 else ''} "
+                                 "(with the files that depend on them).\n")
+            else:
+                sys.stderr.write(line)
+
+        manager.start = start_changed
 
     def make_formatter(self) -> None:
         self.options.format = report_format(self.options.format, self.plugins.reporters)
