@@ -114,8 +114,9 @@ def measure(root: Path, jobs: int, runs: int, python: str, cache: Path,
     listing.unlink()
     table: dict[str, dict[str, float]] = {}
     for name, results in found.items():
-        table[name] = {"wall": statistics.median(float(r["wall"]) for r in results),  # type: ignore[arg-type]
-                       "rss": statistics.median(float(r["rss"]) for r in results) / 1024}  # type: ignore[arg-type]
+        walls = [float(r["wall"]) for r in results]  # type: ignore[arg-type]
+        peaks = [float(r["rss"]) / 1024 for r in results]  # type: ignore[arg-type]
+        table[name] = {"wall": statistics.median(walls), "rss": statistics.median(peaks)}
         if any(r["rc"] not in (0,) for r in results):
             table[name]["failed"] = 1.0
     for name in ("cold", "warm", "edit"):

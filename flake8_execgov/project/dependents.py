@@ -73,7 +73,7 @@ class Dependents:
         deleted files import now or imported ``before`` (their texts at the reference)."""
         project = self.project
         chosen = set(changed)
-        modules: set[str] = set()
+        modules: set[str] = set()  # whose importers are checked, to a fixed point
         for path in [*chosen, *gone]:
             module = project.module_of(path)
             if module is not None:
@@ -82,7 +82,9 @@ class Dependents:
             if path in chosen:
                 texts.append(self._read(path))
             for data in texts:
-                modules |= self._forward(path, data)
+                imported, included = self._forward(path, data)
+                chosen.update(p for p in map(project.path_of, imported) if p is not None)
+                modules |= included
         queue = deque(sorted(modules))
         seen = set(modules)
         while queue:
@@ -99,23 +101,26 @@ class Dependents:
                         queue.append(name)
         return {path for path in chosen if path.exists()}
 
-    def _forward(self, path: Path, data: bytes) -> set[str]:
-        """The modules a text (of ``path``, now or before) imports; where it holds
-        ``include_router``, also down the imported modules that hold it too."""
-        found = set(self._imports(path, data))
+    def _forward(self, path: Path, data: bytes) -> tuple[frozenset[str], set[str]]:
+        """The modules a text (of ``path``, now or before) imports (their own findings may
+        change: a helper's module is quiet about uses imported elsewhere); and, where it
+        holds ``include_router``, the modules down the chain of imported modules holding
+        it too (a grant reaches their importers: they hang routes on those routers)."""
+        imported = self._imports(path, data)
+        included: set[str] = set()
         if b"include_router" not in data:
-            return found
-        stack = sorted(found)
+            return imported, included
+        stack = sorted(imported)
+        included.update(imported)
         while stack:
             target = self.project.path_of(stack.pop())
             if target is None:
                 continue
-            text = self._read(target)
-            if b"include_router" in text:
-                for module in self.names(target) - found:
-                    found.add(module)
+            if b"include_router" in self._read(target):
+                for module in self.names(target) - included:
+                    included.add(module)
                     stack.append(module)
-        return found
+        return imported, included
 
     def names(self, path: Path) -> frozenset[str]:
         """Every module name the file's imports may reach (memoised)."""
@@ -171,9 +176,9 @@ class Dependents:
                 for word in identifiers(data):
                     self._words.setdefault(word, []).append(path)
         found = list(self._words.get(module.rpartition(".")[2].encode(), ()))
-        path = self.project.path_of(module)
-        if path is not None and path.name == "__init__.py":
-            folder = os.path.join(str(path.parent), "")
+        where = self.project.path_of(module)
+        if where is not None and where.name == "__init__.py":
+            folder = os.path.join(str(where.parent), "")
             found += [p for p, _ in self.project.texts(_ANY) if str(p).startswith(folder)]
         return found
 
