@@ -88,7 +88,7 @@ def modules(repo: Path) -> list[Path]:
 def edit(repo: Path, rng: random.Random, step: int) -> str:
     """One random edit of the kinds a change set has; returns what it did."""
     mods = modules(repo)
-    kind = rng.choice(["add", "remove", "import", "rename", "delete", "state"])
+    kind = rng.choice(["add", "remove", "import", "rename", "delete", "state", "new"])
     if kind == "add" and mods:
         path = rng.choice(mods)
         path.write_text(path.read_text() + f"\n\ndef bad_{step}(plugin):\n    return plugin.run()\n")
@@ -114,6 +114,10 @@ def edit(repo: Path, rng: random.Random, step: int) -> str:
         text = states.read_text()
         states.write_text(text.replace('"RUNNING"', '"SUCCESS"') if "RUNNING" in text
                           else text.replace('"SUCCESS"', '"RUNNING"'))
+    elif kind == "new":  # an untracked module using a helper
+        (repo / f"app/mod_{MODULES + step}.py").write_text(
+            "from app.helpers import execute\n\n\n"
+            f"def new_{step}(plugin):\n    return execute('x', plugin)\n")
     else:
         return "nothing"
     return kind
@@ -170,7 +174,7 @@ def test_changed_since_equals_full_run_on_random_edits(tmp_path: Path) -> None:
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", f"sequence {sequence}", "--allow-empty")
         before = full
-    assert {"add", "remove", "import", "rename", "delete", "state"} <= kinds
+    assert {"add", "remove", "import", "rename", "delete", "state", "new"} <= kinds
 
 
 def test_changed_since_outside_git_and_unknown_revision(tmp_path: Path) -> None:
@@ -207,3 +211,25 @@ def test_changed_since_a_change_it_cannot_follow_checks_everything(
         "ToolRunner.run()"]
     assert f"1 file changed since HEAD; {Path(changed)} changed, so every file is checked" \
         in done.stderr
+
+
+def test_verbose_counts_the_files_analysed(tmp_path: Path) -> None:
+    """``-v``: the files checked, and how many were parsed and analysed (a warm run: none;
+    a file the prefilter rejects: never)."""
+    (tmp_path / "setup.cfg").write_text("[flake8]\n")
+    (tmp_path / "a.py").write_text("def f(plugin):\n    return plugin.run()\n")
+    (tmp_path / "b.py").write_text("x = 1\n")
+    counts = []
+    for _ in range(2):
+        done = execgov_text("check", "-v", cwd=tmp_path,
+                            env={"EXECGOV_CACHE_DIR": str(tmp_path / "cache")})
+        assert done.stdout == ("./a.py:2:12: GOV001 plugin.run() bypasses ToolRunner; "
+                               "execute plugins through ToolRunner.run()\n")
+        counts.append(done.stderr.splitlines()[-1])
+    assert counts == [
+        "execgov check: 2 files checked, 1 parsed and analysed, 1 answered without a parse "
+        "(prefilter or kept findings).",
+        "execgov check: 2 files checked, 0 parsed and analysed, 2 answered without a parse "
+        "(prefilter or kept findings)."]
+    done = execgov_text("check", cwd=tmp_path)
+    assert "checked" not in done.stderr
