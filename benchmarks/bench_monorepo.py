@@ -4,7 +4,8 @@ and flake8; time and peak memory, at each size and ``-j``.
 
     python benchmarks/bench_monorepo.py [--sizes 1000,3000,10000] [--jobs 1,2]
                                         [--packages 50] [--runs 1] [--python PY]
-                                        [--work DIR] [--no-flake8] [--flake8-jobs 2]
+                                        [--work DIR] [--flake8 both|own|none]
+                                        [--flake8-jobs 2]
 
 Every command is a whole process run as users run it: from the monorepo's root, whose
 ``setup.cfg`` is the one configuration, on ``.`` (``execgov check -j N``; flake8 ``-j N
@@ -81,7 +82,7 @@ def dependents(root: Path) -> int:
 
 
 def measure(root: Path, jobs: int, runs: int, python: str, cache: Path,
-            with_flake8: bool) -> dict[str, dict[str, float]]:
+            with_flake8: str) -> dict[str, dict[str, float]]:
     files = sorted(str(p) for p in root.rglob("*.py"))
     listing = cache.parent / f"{cache.name}-files.txt"
     listing.write_text("\n".join(files))
@@ -95,14 +96,13 @@ def measure(root: Path, jobs: int, runs: int, python: str, cache: Path,
         "flake8": [python, "-m", "flake8", "-j", str(jobs), "--exit-zero", "--select=C90",
                    "."],
     }
-    names = ["parse", "cold", "warm", "edit"] + (["flake8+GOV", "flake8"] if with_flake8
-                                                 else [])
+    flake8 = {"both": ["flake8+GOV", "flake8"], "own": ["flake8"], "none": []}[with_flake8]
+    names = ["parse", "cold", "warm", "edit", *flake8]
     found: dict[str, list[dict[str, object]]] = {name: [] for name in names}
     for i in range(runs):
         order = ["parse", "cold", "warm", "edit"] if i % 2 == 0 \
             else ["cold", "warm", "edit", "parse"]  # the cache is warm before "warm"
-        if with_flake8:
-            order += ["flake8+GOV", "flake8"][::1 if i % 2 == 0 else -1]
+        order += flake8[::1 if i % 2 == 0 else -1]
         for name in order:
             if name in ("cold", "flake8+GOV"):
                 shutil.rmtree(cache, ignore_errors=True)
@@ -142,7 +142,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--python", help="measure this interpreter's installed execgov")
     parser.add_argument("--work", type=Path, help="where the trees go (default: a temp dir)")
-    parser.add_argument("--no-flake8", action="store_true")
+    parser.add_argument("--flake8", choices=("both", "own", "none"), default="both",
+                        help="flake8 with the plugin and without it (both), only flake8's "
+                             "own (the memory bar; flake8 takes ten times the gate's time)")
     parser.add_argument("--flake8-jobs", help="the -j values flake8 is measured at (default: "
                         "the largest of --jobs; flake8 takes ten times the gate's time)")
     args = parser.parse_args()
@@ -162,7 +164,7 @@ def main() -> None:
         for j in jobs:
             table = results[(size, j)] = measure(root, j, args.runs, python,
                                                  work / f"cache-{size}-{j}",
-                                                 j in flake8_jobs and not args.no_flake8)
+                                                 args.flake8 if j in flake8_jobs else "none")
             for name, row in table.items():
                 note = ""
                 if name == "edit":
