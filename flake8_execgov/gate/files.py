@@ -17,10 +17,7 @@ from flake8 import checker, processor, utils
 
 from ..source.files import Decoded, open_regular
 from ..model.noqa_regions import NoqaRegions
-
-# the per-file statistic (flake8's dict, which comes back from ``-j`` workers too) saying
-# the file was parsed and analysed, not answered by the prefilter or kept findings
-ANALYSED = "execgov-analysed"
+from .report import ANALYSED
 
 
 class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is untyped

@@ -30,7 +30,6 @@ from flake8.violation import Violation
 
 from .. import __version__
 from ..formats import PLANNED, FixKinds
-from .files import ANALYSED
 
 PROG = "execgov check"
 FORMATS = {"github": "execgov-github", "sarif": "execgov-sarif", "json": "execgov-json"}
@@ -39,6 +38,9 @@ FORMAT_HELP = ("The report: default, pylint, quiet-filename, quiet-nothing, gith
                "annotations), sarif (SARIF 2.1.0), json, or a template of %%-style keys "
                "(code, col, path, row, text), e.g. '%%(path)s:%%(row)d: %%(code)s'. "
                "(Default: default)")
+# the per-file statistic (flake8's dict, which comes back from ``-j`` workers too) saying
+# the file was parsed and analysed, not answered by the prefilter or kept findings
+ANALYSED = "execgov-analysed"
 # pycodestyle's layout options: registered by flake8 itself, read by no gate check.
 HIDDEN = frozenset(("--max-line-length", "--max-doc-length", "--indent-size",
                     "--hang-closing"))
