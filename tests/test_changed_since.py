@@ -233,3 +233,49 @@ def test_verbose_counts_the_files_analysed(tmp_path: Path) -> None:
         "(prefilter or kept findings)."]
     done = execgov_text("check", cwd=tmp_path)
     assert "checked" not in done.stderr
+
+
+def test_dependents_follow_every_way_an_import_is_written(tmp_path: Path) -> None:
+    """The graph behind ``--changed-since``: a dotted use after ``import a.b``, a relative
+    import of a package's own name, a re-export, a chain of ``include_router`` (its
+    importers too), a deleted module's importers, and a file that does not parse."""
+    from flake8_execgov.config.options import DEFAULT_CONFIG
+    from flake8_execgov.project.dependents import Dependents
+    from flake8_execgov.project.index import Project
+
+    files = {
+        "app/__init__.py": "from .core import helper\n",
+        "app/core.py": "def helper(plugin):\n    return plugin.run()\n",
+        "app/rel.py": "from . import helper\n",
+        "app/reexported.py": "from app import helper\n",
+        "app/sub/__init__.py": "",
+        "app/sub/deep.py": "import app.core\n\n\ndef f(p):\n    return app.core.helper(p)\n",
+        "app/sub/routes2.py": "from fastapi import APIRouter\n\nsub = APIRouter()\n",
+        "app/routes.py": "from fastapi import APIRouter\n\nfrom app.sub.routes2 import sub\n\n"
+                         "router = APIRouter()\nrouter.include_router(sub)\n",
+        "app/main.py": "from fastapi import FastAPI\n\nfrom app.routes import router\n\n"
+                       "app = FastAPI()\napp.include_router(router)\n",
+        "app/uses_sub.py": "from app.sub.routes2 import sub\n",
+        "app/gone_user.py": "from app.gone import thing\n",
+        "app/broken.py": "def f(:\n    core\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+
+    def affected(changed: list[str], gone: list[str] = [],
+                 before: dict[str, str] = {}) -> set[str]:
+        project = Project(tmp_path, DEFAULT_CONFIG, None)
+        found = Dependents(project).affected(
+            [tmp_path / p for p in changed], [tmp_path / p for p in gone],
+            {tmp_path / p: t.encode() for p, t in before.items()})
+        return {str(p.relative_to(tmp_path)) for p in found}
+
+    assert affected(["app/core.py"]) == {
+        "app/core.py", "app/__init__.py", "app/rel.py", "app/reexported.py",
+        "app/sub/deep.py"}
+    assert affected(["app/main.py"]) == {
+        "app/main.py", "app/routes.py", "app/sub/routes2.py", "app/uses_sub.py"}
+    assert affected([], ["app/gone.py"], {"app/gone.py": "import app.core\nthing = 1\n"}) \
+        == {"app/gone_user.py", "app/core.py", "app/__init__.py"}  # ``import app.core``: both
+    assert affected(["app/broken.py"]) == {"app/broken.py"}
