@@ -1,11 +1,14 @@
 """Generate a realistic plugin-server code base for benchmarks (deterministic, no download).
 
     python benchmarks/corpus.py OUT_DIR [--files 1100] [--seed 0]
+    python benchmarks/corpus.py OUT_DIR --monorepo [--modules 10000] [--packages 50] [--seed 0]
 
 Runners, registries, lifecycle enums, routes, services, jobs, utilities and tests, about
 150 lines each, in packages like a real server's. Most modules mention plugins (so the
 prefilter passes them and the rules really work); a few carry violations: a direct
 ``plugin.run``, a ``"SUCCESS"`` state, a route without auth, a ``"default"`` tool name.
+``--monorepo``: the same kinds of modules as distributions of one repository, importing
+shared packages and each other (``monorepo.py``).
 """
 
 from __future__ import annotations
@@ -216,8 +219,17 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--files", type=int, default=1100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--monorepo", action="store_true",
+                        help="a monorepo: --modules modules in --packages distributions")
+    parser.add_argument("--modules", type=int, default=10000)
+    parser.add_argument("--packages", type=int, default=50)
     args = parser.parse_args()
-    paths = generate(args.out, args.files, args.seed)
+    if args.monorepo:
+        from monorepo import generate_monorepo
+
+        paths = generate_monorepo(args.out, args.modules, args.packages, args.seed)
+    else:
+        paths = generate(args.out, args.files, args.seed)
     lines = sum(p.read_text().count("\n") for p in paths)
     print(f"{len(paths)} files, {lines} lines in {args.out}")
 

@@ -39,6 +39,7 @@ from flake8.plugins import finder
 
 from ..config import pyproject
 from ..config.options import ConfigError
+from .changed import ChangedSinceError
 from .files import GateFileChecker
 from .report import GateApplication, GateOptionManager
 
@@ -187,7 +188,15 @@ _VALUED = frozenset(("--format", "--config", "--append-config", "--output-file",
                      "--extend-select", "--extend-ignore", "--per-file-ignores",
                      "--exclude", "--extend-exclude", "--filename", "--require-plugins",
                      "--enable-extensions", "--color", "--max-doc-length",
-                     "--execgov-project-root", "--execgov-cache-dir", "--execgov-cache"))
+                     "--execgov-project-root", "--execgov-cache-dir", "--execgov-cache",
+                     "--changed-since"))
+
+
+def _verbose(argv: Sequence[str]) -> bool:
+    """``-v``/``--verbose`` (``-vv`` ...) on the command line: flake8 reads it in its
+    preliminary parse and keeps it out of the options it hands on."""
+    return any(arg == "--verbose" or (arg.startswith("-v") and set(arg[1:]) == {"v"})
+               for arg in argv)
 
 
 def check(argv: Sequence[str]) -> int:
@@ -199,10 +208,10 @@ def check(argv: Sequence[str]) -> int:
     with governance_only():
         try:
             app.run(gate_argv(argv))
-        except ConfigError as exc:  # pyproject.toml that is not TOML: one line
-            sys.stderr.write(f"execgov check: error: {exc}\n")
+        except (ConfigError, ChangedSinceError) as exc:  # pyproject.toml that is not TOML,
+            sys.stderr.write(f"execgov check: error: {exc}\n")  # no git: one line
             return 2
         ExecGovChecker.settings.the_run.close()  # this run's owner: what it learnt, kept
-        sys.stderr.write(app.summary())
+        sys.stderr.write(app.summary() + app.counts(_verbose(argv)))
     code: int = app.exit_code()
     return code

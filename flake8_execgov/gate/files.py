@@ -17,6 +17,7 @@ from flake8 import checker, processor, utils
 
 from ..source.files import Decoded, open_regular
 from ..source.noqa_regions import NoqaRegions
+from .report import ANALYSED
 
 
 class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is untyped
@@ -147,6 +148,7 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
             self._plan_fixes({(kept.line, kept.col + 1, kept.code): kept.fix
                               for kept in found if kept.fix})
             return self.display_name, self.results, self.statistics
+        self.statistics[ANALYSED] = 1  # parsed and walked: the gate's -v line counts them
         try:
             self.run_ast_checks()
         except SyntaxError as exc:

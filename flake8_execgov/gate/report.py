@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from typing import Any, Optional
 
@@ -37,6 +38,9 @@ FORMAT_HELP = ("The report: default, pylint, quiet-filename, quiet-nothing, gith
                "annotations), sarif (SARIF 2.1.0), json, or a template of %%-style keys "
                "(code, col, path, row, text), e.g. '%%(path)s:%%(row)d: %%(code)s'. "
                "(Default: default)")
+# the per-file statistic (flake8's dict, which comes back from ``-j`` workers too) saying
+# the file was parsed and analysed, not answered by the prefilter or kept findings
+ANALYSED = "execgov-analysed"
 # pycodestyle's layout options: registered by flake8 itself, read by no gate check.
 HIDDEN = frozenset(("--max-line-length", "--max-doc-length", "--indent-size",
                     "--hang-closing"))
@@ -55,6 +59,14 @@ class GateOptionManager(manager.OptionManager):  # type: ignore[misc]
             if "--version" in action.option_strings:
                 action.version = (f"execgov {__version__} (flake8 {flake8.__version__}, "
                                   f"{utils.get_python_version()})")
+        self.register_changed_since()
+
+    def register_changed_since(self) -> None:
+        """The gate's own option (:mod:`.changed`), on the command line only."""
+        self.add_option("--changed-since", metavar="REF", default=None,
+                        help="check only the files changed since the git revision REF (the "
+                             "working tree against it, untracked files too) and the files "
+                             "whose findings depend on them")
 
     def add_option(self, *args: Any, **kwargs: Any) -> None:
         if HIDDEN.intersection(args):
@@ -93,9 +105,14 @@ class GateApplication(application.Application):  # type: ignore[misc]
     def run_checks(self) -> None:
         """flake8's, then the file checkers' fix plans handed to the report (a name
         checked twice, e.g. stdin named as a file also given, is left to FixKinds)."""
+        since = getattr(self.options, "changed_since", None)
+        if since:
+            self._only_changed(since)
         super().run_checks()
         planned: dict[str, Any] = {}
         seen: set[str] = set()
+        self.analysed = sum(statistics.get(ANALYSED, 0)
+                            for _, _, statistics in self.file_checker_manager.results)
         for name, _, statistics in self.file_checker_manager.results:
             if name in seen:
                 planned.pop(name, None)
@@ -103,6 +120,32 @@ class GateApplication(application.Application):  # type: ignore[misc]
                 planned[name] = statistics[PLANNED]
             seen.add(name)
         setattr(self.options, PLANNED, planned)
+
+    def _only_changed(self, since: str) -> None:
+        """``--changed-since``: flake8 finds the files as always (paths, ``exclude``,
+        ``filename``), then keeps those :mod:`.changed` chose; one line on stderr."""
+        from ..plugin import ExecGovChecker
+        from .changed import selection
+
+        manager = self.file_checker_manager
+        chosen, line = selection(since, ExecGovChecker.settings.project,
+                                 getattr(self.options, "execgov_baseline", None) or None,
+                                 os.getcwd())
+        start = manager.start
+
+        def start_changed() -> None:
+            start()
+            if chosen is not None:
+                manager.filenames = tuple(name for name in manager.filenames
+                                          if name == "-" or os.path.abspath(name) in chosen)
+                manager.jobs = min(len(manager.filenames), manager.jobs)
+                count = len(manager.filenames)
+                sys.stderr.write(f"{line}checking {count} file{'s' if count != 1 else ''} "
+                                 "(with the files that depend on them).\n")
+            else:
+                sys.stderr.write(line)
+
+        manager.start = start_changed
 
     def make_formatter(self) -> None:
         self.options.format = report_format(self.options.format, self.plugins.reporters)
@@ -117,6 +160,18 @@ class GateApplication(application.Application):  # type: ignore[misc]
                 handle(error)
 
             self.formatter.handle = remember
+
+    def counts(self, verbose: bool) -> str:
+        """With ``-v``: how many files the run checked and how many of them it parsed and
+        analysed (the rest the prefilter or kept findings answered): what a warm run after
+        an edit re-analysed ('' without ``-v``; flake8 keeps ``-v`` out of its options)."""
+        if not verbose or self.file_checker_manager is None:
+            return ""
+        checked = len(self.file_checker_manager.results)
+        analysed = getattr(self, "analysed", 0)
+        return (f"execgov check: {checked} file{'s' if checked != 1 else ''} checked, "
+                f"{analysed} parsed and analysed, {checked - analysed} answered without "
+                "a parse (prefilter or kept findings).\n")
 
     def summary(self) -> str:
         """The summary line ('' when it has nothing to say or is not wanted)."""

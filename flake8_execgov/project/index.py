@@ -186,6 +186,11 @@ class Project:
         path = self.path_of(module)
         return (self.module_of(path) or module) if path is not None else module
 
+    def absolute(self, module: str, target: str, level: int) -> str:
+        """The absolute name of an import's module as ``module`` writes it (``level``
+        dots: relative to its package)."""
+        return self._absolute(module, target, level)
+
     def _absolute(self, module: str, target: str, level: int) -> str:
         if not level:
             return target
