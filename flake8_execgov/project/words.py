@@ -40,13 +40,11 @@ def derived_names(project: Project) -> frozenset[str]:
 def _derived(project: Project) -> frozenset[str]:
     cfg = project.config
     matchers = [m for m in (cfg.plugin_types, cfg.runner_classes, cfg.lifecycle_enums) if m]
-    words = {_literal(p) for m in matchers for p in m.patterns} - {""}
+    words = {_word(p) for m in matchers for p in m.patterns} - {b""}
     found: set[str] = set()
     done: set[Path] = set()
     while words:
-        pattern = re.compile(rb"class\s+\w+\s*\([^)]*(?:" + b"|".join(
-            re.escape(w.encode()) for w in sorted(words))
-            + rb")")
+        pattern = re.compile(rb"class\s+\w+\s*\([^)]*(?:" + b"|".join(sorted(words)) + rb")")
         words = set()
         for path, _ in project.texts(pattern):
             module = project.module_of(path)
@@ -57,8 +55,21 @@ def _derived(project: Project) -> frozenset[str]:
             for name in summary["classes"] if summary is not None else ():
                 if name not in found and any(project.derives(Def(module, name), m) for m in matchers):
                     found.add(name)
-                    words.add(name)
+                    words.add(rb"\b" + re.escape(name.encode()) + rb"\b")
     return frozenset(found)
+
+
+def _word(pattern: str) -> bytes:
+    """What a base's text must hold for its name to match ``pattern``: the pattern's longest
+    literal run, at a word's edge where the pattern has no wildcard on that side (``*Plugin``
+    is not in ``PluginRegistry``; a superset test all the same). Empty for no literal."""
+    runs = re.split(r"[*?\[\]]", pattern)
+    literal = _literal(pattern)
+    if not literal:
+        return b""
+    at = runs.index(literal)
+    return (rb"\b" if at == 0 else b"") + re.escape(literal.encode()) + (
+        rb"\b" if at == len(runs) - 1 else b"")
 
 
 def _literal(pattern: str) -> str:
