@@ -1,0 +1,52 @@
+"""Classes deriving, through other modules, from a plugin type (``project.words``): the
+files summarised to find them are those whose text names a base that can match, at a
+word's edge where the pattern has no wildcard (``*Plugin`` is not in ``PluginRegistry``),
+and every class found is found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
+from flake8_execgov.project.index import Project
+from flake8_execgov.project.words import _word, derived_names
+
+MODULES = {
+    "plugins.py": "class BasePlugin:\n    pass\n\n\nclass PluginRegistry:\n    pass\n",
+    "impl.py": "from plugins import BasePlugin\n\n\nclass OcrTool(BasePlugin):\n    pass\n",
+    "deep.py": "from impl import OcrTool\n\n\nclass Deeper(OcrTool):\n    pass\n",
+    "registry.py": "from plugins import PluginRegistry\n\n\n"
+                   "class Registry(PluginRegistry):\n    pass\n",
+    "ocr2.py": "import plugins\n\n\nclass Scanner(plugins.BasePlugin):\n    pass\n",
+}
+
+
+@pytest.mark.parametrize("patterns", ["BasePlugin", "*Plugin", "Base*"])
+def test_derived_classes_and_the_files_read_for_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, patterns: str) -> None:
+    for name, text in MODULES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    config = build_config({"execgov-plugin-types": patterns})
+    project = Project(tmp_path, config, None)
+    summarised: list[str] = []
+    original = Project.summary
+
+    def summary(self: Project, module: str) -> object:
+        summarised.append(module)
+        return original(self, module)
+
+    monkeypatch.setattr(Project, "summary", summary)
+    assert derived_names(project) == {"OcrTool", "Deeper", "Scanner"}
+    assert "registry" not in summarised  # its base names no plugin type
+
+
+def test_a_patterns_words() -> None:
+    assert _word("Plugin") == rb"\bPlugin\b"
+    assert _word("*Plugin") == rb"Plugin\b"
+    assert _word("Plugin*") == rb"\bPlugin"
+    assert _word("*Plugin*") == b"Plugin"
+    assert _word("[Bb]asePlugin") == rb"asePlugin\b"
+    assert _word("*") == b""
+    assert DEFAULT_CONFIG.plugin_types  # the default configuration has words to look for
