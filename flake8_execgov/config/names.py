@@ -28,7 +28,7 @@ class NameMatcher:
         self._exclude = _compiled(excluded)
         # The longest literal run of each pattern: a file that contains none of them
         # cannot contain a matching identifier (used by the prefilter).
-        self.literals = tuple(max(_literal_runs(p), key=len) for p in self.patterns) + \
+        self.literals = tuple(max(literal_runs(p), key=len) for p in self.patterns) + \
             tuple(qual.rsplit(".", 1)[-1] for _, qual in self.qualified)
 
     def __bool__(self) -> bool:
@@ -69,7 +69,7 @@ def _compiled(patterns: Sequence[str]) -> Optional[Callable[[str], bool]]:
     return lambda name: name in names or regex(name) is not None
 
 
-def _literal_runs(pattern: str) -> list[str]:
+def literal_runs(pattern: str) -> list[str]:
     """The literal parts of a glob, split at ``*``, ``?`` and ``[...]`` as fnmatch reads them
     (an unterminated ``[`` is a literal)."""
     runs, current, i, n = [], "", 0, len(pattern)

@@ -16,14 +16,13 @@ from __future__ import annotations
 import ast
 import re
 
+from ..config.names import is_glob
 from ..model.hooks import module_hooks
 from ..model.registries import written_registries
 from .answers import lasting
 from .index import Project
 from .records import Def
 from .summary import module_statements
-
-_GLOB = re.compile(r"[*?\[\]!]")
 
 
 def declared_hooks(project: Project) -> frozenset[str]:
@@ -34,7 +33,7 @@ def declared_hooks(project: Project) -> frozenset[str]:
 
 def _declared(project: Project) -> frozenset[str]:
     cfg = project.config
-    names = sorted(p for p in cfg.plugin_types.patterns if not _GLOB.search(p))
+    names = sorted(p for p in cfg.plugin_types.patterns if not is_glob(p))
     hooks: set[str] = set()
     if cfg.hook_methods == "declared" and names:
         pattern = re.compile(rb"^[ \t]*class[ \t]+(?:" + b"|".join(
@@ -57,7 +56,7 @@ def project_registries(project: Project) -> frozenset[Def]:
 
 def _registries(project: Project) -> frozenset[Def]:
     matcher = project.config.registry_decorators
-    names = sorted(_literal(p) for p in matcher.patterns) if matcher else []
+    names = sorted(set(matcher.literals)) if matcher else []
     registries: set[Def] = set()
     if names:
         pattern = re.compile(rb"def[ \t]+\w*(?:" + b"|".join(
@@ -72,12 +71,6 @@ def _registries(project: Project) -> frozenset[Def]:
                 registries.update(Def(module, name) for name in written_registries(
                     list(module_statements(tree)), matcher))
     return frozenset(registries)
-
-
-def _literal(pattern: str) -> str:
-    """The longest literal run of a glob (a superset test for the text)."""
-    runs = re.split(r"[*?\[\]!]", pattern)
-    return max(runs, key=len)
 
 
 def param_calls(project: Project, definition: Def) -> tuple[str, ...]:

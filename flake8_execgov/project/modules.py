@@ -94,10 +94,6 @@ class ModuleNames:
             self._top = frozenset(name for name in names if name.isidentifier())
         return self._top
 
-    def search(self) -> list[Path]:
-        """Where a dotted name is looked up, in order."""
-        return [Path(source) for source in self._search()]
-
     def _search(self) -> list[str]:
         if self._order is None:
             order = [*self.configured, *self._found, self.root / "src", self.root]

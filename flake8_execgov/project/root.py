@@ -27,10 +27,11 @@ from ..config.options import Config
 from ..config.prefilter import Prefilter
 from .cache import SummaryCache
 from .index import Project
+from .modules import MARKERS
 from .seal import folder_problem, load_seal
 
 CACHE_DIR = ".execgov_cache"
-_ROOT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
+_ROOT_MARKERS = (".git", ".hg", *MARKERS)
 
 
 def _text(config: Config, name: str) -> str:

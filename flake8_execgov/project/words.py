@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..config.names import literal_runs
 from .answers import lasting
 from .index import Project
 from .records import Def
@@ -63,16 +64,10 @@ def _word(pattern: str) -> bytes:
     """What a base's text must hold for its name to match ``pattern``: the pattern's longest
     literal run, at a word's edge where the pattern has no wildcard on that side (``*Plugin``
     is not in ``PluginRegistry``; a superset test all the same). Empty for no literal."""
-    runs = re.split(r"[*?\[\]]", pattern)
-    literal = _literal(pattern)
+    runs = literal_runs(pattern)
+    literal = max(runs, key=len)
     if not literal:
         return b""
     at = runs.index(literal)
     return (rb"\b" if at == 0 else b"") + re.escape(literal.encode()) + (
         rb"\b" if at == len(runs) - 1 else b"")
-
-
-def _literal(pattern: str) -> str:
-    """The longest literal run of a shell-style pattern (a superset test for the text)."""
-    runs = re.split(r"[*?\[\]]", pattern)
-    return max(runs, key=len) if runs else ""
