@@ -96,8 +96,8 @@ def test_the_gate_and_stdin_from_the_parent(execgov_cli: Execgov, flake8_dir: Fl
                         (project / "packages", "server/app/custom.py")):
         flake8_dir.path = where
         path = where / name
-        stdin = flake8_dir.run_process("--select=GOV", "--isolated", "--stdin-display-name",
-                                       name, "-", stdin=source)
+        stdin = flake8_dir.run_fresh("--select=GOV", "--isolated", "--stdin-display-name",
+                                     name, "-", stdin=source)
         assert named(stdin.out, where, project) == [
             f for f in want(places) if Path(project, f[0]) == path]
 
