@@ -30,14 +30,15 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 from collections import deque
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
+from ..model.nodes import dotted
+from ..source.files import read_source
 from .index import Project
 from .modules import MARKERS
-from .reach import identifiers
+from .reach import ANY, identifiers
 from .records import Import
 
 # files whose change can change every module's findings or name: the configuration flake8
@@ -159,7 +160,7 @@ class Dependents:
                                        alias.name, node.level)
                         found.add(project.resolve_import(module, entry).module)
             elif isinstance(node, ast.Attribute):
-                chains.append(_dotted(node))
+                chains.append(dotted(node) or "")
         for chain in chains:  # a.b.c after ``import a``
             head, _, rest = chain.partition(".")
             if head in bound and rest:
@@ -173,19 +174,21 @@ class Dependents:
         are below its package's folder (a relative import names no part of it)."""
         if self._words is None:
             self._words = {}
-            for path, data in self.project.texts(_ANY):
+            for path, data in self.project.texts(ANY):
                 for word in identifiers(data):
                     self._words.setdefault(word, []).append(path)
         found = list(self._words.get(module.rpartition(".")[2].encode(), ()))
         where = self.project.path_of(module)
         if where is not None and where.name == "__init__.py":
             folder = os.path.join(str(where.parent), "")
-            found += [p for p, _ in self.project.texts(_ANY) if str(p).startswith(folder)]
+            found += [p for p, _ in self.project.texts(ANY) if str(p).startswith(folder)]
         return found
 
     def _read(self, path: Path) -> bytes:
+        """A project file's bytes, read as every other project file is (regular files
+        only, to a size limit: a planted FIFO or device never blocks the run)."""
         try:
-            return path.read_bytes()
+            return read_source(str(path))
         except OSError:
             return b""
 
@@ -193,16 +196,3 @@ class Dependents:
 def _prefixes(dotted: str) -> set[str]:
     parts = dotted.split(".") if dotted else []
     return {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
-
-
-def _dotted(node: ast.Attribute) -> str:
-    """``a.b.c`` for an attribute chain rooted at a name ("" otherwise)."""
-    parts = [node.attr]
-    value = node.value
-    while isinstance(value, ast.Attribute):
-        parts.append(value.attr)
-        value = value.value
-    return ".".join([value.id, *reversed(parts)]) if isinstance(value, ast.Name) else ""
-
-
-_ANY = re.compile(rb"")

@@ -53,7 +53,7 @@ class Reach:
         monorepo of 10,000 modules that pair was the run's largest allocation."""
         if self._naming_files is None:
             self._naming_files = {}
-            self._naming_texts = list(self.project.texts(_ANY))
+            self._naming_texts = list(self.project.texts(ANY))
             for position, (_, data) in enumerate(self._naming_texts):
                 for word in identifiers(data):
                     self._naming_files.setdefault(word, []).append(position)
@@ -136,7 +136,7 @@ class Reach:
             return self._names
         project = self.project
         found: dict[Def, str] = {}
-        for path, data in project.texts(_ANY):
+        for path, data in project.texts(ANY):
             module = project.module_of(path)
             if module is None or not self._screen(data.decode("utf-8", "replace")):
                 continue
@@ -212,7 +212,7 @@ def _dotted_before(data: bytes, at: int) -> str:
         at = start
 
 
-_ANY = re.compile(rb"")
+ANY = re.compile(rb"")  # every file of the project (Project.texts)
 _IDENTIFIER = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")  # UTF-8 names too
 # every byte that is no part of a name (nor of a number) becomes a space
 _SPACES = bytes(c if chr(c).isalnum() and c < 0x80 or c == 0x5F or c >= 0x80 else 0x20
