@@ -9,6 +9,7 @@ those call :func:`execgov_process` or :meth:`Flake8Dir.run_process` and say why.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import subprocess
 import sys
@@ -176,6 +177,10 @@ def run_in_process(program: str, *args: str, cwd: Path,
     saved_env = {name: os.environ.get(name) for name in (env or {})}
     os.environ.update(env or {})
     old, argv = os.getcwd(), sys.argv
+    # flake8 -v hangs a handler on its logger that writes to this run's stderr: a process
+    # ends with it; here the next run must not find it writing to a closed stream
+    flake8_log = logging.getLogger("flake8")
+    log_state = (list(flake8_log.handlers), flake8_log.level)
     sys.argv = [program, *args]  # read by config.sources.config_files() for its messages
     os.chdir(cwd)
     try:
@@ -191,6 +196,7 @@ def run_in_process(program: str, *args: str, cwd: Path,
     finally:
         os.chdir(old)
         sys.argv = argv
+        flake8_log.handlers[:], flake8_log.level = log_state
         for name, value in saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
