@@ -228,12 +228,12 @@ def _kind(project: Project, definition: Def) -> Optional[Kind]:
     defined = project.summary(where) if name and project.in_project(definition) else None
     kind: Optional[Kind] = None
     if defined is not None:
-        is_class = name in defined["classes"]
+        a_class = name in defined["classes"]
         enum_named = cfg.lifecycle_enums(name.rpartition(".")[2])
         kind = Kind(
-            plugin=is_class and _derives(project, definition, cfg.plugin_types),
-            runner=is_class and _derives(project, definition, cfg.runner_classes),
-            enum=2 if is_class and not enum_named and _derives(
+            plugin=a_class and _derives(project, definition, cfg.plugin_types),
+            runner=a_class and _derives(project, definition, cfg.runner_classes),
+            enum=2 if a_class and not enum_named and _derives(
                 project, definition, cfg.lifecycle_enums) else int(bool(enum_named)),
             constant=defined["consts"].get(name),
             auth_alias=name in defined["annotated"] and authorizes(

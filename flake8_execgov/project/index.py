@@ -60,7 +60,6 @@ class Project:
         self._summaries: dict[str, Summary] = {}
         self._kinds: dict[tuple[NameMatcher, Def], bool] = {}
         self._files: Optional[list[Path]] = None
-        self._roots: list[Path] = []
         self._state: Optional[str] = None
         self._texts: Optional[list[tuple[Path, bytes]]] = None
         # answers for linted modules (:mod:`.facts`): what an import binds, what it is
@@ -227,11 +226,11 @@ class Project:
 
     def files(self) -> list[Path]:
         if self._files is None:
-            self._files, self._roots = python_files(
+            self._files, roots = python_files(
                 self.root, self.cache.directory if self.cache else None)
-            self.names.found(self._roots, self._files)
+            self.names.found(roots, self._files)
             if self.cache is not None:  # before any file is read: no answer is older
-                self._state = files_state(self._files, self._roots, self._exclusions)
+                self._state = files_state(self._files, roots, self._exclusions)
         return self._files
 
     def state(self) -> Optional[str]:
