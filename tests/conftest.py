@@ -99,18 +99,21 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     for crashes, a timing, or a heavy test whose every line a lighter test traces); what
     the suite's coverage measures is the other tests'. (pytest-cov's own ``no_cover``
     breaks under ``--no-cov``.)"""
-    paused = None
+    paused: list["coverage.Coverage"] = []
     if item.get_closest_marker("untraced") is not None:
         import coverage
 
-        paused = coverage.Coverage.current()
-        if paused is not None:
-            paused.stop()
+        # Every running measurement, not only the latest: an xdist worker holds two (the
+        # one pytest-cov starts as its plugin loads, then its worker's at session start),
+        # stacked, and stopping the top one resumes the one below: the test ran traced.
+        while (current := coverage.Coverage.current()) is not None:
+            current.stop()
+            paused.append(current)
     try:
         yield
     finally:
-        if paused is not None:
-            paused.start()
+        for measurement in reversed(paused):
+            measurement.start()
 
 
 # -- commands in this process ------------------------------------------------------------

@@ -4,6 +4,7 @@ and no import circle anywhere (function-level and ``TYPE_CHECKING`` imports incl
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 from conftest import ROOT
@@ -69,15 +70,18 @@ def layer(module: str) -> int:
     return LAYER_OF[parts[1] if len(parts) > 1 else "__init__"]
 
 
-GRAPH = {module_name(p): imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
+@functools.cache
+def graph() -> dict[str, set[str]]:
+    """Each module's imports, read when a test asks (not when every worker collects)."""
+    return {module_name(p): imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
 
 
 def test_every_module_has_a_layer() -> None:
-    assert [m for m in GRAPH if m.count(".") and m.split(".")[1] not in LAYER_OF] == []
+    assert [m for m in graph() if m.count(".") and m.split(".")[1] not in LAYER_OF] == []
 
 
 def test_imports_only_go_down() -> None:
-    upward = sorted(f"{module} -> {target}" for module, targets in GRAPH.items()
+    upward = sorted(f"{module} -> {target}" for module, targets in graph().items()
                     for target in targets if layer(target) > layer(module))
     assert upward == []
 
@@ -86,33 +90,33 @@ def test_no_import_circle() -> None:
     """Tarjan-free: a depth-first search for a back edge, iteratively."""
     state: dict[str, int] = {}  # 1 on the path, 2 done
     circles: list[str] = []
-    for start in GRAPH:
+    for start in graph():
         if start in state:
             continue
         path = [start]
-        stack = [iter(sorted(GRAPH[start]))]
+        stack = [iter(sorted(graph()[start]))]
         state[start] = 1
         while stack:
             nxt = next(stack[-1], None)
             if nxt is None:
                 state[path.pop()] = 2
                 stack.pop()
-            elif nxt not in GRAPH or state.get(nxt) == 2:
+            elif nxt not in graph() or state.get(nxt) == 2:
                 continue
             elif state.get(nxt) == 1:
                 circles.append(" -> ".join(path[path.index(nxt):] + [nxt]))
             else:
                 state[nxt] = 1
                 path.append(nxt)
-                stack.append(iter(sorted(GRAPH[nxt])))
+                stack.append(iter(sorted(graph()[nxt])))
     assert circles == []
 
 
 def test_the_check_sees_imports() -> None:
     """The graph is not empty by accident: the plugin imports the rules, and a module
     importing a package's ``__init__`` counts."""
-    assert "flake8_execgov.rules" in GRAPH["flake8_execgov.plugin"]
-    assert any(t.startswith("flake8_execgov.model.") for t in GRAPH["flake8_execgov.rules.states"])
+    assert "flake8_execgov.rules" in graph()["flake8_execgov.plugin"]
+    assert any(t.startswith("flake8_execgov.model.") for t in graph()["flake8_execgov.rules.states"])
 
 
 def test_no_module_over_300_lines() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import sysconfig
 from pathlib import Path
+from typing import Any
 
-import hypothesmith
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -27,10 +27,18 @@ def lint_tree(source: str, config: Config = DEFAULT_CONFIG) -> list[Finding]:
     return analyse(tree, source.splitlines(keepends=True), config, prefiltered=False)
 
 
+def _hypothesmith() -> Any:
+    """hypothesmith, imported where a program is drawn: it loads libcst as it imports,
+    which every xdist worker that only collects this file would pay."""
+    import hypothesmith
+
+    return hypothesmith
+
+
 @pytest.mark.untraced  # generated programs: a search for crashes, untraced (coverage is the other tests')
 # deferred: building the grammar takes seconds, paid where the test runs, not by every
 # xdist worker that only collects this file
-@given(source=st.deferred(hypothesmith.from_grammar))
+@given(source=st.deferred(lambda: _hypothesmith().from_grammar()))
 def test_generated_programs_never_raise(source: str) -> None:
     try:
         ast.parse(source)
@@ -65,7 +73,7 @@ def test_prefilter_keeps_every_fixture_finding(case: Path) -> None:
 # from_node spends about a second generating each example (the test's own work is a few
 # milliseconds): 4 in the default run, 66 with --sweep
 @settings(max_examples=max(4, settings().max_examples // 6))
-@given(source=hypothesmith.from_node())
+@given(source=st.deferred(lambda: _hypothesmith().from_node()))
 def test_generated_syntax_trees_never_raise(source: str) -> None:
     lint_tree(source, WIDE)
 
