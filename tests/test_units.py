@@ -6,7 +6,8 @@ import codecs
 
 import pytest
 
-from flake8_execgov.fix.fixer import fix_text
+from flake8_execgov.fix.fixer import _left_out, fix_text
+from flake8_execgov.model.records import Finding
 from flake8_execgov.source.files import Decoded, SourceError
 from flake8_execgov.config.options import DEFAULT_CONFIG, ConfigError, build_config
 from flake8_execgov.config.names import NameMatcher
@@ -177,3 +178,15 @@ def test_line_index_words_and_lines() -> None:
     index = LineIndex(["run = 1\n", "rerun(run_x, run)\n"])
     found = [(index.line_of(at), index.is_word_at(at, "run")) for at in index.offsets("run")]
     assert found == [(1, True), (2, False), (2, False), (2, True)]
+
+
+def test_left_out_matches_findings_by_position_not_value() -> None:
+    """What the baseline leaves out is matched by the objects themselves: ``Finding``
+    compares by value, so an equal finding kept elsewhere does not hide this one."""
+    first, equal, other = (Finding(1, 0, "GOV004", "m"), Finding(1, 0, "GOV004", "m"),
+                           Finding(2, 0, "GOV004", "m"))
+    assert first == equal and first is not equal
+    every = [first, equal, other]
+    assert _left_out(every, [first, other]) == [equal]
+    assert _left_out(every, [equal])[0] is first and _left_out(every, [equal])[1] is other
+    assert _left_out(every, every) == [] and _left_out(every, []) == every

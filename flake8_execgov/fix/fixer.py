@@ -138,9 +138,8 @@ def _fix_once(text: str, config: Config, unsafe: bool, decide: Optional[Reported
     todo = fixable(tree, lines, [f for f in new if decide is None or decide(f)], config,
                    unsafe, notes)
     if left is not None and len(new) < len(every):
-        kept = {id(f) for f in new}
-        left.extend(fixable(tree, lines, [f for f in every if id(f) not in kept
-                                          and (decide is None or decide(f))],
+        left.extend(fixable(tree, lines, [f for f in _left_out(every, new)
+                                          if decide is None or decide(f)],
                             config, unsafe))
     if not todo:
         return text
@@ -153,12 +152,10 @@ def _fix_once(text: str, config: Config, unsafe: bool, decide: Optional[Reported
         from .transform import transform  # libcst: imported where it is used
 
         try:
-            fixed, applied = transform(text, tree, todo, lines, vocab)
+            return transform(text, tree, todo, lines, vocab)  # and the positions applied
         except RecursionError:  # pragma: no cover - guarded by the depth limit above
             raise SourceError("not fixed: an expression is nested too deeply for libcst "
                               "(Python's recursion limit); fix it by hand") from None
-        where = {id(f): index for index, f in enumerate(todo)}
-        return fixed, [where[id(f)] for f in applied]
 
     fixed, applied = isolated(apply) if isolate else apply()
     done = set(applied)  # planned, yet not applied: said, never passed over
@@ -170,6 +167,20 @@ def _fix_once(text: str, config: Config, unsafe: bool, decide: Optional[Reported
         except (SyntaxError, ValueError, RecursionError) as exc:  # pragma: no cover - a bug
             raise SourceError(f"internal error: the fix does not parse ({exc})") from None
     return fixed
+
+
+def _left_out(every: Sequence[Finding], new: Sequence[Finding]) -> list[Finding]:
+    """The findings of ``every`` that ``new`` leaves out. ``new`` is the baseline's
+    selection from ``every``: the same objects, in the same order (``Finding`` compares by
+    value, so they are matched by position, in one walk)."""
+    out = []
+    at = 0
+    for found in every:
+        if at < len(new) and new[at] is found:
+            at += 1
+        else:
+            out.append(found)
+    return out
 
 
 def libcst_depth(tree: ast.AST, limit: int) -> int:

@@ -22,34 +22,34 @@ _KINDS = {ast.Attribute: "attribute", ast.Subscript: "subscript", ast.Call: "cal
 _CST_KINDS = {cst.Attribute: "attribute", cst.Subscript: "subscript", cst.Call: "call"}
 
 
-def fstring_ranks(tree: ast.AST, lines: Sequence[str]) -> dict[int, Rank]:
-    """id of each node inside an f-string -> its rank (one iterative walk)."""
+def fstring_ranks(tree: ast.AST, lines: Sequence[str]) -> dict[ast.AST, Rank]:
+    """Each node inside an f-string -> its rank (one iterative walk)."""
     groups: list[tuple[ast.JoinedStr, list[tuple[str, ast.AST]]]] = []
-    parts: set[int] = set()  # an f-string's literal text (libcst: FormattedStringText)
+    parts: set[ast.AST] = set()  # an f-string's literal text (libcst: FormattedStringText)
     stack: list[tuple[ast.AST, Optional[list[tuple[str, ast.AST]]]]] = [(tree, None)]
     while stack:
         node, members = stack.pop()
         if isinstance(node, ast.JoinedStr):
-            parts.update(id(value) for value in node.values)
+            parts.update(node.values)
             if members is None:
                 members = []
                 groups.append((node, members))
         elif members is not None:
             kind = _KINDS.get(type(node))
             if kind is None and isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and id(node) not in parts:
+                    and node not in parts:
                 kind = "string"
             if kind is not None:
                 members.append((kind, node))
         stack.extend((child, members) for child in ast.iter_child_nodes(node))
-    ranks: dict[int, Rank] = {}
+    ranks: dict[ast.AST, Rank] = {}
     for fstring, members in groups:
         line = fstring.lineno
         column = char_col(lines, line, fstring.col_offset)
         counts: dict[str, int] = {}
         members.sort(key=lambda item: _order(item[1]))
         for kind, node in members:
-            ranks[id(node)] = ("f", line, column, kind, counts.get(kind, 0))
+            ranks[node] = ("f", line, column, kind, counts.get(kind, 0))
             counts[kind] = counts.get(kind, 0) + 1
     return ranks
 
@@ -80,8 +80,8 @@ class FStringRanks:
         self._outer: Optional[cst.CSTNode] = None
         self._where: tuple[int, int] = (0, 0)
         self._counts: dict[str, int] = {}
-        self._concatenated: set[int] = set()  # the parts of implicit concatenations
-        self._ranks: dict[int, Rank] = {}
+        self._concatenated: set[cst.CSTNode] = set()  # the parts of implicit concatenations
+        self._ranks: dict[cst.CSTNode, Rank] = {}
 
     def enter_fstring(self, node: cst.CSTNode, where: tuple[int, int]) -> None:
         if self._outer is None:
@@ -93,11 +93,11 @@ class FStringRanks:
 
     def rank(self, node: Union[cst.BaseExpression, cst.CSTNode]) -> None:
         if isinstance(node, cst.ConcatenatedString):
-            self._concatenated.update((id(node.left), id(node.right)))
+            self._concatenated.update((node.left, node.right))
         if self._outer is None or node is self._outer:
             return
         kind = _CST_KINDS.get(type(node))
-        if kind is None and id(node) not in self._concatenated:
+        if kind is None and node not in self._concatenated:
             if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
                 kind = "string"
             elif isinstance(node, cst.ConcatenatedString) and not has_fstring(node) \
@@ -106,11 +106,11 @@ class FStringRanks:
         if kind is not None:
             count = self._counts.get(kind, 0)
             self._counts[kind] = count + 1
-            self._ranks[id(node)] = ("f", *self._where, kind, count)
+            self._ranks[node] = ("f", *self._where, kind, count)
 
     def is_part(self, node: cst.CSTNode) -> bool:
         """Is ``node`` a part of an implicit concatenation (seen before its parts)?"""
-        return id(node) in self._concatenated
+        return node in self._concatenated
 
     def rank_of(self, node: cst.CSTNode) -> Optional[Rank]:
-        return self._ranks.get(id(node))
+        return self._ranks.get(node)

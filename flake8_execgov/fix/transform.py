@@ -6,7 +6,8 @@ Inside an f-string, CPython 3.9 reports wrong columns (and lines, in multi-line 
 there a node is named by the f-string (whose own position is right everywhere) and its
 rank among the nodes of its kind inside it, in source order. Every fix checks the node it
 found (a literal whose value is the state, a member named as found) before it changes
-it; the findings whose fix was applied are returned, so that the others are named.
+it; the positions of the findings whose fix was applied are returned, so that the
+others are named.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ Key = Hashable
 
 
 def transform(text: str, tree: ast.AST, todo: Sequence[Finding], lines: Sequence[str],
-              vocab: Vocabulary) -> tuple[str, list[Finding]]:
-    """``text`` with the fixes of ``todo`` applied, and the findings whose fix was."""
+              vocab: Vocabulary) -> tuple[str, list[int]]:
+    """``text`` with the fixes of ``todo`` applied, and the positions in ``todo`` of the
+    findings whose fix was."""
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -40,14 +42,16 @@ def transform(text: str, tree: ast.AST, todo: Sequence[Finding], lines: Sequence
                           "(its line endings or whitespace); fix it by hand")
     ranks = fstring_ranks(tree, lines)
     targets: dict[Key, Finding] = {}
-    for found in todo:
-        rank = ranks.get(id(found.node)) if found.node is not None else None
+    where: dict[Key, int] = {}  # the position in ``todo`` of the finding a key names
+    for index, found in enumerate(todo):
+        rank = ranks.get(found.node) if found.node is not None else None
         key: Key = rank if rank is not None else \
             (found.line, char_col(lines, found.line, found.col))
         targets[key] = found
+        where[key] = index
     fixer = _Fixer(targets, vocab)
     fixed: str = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).code
-    return fixed, [found for key, found in targets.items() if key in fixer.done]
+    return fixed, [where[key] for key in targets if key in fixer.done]
 
 
 def _replace_string(node: cst.SimpleString, old: str, new: str) -> Optional[cst.SimpleString]:

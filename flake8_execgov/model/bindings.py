@@ -39,7 +39,7 @@ class BindingContext:
                 return
             scope.assigns[target.id].append(value)
             if self.stmt is not None:
-                scope.assign_stmts[id(value)] = self.stmt
+                scope.assign_stmts[value] = self.stmt
             kind = self.vocab.plugin_expr(value)
             if kind is True:
                 scope.plugin_direct.add(target.id)
@@ -65,8 +65,8 @@ class BindingContext:
             target, val = pairs.pop()
             elements = val.elts if isinstance(val, (ast.Tuple, ast.List)) else []
             if isinstance(target, ast.Name):
-                scope.receivers[id(val)].append(target.id)
-                scope.followed_stores.add(id(target))
+                scope.receivers[val].append(target.id)
+                scope.followed_stores.add(target)
                 if not elements:  # the reason below is only for a tuple's items
                     continue
                 where = f"the value is also part of {target.id} (line {target.lineno})"
@@ -78,15 +78,15 @@ class BindingContext:
             else:
                 where = (f"the value is also assigned to {source_text(target)} "
                          f"(line {target.lineno})")
-                scope.receivers[id(val)].append("!" + where)
+                scope.receivers[val].append("!" + where)
             for element in elements:  # a tuple kept whole: its items go there too
-                scope.receivers[id(element)].append("!" + where)
+                scope.receivers[element].append("!" + where)
 
     def _aug_assign(self, node: ast.AugAssign, stack: list[StackItem]) -> bool:
         """``x += y`` reads ``x`` before it binds it: a use of what ``x`` holds."""
         if isinstance(node.target, ast.Name):
             self.scope.loads[node.target.id].append(node.target)
-            self.scope.followed_stores.add(id(node.target))
+            self.scope.followed_stores.add(node.target)
         return True
 
     def _bound_otherwise(self, name: str, line: int) -> None:
@@ -135,19 +135,19 @@ class BindingContext:
         if node.value is not None:
             self._receive(targets, node.value)
         elif isinstance(node.target, ast.Name):  # a bare annotation binds nothing
-            self.scope.followed_stores.add(id(node.target))
+            self.scope.followed_stores.add(node.target)
 
     def _type_alias(self, node: ast.AST, stack: list[StackItem]) -> bool:
         name, value = getattr(node, "name", None), getattr(node, "value", None)
         if isinstance(name, ast.Name) and value is not None:
             self.scope.assigns[name.id].append(value)
-            self.scope.assign_stmts[id(value)] = node  # type: ignore[assignment]
+            self.scope.assign_stmts[value] = node  # type: ignore[assignment]
         return True
 
     def _named_expr(self, node: ast.NamedExpr, stack: list[StackItem]) -> bool:
         self._bind(node.target, node.value)
         self._receive([node.target], node.value)
-        self.scope.walrus_of[id(node.value)] = node  # its own value goes on, too
+        self.scope.walrus_of[node.value] = node  # its own value goes on, too
         return True
 
     def _bind_loop(self, node: ast.For | ast.AsyncFor | ast.comprehension) -> None:

@@ -40,7 +40,7 @@ class DefinitionContext(RouteContext, RunnerContext):
     _returns_plugin_code: Callable[[Scope, set[str]], None]
     _hot: Optional[tuple[int, list[int]]]
     skipped: list[ast.stmt]
-    taints: dict[int, str]  # free state names: why a literal reaching them is not safe
+    taints: dict[ast.expr, str]  # free state names: why a literal reaching them is not safe
     facts: ProjectFacts
     # the rules' hooks for each invalid literal that reaches a metrics state
     _state_reached: Callable[[ast.expr, str, Optional[str]], None]

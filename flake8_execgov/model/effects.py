@@ -87,15 +87,15 @@ class Effects:
                 functions: frozenset[str]) -> None:
         """Settle what each helper does, then what that means where it is called."""
         owners = [*classes, module]
-        by_name = {(id(owner), f.name): f for owner in owners for f in owner.frames}
+        by_name = {(owner, f.name): f for owner in owners for f in owner.frames}
 
         def target(frame: RunnerFrame, call: HelperCall) -> Optional[RunnerFrame]:
             owner = frame.owner if call[0] else module
-            return by_name.get((id(owner), call[1])) if owner is not None else None
+            return by_name.get((owner, call[1])) if owner is not None else None
 
         # each recorded use of a helper with the helper it uses
         uses = [(site, callee) for owner in owners for site in owner.sites
-                if (callee := by_name.get((id(owner), site.method))) is not None
+                if (callee := by_name.get((owner, site.method))) is not None
                 and callee is not site.frame]
         _propagate(uses, lambda f: bool(f.inputs),
                    lambda site: site.frame.inputs.append(site.at))
@@ -111,7 +111,7 @@ class Effects:
         if self.finally_helpers:
             recording = _recording(by_name.values(), target, vocab, functions)
             for try_frame, frame, calls in self.finally_helpers:
-                if any(id(helper) in recording for helper in
+                if any(helper in recording for helper in
                        (target(frame, call) for call in calls) if helper is not None):
                     try_frame.unconditional_metrics = try_frame.any_metrics = True
 
@@ -119,28 +119,28 @@ class Effects:
 def _propagate(uses: Sequence[tuple[Site, RunnerFrame]], has: Callable[[RunnerFrame], bool],
                apply: Callable[[Site], None]) -> None:
     """From the helpers that have a property to every use of them, caller by caller."""
-    calls: dict[int, list[Site]] = defaultdict(list)
+    calls: dict[RunnerFrame, list[Site]] = defaultdict(list)
     todo: list[RunnerFrame] = []
-    done: set[int] = set()
+    done: set[RunnerFrame] = set()
     for site, callee in uses:
-        calls[id(callee)].append(site)
-        if id(callee) not in done and has(callee):
-            done.add(id(callee))
+        calls[callee].append(site)
+        if callee not in done and has(callee):
+            done.add(callee)
             todo.append(callee)
     while todo:
-        for site in calls.get(id(todo.pop()), ()):
+        for site in calls.get(todo.pop(), ()):
             apply(site)
-            if id(site.frame) not in done and has(site.frame):
-                done.add(id(site.frame))
+            if site.frame not in done and has(site.frame):
+                done.add(site.frame)
                 todo.append(site.frame)
 
 
 def _recording(frames: Iterable[RunnerFrame], target: Callable[[RunnerFrame, HelperCall],
                                                                Optional[RunnerFrame]],
-               vocab: Vocabulary, functions: frozenset[str]) -> set[int]:
-    """Ids of the helpers that call the metrics function on every path, themselves or
+               vocab: Vocabulary, functions: frozenset[str]) -> set[RunnerFrame]:
+    """The helpers that call the metrics function on every path, themselves or
     through helpers they call on every path (a least fixpoint: cycles do not record)."""
-    callers: dict[int, list[RunnerFrame]] = defaultdict(list)
+    callers: dict[RunnerFrame, list[RunnerFrame]] = defaultdict(list)
     todo: list[RunnerFrame] = []
     for frame in frames:
         records, helpers = unconditional_calls(frame.body, vocab, frame.self_name, functions)
@@ -149,11 +149,11 @@ def _recording(frames: Iterable[RunnerFrame], target: Callable[[RunnerFrame, Hel
         for call in helpers:
             callee = target(frame, call)
             if callee is not None:
-                callers[id(callee)].append(frame)
-    done = {id(frame) for frame in todo}
+                callers[callee].append(frame)
+    done = set(todo)
     while todo:
-        for caller in callers.get(id(todo.pop()), ()):
-            if id(caller) not in done:
-                done.add(id(caller))
+        for caller in callers.get(todo.pop(), ()):
+            if caller not in done:
+                done.add(caller)
                 todo.append(caller)
     return done

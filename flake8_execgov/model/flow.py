@@ -33,32 +33,32 @@ class Flow:
 
     def __init__(self, body: Sequence[ast.stmt],
                  assignments: Mapping[str, list[tuple[ast.expr, ast.stmt]]]) -> None:
-        self._place: dict[int, Place] = {}
-        # name -> [(value, its statement)] by position; (name, id(statement)) -> values
+        self._place: dict[ast.stmt, Place] = {}
+        # name -> [(value, its statement)] by position; (name, statement) -> values
         self._sorted: dict[str, list[tuple[ast.expr, ast.stmt]]] = {}
         self._starts: dict[str, list[tuple[int, int]]] = {}
-        self._by_stmt: dict[tuple[str, int], list[ast.expr]] = {}
+        self._by_stmt: dict[tuple[str, ast.stmt], list[ast.expr]] = {}
         for name, pairs in assignments.items():
             ordered = sorted(pairs, key=lambda pair: pos(pair[1]))
             self._sorted[name] = ordered
             self._starts[name] = [pos(stmt) for _, stmt in ordered]
             for value, stmt in pairs:
-                self._by_stmt.setdefault((name, id(stmt)), []).append(value)
+                self._by_stmt.setdefault((name, stmt), []).append(value)
         todo: list[tuple[Optional[ast.stmt], str, Sequence[ast.stmt]]] = [(None, "body", body)]
         while todo:
             holder, field_name, block = todo.pop()
             for index, stmt in enumerate(block):
-                self._place[id(stmt)] = (holder, field_name, block, index)
+                self._place[stmt] = (holder, field_name, block, index)
                 todo.extend((stmt, name, inner) for name, inner in blocks(stmt))
 
     def knows(self, stmt: Optional[ast.stmt]) -> bool:
-        return stmt is not None and id(stmt) in self._place
+        return stmt is not None and stmt in self._place
 
     def ancestry(self, stmt: ast.stmt) -> Iterator[Place]:
         """The place of ``stmt``, then of each statement holding it, up to the scope."""
         node: Optional[ast.stmt] = stmt
-        while node is not None and id(node) in self._place:
-            place = self._place[id(node)]
+        while node is not None and node in self._place:
+            place = self._place[node]
             yield place
             node = place[0]
 
@@ -66,7 +66,7 @@ class Flow:
         """One step back from the start of ``stmt``: the values assigned to ``name`` there
         that may still hold, and the statement whose start to look back from next (None
         when every path overwrote the name, or at the top of the scope)."""
-        holder, field_name, block, index = self._place[id(stmt)]
+        holder, field_name, block, index = self._place[stmt]
         if index > 0:
             values, killed = self._statement(name, block[index - 1])
             return values, None if killed else block[index - 1]
@@ -89,7 +89,7 @@ class Flow:
         return values, holder
 
     def _own(self, name: str, stmt: ast.stmt) -> list[ast.expr]:
-        return self._by_stmt.get((name, id(stmt)), [])
+        return self._by_stmt.get((name, stmt), [])
 
     def _within(self, name: str, block: Sequence[ast.stmt]) -> list[ast.expr]:
         """Every value assigned to ``name`` anywhere in ``block`` (a range of positions)."""

@@ -23,48 +23,49 @@ class HelperGraph:
                  more: Iterable[tuple[RunnerClass, Site]] = ()) -> None:
         """``more``: uses the classes' records do not hold (a module-level helper used in
         another module of the project, :mod:`runner_coverage`), by the class they are of."""
-        self._uses: dict[tuple[int, str], list[Site]] = defaultdict(list)
-        self._frames: dict[int, RunnerFrame] = {}
-        extra: dict[int, list[Site]] = defaultdict(list)
+        self._uses: dict[tuple[RunnerClass, str], list[Site]] = defaultdict(list)
+        self._frames: dict[RunnerFrame, None] = {}  # in the order first seen
+        extra: dict[RunnerClass, list[Site]] = defaultdict(list)
         for holder, site in more:
-            extra[id(holder)].append(site)
+            extra[holder].append(site)
         for owner in owners:
             generators = {f.name for f in owner.frames if f.generator}
-            for site in [*owner.sites, *extra.get(id(owner), ())]:
+            for site in [*owner.sites, *extra.get(owner, ())]:
                 for use in _where_it_runs(site, generators):
-                    self._uses[(id(owner), site.method)].append(use)
-                self._frames[id(site.frame)] = site.frame
+                    self._uses[(owner, site.method)].append(use)
+                self._frames[site.frame] = None
             for frame in owner.frames:
-                self._frames[id(frame)] = frame
+                self._frames[frame] = None
 
     def sites(self, frame: RunnerFrame) -> list[Site]:
         """Uses of this method as ``self.<method>`` elsewhere in its runner class."""
         if frame.owner is None:
             return []
-        return [s for s in self._uses.get((id(frame.owner), frame.name), ())
+        return [s for s in self._uses.get((frame.owner, frame.name), ())
                 if s.frame is not frame]
 
-    def holding(self, at_site: Callable[[Site], bool]) -> set[int]:
-        """Ids of the methods that are used, and whose every use satisfies ``at_site`` or
+    def holding(self, at_site: Callable[[Site], bool]) -> set[RunnerFrame]:
+        """The methods that are used, and whose every use satisfies ``at_site`` or
         lies in a method that holds (the least fixpoint)."""
-        pending: dict[int, int] = {}
-        waiting: dict[int, list[int]] = defaultdict(list)  # method -> methods waiting on it
-        ready: list[int] = []
-        for key, frame in self._frames.items():
+        pending: dict[RunnerFrame, int] = {}
+        # method -> the methods waiting on it
+        waiting: dict[RunnerFrame, list[RunnerFrame]] = defaultdict(list)
+        ready: list[RunnerFrame] = []
+        for frame in self._frames:
             sites = self.sites(frame)
             if not sites:
                 continue
             unmet = [s for s in sites if not at_site(s)]
-            pending[key] = len(unmet)
+            pending[frame] = len(unmet)
             for site in unmet:
-                waiting[id(site.frame)].append(key)
+                waiting[site.frame].append(frame)
             if not unmet:
-                ready.append(key)
-        held: set[int] = set()
+                ready.append(frame)
+        held: set[RunnerFrame] = set()
         while ready:
-            key = ready.pop()
-            held.add(key)
-            for waiter in waiting.pop(key, ()):
+            frame = ready.pop()
+            held.add(frame)
+            for waiter in waiting.pop(frame, ()):
                 pending[waiter] -= 1
                 if pending[waiter] == 0:
                     ready.append(waiter)

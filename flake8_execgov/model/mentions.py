@@ -32,7 +32,7 @@ class MentionContext:
 
     config: Config
     vocab: Vocabulary
-    mentions: set[int]
+    mentions: set[ast.AST]
 
     def _mention(self, node: ast.AST) -> None:
         """``node`` is only looked at, and so is everything a container display holds
@@ -40,7 +40,7 @@ class MentionContext:
         stack = [node]
         while stack:
             item = stack.pop()
-            self.mentions.add(id(item))
+            self.mentions.add(item)
             if isinstance(item, _DISPLAYS):
                 stack.extend(item.elts)
             elif isinstance(item, ast.Dict):
@@ -59,7 +59,7 @@ class MentionContext:
                 and len(node.args) >= 2:
             name = str_constant(node.args[1])
             if name is not None and not self.vocab.is_run_method(name):
-                self.mentions.add(id(node.args[0]))
+                self.mentions.add(node.args[0])
 
     def _compare(self, node: ast.Compare, stack: list[StackItem]) -> bool:
         for operand in [node.left, *node.comparators]:
@@ -82,4 +82,4 @@ class MentionContext:
     def _attribute_read(self, node: ast.Attribute) -> None:
         """``plugin.run.__name__`` reads an attribute of the run method."""
         if isinstance(node.value, ast.Attribute):
-            self.mentions.add(id(node.value))
+            self.mentions.add(node.value)

@@ -148,15 +148,15 @@ class Scope:
     stores: set[str] = field(default_factory=set)
     not_local: set[str] = field(default_factory=set)
     assigns: dict[str, list[ast.expr]] = field(default_factory=lambda: defaultdict(list))
-    assign_stmts: dict[int, ast.stmt] = field(default_factory=dict)  # id(value) -> statement
+    assign_stmts: dict[ast.expr, ast.stmt] = field(default_factory=dict)  # value -> statement
     # reads of each name (loads, and augmented assignments, which read before they bind)
     loads: dict[str, list[ast.Name]] = field(default_factory=lambda: defaultdict(list))
-    # Where a bound value goes (id(value) -> the names it binds, and ``!why`` for a
+    # Where a bound value goes (value -> the names it binds, and ``!why`` for a
     # receiver that is no local name: an attribute, an item, a tuple unpacked elsewhere),
     # the walrus that binds a value, and the name targets those bindings follow.
-    receivers: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
-    walrus_of: dict[int, ast.NamedExpr] = field(default_factory=dict)
-    followed_stores: set[int] = field(default_factory=set)
+    receivers: dict[ast.expr, list[str]] = field(default_factory=lambda: defaultdict(list))
+    walrus_of: dict[ast.expr, ast.NamedExpr] = field(default_factory=dict)
+    followed_stores: set[ast.expr] = field(default_factory=set)
     # lines where a name is bound otherwise (for/with/except/match/import/def targets)
     binds: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     declared: dict[str, str] = field(default_factory=dict)  # name -> global / nonlocal
@@ -193,7 +193,7 @@ class Scope:
         """Reaching definitions over this scope's statements, built on first use."""
         if self._flow is None:
             self._flow = Flow(self.body, {
-                name: [(v, self.assign_stmts[id(v)]) for v in values]
+                name: [(v, self.assign_stmts[v]) for v in values]
                 for name, values in self.assigns.items()})
         return self._flow
 

@@ -65,22 +65,22 @@ class RunnerCoverage:
                  unwalked_uses: Callable[[set[str]], set[str]] = lambda names: set(),
                  exported: Callable[[str], bool] = lambda name: False) -> None:
         accesses = list(accesses)
-        owners = {id(a.runner.owner): a.runner.owner for a in accesses
+        owners = {a.runner.owner: None for a in accesses
                   if a.runner is not None and a.runner.owner is not None}
-        self.graph = HelperGraph(owners.values())
+        self.graph = HelperGraph(owners)
         self.metrics_required = metrics_required
-        self._memo: dict[int, set[int]] = {}
-        candidates = {id(a.runner): a.runner for a in accesses
+        self._memo: dict[Check, set[RunnerFrame]] = {}
+        candidates = {a.runner: None for a in accesses
                       if a.runner is not None and a.runner.helper_candidate}
-        self._unsure = unwalked_uses({f.name for f in candidates.values()})
+        self._unsure = unwalked_uses({f.name for f in candidates})
         # A helper that other modules of the project import: each of their uses is judged
         # there, as an execution (GOV001 where it is not governed), so here those uses
         # count as governed. Asked only of the helpers this module does not cover.
         held = self._holding(_covered_here)
         elsewhere = [f for f in _callers(candidates, self.graph)
-                     if id(f) not in held and exported(f.name)]
+                     if f not in held and exported(f.name)]
         if elsewhere:
-            self.graph = HelperGraph(owners.values(), [
+            self.graph = HelperGraph(owners, [
                 (frame.owner, Site(frame.name, (0, 0), (0, 0), (), _ELSEWHERE, governed=True))
                 for frame in elsewhere if frame.owner is not None])
             self._memo.clear()
@@ -93,7 +93,7 @@ class RunnerCoverage:
             return False
         if not frame.helper_candidate:
             return True
-        return id(frame) in self._holding(_covered_here) and frame.name not in self._unsure
+        return frame in self._holding(_covered_here) and frame.name not in self._unsure
 
     def problem(self, access: Access, frame: RunnerFrame) -> Optional[str]:
         """None when the access (or, for a helper, every use of it) is covered; else
@@ -110,25 +110,24 @@ class RunnerCoverage:
     def passes(self, check: Check, here: Context) -> bool:
         """The check passes where the plugin executes or, for a helper method, at every
         ``self.<helper>`` use (a helper of a helper: through the call graph, once)."""
-        return check(here) or id(here.frame) in self._holding(check)
+        return check(here) or here.frame in self._holding(check)
 
-    def _holding(self, check: Check) -> set[int]:
-        key = id(check)
-        if key not in self._memo:
-            self._memo[key] = self.graph.holding(
+    def _holding(self, check: Check) -> set[RunnerFrame]:
+        if check not in self._memo:
+            self._memo[check] = self.graph.holding(
                 lambda site: site.governed or check(Context.at_site(site)))
-        return self._memo[key]
+        return self._memo[check]
 
     def _helper_problem(self, frame: RunnerFrame) -> Optional[str]:
         """None when every use of this helper is covered, else the first problem found."""
         covered = self._holding(_covered_here)
-        if id(frame) in covered:
+        if frame in covered:
             return None
         for site in self.graph.sites(frame):
             if site.governed:
                 continue
             problem = cover(site.trys)
-            if not isinstance(problem, TryFrame) and id(site.frame) not in covered:
+            if not isinstance(problem, TryFrame) and site.frame not in covered:
                 return problem
         return None  # pragma: no cover - a frame whose every use is covered is in the set
 
@@ -136,18 +135,18 @@ class RunnerCoverage:
 _ELSEWHERE = RunnerFrame("<another module>", None, None)
 
 
-def _callers(frames: dict[int, RunnerFrame], graph: HelperGraph) -> list[RunnerFrame]:
+def _callers(frames: dict[RunnerFrame, None], graph: HelperGraph) -> list[RunnerFrame]:
     """The helper functions that execute, and the module's helper functions using them
     (to any depth): those whose uses in other modules can decide their coverage."""
     found = dict(frames)
-    todo = list(frames.values())
+    todo = list(frames)
     while todo:
         for site in graph.sites(todo.pop()):
             frame = site.frame
-            if frame.helper_candidate and id(frame) not in found:
-                found[id(frame)] = frame
+            if frame.helper_candidate and frame not in found:
+                found[frame] = None
                 todo.append(frame)
-    return list(found.values())
+    return list(found)
 
 
 def _covered_here(here: Context) -> bool:

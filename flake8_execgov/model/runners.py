@@ -33,7 +33,7 @@ class RunnerContext:
     vocab: Vocabulary
     scope: Scope
     stmt: Optional[ast.stmt]
-    calls: dict[int, ast.Call]
+    calls: dict[ast.AST, ast.Call]
     helper_names: frozenset[str]
     facts: ProjectFacts
 
@@ -50,12 +50,12 @@ class RunnerContext:
         # module-level functions that may be helpers of runners, and the uses of their names
         self.module_helpers = RunnerClass()
         self.outside = RunnerFrame("<outside a runner>", None, None)
-        self.mentions: set[int] = set()  # ids of expressions only looked at (mentions.py)
+        self.mentions: set[ast.AST] = set()  # expressions only looked at (mentions.py)
         # the runner classes this module defines: name -> the names of their methods
         self.runner_classes: dict[str, frozenset[str]] = {}
         self.class_path: list[str] = []  # the classes being defined, outermost first
         self.class_records: list[RunnerClass] = []  # every runner class, for helper effects
-        self.handed_over: set[int] = set()  # names handed to a runner instance's method
+        self.handed_over: set[ast.AST] = set()  # names handed to a runner instance's method
         self.effects = Effects()  # helper calls whose effect the complete module decides
         # the frames a nested runner function interrupts (inside a candidate helper)
         self._interrupted: list[tuple[RunnerFrame, Optional[Scope], TryStack,
@@ -95,8 +95,8 @@ class RunnerContext:
         """A use of another module's function that executes a plugin (a call, or a
         callback handed on): an execution here, where the ungoverned path would enter.
         It counts unless a scope between binds the name itself."""
-        if id(node) not in self.mentions:
-            access = Access(node, "run", self.calls.get(id(node)), self.runner, self.trys,
+        if node not in self.mentions:
+            access = Access(node, "run", self.calls.get(node), self.runner, self.trys,
                             self.stmt, self.scope, via=self.facts.reaching[name])
             self.scope.pending_imported.append((name.split(".", 1)[0], access))
 
@@ -105,11 +105,11 @@ class RunnerContext:
         if node.id in self.facts.reaching:
             self._imported_use(node, node.id)
         if node.id in self.helper_names:
-            call = self.calls.get(id(node))
+            call = self.calls.get(node)
             self.module_helpers.sites.append(Site(
                 node.id, pos(node), end(call or node), self.trys if self.runner else (),
                 self.runner or self.outside, self._holder(call),
-                governed=id(node) in self.handed_over))
+                governed=node in self.handed_over))
 
     def _holder(self, call: Optional[ast.Call]) -> Optional[str]:
         """``gen = helper(...)``: the local the call's result is bound to."""
@@ -212,7 +212,7 @@ class RunnerContext:
         recorded now if it is a plugin expression, or once its scope knows its locals."""
         plugin = self.vocab.plugin_expr(target)
         if plugin is not False:
-            self._record(plugin, Access(node, kind, self.calls.get(id(node)), self.runner,
+            self._record(plugin, Access(node, kind, self.calls.get(node), self.runner,
                                         self.trys, self.stmt, self.scope),
                          self.scope.pending_access)
 
@@ -249,7 +249,7 @@ class RunnerContext:
         frame = self.runner
         if frame is not None and frame.owner is not None and frame.self_name is not None \
                 and isinstance(node.value, ast.Name) and node.value.id == frame.self_name:
-            call = self.calls.get(id(node))
+            call = self.calls.get(node)
             frame.owner.sites.append(Site(node.attr, pos(node), end(call or node),
                                           self.trys, frame, self._holder(call)))
 
@@ -270,7 +270,7 @@ class RunnerContext:
         if instance:
             for arg in [*node.args, *(keyword.value for keyword in node.keywords)]:
                 if isinstance(arg, ast.Name):
-                    self.handed_over.add(id(arg))
+                    self.handed_over.add(arg)
 
     def _runner_call(self, node: ast.Call) -> None:
         """Validator and envelope-builder calls in a runner; metrics calls in a finally."""

@@ -61,13 +61,13 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext, HandoffCo
         self.scope = self.module_scope
         self.stmt: Optional[ast.stmt] = None  # the innermost statement being walked
         self.route_depth = 0
-        self.calls: dict[int, ast.Call] = {}  # id of a call target -> the call
+        self.calls: dict[ast.AST, ast.Call] = {}  # a call target -> the call
         # module-level functions: helpers of runners when every use of them is covered
         self.helper_names = frozenset(
             s.name for s in getattr(tree, "body", ())
             if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)))
         self.skipped: list[ast.stmt] = []  # module-level definitions not walked
-        self.taints: dict[int, str] = {}  # see state_sources.resolve
+        self.taints: dict[ast.expr, str] = {}  # see state_sources.resolve
         self.param_calls: dict[str, set[str]] = {}  # model.handoffs
         self.handoffs: list[tuple[str, str, Access]] = []
         self.producers: set[str] = set()
@@ -134,7 +134,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext, HandoffCo
             self._name_use(node)
         else:
             self.scope.stores.add(node.id)
-            if isinstance(node.ctx, ast.Store) and id(node) not in self.scope.followed_stores:
+            if isinstance(node.ctx, ast.Store) and node not in self.scope.followed_stores:
                 self.scope.binds[node.id].append(node.lineno)  # for/with/... targets
         return False
 
@@ -153,7 +153,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext, HandoffCo
     def _attribute(self, node: ast.Attribute, stack: list[StackItem]) -> bool:
         self._attribute_read(node)
         if isinstance(node.ctx, ast.Load):
-            if self.vocab.is_run_method(node.attr) and id(node) not in self.mentions:
+            if self.vocab.is_run_method(node.attr) and node not in self.mentions:
                 self._access(node, node.value, "run")
             self._self_use(node)
             if self.facts.reaching:
@@ -164,7 +164,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext, HandoffCo
 
     def _call(self, node: ast.Call, stack: list[StackItem]) -> bool:
         func = node.func
-        self.calls[id(func)] = node
+        self.calls[func] = node
         self._dispatched(node)
         self._handed_to_runner(node)
         self._calls_parameter(func)
@@ -175,7 +175,7 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext, HandoffCo
             return True
         self._inspected(node)
         if isinstance(func, ast.Name) and name == "getattr" and 2 <= len(node.args) <= 3 \
-                and id(node) not in self.mentions:
+                and node not in self.mentions:
             attr = node.args[1]
             kind = self._getattr_kind(attr)
             if kind is not None:

@@ -29,7 +29,9 @@ from .records import Item, Scope
 # A point: "the start of this statement", for one name.
 Point = tuple[str, ast.stmt]
 Report = Callable[[ast.expr, str, Optional[str]], None]
-Taints = dict[int, str]  # a free name handed to the enclosing scope -> why it is not safe
+Taints = dict[ast.expr, str]  # a free name handed to the enclosing scope -> why it is not safe
+# Where a value goes: a name, ``!why`` for a place that is no name, or the walrus binding it.
+Dest = Union[str, ast.NamedExpr]
 
 
 def resolve(scope: Scope, items: list[Item], report: Report,
@@ -60,13 +62,13 @@ class _Search:
         self.scope = scope
         self.imported = imported
         self.elsewhere: list[tuple[ast.expr, str, str]] = []  # states of other modules
-        self.followed: set[int] = set()  # Name loads and walruses on a way to a state
+        self.followed: set[ast.expr] = set()  # Name loads and walruses on a way to a state
         self.names: list[ast.Name] = []  # the Name loads that carry a state
-        self.literals: dict[int, tuple[ast.expr, str]] = {}
-        self.parent: dict[int, ast.expr] = {}  # an arm or walrus value -> around it
-        self.via: dict[int, list[str]] = {}  # a value reached through a name, unrecorded
-        self.seen: set[tuple[int, int]] = set()
-        self.points: set[tuple[str, int]] = set()
+        self.literals: dict[ast.expr, str] = {}
+        self.parent: dict[ast.expr, ast.expr] = {}  # an arm or walrus value -> around it
+        self.via: dict[ast.expr, list[str]] = {}  # a value reached through a name, unrecorded
+        self.seen: set[tuple[ast.expr, Optional[ast.stmt]]] = set()
+        self.points: set[Point] = set()
         for key, why in taints.items():
             self.via[key] = ["!" + why]
 
@@ -79,23 +81,23 @@ class _Search:
                 name, stmt = item
                 values, nxt = scope.flow().before(name, stmt)
                 stack += [self._assigned(value, name) for value in values]
-                if nxt is not None and (name, id(nxt)) not in self.points:
-                    self.points.add((name, id(nxt)))
+                if nxt is not None and (name, nxt) not in self.points:
+                    self.points.add((name, nxt))
                     stack.append(((name, nxt), None))
                 continue
-            key = (id(item), id(where))
+            key = (item, where)
             if key in self.seen:
                 continue
             self.seen.add(key)
             if isinstance(item, ast.IfExp):
-                self.parent[id(item.body)] = self.parent[id(item.orelse)] = item
+                self.parent[item.body] = self.parent[item.orelse] = item
                 stack += [(item.body, where), (item.orelse, where)]
             elif isinstance(item, ast.NamedExpr):
-                self.followed.add(id(item))
-                self.parent[id(item.value)] = item
+                self.followed.add(item)
+                self.parent[item.value] = item
                 stack.append((item.value, where))
             elif isinstance(item, ast.Name):
-                self.followed.add(id(item))
+                self.followed.add(item)
                 self.names.append(item)
                 if item.id not in scope.assigns:
                     if scope.kind == "module" and item.id in self.imported:
@@ -114,7 +116,7 @@ class _Search:
             else:
                 text = str_constant(item)
                 if text is not None:
-                    self.literals[id(item)] = (item, text)
+                    self.literals[item] = text
 
     def _attribute(self, item: ast.Attribute, deferred: list[Item]) -> None:
         """An attribute of an imported module of the project (``states.DONE``) is that
@@ -131,43 +133,41 @@ class _Search:
             deferred.append((item, None))
 
     def _assigned(self, value: ast.expr, name: str) -> tuple[ast.expr, Optional[ast.stmt]]:
-        if id(value) not in self.scope.receivers and id(value) not in self.scope.walrus_of:
-            self.via.setdefault(id(value), [name])  # bound without a record (type alias)
-        return value, self.scope.assign_stmts.get(id(value))
+        if value not in self.scope.receivers and value not in self.scope.walrus_of:
+            self.via.setdefault(value, [name])  # bound without a record (type alias)
+        return value, self.scope.assign_stmts.get(value)
 
-    def destinations(self, node: ast.expr) -> list[str]:
-        """Where the value of ``node`` goes: the names (and ``!why``/``~walrus`` for other
+    def destinations(self, node: ast.expr) -> list[Dest]:
+        """Where the value of ``node`` goes: the names (and ``!why`` or the walrus for other
         places) bound from it or from the expressions around it on its way to a state."""
         scope = self.scope
-        found: list[str] = []
+        found: list[Dest] = []
         current: Optional[ast.expr] = node
         while current is not None:
-            key = id(current)
-            found += scope.receivers.get(key, ()) or self.via.get(key, ())
-            walrus = scope.walrus_of.get(key)
+            found += scope.receivers.get(current, ()) or self.via.get(current, ())
+            walrus = scope.walrus_of.get(current)
             if walrus is not None:
-                found.append(f"~{id(walrus)}")
-            current = self.parent.get(key)
+                found.append(walrus)
+            current = self.parent.get(current)
         return found
 
     def report(self, report: Report, deferred: list[Item], taints: Taints) -> None:
         """Each invalid literal once; its fix is unsafe when a destination, directly or
         through ``b = a`` chains, is used for something else than a state."""
-        feeds: dict[str, dict[str, None]] = defaultdict(dict)  # name -> names fed from it
+        feeds: dict[str, dict[Dest, None]] = defaultdict(dict)  # name -> names fed from it
         for load in self.names:
             feeds[load.id].update(dict.fromkeys(self.destinations(load)))
-        via = {key: self.destinations(node) for key, (node, _) in self.literals.items()}
-        names = dict.fromkeys([*feeds, *(n for t in feeds.values() for n in t),
-                               *(n for t in via.values() for n in t)])
-        reasons: dict[str, str] = {}
-        upstream: dict[str, list[str]] = defaultdict(list)
+        via = {node: self.destinations(node) for node in self.literals}
+        names: dict[Dest, None] = dict.fromkeys([
+            *feeds, *(n for t in feeds.values() for n in t), *(n for t in via.values() for n in t)])
+        reasons: dict[Dest, str] = {}
+        upstream: dict[Dest, list[str]] = defaultdict(list)
         for source, targets in feeds.items():
             for target in targets:
                 upstream[target].append(source)
-        walruses = {f"~{id(w)}": w for w in self.scope.walrus_of.values()}
         todo = []
         for name in names:
-            why = self._other_use(name, walruses)
+            why = self._other_use(name)
             if why is not None:
                 reasons[name] = why
                 todo.append(name)
@@ -177,8 +177,8 @@ class _Search:
                 if source not in reasons:
                     reasons[source] = reasons[name]
                     todo.append(source)
-        for key, (node, text) in self.literals.items():
-            report(node, text, next((reasons[n] for n in via[key] if n in reasons), None))
+        for node, text in self.literals.items():
+            report(node, text, next((reasons[n] for n in via[node] if n in reasons), None))
         for name_node, value, why in self.elsewhere:
             report(name_node, value, why)
         for item, _ in deferred:  # a free name: what it feeds here, for the enclosing scope
@@ -186,26 +186,26 @@ class _Search:
                 continue  # ``states.DONE``: a constant of another module, fixed nowhere
             why = next((reasons[n] for n in feeds.get(item.id, ()) if n in reasons), None)
             if why is not None:
-                taints[id(item)] = why
+                taints[item] = why
 
-    def _other_use(self, name: str, walruses: dict[str, ast.NamedExpr]) -> Optional[str]:
+    def _other_use(self, name: Dest) -> Optional[str]:
         """Why a value held by ``name`` is not only a state: another use, another way the
-        name is bound, or where it lives. ``!why`` and ``~walrus`` are no names."""
+        name is bound, or where it lives. ``!why`` and a walrus are no names."""
         scope = self.scope
-        if name.startswith("!"):
-            return name[1:]
-        if name.startswith("~"):
-            walrus = walruses[name]
-            if id(walrus) in self.followed:
+        if isinstance(name, ast.NamedExpr):  # the walrus binding the value
+            walrus = name
+            if walrus in self.followed:
                 return None
             return (f"the walrus ({walrus.target.id} := ...) on line {walrus.lineno} "
                     "also passes the value on")
+        if name.startswith("!"):
+            return name[1:]
         if scope.kind in ("module", "class"):
             return f"{name} is a {scope.kind}-level name that other code can read"
         if name in scope.declared:
             return f"{name} is declared {scope.declared[name]}: other code can read it"
         lines = sorted({use.lineno for use in scope.loads.get(name, ())
-                        if id(use) not in self.followed})
+                        if use not in self.followed})
         if lines:
             shown = ", ".join(str(n) for n in lines[:5]) + (", ..." if len(lines) > 5 else "")
             return f"{name} is also used on line {shown}"
