@@ -92,8 +92,8 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
     definitions that name nothing). What a function reaches through others is the call
     graph's answer (:mod:`.reach`), so only the imports that can make a plugin or a runner
     here are resolved: those of classes deriving from one (:func:`derived_names`)."""
-    path, summary = project.path_of(module), project.summary(module)
-    if path is None or summary is None or not summary["functions"]:
+    path = project.path_of(module)
+    if path is None:
         return {}
     try:
         data = read_source(str(path))
@@ -101,6 +101,9 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
         return {}
     if not _passes(prefilter, data.decode("utf-8", "replace")):
         return {}  # names nothing the rules know: executes nothing itself
+    summary, tree = project.summary_parsed(module, data)
+    if not summary["functions"]:
+        return {}
     derived = derived_names(project)
     imports = [entry for entry in _project_imports(
         project, [Import(*stored) for stored in summary["imports"]])
@@ -114,10 +117,11 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
     found = cache.get(RUNS, key) if cache is not None else None
     if found is not None:
         return dict(found["runs"])
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return {}
+    if tree is None:  # the summary was known: parsed here, once
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return {}
     model = SemanticModel(tree, project.config, {}, (), _lines(data), prefilter, facts).run()
     runs: dict[str, str] = {}
     for access in sorted(model.accesses, key=lambda a: a.start):

@@ -105,34 +105,39 @@ class Project:
         return self.names.top_names()
 
     def summary(self, module: str) -> Optional[Summary]:
-        summary = self._summaries.get(module)
-        if summary is None:
-            path = self.path_of(module)
-            if path is None:
-                return None
-            try:
-                data = read_source(str(path))  # regular files only
-            except OSError:
-                return None
-            linted = self._linted
-            tree = linted.tree if linted is not None and linted.module == module \
-                and data == linted.text.encode("utf-8", "surrogatepass") else None
-            summary = self._summaries[module] = self.summarize_bytes(data, tree)
-        return summary
+        path = self.path_of(module)
+        if module in self._summaries or path is None:
+            return self._summaries.get(module)
+        try:
+            data = read_source(str(path))  # regular files only
+        except OSError:
+            return None
+        return self.summary_parsed(module, data)[0]
 
-    def summarize_bytes(self, data: bytes, tree: Optional[ast.AST] = None) -> Summary:
-        """The summary of a module with these bytes (``tree``: their parse, when the
-        caller has it)."""
+    def summary_parsed(self, module: str, data: bytes) -> tuple[Summary, Optional[ast.AST]]:
+        """The summary of ``module``, whose bytes are ``data``, and the parse it was made
+        from when it was parsed now (None: it was known, or made from the linted module's
+        tree, which no one else walks): a caller that walks the module next parses once."""
+        summary = self._summaries.get(module)
+        if summary is not None:
+            return summary, None
+        linted = self._linted
+        tree = linted.tree if linted is not None and linted.module == module \
+            and data == linted.text.encode("utf-8", "surrogatepass") else None
         key = cache_key(data, self.salt)
         found = self.cache.get(SUMMARY, key) if self.cache is not None else None
+        parsed = None
         if found is None:
             try:
-                found = summarize(ast.parse(data) if tree is None else tree)
+                parsed = ast.parse(data) if tree is None else tree
             except (SyntaxError, ValueError, MemoryError, RecursionError):
-                found = summarize(ast.Module(body=[], type_ignores=[]))
+                parsed = None
+            found = summarize(parsed if parsed is not None
+                              else ast.Module(body=[], type_ignores=[]))
             if self.cache is not None:
                 self.cache.put(SUMMARY, key, found)
-        return found
+        self._summaries[module] = found
+        return found, parsed if tree is None else None
 
     # -- names -----------------------------------------------------------------------------
 
