@@ -66,6 +66,7 @@ def named(out: str, where: Path, project: Path) -> list[Finding]:
     return sorted(found)
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_flake8_from_the_root_the_parent_and_a_package(flake8_dir: Flake8Dir,
                                                        tmp_path: Path, layout: str) -> None:

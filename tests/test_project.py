@@ -80,6 +80,7 @@ def test_the_fixture_states_findings_in_every_kind_of_module() -> None:
     assert "app/routes.py" not in files and "app/deps.py" not in files
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test
 def test_every_way_of_linting_gives_the_same_findings(flake8_dir: Flake8Dir, project: Path,
                                                       execgov_cli: Execgov) -> None:
     want = expected()
@@ -126,6 +127,7 @@ def test_stdin_without_a_name_is_per_file_and_said_once(project: Path) -> None:
     assert proc.returncode == 1
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test
 def test_an_edit_rename_or_delete_changes_the_findings_of_other_modules(
         flake8_dir: Flake8Dir, project: Path) -> None:
     want = expected()
@@ -240,6 +242,7 @@ sys.exit(cli.main(["--select=GOV", "."]))
 """
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test
 def test_concurrent_writers_share_one_cache(project: Path) -> None:
     """Several processes build the same cold cache at once (-j workers, an editor and a
     pre-commit hook): every one sees the project's findings, every entry is whole."""

@@ -103,6 +103,7 @@ def test_other_code_of_the_plugin_reads_nothing_kept(
         f"./{Path(p).relative_to(project).as_posix()}" for p in pack["entries"])
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test
 def test_an_edit_elsewhere_is_a_miss(project: Path) -> None:
     """worker.py's text is unchanged; what its import is (a state constant of states.py)
     changed: its kept findings are not trusted."""
@@ -133,6 +134,7 @@ def test_a_helper_no_module_imports_any_more_is_found_again(project: Path) -> No
     assert gate(project, "app/helpers.py") == after
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test
 def test_a_changed_baseline_or_configuration_is_a_miss(project: Path) -> None:
     want = expected()
     assert gate(project, ".") == (want, "")
@@ -167,6 +169,7 @@ def test_noqa_of_a_kept_finding_spanning_lines(tmp_path: Path) -> None:
     assert flake8(tmp_path, "m.py") == (want, "")
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test
 def test_a_broken_or_foreign_pack_is_never_trusted(project: Path) -> None:
     want = expected()
     assert gate(project, ".") == (want, "")

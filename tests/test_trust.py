@@ -131,6 +131,7 @@ def test_a_committed_cache_forged_for_the_ci_path_is_ignored(upstream: Path,
     assert checks(ci, runner) == [(want, "")] * 3  # warm: what the runner wrote itself
 
 
+@pytest.mark.untraced  # every line it runs is traced by a lighter test
 def test_a_cache_copied_from_another_checkout_is_computed_again(upstream: Path,
                                                                 tmp_path: Path) -> None:
     """Same machine, same key: the other checkout's code differs (its helper runs nothing,
@@ -154,8 +155,9 @@ def test_a_cache_copied_from_another_checkout_is_computed_again(upstream: Path,
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-@pytest.mark.parametrize("plant", ["self-loop", "dev-zero", "fifo-document", "fifo-lock",
-                                   "fifo-entry"])
+@pytest.mark.parametrize("plant", ["self-loop", *(  # the others' lines: traced by lighter tests
+    pytest.param(plant, marks=pytest.mark.untraced)
+    for plant in ["dev-zero", "fifo-document", "fifo-lock", "fifo-entry"])])
 def test_hostile_cache_files_mean_a_cold_run(upstream: Path, tmp_path: Path,
                                              plant: str) -> None:
     home, work = tmp_path / "home", tmp_path / "work"
@@ -232,8 +234,8 @@ def test_every_kind_of_entry_passes_the_one_test(tmp_path: Path,
         found = []
         for path in sorted(work.rglob("*.py")):
             text = path.read_text(encoding="utf-8")
-            for line, col, code, *_ in run.findings(ast.parse(text), source_lines(text),
-                                                      str(path)):
+            lines = source_lines(text)
+            for line, col, code, *_ in run.findings(ast.parse(text), lines, str(path)):
                 found.append((path.relative_to(work).as_posix(), line, col + 1, code))
         run.close()
         return sorted(found)
