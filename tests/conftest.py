@@ -8,6 +8,7 @@ those call :func:`execgov_process` or :meth:`Flake8Dir.run_process` and say why.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -93,27 +94,37 @@ def e2e_tool(module: str) -> None:
         pytest.fail(f"{module} is not installed: pip install -e '.[test,e2e]'")
 
 
+@contextlib.contextmanager
+def untraced() -> Iterator[None]:
+    """The coverage tracer paused for a block: what a test repeats after its first rounds
+    (which stay traced) costs no tracing."""
+    import coverage
+
+    # Every running measurement, not only the latest: an xdist worker holds two (the one
+    # pytest-cov starts as its plugin loads, then its worker's at session start), stacked,
+    # and stopping the top one resumes the one below: the block ran traced.
+    paused: list[coverage.Coverage] = []
+    while (current := coverage.Coverage.current()) is not None:
+        current.stop()
+        paused.append(current)
+    try:
+        yield
+    finally:
+        for measurement in reversed(paused):
+            measurement.start()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """``@pytest.mark.untraced``: the test runs with the coverage tracer paused (a search
     for crashes, a timing, or a heavy test whose every line a lighter test traces); what
     the suite's coverage measures is the other tests'. (pytest-cov's own ``no_cover``
     breaks under ``--no-cov``.)"""
-    paused: list["coverage.Coverage"] = []
-    if item.get_closest_marker("untraced") is not None:
-        import coverage
-
-        # Every running measurement, not only the latest: an xdist worker holds two (the
-        # one pytest-cov starts as its plugin loads, then its worker's at session start),
-        # stacked, and stopping the top one resumes the one below: the test ran traced.
-        while (current := coverage.Coverage.current()) is not None:
-            current.stop()
-            paused.append(current)
-    try:
+    if item.get_closest_marker("untraced") is None:
         yield
-    finally:
-        for measurement in reversed(paused):
-            measurement.start()
+        return
+    with untraced():
+        yield
 
 
 # -- commands in this process ------------------------------------------------------------

@@ -4,6 +4,7 @@ every file whose full-run findings changed. git runs as a process; the checks in
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import subprocess
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import execgov_text, fresh_process_state, run_in_process
+from conftest import execgov_text, fresh_process_state, run_in_process, untraced
 
+TRACED_SEQUENCES = 4  # traced; the others repeat their lines untraced
 MODULES = 7  # app/mod_0.py ... app/mod_6.py, besides the fixed modules
 
 FIXED = {
@@ -136,9 +138,6 @@ def findings(repo: Path, *args: str, keep: bool = False) -> tuple[dict[str, list
 
 
 def test_changed_since_equals_full_run_on_random_edits(tmp_path: Path) -> None:
-    from flake8_execgov.gate.changed import selection
-    from flake8_execgov.plugin import ExecGovChecker
-
     rng = random.Random(34)
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -150,31 +149,43 @@ def test_changed_since_equals_full_run_on_random_edits(tmp_path: Path) -> None:
     assert before, "the project has findings to change"
     kinds: set[str] = set()
     for sequence in range(20):
-        ref = git(repo, "rev-parse", "HEAD").strip()
-        done = [edit(repo, rng, sequence * 10 + i) for i in range(rng.randint(1, 4))]
+        # the first sequences traced run every line the rest repeat
+        with untraced() if sequence >= TRACED_SEQUENCES else contextlib.nullcontext():
+            done, before = one_sequence(repo, rng, sequence, before)
         kinds.update(done)
-        if rng.random() < 0.3:  # part of the change committed since REF
-            git(repo, "add", "-A")
-            git(repo, "commit", "-qm", f"part of {sequence}")
-        full, _ = findings(repo)
-        only, stderr = findings(repo, "--changed-since", ref, keep=True)
-        # the files it chose, asked again of the same project (the run's, kept)
-        chosen, _ = selection(ref, ExecGovChecker.settings.project, None, str(repo))
-        fresh_process_state()
-        assert chosen is not None, (done, stderr)
-        checked = {str(Path(p).resolve()) for p in chosen if p.endswith(".py")}
-        count = int(re.search(r"checking (\d+) files?", stderr).group(1))  # type: ignore[union-attr]
-        assert count == len(checked), (done, stderr, sorted(checked))
-        # exactly the full run's findings, for the files it checks
-        assert only == {path: lines for path, lines in full.items() if path in checked}, done
-        # and every file whose findings changed is checked
-        moved = {path for path in set(full) | set(before)
-                 if full.get(path) != before.get(path) and Path(path).exists()}
-        assert moved <= checked, (done, sorted(moved - checked))
-        git(repo, "add", "-A")
-        git(repo, "commit", "-qm", f"sequence {sequence}", "--allow-empty")
-        before = full
     assert {"add", "remove", "import", "rename", "delete", "state", "new"} <= kinds
+
+
+def one_sequence(repo: Path, rng: random.Random, sequence: int,
+                 before: dict[str, list[str]]) -> tuple[list[str], dict[str, list[str]]]:
+    """Edits since a revision, then ``--changed-since`` it against a full run: the edits
+    made, and the full run's findings (the next sequence's ``before``)."""
+    from flake8_execgov.gate.changed import selection
+    from flake8_execgov.plugin import ExecGovChecker
+
+    ref = git(repo, "rev-parse", "HEAD").strip()
+    done = [edit(repo, rng, sequence * 10 + i) for i in range(rng.randint(1, 4))]
+    if rng.random() < 0.3:  # part of the change committed since REF
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", f"part of {sequence}")
+    full, _ = findings(repo)
+    only, stderr = findings(repo, "--changed-since", ref, keep=True)
+    # the files it chose, asked again of the same project (the run's, kept)
+    chosen, _ = selection(ref, ExecGovChecker.settings.project, None, str(repo))
+    fresh_process_state()
+    assert chosen is not None, (done, stderr)
+    checked = {str(Path(p).resolve()) for p in chosen if p.endswith(".py")}
+    count = int(re.search(r"checking (\d+) files?", stderr).group(1))  # type: ignore[union-attr]
+    assert count == len(checked), (done, stderr, sorted(checked))
+    # exactly the full run's findings, for the files it checks
+    assert only == {path: lines for path, lines in full.items() if path in checked}, done
+    # and every file whose findings changed is checked
+    moved = {path for path in set(full) | set(before)
+             if full.get(path) != before.get(path) and Path(path).exists()}
+    assert moved <= checked, (done, sorted(moved - checked))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", f"sequence {sequence}", "--allow-empty")
+    return done, full
 
 
 def test_changed_since_outside_git_and_unknown_revision(tmp_path: Path) -> None:
