@@ -38,7 +38,7 @@ from ..model.nodes import dotted
 from ..source.files import read_source
 from .index import Project
 from .modules import MARKERS
-from .reach import ANY, identifiers
+from .files import ANY
 from .records import Import
 
 # files whose change can change every module's findings or name: the configuration flake8
@@ -66,7 +66,6 @@ class Dependents:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._names: dict[Path, frozenset[str]] = {}
-        self._words: Optional[dict[bytes, list[Path]]] = None
 
     def affected(self, changed: Iterable[Path], gone: Iterable[Path],
                  before: Mapping[Path, bytes]) -> set[Path]:
@@ -172,12 +171,7 @@ class Dependents:
     def _candidates(self, module: str) -> list[Path]:
         """The files that may import ``module``: their text names its last part, or they
         are below its package's folder (a relative import names no part of it)."""
-        if self._words is None:
-            self._words = {}
-            for path, data in self.project.texts(ANY):
-                for word in identifiers(data):
-                    self._words.setdefault(word, []).append(path)
-        found = list(self._words.get(module.rpartition(".")[2].encode(), ()))
+        found = [path for path, _ in self.project.naming(module.rpartition(".")[2].encode())]
         where = self.project.path_of(module)
         if where is not None and where.name == "__init__.py":
             folder = os.path.join(str(where.parent), "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from pathlib import Path
 from typing import Optional
@@ -63,3 +64,21 @@ def files_state(files: list[Path], roots: list[Path], extra: str) -> Optional[st
         digest.update(b"\0%s\0%d:%d:%d:%d" % (
             os.fsencode(path), stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns))
     return digest.hexdigest()
+
+
+ANY = re.compile(rb"")  # every file of the project (Project.texts)
+_IDENTIFIER = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")  # UTF-8 names too
+# every byte that is no part of a name (nor of a number) becomes a space
+_SPACES = bytes(c if chr(c).isalnum() and c < 0x80 or c == 0x5F or c >= 0x80 else 0x20
+                for c in range(256))
+
+
+def identifiers(data: bytes) -> frozenset[bytes]:
+    """The names in ``data`` (a superset: numbers, words in strings and comments too).
+    Split at every byte that cannot be in a name: two passes of C over the text, a third
+    of the time a regular expression takes; a run starting with a digit (``0x1f``) is
+    searched for the names in it."""
+    words = set(data.translate(_SPACES).split())
+    words.update(name for word in [w for w in words if w[:1].isdigit()]
+                 for name in _IDENTIFIER.findall(word))
+    return frozenset(words)

@@ -20,8 +20,7 @@ import re
 from collections import deque
 from typing import Any, Callable, Mapping, Optional
 
-from pathlib import Path
-
+from .files import ANY
 from .index import Project
 from .records import Def
 
@@ -41,24 +40,6 @@ class Reach:
         self._own: dict[str, Mapping[str, str]] = {}
         self._names: Optional[frozenset[str]] = None
         self._imported: dict[Def, bool] = {}
-        # identifier -> the positions in ``_naming_texts`` of the files holding it
-        self._naming_files: Optional[dict[bytes, list[int]]] = None
-        self._naming_texts: list[tuple[Path, bytes]] = []
-
-    def _naming(self, name: bytes) -> list[tuple[Path, bytes]]:
-        """The project's files whose text has the identifier ``name``, from an index of
-        every file's identifiers made once: a question costs one lookup, not a search of
-        every text (a module may ask about hundreds of helpers). The index holds a file's
-        position, one shared int per file, not a (path, text) pair per identifier: on a
-        monorepo of 10,000 modules that pair was the run's largest allocation."""
-        if self._naming_files is None:
-            self._naming_files = {}
-            self._naming_texts = list(self.project.texts(ANY))
-            for position, (_, data) in enumerate(self._naming_texts):
-                for word in identifiers(data):
-                    self._naming_files.setdefault(word, []).append(position)
-        texts = self._naming_texts
-        return [texts[position] for position in self._naming_files.get(name, ())]
 
     def function(self, definition: Def) -> bool:
         """Is this (module, name) a module-level function of the project?"""
@@ -176,7 +157,7 @@ class Reach:
         project, (module, name) = self.project, definition
         word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
         found = False
-        for path, data in self._naming(name.encode()):
+        for path, data in self.project.naming(name.encode()):
             importer = project.module_of(path)
             if found or importer is None or importer == module or project.unlinted(path):
                 continue  # a use in a file nobody lints is judged nowhere
@@ -210,21 +191,3 @@ def _dotted_before(data: bytes, at: int) -> str:
             return chain.decode("utf-8", "replace")
         chain = data[start:word_end] + b"." + chain
         at = start
-
-
-ANY = re.compile(rb"")  # every file of the project (Project.texts)
-_IDENTIFIER = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")  # UTF-8 names too
-# every byte that is no part of a name (nor of a number) becomes a space
-_SPACES = bytes(c if chr(c).isalnum() and c < 0x80 or c == 0x5F or c >= 0x80 else 0x20
-                for c in range(256))
-
-
-def identifiers(data: bytes) -> frozenset[bytes]:
-    """The names in ``data`` (a superset: numbers, words in strings and comments too).
-    Split at every byte that cannot be in a name: two passes of C over the text, a third
-    of the time a regular expression takes; a run starting with a digit (``0x1f``) is
-    searched for the names in it."""
-    words = set(data.translate(_SPACES).split())
-    words.update(name for word in [w for w in words if w[:1].isdigit()]
-                 for name in _IDENTIFIER.findall(word))
-    return frozenset(words)
