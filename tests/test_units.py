@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import codecs
+import sys
 
 import pytest
 
@@ -190,3 +192,17 @@ def test_left_out_matches_findings_by_position_not_value() -> None:
     assert _left_out(every, [first, other]) == [equal]
     assert _left_out(every, [equal])[0] is first and _left_out(every, [equal])[1] is other
     assert _left_out(every, every) == [] and _left_out(every, []) == every
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="match needs Python 3.10")
+def test_imports_in_functions_are_found_in_every_block_but_nested_scopes() -> None:
+    """A function's imports, in its ``try``/``else``/``finally``/handler blocks and its
+    ``match`` cases (source.statements.blocks), not in a function nested in it."""
+    from flake8_execgov.project.imports import live_imports
+
+    source = ("def f(x):\n    match x:\n        case 1:\n            from app.h import run\n"
+              "    try:\n        import a\n    except E:\n        from b import c\n"
+              "    else:\n        import d\n    finally:\n        import e\n"
+              "    def g():\n        import nested\n")
+    imports, _ = live_imports(ast.parse(source), source.splitlines(keepends=True))
+    assert sorted(i.local for i in imports) == ["a", "c", "d", "e", "run"]

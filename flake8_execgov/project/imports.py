@@ -11,6 +11,7 @@ import bisect
 from typing import Iterator, Optional, Sequence
 
 from ..source.lines import LineIndex
+from ..source.statements import blocks
 from .records import Import
 from .summary import module_statements, route_receiver
 
@@ -68,15 +69,13 @@ def _with_function_imports(statements: Iterator[ast.stmt],
 
 
 def _imports_in(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """The imports of a function's statements and of its blocks (``try:``, ``if``), not
-    of the functions or classes nested in it: statements only."""
+    """The imports of a function's statements and of its blocks (``try:``, ``if``,
+    ``match`` cases), not of the functions or classes nested in it: statements only."""
     stack = list(reversed(body))
     while stack:
         stmt = stack.pop()
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             yield stmt
-        elif not isinstance(stmt, (*_FUNCTIONS, ast.ClassDef)):
-            for attr in ("body", "orelse", "finalbody", "handlers"):
-                for child in reversed(getattr(stmt, attr, ())):
-                    stack.extend(reversed(child.body) if isinstance(child, ast.ExceptHandler)
-                                 else [child])
+        else:
+            for _, block in reversed(blocks(stmt)):  # a nested scope has none
+                stack.extend(reversed(block))
