@@ -39,6 +39,7 @@ from flake8.plugins import finder
 
 from ..config import pyproject
 from ..config.options import ConfigError
+from ..config.sources import stage_one
 from .changed import ChangedSinceError
 from .files import GateFileChecker
 from .report import GateApplication, GateOptionManager
@@ -193,10 +194,9 @@ _VALUED = frozenset(("--format", "--config", "--append-config", "--output-file",
 
 
 def _verbose(argv: Sequence[str]) -> bool:
-    """``-v``/``--verbose`` (``-vv`` ...) on the command line: flake8 reads it in its
-    preliminary parse and keeps it out of the options it hands on."""
-    return any(arg == "--verbose" or (arg.startswith("-v") and set(arg[1:]) == {"v"})
-               for arg in argv)
+    """``-v`` as flake8 reads it first (:func:`config.sources.stage_one`): its preliminary
+    parse keeps it out of the options it hands on."""
+    return bool(getattr(stage_one(argv), "verbose", 0))
 
 
 def check(argv: Sequence[str]) -> int:
