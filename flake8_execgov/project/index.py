@@ -177,7 +177,7 @@ class Project:
     def _imported_as(self, module: str, entry: Import, rest: str) -> Def:
         """``local.rest`` for the name ``local`` an import binds: the same name, in the
         module it is imported from."""
-        target = self._absolute(module, entry.module, entry.level)
+        target = self.absolute(module, entry.module, entry.level)
         original = entry.name
         if not original:  # import target (as local)
             return Def(self.canonical(target), rest)
@@ -195,9 +195,6 @@ class Project:
     def absolute(self, module: str, target: str, level: int) -> str:
         """The absolute name of an import's module as ``module`` writes it (``level``
         dots: relative to its package)."""
-        return self._absolute(module, target, level)
-
-    def _absolute(self, module: str, target: str, level: int) -> str:
         if not level:
             return target
         path = self.path_of(module)
