@@ -109,6 +109,9 @@ class Run:
         # the lines the gate last asked about and missed, and their key: the walk that
         # follows (same lines object) need not compute the key again
         self._missed: Optional[_Missed] = None
+        # the lines last walked and their findings: the gate's fix plans for that module
+        # are the ones the walk made (:meth:`planned`), not a second walk
+        self._walked: Optional[tuple[Sequence[str], list[Kept]]] = None
 
     def closes_at_exit(self) -> "Run":
         """flake8 has no end-of-run hook for plugins: its run (and each ``-j`` worker's)
@@ -185,8 +188,19 @@ class Run:
         regions = NoqaRegions(tree, lines) if found and isinstance(tree, ast.Module) else None
         fixes = self.planner(tree, lines, found) if found and self.planner is not None \
             else [""] * len(found)
-        return [Kept(f.line, char_col(lines, f.line, f.col), f.code, f.message,
+        kept = [Kept(f.line, char_col(lines, f.line, f.col), f.code, f.message,
                      _region(regions, f.line, len(lines)), fix) for f, fix in zip(found, fixes)]
+        self._walked = (lines, kept) if self.planner is not None else None
+        return kept
+
+    def planned(self, lines: Sequence[str]) -> Optional[dict[tuple[int, int, str], str]]:
+        """What ``execgov fix`` does with each finding of the module just walked with these
+        lines (the same object), as :func:`formats.fix_kinds` keys it; None: it was not
+        (the walk failed, or another module came between)."""
+        walked, self._walked = self._walked, None
+        if walked is None or walked[0] is not lines:
+            return None
+        return {(kept.line, kept.col + 1, kept.code): kept.fix for kept in walked[1] if kept.fix}
 
     def _place(self, filename: str) -> Optional[_Place]:
         """None without a project or a cache, or for a module without a name (stdin

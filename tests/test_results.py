@@ -85,6 +85,29 @@ def test_a_warm_gate_parses_nothing_it_kept(project: Path, execgov_cli: Execgov,
     assert parses == ["./app/jobs.py"]
 
 
+def test_a_cold_gate_walks_each_module_once(project: Path, execgov_cli: Execgov,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fix plans behind "N fixable" come from the walk that found the findings: a
+    fixable module is not walked a second time to plan them (cold, and --no-cache)."""
+    from flake8_execgov import engine
+
+    walked: list[object] = []
+    original = engine.analyze
+
+    def counted(tree: object, *args: object, **kwargs: object) -> object:
+        walked.append(tree)
+        return original(tree, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "analyze", counted)
+    execgov_cli.path = project
+    for extra in ([], ["--no-cache"]):
+        walked.clear()
+        result = execgov_cli("check", "-j1", *extra, ".")
+        assert parsed(result.out.decode()) == expected()
+        assert "1 fixable" in result.err
+        assert walked and len(set(walked)) == len(walked)  # a tree hashes by identity
+
+
 def test_other_code_of_the_plugin_reads_nothing_kept(
         project: Path, execgov_cli: Execgov, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same version number, other rules (a commit between two releases): the cache's

@@ -172,6 +172,7 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
         ``kept``: the plans kept with the module's findings (a warm run walks nothing)."""
         from ..formats import PLANNED, fix_kinds
         from ..fix.plan import SAFE, UNSAFE
+        from ..plugin import ExecGovChecker
         from .report import wants_fix_kinds
 
         processor = self.processor
@@ -189,5 +190,7 @@ class GateFileChecker(checker.FileChecker):  # type: ignore[misc]
             self.statistics[PLANNED] = {}
             return
         # flake8's lines are the text unless it holds "\r" or a second BOM: then parse it
-        tree = processor.tree if text == "".join(processor.lines) else None
-        self.statistics[PLANNED] = fix_kinds(self.display_name, text, tree)
+        same = text == "".join(processor.lines)
+        walked = ExecGovChecker.settings.the_run.planned(processor.lines) if same else None
+        self.statistics[PLANNED] = walked if walked is not None else \
+            fix_kinds(self.display_name, text, processor.tree if same else None)
