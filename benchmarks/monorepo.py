@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import corpus
 from corpus import FILLER, VIOLATIONS, WORDS, KINDS
 
 CONFIG = "[flake8]\nmax-line-length = 110\nexclude = .git,__pycache__,.execgov_cache\n"
@@ -114,51 +115,25 @@ class ToolRunner{n}(ToolRunner):
         return [LifecycleState.LOADED]
 '''
 
-SERVICE = '''\
-"""Service layer for {name}."""
-import logging
-
-from {util} import normalise
-
-log = logging.getLogger(__name__)
-
-
-class {Name}Service:
-    def __init__(self, runner, jobs):
-        self.runner = runner
-        self.jobs = jobs
-
-    def analyze(self, tool_name, payload):
-        log.info("analyze %s", tool_name)
-        result, error = self.runner.run(tool_name, normalise(payload))
-        if error is not None:
-            return {{"error": error}}
-        return {{"result": result}}
-
-    def plugin_names(self):
-        return sorted(self.runner.registry.names())
-{violation}'''
-
-ROUTES = '''\
-"""HTTP routes for {name}."""
-from fastapi import APIRouter, Depends, HTTPException
-
-from platform_web.auth import CurrentUser, require_auth
-
-router = APIRouter(prefix="/{name}")
+def _edited(template: str, *edits: tuple[str, str]) -> str:
+    """``corpus.py``'s template with these replacements, each of which must apply: the
+    monorepo's modules are the corpus's, importing the shared packages instead of ``app``."""
+    for old, new in edits:
+        assert old in template, old
+        template = template.replace(old, new)
+    return template
 
 
-@router.post("/analyses")
-async def analyze(body: dict, user: CurrentUser):
-    if "tool_name" not in body:
-        raise HTTPException(status_code=400, detail="tool_name is required")
-    return {{"plugin": body["tool_name"]}}
-
-
-@router.get("/jobs/{{job_id}}", dependencies=[Depends(require_auth)])
-async def job(job_id: str):
-    raise HTTPException(status_code=404, detail="unknown job")
-{violation}'''
+# a service normalises its payload with a utility of an earlier package
+SERVICE = _edited(corpus.SERVICE,
+                  ("import logging\n", "import logging\n\nfrom {util} import normalise\n"),
+                  ("self.runner.run(tool_name, payload)",
+                   "self.runner.run(tool_name, normalise(payload))"))
+# routes take the shared auth dependency as an annotated alias
+ROUTES = _edited(corpus.ROUTES,
+                 ("from app.auth import require_auth",
+                  "from platform_web.auth import CurrentUser, require_auth"),
+                 ("user=Depends(require_auth)", "user: CurrentUser"))
 
 REGISTRY = '''\
 """Plugin registry for {name}."""
