@@ -115,6 +115,7 @@ class ToolRunner{n}(ToolRunner):
         return [LifecycleState.LOADED]
 '''
 
+
 def _edited(template: str, *edits: tuple[str, str]) -> str:
     """``corpus.py``'s template with these replacements, each of which must apply: the
     monorepo's modules are the corpus's, importing the shared packages instead of ``app``."""
