@@ -87,19 +87,20 @@ def _names_derived(seen: str, project: Optional[Project]) -> bool:
 
 
 def _facts(tree: ast.AST, project: Optional[Project], filename: str,
-           given: Optional[ProjectFacts] = None, text: Optional[str] = None) -> ProjectFacts:
+           given: Optional[ProjectFacts], lines: Sequence[str], text: str) -> ProjectFacts:
     if given is not None:
         return given
     if project is None or not filename:
         return NO_FACTS
-    return facts_of_tree(project, filename, tree, prefilter_of(project.config, project), text)
+    return facts_of_tree(project, filename, tree, prefilter_of(project.config, project),
+                         (lines, text))
 
 
 def _findings(tree: ast.AST, lines: Sequence[str], config: Config,
               prefilter: Optional[Prefilter], project: Optional[Project] = None,
               filename: str = "", facts: Optional[ProjectFacts] = None) -> list[Finding]:
     if prefilter is None:
-        return analyze(tree, config, facts=_facts(tree, project, filename, facts,
+        return analyze(tree, config, facts=_facts(tree, project, filename, facts, lines,
                                                   "".join(lines)))
     text = "".join(lines)
     seen = searchable(text)  # identifiers as the parser reads them (NFKC)
@@ -110,4 +111,4 @@ def _findings(tree: ast.AST, lines: Sequence[str], config: Config,
     # and where normalising changed the text (its offsets no longer match the lines).
     aligned = (seen is text or seen == text) and ("\r" not in text or source_lines(text) == list(lines))
     return analyze(tree, config, LineIndex(lines, text) if aligned else None,
-                   facts=_facts(tree, project, filename, facts, text), prefilter=prefilter)
+                   facts=_facts(tree, project, filename, facts, lines, text), prefilter=prefilter)

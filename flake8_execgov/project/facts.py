@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import os
 from functools import partial
-from typing import Callable, Mapping, Optional
+from typing import Callable, Mapping, Optional, Sequence
 
 from ..config.names import NameMatcher
 from ..config.prefilter import Prefilter, searchable
@@ -35,13 +35,13 @@ _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "alias", "func
 
 def facts_of_tree(project: Project, filename: str, tree: ast.AST,
                   prefilter: Optional[Prefilter] = None,
-                  text: Optional[str] = None) -> ProjectFacts:
+                  source: Optional[tuple[Sequence[str], str]] = None) -> ProjectFacts:
     """The facts for the module at ``filename`` (as flake8 names it: relative to the
-    current directory, or a ``--stdin-display-name``); none outside the project. ``text``:
-    the module's text, of which ``tree`` is the parse."""
-    return facts_of_imports(project, filename,
-                            *live_imports(tree, None if text is None else source_lines(text)),
-                            prefilter, None if text is None else (tree, text))
+    current directory, or a ``--stdin-display-name``); none outside the project.
+    ``source``: the module's lines and text, of which ``tree`` is the parse."""
+    lines, text = source if source is not None else (None, None)
+    return facts_of_imports(project, filename, *live_imports(tree, lines), prefilter,
+                            None if text is None else (tree, text))
 
 
 def facts_of_imports(project: Project, filename: str, imports: list[Import],
