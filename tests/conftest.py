@@ -12,6 +12,7 @@ import contextlib
 import io
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,13 +65,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         parser.addini("asyncio_default_fixture_loop_scope", "pytest-asyncio's, unused here")
 
 
+_HOME = pytest.StashKey[str]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     settings.load_profile("sweep" if config.getoption("--sweep") else "default")
     # The cache's key lives in the user's cache folder: the suite (and every process it
     # starts) gets a folder of its own, and no cache setting of the developer's shell.
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="execgov-tests-home-")
+    home = tempfile.mkdtemp(prefix="execgov-tests-home-")
+    config.stash[_HOME] = home
+    os.environ["XDG_CACHE_HOME"] = home
     for name in ("EXECGOV_CACHE_DIR", "EXECGOV_NO_CACHE"):
         os.environ.pop(name, None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The folder the suite's caches lived in goes with the process that made it (each
+    xdist worker makes its own): a suite leaves nothing behind in the temporary folder."""
+    home = config.stash.get(_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
