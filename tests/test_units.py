@@ -167,11 +167,10 @@ def test_a_hook_on_an_unwalked_leaf_is_refused() -> None:
     run, so building the model with such a hook fails loudly instead."""
     import ast
 
-    from flake8_execgov.model.semantic import SemanticModel
+    from flake8_execgov.model.semantic import Dispatch
 
     with pytest.raises(ValueError, match="no hook can ask for Eq, Load"):
-        SemanticModel(ast.parse("x == y"), DEFAULT_CONFIG,
-                      {ast.Load: [lambda model, node: None], ast.Eq: [], ast.Name: []}, [])
+        Dispatch({ast.Load: [lambda model, node: None], ast.Eq: [], ast.Name: []})
 
 
 def test_line_index_words_and_lines() -> None:

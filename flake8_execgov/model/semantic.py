@@ -39,8 +39,8 @@ Handler = Callable[["SemanticModel", Any, list[StackItem]], Optional[bool]]
 class SemanticModel(BindingContext, DefinitionContext, MentionContext, HandoffContext):
     """The facts of one module, collected in one walk; ``hooks`` are the rules' own."""
 
-    def __init__(self, tree: ast.AST, config: Config, hooks: Mapping[type, Sequence[Hook]],
-                 state_hooks: Sequence[StateHook], source: Optional[LineIndex] = None,
+    def __init__(self, tree: ast.AST, config: Config, rules: "Dispatch",
+                 source: Optional[LineIndex] = None,
                  prefilter: Optional[Prefilter] = None,
                  facts: ProjectFacts = NO_FACTS) -> None:
         self.tree = tree
@@ -74,8 +74,8 @@ class SemanticModel(BindingContext, DefinitionContext, MentionContext, HandoffCo
         self.deferred: list[tuple[str, Access]] = []
         self.deferred_handoffs: list[tuple[str, tuple[str, str, Access]]] = []
         self._init_runner_context()
-        self._table = _dispatch(hooks)  # a few dozen entries: cheaper than any walk
-        self._state_hooks = state_hooks
+        self._table = rules.table
+        self._state_hooks = rules.state_hooks
 
     # -- the walk ------------------------------------------------------------------------
 
@@ -274,12 +274,22 @@ for _capture_type in ("MatchAs", "MatchStar", "MatchMapping"):  # Python 3.10+
 Table = dict[type, Tuple[Optional[Handler], Tuple[Hook, ...]]]
 
 
-def _dispatch(hooks: Mapping[type, Sequence[Hook]]) -> Table:
-    """Per node type: the model's own handler, then the rules' hooks."""
-    unwalked = sorted(t.__name__ for t in hooks if issubclass(t, _LEAF_TYPES))
-    if unwalked:  # the walk never visits them: a hook there would silently never run
-        raise ValueError(f"no hook can ask for {', '.join(unwalked)}: ask for the parent")
-    table: Table = {}
-    for node_type in set(_HANDLERS) | set(hooks):
-        table[node_type] = (_HANDLERS.get(node_type), tuple(hooks.get(node_type, ())))
-    return table
+class Dispatch:
+    """The rules' hooks, as the walk calls them: per node type, the model's own handler,
+    then the hooks. Made once by whoever owns the hooks (:mod:`rules`, at import), not per
+    module: building it costs a few dozen entries, which on a thousand small modules was
+    more than a per-cent of a cold run."""
+
+    def __init__(self, hooks: Mapping[type, Sequence[Hook]],
+                 state_hooks: Sequence[StateHook] = ()) -> None:
+        unwalked = sorted(t.__name__ for t in hooks if issubclass(t, _LEAF_TYPES))
+        if unwalked:  # the walk never visits them: a hook there would silently never run
+            raise ValueError(f"no hook can ask for {', '.join(unwalked)}: ask for the parent")
+        # a dict, not a read-only view: the walk looks a node type up in it for every node
+        self.table: Table = {
+            node_type: (_HANDLERS.get(node_type), tuple(hooks.get(node_type, ())))
+            for node_type in set(_HANDLERS) | set(hooks)}
+        self.state_hooks = tuple(state_hooks)
+
+
+NO_RULES = Dispatch({})  # the model's own facts, no rule's hooks (:mod:`project.facts`)

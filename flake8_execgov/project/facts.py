@@ -15,7 +15,7 @@ from typing import Callable, Mapping, Optional, Sequence
 from ..config.names import NameMatcher
 from ..config.prefilter import Prefilter, searchable
 from ..model.imported import NO_FACTS, ProjectFacts
-from ..model.semantic import SemanticModel
+from ..model.semantic import NO_RULES, SemanticModel
 from ..source.files import read_source
 from ..source.lines import LineIndex, source_lines
 from .cache import RUNS, cache_key
@@ -122,7 +122,7 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
             tree = ast.parse(data)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             return {}
-    model = SemanticModel(tree, project.config, {}, (), _lines(data), prefilter, facts).run()
+    model = SemanticModel(tree, project.config, NO_RULES, _lines(data), prefilter, facts).run()
     runs: dict[str, str] = {}
     for access in sorted(model.accesses, key=lambda a: a.start):
         frame = access.runner

@@ -21,7 +21,7 @@ from ..config.prefilter import Prefilter, prefilter
 from ..model.imported import NO_FACTS, ProjectFacts
 from ..model.records import Finding
 from ..model.runner_coverage import RunnerCoverage
-from ..model.semantic import Hook, SemanticModel, StateHook
+from ..model.semantic import Dispatch, Hook, SemanticModel, StateHook
 from ..source.lines import LineIndex
 from .base import Finish, Hooks, Rule
 
@@ -55,6 +55,7 @@ for _family in FAMILIES:
         HOOKS.setdefault(_node_type, []).extend(_functions)
     STATE_HOOKS.extend(_family.hooks.states)
     FINISHERS.extend(_family.hooks.finishers)
+DISPATCH = Dispatch(HOOKS, STATE_HOOKS)
 
 
 def prefilter_for(config: Config) -> Optional[Prefilter]:
@@ -71,8 +72,7 @@ def analyze(tree: ast.AST, config: Config, source: Optional[LineIndex] = None,
     the run's ``prefilter``, module-level definitions that the prefilter rules out are not
     walked; ``facts``: what its imports are in the rest of the project."""
     found_prefilter = prefilter if source is not None else None
-    model = SemanticModel(tree, config, HOOKS, STATE_HOOKS, source, found_prefilter,
-                          facts).run()
+    model = SemanticModel(tree, config, DISPATCH, source, found_prefilter, facts).run()
     coverage = RunnerCoverage(model.accesses, bool(config.metrics_functions),
                               model.used_unwalked, model.facts.exported)
     found = list(model.findings)
