@@ -160,8 +160,8 @@ class Run:
                  "found": [[item.line, item.col, item.code, item.message, *item.region,
                             item.fix] for item in found]}
         assert project.cache is not None  # a place is only made with a cache
-        place.document.put(place.path, project.cache.seal_found(place.document.salt,
-                                                                place.path, entry))
+        place.document.put(place.path, project.cache.seal_for(place.document, place.path,
+                                                              entry))
         return found
 
     def kept(self, lines: Sequence[str], filename: str = "") -> Optional[list[Kept]]:

@@ -218,21 +218,39 @@ def test_a_corrupt_or_foreign_cache_is_rebuilt(flake8_dir: Flake8Dir, project: P
               json.dumps([1, 2, 3]).encode()]
     for index, entry in enumerate(entries):
         entry.write_bytes(spoilt[index % len(spoilt)])
+    summaries = sorted((project / ".execgov_cache").glob("summaries-by-path-*.json"))
+    assert summaries
+    for index, document in enumerate(summaries):
+        document.write_bytes(spoilt[index % len(spoilt)])
     for document in (project / ".execgov_cache").glob("by-path-*.json"):
         document.unlink()  # no kept findings: every module asks the project again
     assert in_process(flake8_dir, project, ".") == want
     assert all(whole(entry) for entry in entries)  # rebuilt in place, sealed
+    assert all(whole_summaries(document) for document in summaries)
+
+
+def whole_summaries(document: Path) -> bool:
+    """Is this a document of summaries this machine wrote, every entry of it?"""
+    from flake8_execgov.project.cache import SUMMARY, trusted
+    from flake8_execgov.project.seal import load_seal
+
+    seal, _ = load_seal()
+    assert seal is not None
+    stored = json.loads(document.read_bytes())
+    return bool(stored["entries"]) and all(
+        trusted(seal, SUMMARY, f"{stored['salt']}\0{path}", entry) is not None
+        for path, entry in stored["entries"].items())
 
 
 def whole(entry: Path) -> bool:
     """Is this cache file an entry this machine wrote, of one of the kinds kept per file?"""
-    from flake8_execgov.project.cache import ANSWER, RUNS, SUMMARY, SummaryCache
+    from flake8_execgov.project.cache import ANSWER, RUNS, SummaryCache
     from flake8_execgov.project.seal import load_seal
 
     seal, _ = load_seal()
     assert seal is not None
     cache = SummaryCache(entry.parent, seal)
-    return any(cache.get(kind, entry.stem) is not None for kind in (SUMMARY, RUNS, ANSWER))
+    return any(cache.get(kind, entry.stem) is not None for kind in (RUNS, ANSWER))
 
 
 CONCURRENT = """

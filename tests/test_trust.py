@@ -79,6 +79,16 @@ def upstream(tmp_path: Path) -> Path:
     return tmp_path / "upstream.git"
 
 
+def emptied(entry: Any) -> Any:
+    """A kept-findings entry without its findings, a summary entry without what makes one
+    (functions, routers, classes' bases)."""
+    if "found" in entry:
+        return {**entry, "found": []}
+    summary = entry["summary"]
+    return {**entry, "summary": {**summary, "functions": {}, "includes": [], "routers": {},
+                                 "classes": {name: [] for name in summary["classes"]}}}
+
+
 def poison(cache: Path, home: Path) -> int:
     """Every entry of ``cache`` emptied of what makes a finding, and sealed again with the
     key under ``home`` (the attacker's: the strongest forgery there is). Returns how many."""
@@ -87,25 +97,21 @@ def poison(cache: Path, home: Path) -> int:
     changed = 0
     for path in cache.glob("*.json"):
         stored = json.loads(path.read_bytes())
-        if path.name.startswith("by-path-"):
+        if "by-path-" in path.name:  # a document: kept findings, or summaries
             salt = stored["salt"]
+            kind = SUMMARY if path.name.startswith("summaries-") else FOUND
             for module, entry in stored["entries"].items():
-                opened = trusted(seal, FOUND, f"{salt}\0{module}", entry)
+                opened = trusted(seal, kind, f"{salt}\0{module}", entry)
                 assert opened is not None
-                stored["entries"][module] = sealed(seal, FOUND, f"{salt}\0{module}",
-                                                   {**opened, "found": []})
+                stored["entries"][module] = sealed(seal, kind, f"{salt}\0{module}",
+                                                   emptied(opened))
                 changed += 1
-        else:
-            summary = trusted(seal, SUMMARY, path.stem, stored)
-            if summary is not None:
-                emptied: Any = {**summary, "functions": {}, "includes": [], "routers": {},
-                                "classes": {name: [] for name in summary["classes"]}}
-                stored = sealed(seal, SUMMARY, path.stem, emptied)
-            elif trusted(seal, RUNS, path.stem, stored) is not None:
-                stored = sealed(seal, RUNS, path.stem, {"runs": {}})
-            else:  # a project-wide answer: none
-                assert trusted(seal, ANSWER, path.stem, stored) is not None
-                stored = sealed(seal, ANSWER, path.stem, [])
+        elif trusted(seal, RUNS, path.stem, stored) is not None:
+            stored = sealed(seal, RUNS, path.stem, {"runs": {}})
+            changed += 1
+        else:  # a project-wide answer: none
+            assert trusted(seal, ANSWER, path.stem, stored) is not None
+            stored = sealed(seal, ANSWER, path.stem, [])
             changed += 1
         path.write_text(json.dumps(stored), encoding="utf-8")
     return changed

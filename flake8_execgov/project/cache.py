@@ -4,15 +4,17 @@ is used, and its writing.
 Four kinds of entry (:data:`SUMMARY`, :data:`RUNS`, :data:`FOUND`, :data:`ANSWER`), each
 with the shape it must have. An entry is stored as ``[mac, text]``: the text of its JSON and a MAC of that
 text under this machine's key (:mod:`.seal`) and the entry's *scope* (its kind and name, and
-for kept findings the settings of their document and the module's path). :func:`trusted` is
+for an entry of a document, the document's settings and the module's path). :func:`trusted` is
 the only way anything leaves the cache: the MAC, then the JSON, then the kind's shape; any
 failure is a miss, and the entry is computed and written again. So a committed, copied or
 edited cache folder is ignored entry by entry: only what this machine wrote is read.
 
-Summaries and a module's runs are one file per entry (``<key>.json``), named by a hash of the
-module's bytes, the configuration's fingerprint and the plugin's version and source (a
-project-wide answer: of the question and the project's state instead of bytes); kept
-findings are one document per configuration (:mod:`.pack`). Writes go to a temporary file in
+A module's runs and the project-wide answers are one file per entry (``<key>.json``), named by
+a hash of the module's bytes, the configuration's fingerprint and the plugin's version and
+source (a project-wide answer: of the question and the project's state instead of bytes);
+kept findings and summaries are one document each per configuration, an entry per module
+path naming the bytes it was made from (:mod:`.pack`): a file per summary cost a cold run
+over a thousand modules as much as parsing the modules it summarised again. Writes go to a temporary file in
 the same folder, then ``os.replace``: readers see a whole entry or none. A cache that cannot
 be written (read-only checkout) costs speed only.
 """
@@ -33,7 +35,7 @@ from ..config.options import Config
 from .pack import Pack
 from .seal import Seal, read_private
 
-FORMAT = 5
+FORMAT = 6
 ENTRY_LIMIT = 8 << 20  # bytes: a summary or a module's runs is a few hundred
 _FIELDS = {"imports": list, "classes": dict, "alias": dict, "consts": dict, "annotated": dict,
            "lists": dict, "routers": dict, "includes": list, "receivers": list, "functions": dict}
@@ -121,24 +123,31 @@ class SummaryCache:
         self.seal = seal
         self._ready = False
         self.writable = True
-        self._packs: dict[str, Pack] = {}
+        self._packs: dict[tuple[EntryKind, str], Pack] = {}
 
-    def pack(self, salt: str) -> Pack:
-        """The document of kept findings by module path for these settings (:mod:`.pack`)."""
-        if salt not in self._packs:
-            name = hashlib.blake2b(salt.encode("utf-8", "surrogatepass"), digest_size=8)
-            self._packs[salt] = Pack(self.directory / f"by-path-{name.hexdigest()}.json",
-                                     salt, self.ready, self._opener(salt))
-        return self._packs[salt]
+    def pack(self, salt: str, kind: Optional[EntryKind] = None) -> Pack:
+        """The document of entries of ``kind`` by module path for these settings
+        (:mod:`.pack`): a module's kept findings (:data:`FOUND`, the default) or its summary
+        (:data:`SUMMARY`)."""
+        kind = kind or FOUND
+        if (kind, salt) not in self._packs:
+            name = hashlib.blake2b(f"{kind.name}\0{salt}".encode("utf-8", "surrogatepass"),
+                                   digest_size=8)
+            prefix = "" if kind is FOUND else "summaries-" if kind is SUMMARY else f"{kind.name}-"
+            self._packs[kind, salt] = Pack(
+                self.directory / f"{prefix}by-path-{name.hexdigest()}.json", salt, self.ready,
+                self._opener(kind, salt))
+        return self._packs[kind, salt]
 
-    def _opener(self, salt: str) -> Callable[[str, Any], Optional[Any]]:
+    def _opener(self, kind: EntryKind, salt: str) -> Callable[[str, Any], Optional[Any]]:
         def open_entry(path: str, stored: Any) -> Optional[Any]:
-            return trusted(self.seal, FOUND, f"{salt}\0{path}", stored)
+            return trusted(self.seal, kind, f"{salt}\0{path}", stored)
         return open_entry
 
-    def seal_found(self, salt: str, path: str, entry: Any) -> list[str]:
-        """A kept-findings entry for the module at ``path``, as its document stores it."""
-        return sealed(self.seal, FOUND, f"{salt}\0{path}", entry)
+    def seal_for(self, document: Pack, path: str, entry: Any, kind: Optional[EntryKind] = None
+                 ) -> list[str]:
+        """An entry of ``kind`` for the module at ``path``, as ``document`` stores it."""
+        return sealed(self.seal, kind or FOUND, f"{document.salt}\0{path}", entry)
 
     def flush(self) -> None:
         """Write what the packs learnt so far (they also write when the process ends)."""
@@ -218,6 +227,12 @@ def _summary_shape(summary: Any) -> bool:
                 for i in summary["includes"])
 
 
+def _kept_summary_shape(entry: Any) -> bool:
+    """A module's summary as its document keeps it: the key of the bytes it was made from."""
+    return isinstance(entry, dict) and entry.keys() == {"key", "summary"} \
+        and isinstance(entry["key"], str) and _summary_shape(entry["summary"])
+
+
 def _runs_shape(entry: Any) -> bool:
     """The shape of a module's own runs (:mod:`.facts`): ``{"runs": {function: text}}``."""
     return isinstance(entry, dict) and len(entry) == 1 and isinstance(entry.get("runs"), dict) \
@@ -245,7 +260,7 @@ def _answer_shape(entry: Any) -> bool:
         isinstance(item, str) or (_strings(item) and len(item) == 2) for item in entry)
 
 
-SUMMARY = EntryKind("summary", _summary_shape)
+SUMMARY = EntryKind("summary", _kept_summary_shape)
 ANSWER = EntryKind("answer", _answer_shape)
 RUNS = EntryKind("runs", _runs_shape)
 FOUND = EntryKind("found", _found_shape)

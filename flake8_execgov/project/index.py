@@ -127,7 +127,11 @@ class Project:
         tree = linted.tree if linted is not None and linted.module == module \
             and data == linted.text.encode("utf-8", "surrogatepass") else None
         key = cache_key(data, self.salt)
-        found = self.cache.get(SUMMARY, key) if self.cache is not None else None
+        path = self.path_of(module)
+        kept = self.cache.pack(f"{self.salt}:summaries:{self.root}", SUMMARY) \
+            if self.cache is not None and path is not None else None
+        entry = kept.get(str(path)) if kept is not None else None
+        found = entry["summary"] if entry is not None and entry["key"] == key else None
         parsed = None
         if found is None:
             try:
@@ -136,8 +140,9 @@ class Project:
                 parsed = None
             found = summarize(parsed if parsed is not None
                               else ast.Module(body=[], type_ignores=[]))
-            if self.cache is not None:
-                self.cache.put(SUMMARY, key, found)
+            if kept is not None and self.cache is not None:
+                kept.put(str(path), self.cache.seal_for(kept, str(path),
+                                                        {"key": key, "summary": found}, SUMMARY))
         self._summaries[module] = found
         return found, parsed if tree is None else None
 
