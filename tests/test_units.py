@@ -7,6 +7,7 @@ import codecs
 import sys
 
 import pytest
+from hypothesis import given, strategies as st
 
 from flake8_execgov.fix.fixer import _left_out, fix_text
 from flake8_execgov.model.records import Finding
@@ -205,3 +206,35 @@ def test_imports_in_functions_are_found_in_every_block_but_nested_scopes() -> No
               "    def g():\n        import nested\n")
     imports, _ = live_imports(ast.parse(source), source.splitlines(keepends=True))
     assert sorted(i.local for i in imports) == ["a", "c", "d", "e", "run"]
+
+
+_BYTES = st.binary(max_size=30).map(lambda b: bytes(b"ab_1 .\t\n(\xc3\xa9"[c % 11] for c in b))
+
+
+@given(data=_BYTES, word=_BYTES.filter(bool))
+def test_word_starts_is_what_a_word_bounded_pattern_matches(data: bytes, word: bytes) -> None:
+    """The project's search for a helper's uses finds a name as ``\\bname\\b`` would, without
+    compiling a pattern per name."""
+    import re
+
+    from flake8_execgov.project.reach import word_starts
+
+    want = [m.start() for m in re.finditer(rb"\b" + re.escape(word) + rb"\b", data)]
+    assert list(word_starts(data, word)) == want
+
+
+@given(text=st.text(alphabet="ab\n\r x", max_size=40),
+       word=st.text(alphabet="ab x", min_size=1, max_size=3))
+def test_lines_with_a_word_or_a_match_are_every_line_holding_one(text: str, word: str) -> None:
+    """The per-definition prefilter's hot lines: each line holding the word (or where a
+    pattern can match), once, in order, as a search per occurrence would find them."""
+    import re
+
+    from flake8_execgov.source.lines import LineIndex, source_lines
+
+    index = LineIndex(source_lines(text), text)
+    occurrences = [at for at in range(len(text)) if text.startswith(word, at)]
+    assert list(index.lines_with(word)) == sorted({index.line_of(at) for at in occurrences})
+    pattern = re.compile(re.escape(word) + "+")
+    assert list(index.lines_matching(pattern)) == sorted(
+        {index.line_of(at) for at in occurrences})

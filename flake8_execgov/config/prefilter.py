@@ -58,10 +58,9 @@ class Prefilter:
         or one of ``words`` occurs: each literal found with ``str.find`` over the whole
         text, so a file costs a few scans, not a search per definition. ``source`` must
         be searchable as it is (the caller checks that normalising changes nothing)."""
-        found = {source.line_of(at) for word in (*self.literals, *words)
-                 for at in source.offsets(word)}
+        found = {line for word in (*self.literals, *words) for line in source.lines_with(word)}
         for pattern in self.patterns:
-            found.update(source.line_of(match.start()) for match in pattern.finditer(source.text))
+            found.update(source.lines_matching(pattern))
         return sorted(found)
 
 

@@ -45,8 +45,7 @@ def _import_lines(lines: Optional[Sequence[str]]) -> Optional[list[int]]:
     text), or None without the lines: then every function is searched."""
     if lines is None:
         return None
-    index = LineIndex(lines)
-    return sorted({index.line_of(offset) for offset in index.offsets("import")})
+    return list(LineIndex(lines).lines_with("import"))
 
 
 def _with_function_imports(statements: Iterator[ast.stmt],

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Iterator, Mapping, Optional
 
 from .files import ANY
 from .index import Project
@@ -155,19 +155,42 @@ class Reach:
         if definition in self._imported:
             return self._imported[definition]
         project, (module, name) = self.project, definition
-        word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
         found = False
         for path, data in self.project.naming(name.encode()):
             importer = project.module_of(path)
             if found or importer is None or importer == module or project.unlinted(path):
                 continue  # a use in a file nobody lints is judged nowhere
-            for match in word.finditer(data):
-                written = _dotted_before(data, match.start()) + name
+            for start in word_starts(data, name.encode()):
+                written = _dotted_before(data, start) + name
                 if project.resolve(importer, written) == definition:
                     found = True
                     break
         self._imported[definition] = found
         return found
+
+
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def word_starts(data: bytes, word: bytes) -> Iterator[int]:
+    """Where ``word`` stands in ``data`` as a whole word: what ``\\bword\\b`` matches (ASCII
+    word bytes), found without compiling a pattern per word (a module asks about every
+    helper it has: a compiled pattern each was 2 % of a cold run)."""
+    size, at = len(word), data.find(word)
+    while at >= 0 and size:
+        end = at + size
+        if _boundary(data, at) and _boundary(data, end):
+            yield at
+            at = data.find(word, end)
+        else:
+            at = data.find(word, at + 1)
+
+
+def _boundary(data: bytes, at: int) -> bool:
+    """Is there a word boundary before ``data[at]`` (``\\b``, ASCII)?"""
+    before = at > 0 and data[at - 1] in _WORD
+    after = at < len(data) and data[at] in _WORD
+    return before != after
 
 
 def _dotted_before(data: bytes, at: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import io
 import itertools
-from typing import Iterator, Optional, Sequence
+from typing import Iterator, Optional, Pattern, Sequence
 
 
 def source_lines(text: str) -> list[str]:
@@ -51,9 +51,32 @@ class LineIndex:
 
     def line_of(self, offset: int) -> int:
         """The (1-based) number of the line holding the text's ``offset``."""
+        return bisect.bisect_right(self._line_starts(), offset)
+
+    def lines_with(self, word: str) -> Iterator[int]:
+        """The numbers of the lines where ``word`` occurs, in order, each once: after a
+        find, the next search starts at the next line (a dense word costs a scan per line
+        holding it, not a step per occurrence)."""
+        starts = self._line_starts()
+        at = self.text.find(word) if word else -1
+        while at != -1:
+            line = bisect.bisect_right(starts, at)
+            yield line
+            at = self.text.find(word, starts[line]) if line < len(starts) else -1
+
+    def lines_matching(self, pattern: Pattern[str]) -> Iterator[int]:
+        """:meth:`lines_with` for a pattern: the lines where one of its matches starts."""
+        starts = self._line_starts()
+        found = pattern.search(self.text)
+        while found is not None:
+            line = bisect.bisect_right(starts, found.start())
+            yield line
+            found = pattern.search(self.text, starts[line]) if line < len(starts) else None
+
+    def _line_starts(self) -> list[int]:
         if self._starts is None:
             self._starts = list(itertools.accumulate(map(len, self.lines), initial=0))
-        return bisect.bisect_right(self._starts, offset)
+        return self._starts
 
 
 def _name_char(char: str) -> bool:
