@@ -219,3 +219,96 @@ def test_a_container_filled_with_what_a_hook_returned_is_a_registry(
     assert "    # app/main.py:15: filled with what a hook call returned\n" in text
     found = flake8_dir.run("app").findings
     assert sorted(found) == [(12, 21, "GOV001"), (17, 22, "GOV001"), (22, 16, "GOV001")]
+
+
+def test_an_interface_the_host_implements_itself_is_no_plugin_type(
+        tmp_path: Path, execgov_cli: Execgov, flake8_dir: Flake8Dir) -> None:
+    """Three abstract classes in ``interfaces.py``, each with an implementation the host
+    constructs by name: ``Storage`` has no evidence that an instance comes from outside
+    the host, so it is the host's own interface (shown as considered, its ``load()`` no
+    plugin call); ``Exporter`` is filed by a registration function
+    (``add_exporter(exporter: Exporter)``), ``Reader`` is what a declared hook of
+    ``Exporter`` returns: both plugin types."""
+    options, text = _init(tmp_path, execgov_cli, {
+        "app/interfaces.py": """
+            import abc
+
+
+            class Storage(abc.ABC):
+                @abc.abstractmethod
+                def load(self, key):
+                    '''Load.'''
+
+
+            class Exporter(abc.ABC):
+                @abc.abstractmethod
+                def export(self, data):
+                    '''Export.'''
+
+                @abc.abstractmethod
+                def reader(self, path) -> "Reader":
+                    '''The reader of a file.'''
+
+
+            class Reader(abc.ABC):
+                @abc.abstractmethod
+                def read(self):
+                    '''Read.'''
+        """,
+        "app/builtin.py": """
+            from .interfaces import Exporter, Reader, Storage
+
+
+            class FileStorage(Storage):
+                def load(self, key):
+                    return key
+
+
+            class DebugExporter(Exporter):
+                def __init__(self, exporter):
+                    self.exporter = exporter
+
+                def export(self, data):
+                    return self.exporter.export(data)
+
+                def reader(self, path):
+                    return self.exporter.reader(path)
+
+
+            class TextReader(Reader):
+                def read(self):
+                    return ""
+        """,
+        "app/registry.py": """
+            from .builtin import DebugExporter
+            from .interfaces import Exporter
+
+
+            class Registry:
+                def __init__(self):
+                    self.exporters = []
+
+                def add_exporter(self, exporter: Exporter) -> None:
+                    exporter = DebugExporter(exporter)
+                    self.exporters.append(exporter)
+        """,
+        "app/main.py": """
+            from .builtin import FileStorage, TextReader
+
+
+            def run(registry, path):
+                storage = FileStorage()
+                data = storage.load(path)
+                for exporter in registry.exporters:
+                    exporter.export(data)
+                    exporter.reader(path).read()
+                return TextReader()
+        """,
+    })
+    assert options["execgov-plugin-types"] == "Exporter Reader"
+    assert options["execgov-run-methods"] == "export reader read"
+    assert "# considered: app/interfaces.py:4: Storage is the host's own interface, not a " \
+           "plugin type: the host constructs FileStorage (app/main.py:5) and nothing " \
+           "supplies one from outside (no check of loaded objects, no hook or registration " \
+           "function, no hook of a plugin type returns one)\n" in text
+    assert sorted(flake8_dir.run("app").findings) == [(8, 9, "GOV001"), (9, 9, "GOV001")]

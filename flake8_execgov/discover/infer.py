@@ -30,6 +30,7 @@ from ..config.names import NameMatcher
 from .governed import (default, follows_contract, requirements, routes, runner_options,
                        runners_of)
 from .records import ClassFact, Item, ModuleFacts, Proposal
+from .supplied import host_interfaces
 
 _PLUGINISH = re.compile(r"plugin|hook|interface|extension|addon|backend|provider", re.I)
 _KIND = re.compile(r"(?<=[a-z0-9])Plugin$")
@@ -73,6 +74,12 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
              if deco in markers or deco.split(".")[0] in markers or deco.rsplit(".", 1)[-1] in markers]
     signals = [(n, at) for m in host for n, at in m.signals]
     types = _plugin_types(host, classes, derived, checked, bool(specs or signals))
+    offered = {_noun(m.group(1)) for hook, _ in specs + signals
+               for m in [_CONTRIBUTES.search(hook)] if m}
+    outside = {n for n in types if n in checked or _stems(n)[0] in offered}
+    for name, why in host_interfaces(types, host, derived, outside).items():
+        del types[name]
+        proposal.considered.append(why)
     contributed = _contributed(specs + signals, classes, types)
     types.update(contributed)
     proposal.types = types
@@ -162,13 +169,16 @@ def _contributed(hooks: list[tuple[str, str]], classes: dict[str, ClassFact],
         match = _CONTRIBUTES.search(hook)
         if match is None:
             continue
-        noun = match.group(1)
-        singular = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+        singular = _noun(match.group(1))
         c = by_snake.get(singular)
         if c is not None and c.name not in types and not c.enum_members:
             c.where_hook = f"{at}: {hook} lets plugins supply {singular} objects"
             found[c.name] = c
     return found
+
+
+def _noun(noun: str) -> str:
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
 def _type_evidence(c: ClassFact, derived: dict[str, list[ClassFact]]) -> str:

@@ -16,6 +16,7 @@ class ClassFact:
     abstract: bool = False
     private: set[str] = field(default_factory=set)  # ``_name`` methods
     delegates: list[tuple[str, str]] = field(default_factory=list)  # m() calls self.<x>.m()
+    returns: dict[str, str] = field(default_factory=dict)  # public method -> its annotation
     where_hook: str = ""  # the hook that lets plugins supply instances (``get_writer``)
     enum_members: list[str] = field(default_factory=list)
 
@@ -40,6 +41,7 @@ class FuncFact:
     calls: list[Call] = field(default_factory=list)
     member_loads: list[tuple[str, str]] = field(default_factory=list)  # (Enum, MEMBER)
     params: list[str] = field(default_factory=list)  # positional, without a method's self
+    returns: str = ""  # the words of its return annotation
 
 
 @dataclass
@@ -50,6 +52,7 @@ class ModuleFacts:
     functions: list[FuncFact] = field(default_factory=list)
     decorated: list[tuple[str, str, str]] = field(default_factory=list)  # (decorator, def, at)
     spec_markers: set[str] = field(default_factory=set)  # names bound to HookspecMarker(...)
+    impl_markers: set[str] = field(default_factory=set)  # names bound to HookimplMarker(...)
     signals: list[tuple[str, str]] = field(default_factory=list)  # (name, where)
     loaders: list[tuple[str, str]] = field(default_factory=list)  # (what, where)
     checks: list[tuple[str, str]] = field(default_factory=list)  # isinstance/issubclass class
@@ -63,6 +66,8 @@ class ModuleFacts:
     getattr_names: list[tuple[str, str]] = field(default_factory=list)  # getattr(x, "lit")
     registries: list[tuple[str, str]] = field(default_factory=list)  # decorator fills name
     hook_filled: list[tuple[str, str]] = field(default_factory=list)  # filled from hook calls
+    # (annotation, where) of a parameter the function files in a container: a registration
+    filed: list[tuple[str, str]] = field(default_factory=list)
     routes: list[tuple[str, list[str], str]] = field(default_factory=list)  # (path, deps, at)
 
 

@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 from ..model.nodes import dotted, last_id, str_constant
 from .records import Call, ClassFact, FuncFact, ModuleFacts
-from .shapes import broad_handler, class_fact, function_fact
+from .shapes import broad_handler, class_fact, function_fact, words
 
 _LOADERS = frozenset(("entry_points", "iter_entry_points", "load_setuptools_entrypoints",
                       "ExtensionManager", "DriverManager", "NamedExtensionManager",
@@ -33,14 +33,6 @@ _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 def _at(path: str, node: ast.AST) -> str:
     return f"{path}:{getattr(node, 'lineno', 0)}"
-
-
-def _words(annotation: ast.AST) -> str:
-    """The identifiers of an annotation, space-separated (cheaper than unparsing it)."""
-    return " ".join(n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute)
-                    else str(n.value) for n in ast.walk(annotation)
-                    if isinstance(n, (ast.Name, ast.Attribute))
-                    or (isinstance(n, ast.Constant) and isinstance(n.value, str)))
 
 
 _CONTAINER_HEADS = frozenset((
@@ -103,7 +95,7 @@ def scan(tree: ast.Module, path: str, test: bool) -> ModuleFacts:
                 func.member_loads.append((value.id, attr))
         elif kind is ast.arg:
             if node.annotation is not None:  # type: ignore[attr-defined]
-                facts.annotated.append((node.arg, _words(node.annotation)))  # type: ignore[attr-defined]
+                facts.annotated.append((node.arg, words(node.annotation)))  # type: ignore[attr-defined]
             continue
         elif kind is ast.Assign or kind is ast.AnnAssign:
             _assign(facts, node, _at(path, node))  # type: ignore[arg-type]
@@ -116,6 +108,8 @@ def scan(tree: ast.Module, path: str, test: bool) -> ModuleFacts:
             owner = cls.name if cls is not None and func is None else None
             func = FuncFact(node.name, owner, at,  # type: ignore[attr-defined]
                             params=_params(node, owner))  # type: ignore[arg-type]
+            if node.returns is not None:  # type: ignore[attr-defined]
+                func.returns = words(node.returns)  # type: ignore[attr-defined]
             facts.functions.append(func)
             part, broad, loop = "", False, False
         elif kind in _TRIES:
@@ -189,16 +183,18 @@ def _assign(facts: ModuleFacts, node: Union[ast.Assign, ast.AnnAssign], at: str)
     if isinstance(node, ast.AnnAssign):
         target = node.target
         if isinstance(target, (ast.Name, ast.Attribute)):
-            facts.annotated.append((last_id(target) or "", _words(node.annotation)))
+            facts.annotated.append((last_id(target) or "", words(node.annotation)))
             if _holds_callables(node.annotation) and not _prefilled(value):
                 facts.callable_containers.append((last_id(target) or "",
-                                                  _words(node.annotation)))
+                                                  words(node.annotation)))
     if not isinstance(value, ast.Call):
         return
     called = last_id(value.func) or ""
     names = [last_id(t) for t in targets if isinstance(t, (ast.Name, ast.Attribute))]
     if called == "HookspecMarker":
         facts.spec_markers.update(n for n in names if n)
+    elif called == "HookimplMarker":
+        facts.impl_markers.update(n for n in names if n)
     elif called in ("signal", "Signal", "NamedSignal") and (
             not value.args or str_constant(value.args[0]) is not None):
         facts.signals += [(n, at) for n in names if n]

@@ -24,6 +24,14 @@ def broad_handler(handler: ast.ExceptHandler) -> bool:
     return any(last_id(kind) in BROAD for kind in kinds)
 
 
+def words(annotation: ast.AST) -> str:
+    """The identifiers of an annotation, space-separated (cheaper than unparsing it)."""
+    return " ".join(n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute)
+                    else str(n.value) for n in ast.walk(annotation)
+                    if isinstance(n, (ast.Name, ast.Attribute))
+                    or (isinstance(n, ast.Constant) and isinstance(n.value, str)))
+
+
 def _declared_only(func: Func) -> bool:
     """Does the body only declare (docstring, ``pass``, ``...``, ``raise``, a constant
     ``return``, or one of its parameters handed back unchanged: a pass-through default)?
@@ -66,6 +74,8 @@ def class_fact(facts: ModuleFacts, node: ast.ClassDef, at: str) -> ClassFact:
                 fact.private.add(stmt.name)  # a hook by convention when a family overrides it
             elif not stmt.name.startswith("_") and not _property(stmt):
                 fact.methods[stmt.name] = _declared_only(stmt) or _abstract(stmt)
+                if stmt.returns is not None:
+                    fact.returns[stmt.name] = words(stmt.returns)
                 held = _delegates(stmt)
                 if held is not None:
                     fact.delegates.append((stmt.name, held))
@@ -114,6 +124,7 @@ def function_fact(facts: ModuleFacts, node: Func, cls: Optional[ClassFact],
             if path is not None:
                 facts.routes.append((path, deps, at))
     _registering(facts, node, at)
+    _filing(facts, node, at)
     path = at.rsplit(":", 1)[0]
     facts.hook_filled += [(name, f"{path}:{line}") for name, line in hook_filled(node)]
 
@@ -155,3 +166,23 @@ def _registering(facts: ModuleFacts, node: Func, at: str) -> None:
             name = last_id(inner.func.value)
             if name:
                 facts.registries.append((name, at))
+
+
+def _filing(facts: ModuleFacts, node: Func, at: str) -> None:
+    """Parameters, with their annotation, that the function files in a container
+    (``self.order.append(plugin)``, ``self.names[name] = plugin``): a registration
+    function, through which objects made elsewhere (a plugin's) enter the host."""
+    params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+    annotated = {a.arg: a.annotation for a in params
+                 if a.annotation is not None and a.arg not in ("self", "cls")}
+    if not annotated:
+        return
+    filed: set[str] = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) \
+                and inner.func.attr in ("append", "add", "insert"):
+            filed.update(a.id for a in inner.args if isinstance(a, ast.Name))
+        elif isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Name) \
+                and any(isinstance(t, ast.Subscript) for t in inner.targets):
+            filed.add(inner.value.id)
+    facts.filed += [(words(annotated[name]), at) for name in sorted(filed & set(annotated))]
