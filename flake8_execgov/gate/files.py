@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import tokenize
 from typing import Any, Iterator, Optional
 
@@ -78,9 +79,16 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
 
     def read_lines_from_filename(self) -> list[str]:
         """flake8's reading (``tokenize.open``, latin-1 when that fails), of a regular file
-        only: a FIFO would block the gate, ``/dev/zero`` would never end (E902)."""
-        with open_regular(self.filename) as handle:
-            data = self.data = handle.read()
+        only: a FIFO would block the gate, ``/dev/zero`` would never end (E902). A project
+        file's bytes come from the project when it has read them (:meth:`Project.read`)."""
+        from ..plugin import ExecGovChecker
+
+        project = ExecGovChecker.settings.the_run.project
+        data = project.read(os.path.abspath(self.filename)) if project is not None else None
+        if data is None:
+            with open_regular(self.filename) as handle:
+                data = handle.read()
+        self.data = data
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
             if encoding == "utf-8" and data.isascii():  # nearly every file: the same lines,

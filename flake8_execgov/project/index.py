@@ -62,6 +62,7 @@ class Project:
         self._files: Optional[list[Path]] = None
         self._state: Optional[str] = None
         self._texts: Optional[list[tuple[Path, bytes]]] = None
+        self._read: Optional[dict[str, bytes]] = None  # the same bytes by path (:meth:`read`)
         # identifier -> the positions in ``_texts`` of the files holding it (:meth:`naming`)
         self._naming: Optional[dict[bytes, list[int]]] = None
         # answers for linted modules (:mod:`.facts`): what an import binds, what it is
@@ -261,6 +262,17 @@ class Project:
         for path, data in self._texts:
             if pattern.search(data):
                 yield path, data
+
+    def read(self, path: str) -> Optional[bytes]:
+        """The bytes of the file at ``path`` (absolute) as the project read them for its
+        text searches, when it has (None: read it yourself). The gate lints a project's
+        files with these bytes rather than reading each file a second time: one snapshot
+        of a file per run, for the answers about it and for its own findings."""
+        if self._texts is None:
+            return None
+        if self._read is None:
+            self._read = {str(p): data for p, data in self._texts}
+        return self._read.get(path)
 
     def naming(self, name: bytes) -> list[tuple[Path, bytes]]:
         """The project's files whose text has the identifier ``name``, from one index of
