@@ -291,3 +291,35 @@ def test_a_cache_that_cannot_be_written_costs_speed_only(tmp_path: Path) -> None
     assert gate(tmp_path, "-j2", "m.py") == want
     assert flake8(tmp_path, "m.py") == want
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked", "m.py", "setup.cfg"]
+
+
+def test_a_linted_module_is_not_parsed_again_for_its_summary(
+        project: Path, execgov_cli: Execgov, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module another file names is summarised while it is linted, from the tree being
+    walked: an importer linted after it asks for its summary without a second parse."""
+    import traceback
+
+    from flake8_execgov.project.index import Project
+
+    linted = parses_counted(monkeypatch)
+    reparsed: list[tuple[str, int]] = []  # (module, how many files were linted before)
+    original = Project.summary_parsed
+
+    def spied(self: Project, module: str, data: bytes) -> object:
+        # asked through summary(): for the summary alone (the reach's walk of a module
+        # asks summary_parsed itself, for a tree it walks)
+        summary, tree = original(self, module, data)
+        if tree is not None and "summary" in [f.name for f in traceback.extract_stack(limit=3)]:
+            reparsed.append((module, len(linted)))
+        return summary, tree
+
+    monkeypatch.setattr(Project, "summary_parsed", spied)
+    execgov_cli.path = project
+    # the imported module first, then its importer (flake8 keeps the order given)
+    result = execgov_cli("check", "-j1", "app/helpers.py", "app/service.py")
+    assert parsed(result.out.decode()) == [f for f in expected()
+                                           if f[0] in ("app/helpers.py", "app/service.py")]
+    assert linted == ["app/helpers.py", "app/service.py"]
+    # modules nobody lints here are parsed for the project's questions; a linted one is not
+    assert [name for name, before in reparsed  # without it: ["app.helpers"]
+            if name in ("app.helpers", "app.service")[:before]] == []
