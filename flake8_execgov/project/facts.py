@@ -71,11 +71,13 @@ def facts_of_imports(project: Project, filename: str, imports: list[Import],
 def _summarise_linted(project: Project, module: str, text: str) -> None:
     """While a module is linted: its summary, from its own parse, when another file of the
     project names the module (it is likely imported, and its summary asked later: by then
-    its tree is gone, and its file would be parsed again for it; on a plugin-server corpus
-    nine imported modules in ten are linted before an importer asks). Only once the
-    project's texts are read (:meth:`Project.read`; a run that asked a project-wide
-    question), never for this alone. The summary is the one the file's bytes give, so no
-    answer depends on when it is made."""
+    its tree is gone, and its file would be parsed again for it). A module whose own facts
+    ask about it (its routers, its classes) is summarised so already; one that is only
+    imported was not. Only once the project's texts are read (:meth:`Project.read`; a run
+    that asked a project-wide question), never for this alone. The summary is the one the
+    file's bytes give, so no answer depends on when it is made."""
+    if project.summarised(module):
+        return
     path = project.path_of(module)
     data = project.read(str(path)) if path is not None else None
     if data is None or data != text.encode("utf-8", "surrogatepass"):

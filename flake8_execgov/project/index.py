@@ -117,6 +117,10 @@ class Project:
             return None
         return self.summary_parsed(module, data)[0]
 
+    def summarised(self, module: str) -> bool:
+        """Is the module's summary known already (no file read, no parse to ask it)?"""
+        return module in self._summaries
+
     def summary_parsed(self, module: str, data: bytes) -> tuple[Summary, Optional[ast.AST]]:
         """The summary of ``module``, whose bytes are ``data``, and the parse it was made
         from when it was parsed now (None: it was known, or made from the linted module's
