@@ -4,7 +4,7 @@ cache's size on disk.
 
     python benchmarks/bench_project.py [--runs 3] [--flake8-runs 1] [--only generated|stdlib]
                                         [--jobs 1] [--python PY] [--baselined] [--cpu]
-    python benchmarks/bench_project.py --cold-pairs 15 [--only generated]
+    python benchmarks/bench_project.py --cold-pairs 15 [--only generated] [--against PY]
 
 Whole processes, as :mod:`bench_check` times them (same parse-only process, same file
 lists; ``--isolated`` and ``--execgov-project-root``, so the project is the corpus: without
@@ -152,26 +152,39 @@ def measure(files: list[Path], root: Path, jobs: str, runs: int, flake8_runs: in
     }
 
 
-def cold_pairs(files: list[Path], root: Path, python: str, cache: Path, count: int) -> str:
-    """``count`` tight pairs of a parse-only process and a cold gate, back to back in
-    alternating order: on a machine whose speed drifts from one minute to the next, the
-    median of per-pair ratios is the steadiest estimate (with its range, wall and CPU)."""
+def cold_pairs(files: list[Path], root: Path, pythons: list[str], cache: Path,
+               count: int) -> str:
+    """``count`` tight rounds of a parse-only process and a cold gate of each install in
+    ``pythons``, back to back in alternating order: on a machine whose speed drifts from
+    one minute to the next, the median of per-round ratios is the steadiest estimate (with
+    its range, wall and CPU). With two installs, also the second's time over the first's,
+    per round (``--against``: a change measured against the code before it)."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(str(f) for f in files))
-    parse = [python, "-c", PARSE_ONLY, handle.name, "1"]
-    gate = [python, "-m", "flake8_execgov.cli", "check", "--isolated", "-j", "1",
-            "--exit-zero", f"--execgov-cache-dir={cache}", f"--execgov-project-root={root}",
-            *map(str, files)]
-    ratios: dict[str, list[float]] = {"wall": [], "cpu": []}
-    for i in range(count):
+    parse = [pythons[0], "-c", PARSE_ONLY, handle.name, "1"]
+
+    def gate(python: str) -> list[str]:
+        return [python, "-m", "flake8_execgov.cli", "check", "--isolated", "-j", "1",
+                "--exit-zero", f"--execgov-cache-dir={cache}",
+                f"--execgov-project-root={root}", *map(str, files)]
+
+    def cold(python: str, clock: Callable[[list[str], Path], float]) -> float:
         shutil.rmtree(cache, ignore_errors=True)
+        return clock(gate(python), root)
+
+    ratios: dict[str, list[float]] = {}
+    for i in range(count):
         for name, clock in (("wall", timed), ("cpu", cpu_timed)):
-            pair = [clock(gate, root), clock(parse, root)] if i % 2 else \
-                [clock(parse, root), clock(gate, root)][::-1]
-            ratios[name].append(pair[0] / pair[1])
-            shutil.rmtree(cache, ignore_errors=True)
+            order = pythons if i % 2 == 0 else pythons[::-1]
+            gates = {python: cold(python, clock) for python in order}
+            took = clock(parse, root)
+            for n, python in enumerate(pythons):
+                ratios.setdefault(f"{name} {n}", []).append(gates[python] / took)
+            if len(pythons) == 2:
+                ratios.setdefault(f"{name} 1/0", []).append(gates[pythons[1]] / gates[pythons[0]])
+    shutil.rmtree(cache, ignore_errors=True)
     os.unlink(handle.name)
-    return "  ".join(f"{name} {statistics.median(r):.2f} ({min(r):.2f}-{max(r):.2f})"
+    return "  ".join(f"{name} {statistics.median(r):.3f} ({min(r):.3f}-{max(r):.3f})"
                      for name, r in ratios.items())
 
 
@@ -186,6 +199,9 @@ def main() -> None:
                         help="CPU seconds of each process instead of wall seconds")
     parser.add_argument("--cold-pairs", type=int, default=0,
                         help="only cold/parse, as this many tight pairs")
+    parser.add_argument("--against", metavar="PY",
+                        help="with --cold-pairs: also this interpreter's install, in the "
+                             "same rounds (0: --python's, 1: this one)")
     parser.add_argument("--baselined", action="store_true",
                         help="flake8 with every GOV finding of the corpus in a baseline")
     args = parser.parse_args()
@@ -203,8 +219,8 @@ def main() -> None:
                 continue
             if args.cold_pairs:
                 print(f"{name:<10} cold/parse, {args.cold_pairs} pairs: "
-                      + cold_pairs(files, root, python, Path(tmp) / f"pairs-{name}",
-                                   args.cold_pairs))
+                      + cold_pairs(files, root, [python, *filter(None, [args.against])],
+                                   Path(tmp) / f"pairs-{name}", args.cold_pairs))
                 continue
             r = measure(files, root, args.jobs, args.runs, args.flake8_runs, python,
                         Path(tmp) / f"cache-{name}", args.baselined,
