@@ -323,3 +323,25 @@ def test_a_linted_module_is_not_parsed_again_for_its_summary(
     # modules nobody lints here are parsed for the project's questions; a linted one is not
     assert [name for name, before in reparsed  # without it: ["app.helpers"]
             if name in ("app.helpers", "app.service")[:before]] == []
+
+
+def test_a_path_through_a_linked_folder_is_the_file_the_system_opens(
+        tmp_path: Path, execgov_cli: Execgov) -> None:
+    """``sub/../x.py`` with ``sub`` a link: the system opens the ``x.py`` beside the link's
+    target, not the project's ``x.py`` that ``abspath`` names. The gate lints what flake8
+    lints (the project's bytes of its own ``x.py`` are not that file), cold, warm, without
+    the cache."""
+    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
+    (elsewhere / "d").mkdir(parents=True)
+    root.mkdir()
+    (root / "setup.cfg").write_text("[flake8]\n", encoding="utf-8")
+    defaulted = 'def run(tool_name="Default"):\n    return tool_name\n'
+    (root / "a.py").write_text(defaulted, encoding="utf-8")
+    (root / "x.py").write_text("def ok():\n    return 1\n", encoding="utf-8")
+    (elsewhere / "x.py").write_text(defaulted, encoding="utf-8")
+    (root / "sub").symlink_to(elsewhere / "d")
+    execgov_cli.path = root
+    for extra in ([], [], ["--no-cache"]):
+        out = execgov_cli("check", "-j1", *extra, "a.py", "sub/../x.py").out.decode()
+        assert [line.split(" ")[:2] for line in out.splitlines()] == [
+            ["a.py:1:19:", "GOV006"], ["sub/../x.py:1:19:", "GOV006"]], extra

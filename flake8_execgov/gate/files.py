@@ -12,6 +12,7 @@ import ast
 import io
 import os
 import tokenize
+from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from flake8 import checker, processor, utils
@@ -83,8 +84,11 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
         file's bytes come from the project when it has read them (:meth:`Project.read`)."""
         from ..plugin import ExecGovChecker
 
+        # the project's bytes only for a path the system resolves as ``abspath`` does: a
+        # ``..`` after a linked folder leaves the link's target, not the folder holding it
         project = ExecGovChecker.settings.the_run.project
-        data = project.read(os.path.abspath(self.filename)) if project is not None else None
+        data = project.read(os.path.abspath(self.filename)) \
+            if project is not None and ".." not in Path(self.filename).parts else None
         if data is None:
             with open_regular(self.filename) as handle:
                 data = handle.read()
