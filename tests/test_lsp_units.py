@@ -398,8 +398,11 @@ def test_a_saved_module_changes_the_findings_of_open_modules_that_import_it(
         server.ls.workspace.update_text_document(
             lsp.VersionedTextDocumentIdentifier(2, helper_uri),
             lsp.TextDocumentContentChangeWholeDocument(quiet))
+        assert not list(tmp_path.glob(".execgov_cache/*by-path-*.json"))  # kept in memory
         server.did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(helper_uri)))
         assert latest(tasks_uri) == []
+        # what the server learnt is written when a save refreshes it, not only at its exit
+        assert list(tmp_path.glob(".execgov_cache/summaries-by-path-*.json"))
         helper.write_text(runs, encoding="utf-8")
         server.did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(helper_uri)))
         assert latest(tasks_uri) == [("GOV001", 2)]

@@ -54,9 +54,11 @@ class Configs:
 
     def refresh_projects(self) -> None:
         """Every workspace's project forgets what it read (see :meth:`Project.refresh`):
-        a saved module can change what other modules' imports are."""
+        a saved module can change what other modules' imports are. What each run learnt
+        is written to the cache first: a server the editor kills keeps it."""
         for _, built in self._built.values():
             if isinstance(built, Settings) and built.plugin.project is not None:
+                built.plugin.the_run.close()  # what it learnt so far, kept (not at exit only)
                 built.plugin.project.refresh()
 
     @property
