@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import ast
 import os
-import sys
 from dataclasses import replace
 from multiprocessing import util
 from typing import Callable, NamedTuple, Optional, Sequence
@@ -41,7 +40,7 @@ from .engine import analyse, prefilter_of, worth_parsing
 from .model.imported import ProjectFacts
 from .source.noqa_regions import NoqaRegions
 from .model.records import Finding
-from .project.cache import cache_key, salt_for
+from .project.cache import PYTHON, cache_key, salt_for
 from .project.facts import facts_of_imports
 from .project.imports import live_imports
 from .project.index import Project
@@ -49,7 +48,6 @@ from .project.pack import Pack
 from .project.records import Import
 from .source.lines import char_col
 
-_PYTHON = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}"
 UNPLACED = frozenset(("", "-", "stdin"))  # stdin without --stdin-display-name: no module
 
 
@@ -105,7 +103,7 @@ class Run:
                 settings = f"{settings}|{project.salt}"
             planned = ":planned" if planner is not None else ""  # entries with their fixes
             self._document = project.cache.pack(
-                f"{settings}:results{planned}:{_PYTHON}:{project.root}")
+                f"{settings}:results{planned}:{PYTHON}:{project.root}")
         # the lines the gate last asked about and missed, and their key: the walk that
         # follows (same lines object) need not compute the key again
         self._missed: Optional[_Missed] = None

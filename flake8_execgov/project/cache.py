@@ -25,6 +25,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,11 @@ class EntryKind:
 
     name: str
     shape: Callable[[Any], bool]
+
+
+# the Python whose parser read the modules: a file one version cannot parse (an empty
+# summary, no findings) may parse with another
+PYTHON = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def cache_key(data: bytes, salt: str) -> str:

@@ -23,7 +23,7 @@ from ..config.names import NameMatcher
 from ..config.options import Config
 from ..config.prefilter import Prefilter
 from ..source.files import read_source
-from .cache import SUMMARY, SummaryCache, cache_key, salt_for
+from .cache import PYTHON, SUMMARY, SummaryCache, cache_key, salt_for
 from .files import ANY, files_state, identifiers, python_files
 from .modules import ModuleNames
 from .records import Def, Import, Kind, Linted
@@ -133,7 +133,7 @@ class Project:
             and data == linted.text.encode("utf-8", "surrogatepass") else None
         key = cache_key(data, self.salt)
         path = self.path_of(module)
-        kept = self.cache.pack(f"{self.salt}:summaries:{self.root}", SUMMARY) \
+        kept = self.cache.pack(f"{self.salt}:summaries:{PYTHON}:{self.root}", SUMMARY) \
             if self.cache is not None and path is not None else None
         entry = kept.get(str(path)) if kept is not None else None
         found = entry["summary"] if entry is not None and entry["key"] == key else None
