@@ -16,7 +16,6 @@ An answer is the run reached, as a message names it: ``plugin.run() in app.helpe
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from typing import Any, Callable, Iterator, Mapping, Optional
 
@@ -125,11 +124,9 @@ class Reach:
                 found[Def(module, name)] = f"{run} in {module}.{name}"
         new = set(found)
         while new:
-            words = sorted({name for _, name in new})
-            pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in words)
-                                 + rb")\b")
+            words = {name.encode() for _, name in new}
             new = set()
-            for path, _ in project.texts(pattern):
+            for path, _ in project.naming(*words):
                 caller = project.module_of(path)
                 summary = project.summary(caller) if caller is not None else None
                 if caller is None or summary is None:
