@@ -345,3 +345,18 @@ def test_a_path_through_a_linked_folder_is_the_file_the_system_opens(
         out = execgov_cli("check", "-j1", *extra, "a.py", "sub/../x.py").out.decode()
         assert [line.split(" ")[:2] for line in out.splitlines()] == [
             ["a.py:1:19:", "GOV006"], ["sub/../x.py:1:19:", "GOV006"]], extra
+
+
+def test_a_module_naming_a_reaching_function_as_a_word_is_parsed_as_a_part_not(
+        project: Path, execgov_cli: Execgov, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module the rules' words rule out is parsed when it may call a function of the
+    project that executes a plugin: when it names one as a whole word, not when the name
+    is only part of a longer one (``executed``), which cannot call it."""
+    (project / "app" / "near.py").write_text(
+        "from app import helpers\n\nexecuted = helpers\n", encoding="utf-8")
+    (project / "app" / "calls.py").write_text(
+        "from app.helpers import execute\n\nexecuted = execute\n", encoding="utf-8")
+    parses = parses_counted(monkeypatch)
+    execgov_cli.path = project
+    execgov_cli("check", "-j1", "--no-cache", "app/near.py", "app/calls.py")
+    assert parses == ["app/calls.py"]
