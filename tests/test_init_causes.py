@@ -312,3 +312,78 @@ def test_an_interface_the_host_implements_itself_is_no_plugin_type(
            "supplies one from outside (no check of loaded objects, no hook or registration " \
            "function, no hook of a plugin type returns one)\n" in text
     assert sorted(flake8_dir.run("app").findings) == [(8, 9, "GOV001"), (9, 9, "GOV001")]
+
+
+STORAGE = {
+    "app/__init__.py": "",
+    "app/interfaces.py": """
+        import abc
+
+
+        class Storage(abc.ABC):
+            @abc.abstractmethod
+            def load(self, key):
+                '''Load.'''
+    """,
+    "app/builtin.py": """
+        from .interfaces import Storage
+
+
+        class FileStorage(Storage):
+            def load(self, key):
+                return key
+    """,
+    "app/main.py": """
+        from .builtin import FileStorage
+
+
+        def run(path):  # called by the plugin loader
+            storage = FileStorage()
+            return storage.load(path)
+    """,
+}
+
+
+def test_the_evidence_that_keeps_a_type_is_read_after_the_type_was_turned_down(
+        tmp_path: Path, execgov_cli: Execgov) -> None:
+    """The host builds ``FileStorage`` in a module ``init`` reads first (it names the
+    plugin loader); the registration function that files a ``Storage`` is in a module
+    that names only ``Storage``, read in the second reading: it keeps ``Storage`` a
+    plugin type (it was turned down for good when only kept types were read again)."""
+    options, text = _init(tmp_path, execgov_cli, {**STORAGE, "app/registry.py": """
+        from .interfaces import Storage
+
+
+        class Registry:
+            def __init__(self):
+                self.items = []
+
+            def add_storage(self, storage: Storage) -> None:
+                self.items.append(storage)
+    """})
+    assert options["execgov-plugin-types"] == "Storage"
+    assert "own interface" not in text
+
+
+def test_a_hook_offering_a_type_by_its_whole_name_keeps_it_once(
+        tmp_path: Path, execgov_cli: Execgov) -> None:
+    """``get_storage_interface`` offers ``StorageInterface`` by its whole name, as the
+    hooks that propose a type read it: the type is kept, not turned down as the host's
+    own interface and proposed again."""
+    files = {name: text.replace("class Storage(", "class StorageInterface(")
+             .replace("(Storage)", "(StorageInterface)")
+             .replace("import Storage", "import StorageInterface")
+             .replace("  # called by the plugin loader", "")
+             for name, text in STORAGE.items()}
+    options, text = _init(tmp_path, execgov_cli, {**files, "app/hookspecs.py": """
+        import pluggy
+
+        hookspec = pluggy.HookspecMarker("app")
+
+
+        @hookspec
+        def get_storage_interface():
+            '''A plugin's storage.'''
+    """})
+    assert options["execgov-plugin-types"] == "StorageInterface"
+    assert "own interface" not in text

@@ -27,7 +27,9 @@ def _read(path: str) -> tuple[Host, Proposal, ExecutionMap]:
         sys.stderr.write(f"execgov: {line}\n")
     proposal = infer(host.facts())
     values = proposal.values()  # a second reading: the modules naming what the first found
-    host.parse_naming([*proposal.types, *(n for key in _NAMING for n in values.get(key, ()))])
+    # (a type turned down too: the evidence that keeps it may be in a module not read yet)
+    host.parse_naming([*proposal.types, *proposal.turned_down,
+                       *(n for key in _NAMING for n in values.get(key, ()))])
     host.parse_defining(proposal.enums_used)  # the lifecycle enum a runner uses
     proposal = infer(host.facts())
     proposal.skipped = host.skipped

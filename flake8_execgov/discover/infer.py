@@ -76,10 +76,13 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
     types = _plugin_types(host, classes, derived, checked, bool(specs or signals))
     offered = {_noun(m.group(1)) for hook, _ in specs + signals
                for m in [_CONTRIBUTES.search(hook)] if m}
-    outside = {n for n in types if n in checked or _stems(n)[0] in offered}
+    # offered as _contributed reads a hook (the class's whole name) or by its stem
+    outside = {n for n in types if n in checked or _stems(n)[0] in offered
+               or snake(n) in offered}
     for name, why in host_interfaces(types, host, derived, outside).items():
         del types[name]
         proposal.considered.append(why)
+        proposal.turned_down.append(name)
     contributed = _contributed(specs + signals, classes, types)
     types.update(contributed)
     proposal.types = types

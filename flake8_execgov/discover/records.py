@@ -93,6 +93,7 @@ class Proposal:
     loaders: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     considered: list[str] = field(default_factory=list)  # runner candidates turned down
+    turned_down: list[str] = field(default_factory=list)  # types that are the host's own
     enums_used: set[str] = field(default_factory=set)  # Name.MEMBER names runners load
 
     def values(self) -> dict[str, list[str]]:

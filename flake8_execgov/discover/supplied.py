@@ -76,13 +76,14 @@ def host_interfaces(types: dict[str, ClassFact], host: list[ModuleFacts],
                              f"({built[made[0].name]}) and nothing supplies one from "
                              "outside (no check of loaded objects, no hook or registration "
                              "function, no hook of a plugin type returns one)")
-    changed = True
-    while changed:  # a hook of a kept type returning one keeps it: each pass keeps one or stops
-        changed = False
-        kept = [c for name, c in types.items() if name not in pending]
-        for name in list(pending):
-            if any(name in _WORD.findall(k.returns.get(meth, ""))
-                   for k in kept for meth, declared in k.methods.items() if declared):
-                del pending[name]
-                changed = True
+    # a declared hook of a kept type returning one keeps it, and so on: each type's
+    # hooks read once (a worklist), not every kept type again for every pending one
+    queue = [c for name, c in types.items() if name not in pending]
+    while queue:
+        kept = queue.pop()
+        for meth, declared in kept.methods.items():
+            for word in _WORD.findall(kept.returns.get(meth, "")) if declared else ():
+                if word in pending:
+                    del pending[word]
+                    queue.append(types[word])
     return pending
