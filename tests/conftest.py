@@ -423,3 +423,17 @@ class Execgov:
 def execgov_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                 capsys: pytest.CaptureFixture[str]) -> Execgov:
     return Execgov(tmp_path, monkeypatch, capsys)
+
+
+def calls_of(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[object]:
+    """The first argument after ``self`` of every call of ``owner.name`` from now on
+    (the method still runs): what a test counts (modules summarised, texts searched)."""
+    seen: list[object] = []
+    original = getattr(owner, name)
+
+    def spied(self: object, first: object, *args: object, **kwargs: object) -> object:
+        seen.append(first)
+        return original(self, first, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spied)
+    return seen

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import calls_of
+
 from flake8_execgov.config.options import build_config
 from flake8_execgov.project.index import Project
 from flake8_execgov.project.words import _word, derived_names
@@ -30,14 +32,7 @@ def test_derived_classes_and_the_files_read_for_them(
         (tmp_path / name).write_text(text, encoding="utf-8")
     config = build_config({"execgov-plugin-types": patterns})
     project = Project(tmp_path, config, None)
-    summarised: list[str] = []
-    original = Project.summary
-
-    def summary(self: Project, module: str) -> object:
-        summarised.append(module)
-        return original(self, module)
-
-    monkeypatch.setattr(Project, "summary", summary)
+    summarised = calls_of(monkeypatch, Project, "summary")
     assert derived_names(project) == {"OcrTool", "Deeper", "Scanner"}
     # registry.py's base (PluginRegistry) names no plugin type: not read for this question
     assert set(summarised) == {"plugins", "impl", "deep", "ocr2"}

@@ -10,11 +10,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import ROOT, Execgov, Flake8Dir, execgov_text, flake8_text
+from conftest import ROOT, Execgov, Flake8Dir, calls_of, execgov_text, flake8_text
 from test_rules import expected_findings
 
 from flake8_execgov.config.options import DEFAULT_CONFIG, build_config
@@ -346,14 +345,7 @@ def test_a_long_chain_of_helpers_across_modules_is_followed_without_recursion(
     settles in one round per module, each a lookup in the identifier index: the project's
     texts are searched a fixed number of times, not once a round (on a whole Python
     installation, hundreds of rounds over twenty thousand files were most of a run)."""
-    searches: list[object] = []
-    texts = Project.texts
-
-    def counted(self: Project, pattern: Any) -> Any:
-        searches.append(pattern)
-        return texts(self, pattern)
-
-    monkeypatch.setattr(Project, "texts", counted)
+    searches = calls_of(monkeypatch, Project, "texts")
     package = tmp_path / "chain"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
