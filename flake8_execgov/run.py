@@ -157,9 +157,7 @@ class Run:
                  "receivers": receivers, "facts": facts.identity(), "asked": asked,
                  "found": [[item.line, item.col, item.code, item.message, *item.region,
                             item.fix] for item in found]}
-        assert project.cache is not None  # a place is only made with a cache
-        place.document.put(place.path, project.cache.seal_for(place.document, place.path,
-                                                              entry))
+        place.document.put(place.path, entry)
         return found
 
     def kept(self, lines: Sequence[str], filename: str = "") -> Optional[list[Kept]]:

@@ -127,7 +127,7 @@ def test_the_document_drops_what_this_machine_did_not_write(tmp_path: Path) -> N
     module = tmp_path / "m.py"
     module.write_text("", encoding="utf-8")
     pack = cache.pack("salt")
-    pack.put(str(module), cache.seal_for(pack, str(module), FOUND_ENTRY))
+    pack.put(str(module), FOUND_ENTRY)
     pack.flush()
     document = json.loads(pack.path.read_bytes())
     assert set(document["entries"]) == {str(module)}
@@ -140,7 +140,7 @@ def test_the_document_drops_what_this_machine_did_not_write(tmp_path: Path) -> N
     assert fresh.get(str(module)) is None  # the forged entry does not open
     other = tmp_path / "n.py"
     other.write_text("", encoding="utf-8")
-    fresh.put(str(other), cache.seal_for(fresh, str(other), FOUND_ENTRY))
+    fresh.put(str(other), FOUND_ENTRY)
     fresh.flush()  # the forged entry is dropped when the document is written again
     assert set(json.loads(fresh.path.read_bytes())["entries"]) == {str(other)}
     for spoilt in (b"{", b"[]", json.dumps({"salt": "salt", "entries": []}).encode()):
@@ -155,14 +155,14 @@ def test_a_planted_lock_keeps_nothing(tmp_path: Path) -> None:
     pack.path.with_suffix(".lock").symlink_to(tmp_path / "elsewhere")
     module = tmp_path / "m.py"
     module.write_text("", encoding="utf-8")
-    pack.put(str(module), cache.seal_for(pack, str(module), FOUND_ENTRY))
+    pack.put(str(module), FOUND_ENTRY)
     pack.flush()
     assert not pack.path.exists() and not (tmp_path / "elsewhere").exists()
 
 
 def test_a_document_that_cannot_be_written_costs_speed_only(tmp_path: Path) -> None:
     pack = Pack(tmp_path / "missing" / "doc.json", "salt", lambda: True,
-                lambda path, stored: stored)
+                lambda path, stored: stored, lambda path, entry: entry)
     pack.put("x", [1])
     pack.flush()  # the folder is not there: no traceback, nothing kept
     assert pack.get("x") == [1]  # what this process learnt, it still knows

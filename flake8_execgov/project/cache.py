@@ -37,6 +37,8 @@ from .pack import Pack
 from .seal import Seal, read_private
 
 FORMAT = 6
+# the file name of each kind's documents (``<name>-<hash of kind and settings>.json``)
+_DOCUMENTS = {"found": "by-path", "summary": "summaries-by-path"}
 ENTRY_LIMIT = 8 << 20  # bytes: a summary or a module's runs is a few hundred
 _FIELDS = {"imports": list, "classes": dict, "alias": dict, "consts": dict, "annotated": dict,
            "lists": dict, "routers": dict, "includes": list, "receivers": list, "functions": dict}
@@ -139,21 +141,17 @@ class SummaryCache:
         if (kind, salt) not in self._packs:
             name = hashlib.blake2b(f"{kind.name}\0{salt}".encode("utf-8", "surrogatepass"),
                                    digest_size=8)
-            prefix = "" if kind is FOUND else "summaries-" if kind is SUMMARY else f"{kind.name}-"
             self._packs[kind, salt] = Pack(
-                self.directory / f"{prefix}by-path-{name.hexdigest()}.json", salt, self.ready,
-                self._opener(kind, salt))
+                self.directory / f"{_DOCUMENTS[kind.name]}-{name.hexdigest()}.json", salt,
+                self.ready, functools.partial(self._open, kind, salt),
+                functools.partial(self._seal, kind, salt))
         return self._packs[kind, salt]
 
-    def _opener(self, kind: EntryKind, salt: str) -> Callable[[str, Any], Optional[Any]]:
-        def open_entry(path: str, stored: Any) -> Optional[Any]:
-            return trusted(self.seal, kind, f"{salt}\0{path}", stored)
-        return open_entry
+    def _open(self, kind: EntryKind, salt: str, path: str, stored: Any) -> Optional[Any]:
+        return trusted(self.seal, kind, f"{salt}\0{path}", stored)
 
-    def seal_for(self, document: Pack, path: str, entry: Any, kind: Optional[EntryKind] = None
-                 ) -> list[str]:
-        """An entry of ``kind`` for the module at ``path``, as ``document`` stores it."""
-        return sealed(self.seal, kind or FOUND, f"{document.salt}\0{path}", entry)
+    def _seal(self, kind: EntryKind, salt: str, path: str, entry: Any) -> list[str]:
+        return sealed(self.seal, kind, f"{salt}\0{path}", entry)
 
     def flush(self) -> None:
         """Write what the packs learnt so far (they also write when the process ends)."""

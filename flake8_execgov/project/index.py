@@ -108,9 +108,11 @@ class Project:
         return self.names.top_names()
 
     def summary(self, module: str) -> Optional[Summary]:
+        if module in self._summaries:
+            return self._summaries[module]
         path = self.path_of(module)
-        if module in self._summaries or path is None:
-            return self._summaries.get(module)
+        if path is None:
+            return None
         try:
             data = read_source(str(path))  # regular files only
         except OSError:
@@ -145,9 +147,8 @@ class Project:
                 parsed = None
             found = summarize(parsed if parsed is not None
                               else ast.Module(body=[], type_ignores=[]))
-            if kept is not None and self.cache is not None:
-                kept.put(str(path), self.cache.seal_for(kept, str(path),
-                                                        {"key": key, "summary": found}, SUMMARY))
+            if kept is not None:
+                kept.put(str(path), {"key": key, "summary": found})
         self._summaries[module] = found
         return found, parsed if tree is None else None
 

@@ -42,11 +42,13 @@ class Pack:
     """One document of sealed entries by path (``<name>.json`` in the cache's folder)."""
 
     def __init__(self, path: Path, salt: str, ready: Callable[[], bool],
-                 opens: Callable[[str, Any], Optional[Any]]) -> None:
+                 opens: Callable[[str, Any], Optional[Any]],
+                 seals: Callable[[str, Any], Any]) -> None:
         self.path = path
         self.ready = ready  # makes the folder (and its .gitignore); False: not writable
         self.salt = salt  # written into the document, checked when it is read
         self.opens = opens  # a stored entry for a path -> the entry, or None (untrusted)
+        self.seals = seals  # an entry for a path -> as it is stored (what ``opens`` opens)
         self._entries: Optional[dict[str, Any]] = None
         self._new: dict[str, Any] = {}
         self._owner = 0  # the process whose finalizer writes ``_new``
@@ -60,13 +62,13 @@ class Pack:
         return self.opens(path, found if found is not None else self._entries.get(path))
 
     def put(self, path: str, entry: Any) -> None:
-        """Keep ``entry`` (sealed, as the cache stores it) for ``path``; written when the
-        process ends."""
+        """Keep ``entry`` for ``path``, sealed as this document's entries are; written when
+        the process ends (or the run's owner flushes)."""
         if self._owner != os.getpid():  # the first put of this process (a -j worker too)
             self._owner = os.getpid()
             self._new = {}
             util.Finalize(self, self.flush, exitpriority=10)
-        self._new[path] = entry
+        self._new[path] = self.seals(path, entry)
 
     def _read(self) -> dict[str, Any]:
         data = read_private(self.path, DOCUMENT_LIMIT)
