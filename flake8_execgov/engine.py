@@ -9,7 +9,7 @@ baseline) passed in, never read from a class or a global.
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from .baseline import Baseline
 from .config.options import Config
@@ -81,22 +81,23 @@ def _names_derived(seen: str, project: Optional[Project]) -> bool:
     if project is None:
         return False
     words = identifiers(seen.encode("utf-8", "surrogatepass"))
-    if not words.isdisjoint(_encoded(project, "derived", derived_names(project))):
+    if not words.isdisjoint(_encoded(project, "derived", lambda: derived_names(project))):
         return True
-    registries = project_registries(project)  # registries plugins fill (model.registries)
-    if not words.isdisjoint(_encoded(project, "registries", {n for _, n in registries})):
+    if not words.isdisjoint(_encoded(project, "registries", lambda: {  # plugins fill them
+            name for _, name in project_registries(project)})):
         return True
     if not imports_from_project(seen, project):
         return False
-    reaching = reaching_names(project, prefilter_of(project.config, project))
-    return not words.isdisjoint(_encoded(project, "reaching", reaching))
+    return not words.isdisjoint(_encoded(project, "reaching", lambda: reaching_names(
+        project, prefilter_of(project.config, project))))
 
 
-def _encoded(project: Project, question: str, names: Iterable[str]) -> frozenset[bytes]:
-    """The names as identifiers are compared (bytes), once per project and question."""
-    return project.answer(f"encoded:{question}",
-                          lambda: frozenset(name.encode("utf-8", "surrogatepass")
-                                            for name in names))
+def _encoded(project: Project, question: str,
+             names: Callable[[], Iterable[str]]) -> frozenset[bytes]:
+    """The project's answer ``names`` as identifiers are compared (bytes), made once per
+    project and question (until a refresh, as the answer itself)."""
+    return project.answer(f"encoded:{question}", lambda: frozenset(
+        name.encode("utf-8", "surrogatepass") for name in names()))
 
 
 def _facts(tree: ast.AST, project: Optional[Project], filename: str,
