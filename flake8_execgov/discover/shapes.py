@@ -5,7 +5,9 @@ property, a wrapper's pass-through; is this decorator a route or a registry; whi
 from __future__ import annotations
 
 import ast
-from typing import Optional, Union
+import functools
+from functools import partial
+from typing import Callable, Optional, Union
 
 from ..model.nodes import dotted, last_id, str_constant
 from .filled import hook_filled
@@ -123,8 +125,9 @@ def function_fact(facts: ModuleFacts, node: Func, cls: Optional[ClassFact],
                 deps += _depends(default)
             if path is not None:
                 facts.routes.append((path, deps, at))
-    _registering(facts, node, at)
-    _filing(facts, node, at)
+    filings = functools.cache(partial(_filings, node))  # walked for the first who asks
+    _registering(facts, node, at, filings)
+    _filing(facts, node, at, filings)
     path = at.rsplit(":", 1)[0]
     facts.hook_filled += [(name, f"{path}:{line}") for name, line in hook_filled(node)]
 
@@ -141,7 +144,24 @@ def _depends(node: ast.AST) -> list[str]:
     return found
 
 
-def _registering(facts: ModuleFacts, node: Func, at: str) -> None:
+def _filings(node: Func) -> list[tuple[str, str, str]]:
+    """Where the function files a name it holds in a container, from one walk of it:
+    (container, name, how): ``container[...] = name`` (how: ``[]``) and
+    ``container.append(name)`` (how: the method, ``append``, ``add`` or ``insert``)."""
+    found: list[tuple[str, str, str]] = []
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Name):
+            found += [(last_id(t.value) or "", inner.value.id, "[]")
+                      for t in inner.targets if isinstance(t, ast.Subscript)]
+        elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) \
+                and inner.func.attr in ("append", "add", "insert"):
+            found += [(last_id(inner.func.value) or "", a.id, inner.func.attr)
+                      for a in inner.args if isinstance(a, ast.Name)]
+    return found
+
+
+def _registering(facts: ModuleFacts, node: Func, at: str,
+                 filings: Callable[[], list[tuple[str, str, str]]]) -> None:
     """A decorator that files the function it receives in a registry and returns it:
     ``REGISTRY[name] = fn`` or ``REGISTRY.append(fn)``; the registry's entries are
     plugin callables (a dispatch name)."""
@@ -152,23 +172,12 @@ def _registering(facts: ModuleFacts, node: Func, at: str) -> None:
     returned = node.body[-1].value
     if not (isinstance(returned, ast.Name) and returned.id == param):
         return
-    for inner in ast.walk(node):
-        if isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Name) \
-                and inner.value.id == param:
-            for target in inner.targets:
-                if isinstance(target, ast.Subscript):
-                    name = last_id(target.value)
-                    if name:
-                        facts.registries.append((name, at))
-        elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) \
-                and inner.func.attr in ("append", "add") and any(
-                    isinstance(a, ast.Name) and a.id == param for a in inner.args):
-            name = last_id(inner.func.value)
-            if name:
-                facts.registries.append((name, at))
+    facts.registries += [(container, at) for container, name, how in filings()
+                         if name == param and container and how in ("[]", "append", "add")]
 
 
-def _filing(facts: ModuleFacts, node: Func, at: str) -> None:
+def _filing(facts: ModuleFacts, node: Func, at: str,
+            filings: Callable[[], list[tuple[str, str, str]]]) -> None:
     """Parameters, with their annotation, that the function files in a container
     (``self.order.append(plugin)``, ``self.names[name] = plugin``): a registration
     function, through which objects made elsewhere (a plugin's) enter the host."""
@@ -177,12 +186,5 @@ def _filing(facts: ModuleFacts, node: Func, at: str) -> None:
                  if a.annotation is not None and a.arg not in ("self", "cls")}
     if not annotated:
         return
-    filed: set[str] = set()
-    for inner in ast.walk(node):
-        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) \
-                and inner.func.attr in ("append", "add", "insert"):
-            filed.update(a.id for a in inner.args if isinstance(a, ast.Name))
-        elif isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Name) \
-                and any(isinstance(t, ast.Subscript) for t in inner.targets):
-            filed.add(inner.value.id)
-    facts.filed += [(words(annotated[name]), at) for name in sorted(filed & set(annotated))]
+    filed = {name for _, name, _ in filings()} & set(annotated)
+    facts.filed += [(words(annotated[name]), at) for name in sorted(filed)]
