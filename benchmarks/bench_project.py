@@ -176,9 +176,10 @@ def cold_pairs(files: list[Path], root: Path, pythons: list[str], cache: Path,
     for i in range(count):
         for name, clock in (("wall", timed), ("cpu", cpu_timed)):
             order = pythons if i % 2 == 0 else pythons[::-1]
-            took = clock(parse, root) if i % 2 else 0.0  # parse first, then last
+            took = clock(parse, root) if i % 2 else None  # the parse first, then last
             gates = {python: cold(python, clock) for python in order}
-            took = took or clock(parse, root)
+            if took is None:
+                took = clock(parse, root)
             for n, python in enumerate(pythons):
                 ratios.setdefault(f"{name} {n}", []).append(gates[python] / took)
             if len(pythons) == 2:
