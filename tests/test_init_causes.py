@@ -115,10 +115,16 @@ def test_only_containers_of_callables_filled_later_are_registries(
                 def emit(self, name):
                     for handler in self.handlers[name]:
                         handler()
+
+
+            def fire(events: Events, name):
+                for handler in events.handlers[name]:
+                    handler()
         """,
     })
     assert options["execgov-dispatch-names"] == "handlers last"
-    assert sorted(flake8_dir.run("app").findings) == [(27, 13, "GOV001")]
+    assert options["execgov-runner-classes"] == "Events"  # its own calls are governed
+    assert sorted(flake8_dir.run("app").findings) == [(32, 9, "GOV001")]
 
 
 def test_a_class_loaded_objects_are_checked_against_through_a_parameter(
@@ -217,6 +223,8 @@ def test_a_container_filled_with_what_a_hook_returned_is_a_registry(
     })
     assert options["execgov-dispatch-names"] == "renderers"
     assert "    # app/main.py:15: filled with what a hook call returned\n" in text
+    # App calls its registry's entries but also calls hooks itself: no dispatcher
+    assert options["execgov-runner-classes"] == "ToolRunner"
     found = flake8_dir.run("app").findings
     assert sorted(found) == [(12, 21, "GOV001"), (17, 22, "GOV001"), (22, 16, "GOV001")]
 
@@ -387,3 +395,67 @@ def test_a_hook_offering_a_type_by_its_whole_name_keeps_it_once(
     """})
     assert options["execgov-plugin-types"] == "StorageInterface"
     assert "own interface" not in text
+
+
+def test_a_class_running_the_registry_it_holds_is_the_dispatcher(
+        tmp_path: Path, execgov_cli: Execgov, flake8_dir: Flake8Dir) -> None:
+    """mkdocs's ``PluginCollection`` shape: a class files each plugin's ``on_*`` methods in
+    a registry it holds (read by a computed name) and runs them in a loop, with no other
+    plugin call of its own. It is the dispatcher every registered call goes through, the
+    host's governed path: proposed as a runner class, its registration probe and its calls
+    are governed; a plugin hook called elsewhere is the finding."""
+    options, text = _init(tmp_path, execgov_cli, {
+        "app/plugins.py": """
+            import abc
+            from typing import Callable
+
+
+            class BasePlugin(abc.ABC):
+                @abc.abstractmethod
+                def on_build(self, config):
+                    '''Called at build.'''
+
+                def load_config(self, options):
+                    '''Load options.'''
+
+
+            class Collection(dict):
+                def __init__(self):
+                    super().__init__()
+                    self.events: dict[str, list[Callable]] = {}
+
+                def _register(self, name, method):
+                    self.events.setdefault(name, []).append(method)
+
+                def __setitem__(self, key, value: BasePlugin):
+                    super().__setitem__(key, value)
+                    for name in (x for x in dir(value) if x.startswith("on_")):
+                        method = getattr(value, name, None)
+                        if callable(method):
+                            self._register(name[3:], method)
+
+                def run_event(self, name, **kwargs):
+                    for method in self.events.get(name, []):
+                        method(**kwargs)
+        """,
+        "app/config.py": """
+            from .plugins import BasePlugin
+
+
+            def load(plugin: BasePlugin, options):
+                plugin.load_config(options)
+        """,
+        "app/builtin.py": """
+            from .plugins import BasePlugin
+
+
+            class Search(BasePlugin):
+                def on_build(self, config):
+                    return config
+        """,
+    })
+    assert options["execgov-runner-classes"] == "Collection"
+    assert options["execgov-dispatch-names"] == "events"
+    assert "    # app/plugins.py:31: Collection.run_event() calls the entries of self.events" \
+        in text
+    assert sorted(flake8_dir.run("app").findings) == [(5, 5, "GOV001")]

@@ -159,14 +159,18 @@ def test_a_long_read_reports_progress(tmp_path: Path, execgov_cli: Execgov,
 
 def test_callables_the_machinery_keeps(tmp_path: Path, execgov_cli: Execgov) -> None:
     """A container annotated with Callable in the plugin machinery's module is a registry:
-    calling its entries runs what plugins registered; a flag read with getattr is not."""
+    calling its entries runs what plugins registered (governed in the class that holds and
+    runs it, its dispatcher; not elsewhere); a flag read with getattr is not."""
     options, text = _init(tmp_path, execgov_cli, {
         "app/plugins.py": "from typing import Callable\n\n\nclass Events:\n"
                           "    def __init__(self):\n"
                           "        self.handlers: dict[str, list[Callable]] = {}\n\n"
                           "    def emit(self, name):\n"
                           "        for handler in self.handlers[name]:\n"
-                          "            handler()\n",
+                          "            handler()\n\n\n"
+                          "def fire(events, name):\n"
+                          "    for handler in events.handlers[name]:\n"
+                          "        handler()\n",
         "app/load.py": "import importlib\n\n\ndef load(name):\n"
                        "    module = importlib.import_module(name)\n"
                        "    if getattr(module, 'multiple', False):\n        return None\n"
@@ -175,5 +179,10 @@ def test_callables_the_machinery_keeps(tmp_path: Path, execgov_cli: Execgov) -> 
     assert "    # app/plugins.py: annotated dict str list Callable: callables the plugin " \
            "machinery keeps\n" in text
     assert "    # app/load.py:8: looked up on a loaded module\n" in text
+    # the class that calls its own registry's entries is the dispatcher they run through
+    assert "    # app/plugins.py:10: Events.emit() calls the entries of self.handlers, a " \
+           "registry of plugin callables, and runs plugins in no other way: the dispatcher " \
+           "they run through\n" in text
     shown = execgov_cli("map").out.decode().splitlines()
-    assert "  app/plugins.py:10:13  handler()  UNGOVERNED" in shown
+    assert "  app/plugins.py:10:13  handler()  governed by Events" in shown
+    assert "  app/plugins.py:15:9  handler()  UNGOVERNED" in shown

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 from ..config.names import NameMatcher
 from ..config.specs import OPTIONS_BY_KEY
@@ -40,6 +41,14 @@ class Runner:
     calls: list[str]  # the executions seen in its try
 
 
+def executes(called: str, names: NameMatcher, run: NameMatcher, specs: set[str]) -> bool:
+    """A call that runs plugin code by the proposed vocabulary: a hook on a plugin name
+    (``plugin.run``), or a pluggy hook through its relay (``pm.hook.spec``)."""
+    parts = called.split(".")
+    return len(parts) >= 2 and ((run(parts[-1]) and names(parts[-2]))
+                                or (parts[-2] == "hook" and parts[-1] in specs))
+
+
 def runners_of(host: list[ModuleFacts], names: NameMatcher, run: NameMatcher,
                specs: set[str], considered: list[str]) -> list[Runner]:
     """Functions that execute a plugin inside a guarded ``try`` and have more of the
@@ -50,10 +59,7 @@ def runners_of(host: list[ModuleFacts], names: NameMatcher, run: NameMatcher,
         for f in m.functions:
             runs = []
             for c in f.calls:
-                parts = c.name.split(".")
-                execution = (len(parts) >= 2 and run(parts[-1]) and names(parts[-2])) or (
-                    len(parts) >= 2 and parts[-2] == "hook" and parts[-1] in specs)
-                if execution and c.part in ("body", "else") and c.broad:
+                if executes(c.name, names, run, specs) and c.part in ("body", "else") and c.broad:
                     runs.append(f"{c.where}: {c.name}() in a guarded try")
             if not runs:
                 continue
@@ -67,6 +73,32 @@ def runners_of(host: list[ModuleFacts], names: NameMatcher, run: NameMatcher,
                 considered.append(f"{runs[0]} of {f.owner + '.' if f.owner else ''}{f.name}: "
                                   "only caught (no finally, validator or envelope), not a runner")
     return found
+
+
+def dispatchers(host: list[ModuleFacts], registries: set[str],
+                executes: Callable[[str], bool]) -> list[Item]:
+    """Classes that call the entries of a registry of plugin callables they hold
+    (``for method in self.events[name]: method(**kwargs)``) and execute plugin code in no
+    other way: whatever plugins registered runs there, so the class is the host's
+    dispatcher, the path every such call goes through, as a wrapper is for the calls it
+    passes on. It is proposed as a governed path (with the requirements the host's runners
+    show, none if it has none): its calls are then governed, and so is what it does to
+    register them (reading each plugin's hooks by name); the executions outside it are the
+    findings. A class that also calls hooks itself (an application object holding a
+    registry among other things) is no dispatcher: governing it would hide those calls."""
+    found: dict[str, Item] = {}
+    direct: set[str] = set()
+    for m in host:
+        for f in m.functions:
+            if f.owner and any(executes(c.name) for c in f.calls):
+                direct.add(f.owner)
+            for attr, at in f.entry_calls:
+                if f.owner and attr in registries and f.owner not in found:
+                    found[f.owner] = Item(f.owner, f"{at}: {f.owner}.{f.name}() calls the "
+                                          f"entries of self.{attr}, a registry of plugin "
+                                          "callables, and runs plugins in no other way: the "
+                                          "dispatcher they run through")
+    return [item for owner, item in found.items() if owner not in direct]
 
 
 def runner_options(proposal: Proposal, runners: list[Runner],
@@ -84,7 +116,8 @@ def runner_options(proposal: Proposal, runners: list[Runner],
                      guess=True)
         return
     proposal.add("execgov-runner-classes", "classes whose methods run plugins in a guarded "
-                 "try, and wrappers every call of a plugin goes through",
+                 "try, wrappers every call of a plugin goes through, and dispatchers that "
+                 "run a registry's entries",
                  owners or [Item(v, "the contract's default") for v in default("runner-classes")])
     if functions:
         proposal.add("execgov-runner-functions", "functions that run plugins in a guarded try",

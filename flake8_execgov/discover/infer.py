@@ -27,8 +27,8 @@ import re
 from collections import Counter, defaultdict
 
 from ..config.names import NameMatcher
-from .governed import (default, follows_contract, requirements, routes, runner_options,
-                       runners_of)
+from .governed import (default, dispatchers, executes, follows_contract, requirements,
+                       routes, runner_options, runners_of)
 from .records import ClassFact, Item, ModuleFacts, Proposal
 from .supplied import host_interfaces
 
@@ -117,6 +117,8 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
                 for m in host for c in m.classes
                 for base in [b.rsplit(".", 1)[-1] for b in c.bases if b.rsplit(".", 1)[-1] in types]
                 if sum(1 for _, held in c.delegates if matcher_names(held)) >= 2][:20]
+    wrappers += dispatchers(host, {i.value for i in dispatch}, lambda called: executes(
+        called, matcher_names, run, {s for s, _ in specs}))
     runner_options(proposal, runners, classes, wrappers)
     proposal.add_found("execgov-plugin-types",
                        "classes whose instances are plugins (and classes deriving from them)",

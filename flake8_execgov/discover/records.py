@@ -42,6 +42,9 @@ class FuncFact:
     member_loads: list[tuple[str, str]] = field(default_factory=list)  # (Enum, MEMBER)
     params: list[str] = field(default_factory=list)  # positional, without a method's self
     returns: str = ""  # the words of its return annotation
+    # a loop's name over ``self.<attr>`` (or an item of it) -> attr: ``for m in self.events[k]``
+    loop_entries: dict[str, str] = field(default_factory=dict)
+    entry_calls: list[tuple[str, str]] = field(default_factory=list)  # (self attr, where) called
 
 
 @dataclass

@@ -124,6 +124,8 @@ def scan(tree: ast.Module, path: str, test: bool) -> ModuleFacts:
             continue
         elif kind in _LOOPS:
             loop = True
+            if func is not None and kind is not ast.While:
+                _loop_over_entries(func, node)  # type: ignore[arg-type]
         inner: Frame = (cls, func, part, broad, loop)
         for field_name in reversed(node._fields):  # popped in source order
             value = getattr(node, field_name, None)
@@ -169,12 +171,41 @@ def _call(facts: ModuleFacts, node: ast.Call, func: Optional[FuncFact], path: st
             facts.getattr_names.append((literal, at))
     if func is not None and name:
         func.calls.append(Call(name, at, part, broad, node.lineno, loop))
+    if func is not None:
+        held = _own_entry(node.func) if isinstance(node.func, ast.Subscript) else \
+            func.loop_entries.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if held:
+            func.entry_calls.append((held, at))
     given = [(str(i), a) for i, a in enumerate(node.args)]
     given += [(k.arg, k.value) for k in node.keywords if k.arg]
     for key, arg in given:  # a class handed to a function (a check through a parameter)
         named = last_id(arg) if isinstance(arg, (ast.Name, ast.Attribute)) else None
         if named and named[:1].isupper() and short:
             facts.class_args.append((short, key, named, at))
+
+
+def _own_entry(node: ast.expr) -> Optional[str]:
+    """``self.events[name]`` (or ``self.events``, ``self.events.values()``): the attribute
+    of the instance whose entries the expression reaches, else None."""
+    while True:
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("values", "get") and not isinstance(node.func.value, ast.Name):
+            node = node.func.value
+        else:
+            break
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id == "self":
+        return node.attr
+    return None
+
+
+def _loop_over_entries(func: FuncFact, node: Union[ast.For, ast.AsyncFor, ast.comprehension]) -> None:
+    """``for method in self.events[name]``: calling ``method`` below calls an entry."""
+    held = _own_entry(node.iter)
+    if held and isinstance(node.target, ast.Name):
+        func.loop_entries[node.target.id] = held
 
 
 def _assign(facts: ModuleFacts, node: Union[ast.Assign, ast.AnnAssign], at: str) -> None:
