@@ -24,8 +24,9 @@ from ..config.options import Config
 from ..config.prefilter import Prefilter
 from ..source.files import read_source
 from .cache import PYTHON, SUMMARY, SummaryCache, cache_key, salt_for
-from .files import ANY, files_state, identifiers, python_files
+from .files import files_state, python_files
 from .modules import ModuleNames
+from .snapshot import Snapshot
 from .records import Def, Import, Kind, Linted
 from .summary import Summary, imported_entry, summarize
 
@@ -61,10 +62,7 @@ class Project:
         self._kinds: dict[tuple[NameMatcher, Def], bool] = {}
         self._files: Optional[list[Path]] = None
         self._state: Optional[str] = None
-        self._texts: Optional[list[tuple[Path, bytes]]] = None
-        self._read: Optional[dict[str, bytes]] = None  # the same bytes by path (:meth:`read`)
-        # identifier -> the positions in ``_texts`` of the files holding it (:meth:`naming`)
-        self._naming: Optional[dict[bytes, list[int]]] = None
+        self._snapshot: Optional[Snapshot] = None  # the files' bytes, read once (:meth:`texts`)
         # answers for linted modules (:mod:`.facts`): what an import binds, what it is
         self.bound: dict[Import, list[tuple[str, Def]]] = {}
         self.kinds: dict[Def, Optional[Kind]] = {}
@@ -113,10 +111,12 @@ class Project:
         path = self.path_of(module)
         if path is None:
             return None
-        try:
-            data = read_source(str(path))  # regular files only
-        except OSError:
-            return None
+        data = self.read(str(path))  # the run's snapshot when it has one
+        if data is None:
+            try:
+                data = read_source(str(path))  # regular files only
+            except OSError:
+                return None
         return self.summary_parsed(module, data)[0]
 
     def summarised(self, module: str) -> bool:
@@ -256,44 +256,25 @@ class Project:
         return self._state
 
     def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:
-        """The project's files whose bytes ``pattern`` finds (each file read once)."""
-        if self._texts is None:
-            self._texts = []
-            for path in self.files():
-                try:
-                    self._texts.append((path, read_source(str(path))))
-                except OSError:
-                    continue
-        for path, data in self._texts:
-            if pattern.search(data):
-                yield path, data
+        """The project's files whose bytes ``pattern`` finds (each file read once, for the
+        whole run: :mod:`.snapshot`)."""
+        if self._snapshot is None:
+            self._snapshot = Snapshot(self.files())
+        return self._snapshot.search(pattern)
 
     def read(self, path: str) -> Optional[bytes]:
         """The bytes of the file at ``path`` (absolute) as the project read them for its
         text searches, when it has (None: read it yourself). The gate lints a project's
         files with these bytes rather than reading each file a second time: one snapshot
         of a file per run, for the answers about it and for its own findings."""
-        if self._texts is None:
-            return None
-        if self._read is None:
-            self._read = {str(p): data for p, data in self._texts}
-        return self._read.get(path)
+        return None if self._snapshot is None else self._snapshot.read(path)
 
     def naming(self, *names: bytes) -> list[tuple[Path, bytes]]:
         """The project's files whose text has one of the identifiers ``names``, in the
         order :meth:`texts` gives them, from one index of every file's identifiers: a
         question costs a lookup, not a search of every text (a module may ask about
         hundreds of helpers; the reach's fixed point asks about new names each round, on a
-        big project hundreds of rounds). The index holds a file's position, not a (path,
-        text) pair per identifier: on a monorepo of 10,000 modules that pair was a run's
-        largest allocation."""
-        if self._naming is None:
-            self._naming = {}
-            for position, (_, data) in enumerate(self.texts(ANY)):
-                for word in identifiers(data):
-                    self._naming.setdefault(word, []).append(position)
-        texts, index = self._texts or [], self._naming
-        if len(names) == 1:
-            return [texts[position] for position in index.get(names[0], ())]
-        found = sorted({position for name in names for position in index.get(name, ())})
-        return [texts[position] for position in found]
+        big project hundreds of rounds)."""
+        if self._snapshot is None:
+            self._snapshot = Snapshot(self.files())
+        return self._snapshot.naming(*names)
