@@ -20,6 +20,7 @@ from ..config.names import is_glob
 from ..model.hooks import module_hooks
 from ..model.registries import written_registries
 from .answers import lasting
+from .files import ANY
 from .index import Project
 from .records import Def
 from .summary import module_statements
@@ -38,7 +39,9 @@ def _declared(project: Project) -> frozenset[str]:
     if cfg.hook_methods == "declared" and names:
         pattern = re.compile(rb"^[ \t]*class[ \t]+(?:" + b"|".join(
             re.escape(n.encode()) for n in names) + rb")\b", re.M)
-        for _path, data in project.texts(pattern):
+        for _path, data in project.texts(ANY):  # a text the pattern finds names one
+            if not any(name.encode() in data for name in names) or not pattern.search(data):
+                continue
             try:
                 tree = ast.parse(data)
             except (SyntaxError, ValueError, MemoryError, RecursionError):
@@ -61,7 +64,9 @@ def _registries(project: Project) -> frozenset[Def]:
     if names:
         pattern = re.compile(rb"def[ \t]+\w*(?:" + b"|".join(
             re.escape(n.encode()) for n in names) + rb")", re.M)
-        for path, data in project.texts(pattern):
+        for path, data in project.texts(ANY):  # a text the pattern finds names one
+            if not any(name.encode() in data for name in names) or not pattern.search(data):
+                continue
             module = project.module_of(path)
             try:
                 tree = ast.parse(data)
