@@ -90,17 +90,29 @@ def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
     """The project's answers about helpers that execute plugins (made once per project:
     its configuration, so its prefilter, is fixed)."""
     return project.answer("reach", lambda: Reach(project, partial(_own_runs, project, prefilter),
-                                                 partial(_passes, prefilter)))
+                                                 partial(_found, prefilter)))
 
 
-def reaching_names(project: Project, prefilter: Optional[Prefilter]) -> frozenset[str]:
+def reaching_names(project: Project, prefilter: Optional[Prefilter],
+                   kind: str = "names") -> frozenset[str]:
     """The names of the project's functions that reach an execution (:meth:`Reach.names`),
-    kept for the project's state: the prefilter asks it of modules whose words fail it."""
-    return lasting(project, "reaching", lambda: reach_of(project, prefilter).names())
+    or (``kind`` "deferred") the modules left out of them (:meth:`Reach.deferred`), one
+    answer kept for the project's state: the prefilter asks it of modules whose words fail
+    it. ``kind`` "whole": the names with no module left out (:meth:`Reach.whole`)."""
+    reach = partial(reach_of, project, prefilter)
+    if kind == "whole":
+        return lasting(project, "reaching:whole", lambda: reach().whole())
+    return frozenset(name for what, name in lasting(project, "reaching", lambda: frozenset(
+        [*(("names", name) for name in reach().names()),
+         *(("deferred", module) for module in reach().deferred())])) if what == kind)
 
 
 def _passes(prefilter: Optional[Prefilter], text: str) -> bool:
-    return prefilter is None or prefilter.found_in(searchable(text))
+    return _found(prefilter, searchable(text))
+
+
+def _found(prefilter: Optional[Prefilter], seen: str) -> bool:
+    return prefilter is None or prefilter.found_in(seen)
 
 
 def _exported(reach: Reach, module: str, name: str) -> bool:

@@ -93,8 +93,7 @@ class Project:
     # -- modules and their summaries -------------------------------------------------------
 
     def module_of(self, path: Path | str) -> Optional[str]:
-        """The module a file is (an absolute path, not resolved: flake8's own paths are
-        not), by the package structure (:mod:`.modules`)."""
+        """The module a file (absolute, not resolved) is, by the package structure."""
         self.files()  # the source roots below the root are known first
         return self.names.name_of(path)
 
@@ -279,14 +278,16 @@ class Project:
             self._read = {str(p): data for p, data in self._texts}
         return self._read.get(path)
 
+    def indexed(self) -> bool:  # is the index of :meth:`naming` built (lookups are free)?
+        return self._naming is not None
+
     def naming(self, *names: bytes) -> list[tuple[Path, bytes]]:
         """The project's files whose text has one of the identifiers ``names``, in the
         order :meth:`texts` gives them, from one index of every file's identifiers: a
         question costs a lookup, not a search of every text (a module may ask about
         hundreds of helpers; the reach's fixed point asks about new names each round, on a
         big project hundreds of rounds). The index holds a file's position, not a (path,
-        text) pair per identifier: on a monorepo of 10,000 modules that pair was a run's
-        largest allocation."""
+        text) pair per identifier (on a 10,000-module monorepo, a run's largest allocation)."""
         if self._naming is None:
             self._naming = {}
             for position, (_, data) in enumerate(self.texts(ANY)):
