@@ -5,7 +5,7 @@ file costs no split of its words when no answer has a name."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Optional
 
 import pytest
 
@@ -18,7 +18,7 @@ from flake8_execgov.project.facts import _found, _own_runs
 from flake8_execgov.project.index import Project
 from flake8_execgov.project.reach import Reach
 from flake8_execgov.project.records import Def
-from flake8_execgov.project.unseen import top_level_def
+from flake8_execgov.project.unseen import Parsed, top_level_def
 from flake8_execgov.rules import prefilter_for
 
 PREFILTER = prefilter_for(DEFAULT_CONFIG)
@@ -48,9 +48,9 @@ def reach_counted(root: Path) -> tuple[Reach, list[str]]:
     project = Project(root, DEFAULT_CONFIG, None, prefilter=PREFILTER)
     walked: list[str] = []
 
-    def runs(module: str) -> Mapping[str, str]:
+    def runs(module: str, parsed: Optional[Parsed]) -> Mapping[str, str]:
         walked.append(module)
-        return _own_runs(project, PREFILTER, module)
+        return _own_runs(project, PREFILTER, module, parsed)
 
     return Reach(project, runs, lambda seen: _found(PREFILTER, seen)), walked
 

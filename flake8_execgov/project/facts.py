@@ -24,6 +24,7 @@ from .answers import lasting
 from .index import Project
 from .records import Def, Import, Kind
 from .reach import Reach
+from .unseen import Parsed
 from .hooks import (declared_hooks, is_class, param_calls, project_registries,
                     returns_plugin_code)
 from .web import authorizes, granted, includes
@@ -119,7 +120,8 @@ def _exported(reach: Reach, module: str, name: str) -> bool:
     return reach.imported_elsewhere(Def(module, name))
 
 
-def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> Mapping[str, str]:
+def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str,
+              parsed: Optional[Parsed] = None) -> Mapping[str, str]:
     """The first run each module-level function of ``module`` executes itself, from the
     model's walk of it, as the rules' own walk would see it (the prefilter skips the
     definitions that name nothing). What a function reaches through others is the call
@@ -135,6 +137,7 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
     if not _passes(prefilter, data.decode("utf-8", "replace")):
         return {}  # names nothing the rules know: executes nothing itself
     summary, tree = project.summary_parsed(module, data)
+    tree = tree or (parsed[1] if parsed is not None and parsed[0] == data else None)
     if not summary["functions"]:
         return {}
     derived = derived_names(project)

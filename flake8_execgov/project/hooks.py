@@ -39,8 +39,9 @@ def _declared(project: Project) -> frozenset[str]:
     if cfg.hook_methods == "declared" and names:
         pattern = re.compile(rb"^[ \t]*class[ \t]+(?:" + b"|".join(
             re.escape(n.encode()) for n in names) + rb")\b", re.M)
+        needed = _shortest(names)
         for _path, data in project.texts(ANY):  # a text the pattern finds names one
-            if not any(name.encode() in data for name in names) or not pattern.search(data):
+            if not any(name in data for name in needed) or not pattern.search(data):
                 continue
             try:
                 tree = ast.parse(data)
@@ -48,6 +49,13 @@ def _declared(project: Project) -> frozenset[str]:
                 continue
             hooks |= module_hooks(module_statements(tree), cfg.plugin_types)
     return frozenset(hooks)
+
+
+def _shortest(names: list[str]) -> list[bytes]:
+    """The names a text holding any of ``names`` holds one of (``Plugin`` for
+    ``BasePlugin`` too): each is a search of every file of the project."""
+    encoded = [name.encode() for name in names]
+    return [name for name in encoded if not any(o in name and o != name for o in encoded)]
 
 
 def project_registries(project: Project) -> frozenset[Def]:
@@ -64,8 +72,9 @@ def _registries(project: Project) -> frozenset[Def]:
     if names:
         pattern = re.compile(rb"def[ \t]+\w*(?:" + b"|".join(
             re.escape(n.encode()) for n in names) + rb")", re.M)
+        needed = _shortest(names)
         for path, data in project.texts(ANY):  # a text the pattern finds names one
-            if not any(name.encode() in data for name in names) or not pattern.search(data):
+            if not any(name in data for name in needed) or not pattern.search(data):
                 continue
             module = project.module_of(path)
             try:

@@ -30,10 +30,11 @@ from ..config.prefilter import searchable
 from .files import ANY, word_starts
 from .index import Project
 from .records import Def
-from .unseen import Unseen, top_level_def
+from .unseen import Parsed, Unseen, top_level_def
 
-# module -> {module-level function: the run it executes itself, as written}
-Runs = Callable[[str], Mapping[str, str]]
+# module (and its parse, when made already) -> {module-level function: the run it
+# executes itself, as written}
+Runs = Callable[[str, Optional[Parsed]], Mapping[str, str]]
 Screen = Callable[[str], bool]  # can this text (as the parser reads it: NFKC) hold one?
 
 
@@ -122,9 +123,9 @@ class Reach:
                     self._answers[caller] = self._answers[node]
                     queue.append(caller)
 
-    def _own_runs(self, module: str) -> Mapping[str, str]:
+    def _own_runs(self, module: str, parsed: Optional[Parsed] = None) -> Mapping[str, str]:
         if module not in self._own:
-            self._own[module] = self._runs(module)
+            self._own[module] = self._runs(module, parsed)
         return self._own[module]
 
     def names(self) -> frozenset[str]:
@@ -182,9 +183,11 @@ class Reach:
                 passing.append((path, module, data))
         found: dict[Def, str] = {}
         for path, module, data in passing:
-            if unseen is not None and unseen.worth_looking(data) and unseen.defers(module, path):
+            if unseen is not None and unseen.worth_looking(data) \
+                    and unseen.defers(module, path, data):
                 continue
-            for name, run in self._own_runs(module).items():
+            parsed = unseen.parsed.pop(module, None) if unseen is not None else None
+            for name, run in self._own_runs(module, parsed).items():
                 found[Def(module, name)] = f"{run} in {module}.{name}"
         return found
 

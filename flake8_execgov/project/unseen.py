@@ -22,12 +22,15 @@ deferred never depends on what was asked before).
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Iterable, Optional
 
 from .files import identifiers, word_starts
 from .index import Project
 from .summary import Summary
+
+Parsed = tuple[bytes, ast.AST]  # a module's bytes and its parse
 
 # a module is looked at when it is at least this fraction of the project's text
 _WORTH = 1024
@@ -63,6 +66,7 @@ class Unseen:
         self._other: list[tuple[Path, bytes]] = []
         self._looks = 0
         self.found: list[str] = []  # the modules deferred
+        self.parsed: dict[str, Parsed] = {}  # the others parsed to be looked at
 
     def saw(self, path: Path, data: bytes, seen: str) -> None:
         """Every file of the project, as it is read: its bytes and its text as
@@ -80,7 +84,7 @@ class Unseen:
         self._looks += 1
         return True
 
-    def defers(self, module: str, path: Path) -> bool:
+    def defers(self, module: str, path: Path, data: bytes) -> bool:
         """No other file of the project names both this module's stem and a name that
         resolves to one of its functions (the module docstring): then it is deferred
         (:attr:`found`)."""
@@ -88,8 +92,11 @@ class Unseen:
             return False
         holders = self._holders(module.rpartition(".")[2].encode(), path)
         if holders:
-            names = {name.encode() for name in exported(self.project.summary(module))}
-            if any(not names.isdisjoint(identifiers(data)) for data in holders):
+            summary, tree = self.project.summary_parsed(module, data)
+            names = {name.encode() for name in exported(summary)}
+            if any(not names.isdisjoint(identifiers(text)) for text in holders):
+                if tree is not None:  # walked next: parsed once
+                    self.parsed[module] = (data, tree)
                 return False
         self.found.append(module)
         return True
