@@ -16,7 +16,7 @@ from .config.options import Config
 from .model.imported import NO_FACTS, ProjectFacts
 from .model.records import Finding
 from .config.prefilter import Prefilter, searchable
-from .project.facts import facts_of_tree, reaching_names
+from .project.facts import facts_of_tree, reach_of, reaching_names
 from .project.files import identifiers
 from .project.hooks import project_registries
 from .project.words import derived_names, imports_from_project
@@ -63,23 +63,31 @@ def prefilter_of(config: Config, project: Optional[Project] = None,
 
 
 def worth_parsing(text: str, config: Config, project: Optional[Project] = None,
-                  prefilter: Optional[Prefilter] = None) -> bool:
+                  prefilter: Optional[Prefilter] = None, path: str = "") -> bool:
     """Can a module with this text hold a finding? Its words, or (in a project) the name of
-    a class that derives, in another module, from something the rules know."""
+    a class that derives, in another module, from something the rules know. ``path``: the
+    file's absolute path, when it is one (a project file the reach's names screened with
+    these bytes already is not searched again)."""
     prefilter = prefilter_of(config, project, prefilter)
     if prefilter is None:
         return True
     seen = searchable(text)
-    return prefilter.found_in(seen) or _names_derived(seen, project)
+    screened = reach_of(project, prefilter).screened(path, text) \
+        if project is not None and path and prefilter is project.prefilter else None
+    if screened if screened is not None else prefilter.found_in(seen):
+        return True
+    return _names_derived(seen, project, held=screened is not None)
 
 
-def _names_derived(seen: str, project: Optional[Project]) -> bool:
+def _names_derived(seen: str, project: Optional[Project], held: bool = False) -> bool:
     """Does the text name a class deriving, elsewhere in the project, from something the
     rules know, or a function of the project that executes a plugin (calling it does)?
     Named as a whole word: the text's identifiers, split once, against each set (a search
     of the text per name was most of a cold gate on a whole Python installation, where
     thousands of functions reach a run), and split only when a set has a name (on most
-    projects each is empty: the split was a tenth of a cold gate on the standard library)."""
+    projects each is empty: the split was a tenth of a cold gate on the standard library).
+    ``held``: the text is a project file's (its bytes), so it is none of the modules the
+    reach's names left out, and names no stem of theirs as an import would."""
     if project is None:
         return False
     data = seen.encode("utf-8", "surrogatepass")
@@ -104,9 +112,11 @@ def _names_derived(seen: str, project: Optional[Project]) -> bool:
         return True
     stems = project.answer("encoded:deferred", lambda: deferred_stems(reaching_names(
         project, prefilter, "deferred")))
-    held = [stem for stem in stems if stem in data]  # a superset of the words named
-    return bool(held) and named(held) and _names_deferred(
-        split[0], [module for stem in held if stem in split[0] for module in stems[stem]],
+    if held:
+        return False
+    stems_held = [stem for stem in stems if stem in data]  # a superset of the words named
+    return bool(stems_held) and named(stems_held) and _names_deferred(
+        split[0], [module for stem in stems_held if stem in split[0] for module in stems[stem]],
         project, prefilter)
 
 

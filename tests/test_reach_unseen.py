@@ -9,12 +9,13 @@ from typing import Mapping, Optional
 
 import pytest
 
-from conftest import Execgov
+from conftest import Execgov, calls_of
 
 from flake8_execgov import engine
 from flake8_execgov.config.options import DEFAULT_CONFIG
+from flake8_execgov.config.prefilter import Prefilter
 from flake8_execgov.project import unseen
-from flake8_execgov.project.facts import _found, _own_runs
+from flake8_execgov.project.facts import _found, _own_runs, reach_of
 from flake8_execgov.project.index import Project
 from flake8_execgov.project.reach import Reach
 from flake8_execgov.project.records import Def
@@ -139,3 +140,20 @@ def test_a_rejected_file_is_not_split_when_no_answer_has_a_name(
 ])
 def test_a_module_level_def_is_seen_in_the_text(text: bytes, holds: bool) -> None:
     assert top_level_def(text) is holds
+
+
+def test_a_project_file_the_names_screened_is_not_searched_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write(tmp_path, FILES)
+    project = Project(root, DEFAULT_CONFIG, None, prefilter=PREFILTER)
+    reach_of(project, PREFILTER).names()  # every file of the project screened
+    searched = calls_of(monkeypatch, Prefilter, "found_in")
+    for name, worth in (("pkg/tools.py", True), ("pkg/notes.py", False), ("pkg/app.py", True)):
+        text = (root / name).read_text(encoding="utf-8")
+        assert engine.worth_parsing(text, DEFAULT_CONFIG, project, PREFILTER,
+                                    str(root / name)) is worth
+    assert searched == []
+    edited = (root / "pkg" / "notes.py").read_text(encoding="utf-8") + "plugin = 1\n"
+    assert engine.worth_parsing(edited, DEFAULT_CONFIG, project, PREFILTER,
+                                str(root / "pkg" / "notes.py"))
+    assert searched == [edited]  # other bytes than the file's: searched

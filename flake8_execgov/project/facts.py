@@ -91,7 +91,7 @@ def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
     """The project's answers about helpers that execute plugins (made once per project:
     its configuration, so its prefilter, is fixed)."""
     return project.answer("reach", lambda: Reach(project, partial(_own_runs, project, prefilter),
-                                                 partial(_found, prefilter)))
+                                                 partial(_found, prefilter), prefilter))
 
 
 def reaching_names(project: Project, prefilter: Optional[Prefilter],

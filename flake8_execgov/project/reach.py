@@ -41,10 +41,13 @@ Screen = Callable[[str], bool]  # can this text (as the parser reads it: NFKC) h
 class Reach:
     """The reaching answers of one project, for one configuration (memoised)."""
 
-    def __init__(self, project: Project, runs: Runs, screen: Screen) -> None:
+    def __init__(self, project: Project, runs: Runs, screen: Screen,
+                 prefilter: object = None) -> None:
         self.project = project
         self._runs = runs
         self._screen = screen
+        self.prefilter = prefilter  # what ``screen`` asks (:meth:`screened` answers for it)
+        self._screened: dict[str, bool] = {}  # the screen's answer by path
         self._answers: dict[Def, Optional[str]] = {}
         self._own: dict[str, Mapping[str, str]] = {}
         self._names: Optional[frozenset[str]] = None
@@ -179,7 +182,8 @@ class Reach:
             seen = searchable(data.decode("utf-8", "replace"))
             if unseen is not None:
                 unseen.saw(path, data, seen)
-            if self._screen(seen) and top_level_def(data):
+            self._screened[str(path)] = passes = self._screen(seen)
+            if passes and top_level_def(data):
                 passing.append((path, module, data))
         found: dict[Def, str] = {}
         for path, module, data in passing:
@@ -190,6 +194,17 @@ class Reach:
             for name, run in self._own_runs(module, parsed).items():
                 found[Def(module, name)] = f"{run} in {module}.{name}"
         return found
+
+    def screened(self, path: str, text: str) -> Optional[bool]:
+        """What the screen said of the project's file at ``path`` (absolute), when ``text``
+        is its bytes as UTF-8 (None: not screened, or other bytes): the gate lints a
+        project's files after the names read them all, and need not search each again."""
+        passes = self._screened.get(path)
+        data = self.project.read(path) if passes is not None else None
+        try:
+            return passes if data is not None and text.encode("utf-8") == data else None
+        except UnicodeEncodeError:  # a lone surrogate: no file's bytes decode to it
+            return None
 
     def _rounds(self, found: dict[Def, str]) -> dict[Def, str]:
         """The seeds' callers, round by round (see :meth:`names`)."""
