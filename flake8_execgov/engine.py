@@ -72,8 +72,10 @@ def worth_parsing(text: str, config: Config, project: Optional[Project] = None,
     if prefilter is None:
         return True
     seen = searchable(text)
-    screened = reach_of(project, prefilter).screened(path, text) \
+    reach = reach_of(project, prefilter) \
         if project is not None and path and prefilter is project.prefilter else None
+    screened = reach.screened(path, text) \
+        if reach is not None and reach.prefilter is prefilter else None  # its answers
     if screened if screened is not None else prefilter.found_in(seen):
         return True
     return _names_derived(seen, project, held=screened is not None)
