@@ -51,7 +51,7 @@ class Reach:
         self._answers: dict[Def, Optional[str]] = {}
         self._own: dict[str, Mapping[str, str]] = {}
         self._names: Optional[frozenset[str]] = None
-        self._whole: Optional[frozenset[str]] = None
+        self._whole: Optional[dict[Def, str]] = None  # :meth:`whole`'s fixed point
         self._deferred: frozenset[str] = frozenset()  # modules :meth:`names` did not walk
         # of those, the ones whose answers :meth:`of` cannot take from :meth:`names`' yet
         self._pending: frozenset[str] = frozenset()
@@ -148,7 +148,7 @@ class Reach:
             self._answers.update(found)
             self._pending = self._deferred
             self._names = frozenset(name for _, name in found)
-            if entered:
+            if entered or self._whole is not None:
                 self.whole()
         return self._names
 
@@ -162,12 +162,11 @@ class Reach:
         """The names with no module left out. When :meth:`names` was made in this process,
         its answers become this fixed point's, as if it had left nothing out."""
         if self._whole is None:
-            found = self._rounds(self._seeds(None))
-            if self._names is not None:
-                self._answers.update(found)
-            self._pending = frozenset()
-            self._whole = frozenset(name for _, name in found)
-        return self._whole
+            self._whole = self._rounds(self._seeds(None))
+        if self._names is not None and self._pending:
+            self._answers.update(self._whole)
+        self._pending = frozenset()
+        return frozenset(name for _, name in self._whole)
 
     def _seeds(self, unseen: Optional[Unseen]) -> dict[Def, str]:
         """The functions that execute themselves, in the modules the prefilter passes that
