@@ -9,17 +9,18 @@ baseline) passed in, never read from a class or a global.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Collection, Iterable, Optional, Sequence
 
 from .baseline import Baseline
 from .config.options import Config
 from .model.imported import NO_FACTS, ProjectFacts
 from .model.records import Finding
 from .config.prefilter import Prefilter, searchable
-from .project.facts import facts_of_tree, reaching_names
+from .project.facts import facts_of_tree, reach_of, reaching_names
 from .project.files import identifiers
 from .project.hooks import project_registries
 from .project.words import derived_names, imports_from_project
+from .project.unseen import deferred_stems, exported
 from .project.index import Project
 from .rules import analyze, prefilter_for
 from .source.lines import LineIndex, source_lines
@@ -62,34 +63,77 @@ def prefilter_of(config: Config, project: Optional[Project] = None,
 
 
 def worth_parsing(text: str, config: Config, project: Optional[Project] = None,
-                  prefilter: Optional[Prefilter] = None) -> bool:
+                  prefilter: Optional[Prefilter] = None, path: str = "") -> bool:
     """Can a module with this text hold a finding? Its words, or (in a project) the name of
-    a class that derives, in another module, from something the rules know."""
+    a class that derives, in another module, from something the rules know. ``path``: the
+    file's absolute path, when it is one (a project file the reach's names screened with
+    these bytes already is not searched again)."""
     prefilter = prefilter_of(config, project, prefilter)
     if prefilter is None:
         return True
     seen = searchable(text)
-    return prefilter.found_in(seen) or _names_derived(seen, project)
+    reach = reach_of(project, prefilter) \
+        if project is not None and path and prefilter is project.prefilter else None
+    screened = reach.screened(path, text) \
+        if reach is not None and reach.prefilter is prefilter else None  # its answers
+    if screened if screened is not None else prefilter.found_in(seen):
+        return True
+    return _names_derived(seen, project, held=screened is not None)
 
 
-def _names_derived(seen: str, project: Optional[Project]) -> bool:
+def _names_derived(seen: str, project: Optional[Project], held: bool = False) -> bool:
     """Does the text name a class deriving, elsewhere in the project, from something the
     rules know, or a function of the project that executes a plugin (calling it does)?
     Named as a whole word: the text's identifiers, split once, against each set (a search
     of the text per name was most of a cold gate on a whole Python installation, where
-    thousands of functions reach a run)."""
+    thousands of functions reach a run), and split only when a set has a name (on most
+    projects each is empty: the split was a tenth of a cold gate on the standard library).
+    ``held``: the text is a project file's (its bytes), so it is none of the modules the
+    reach's names left out, and names no stem of theirs as an import would."""
     if project is None:
         return False
-    words = identifiers(seen.encode("utf-8", "surrogatepass"))
-    if not words.isdisjoint(_encoded(project, "derived", lambda: derived_names(project))):
+    data = seen.encode("utf-8", "surrogatepass")
+    split: list[frozenset[bytes]] = []
+
+    def named(answer: Collection[bytes]) -> bool:
+        if not answer:
+            return False
+        if not split:
+            split.append(identifiers(data))
+        return not split[0].isdisjoint(answer)
+
+    if named(_encoded(project, "derived", lambda: derived_names(project))):
         return True
-    if not words.isdisjoint(_encoded(project, "registries", lambda: {  # plugins fill them
+    if named(_encoded(project, "registries", lambda: {  # plugins fill them
             name for _, name in project_registries(project)})):
         return True
     if not imports_from_project(seen, project):
         return False
-    return not words.isdisjoint(_encoded(project, "reaching", lambda: reaching_names(
-        project, prefilter_of(project.config, project))))
+    prefilter = prefilter_of(project.config, project)
+    if named(_encoded(project, "reaching", lambda: reaching_names(project, prefilter))):
+        return True
+    stems = project.answer("encoded:deferred", lambda: deferred_stems(reaching_names(
+        project, prefilter, "deferred")))
+    if held:
+        return False
+    stems_held = [stem for stem in stems if stem in data]  # a superset of the words named
+    return bool(stems_held) and named(stems_held) and _names_deferred(
+        split[0], [module for stem in stems_held if stem in split[0] for module in stems[stem]],
+        project, prefilter)
+
+
+def _names_deferred(words: frozenset[bytes], modules: list[str], project: Project,
+                    prefilter: Optional[Prefilter]) -> bool:
+    """The text names the stem of these modules, which the reach's names left out
+    (:mod:`project.unseen`). Does it name, as an import of one would, a name resolving to
+    one of its functions? No file of the project other than that module itself does; a
+    buffer being edited may. Then the names with no module left out decide."""
+    if any(not words.isdisjoint(name.encode("utf-8", "surrogatepass")
+                                for name in exported(project.summary(module)))
+           for module in modules):
+        return not words.isdisjoint(_encoded(project, "reaching:whole", lambda: (
+            reaching_names(project, prefilter, "whole"))))
+    return False
 
 
 def _encoded(project: Project, question: str,

@@ -167,7 +167,7 @@ class Run:
         if place is None:
             project = None if filename in UNPLACED else self.project
             return None if worth_parsing("".join(lines), self.config, project,
-                                         self.prefilter) else []
+                                         self.prefilter, os.path.abspath(filename)) else []
         key = self._key(lines, place)
         found = [] if key is None else self._read(place, key, filename)
         if found is None and key is not None:
@@ -210,7 +210,7 @@ class Run:
         """What the entry must name to be this module's (None: the prefilter rules the
         module out, nothing to keep): its text and what the baseline records for it."""
         text = "".join(lines)
-        if not worth_parsing(text, self.config, self.project, self.prefilter):
+        if not worth_parsing(text, self.config, self.project, self.prefilter, place.path):
             return None
         return cache_key(text.encode("utf-8", "surrogatepass"), place.recorded)
 

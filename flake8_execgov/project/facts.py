@@ -24,6 +24,7 @@ from .answers import lasting
 from .index import Project
 from .records import Def, Import, Kind
 from .reach import Reach
+from .unseen import Parsed
 from .hooks import (declared_hooks, is_class, param_calls, project_registries,
                     returns_plugin_code)
 from .web import authorizes, granted, includes
@@ -90,24 +91,37 @@ def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
     """The project's answers about helpers that execute plugins (made once per project:
     its configuration, so its prefilter, is fixed)."""
     return project.answer("reach", lambda: Reach(project, partial(_own_runs, project, prefilter),
-                                                 partial(_passes, prefilter)))
+                                                 partial(_found, prefilter), prefilter))
 
 
-def reaching_names(project: Project, prefilter: Optional[Prefilter]) -> frozenset[str]:
+def reaching_names(project: Project, prefilter: Optional[Prefilter],
+                   kind: str = "names") -> frozenset[str]:
     """The names of the project's functions that reach an execution (:meth:`Reach.names`),
-    kept for the project's state: the prefilter asks it of modules whose words fail it."""
-    return lasting(project, "reaching", lambda: reach_of(project, prefilter).names())
+    or (``kind`` "deferred") the modules left out of them (:meth:`Reach.deferred`), one
+    answer kept for the project's state: the prefilter asks it of modules whose words fail
+    it. ``kind`` "whole": the names with no module left out (:meth:`Reach.whole`)."""
+    reach = partial(reach_of, project, prefilter)
+    if kind == "whole":
+        return lasting(project, "reaching:whole", lambda: reach().whole())
+    return frozenset(name for what, name in lasting(project, "reaching", lambda: frozenset(
+        [*(("names", name) for name in reach().names()),
+         *(("deferred", module) for module in reach().deferred())])) if what == kind)
 
 
 def _passes(prefilter: Optional[Prefilter], text: str) -> bool:
-    return prefilter is None or prefilter.found_in(searchable(text))
+    return _found(prefilter, searchable(text))
+
+
+def _found(prefilter: Optional[Prefilter], seen: str) -> bool:
+    return prefilter is None or prefilter.found_in(seen)
 
 
 def _exported(reach: Reach, module: str, name: str) -> bool:
     return reach.imported_elsewhere(Def(module, name))
 
 
-def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> Mapping[str, str]:
+def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str,
+              parsed: Optional[Parsed] = None) -> Mapping[str, str]:
     """The first run each module-level function of ``module`` executes itself, from the
     model's walk of it, as the rules' own walk would see it (the prefilter skips the
     definitions that name nothing). What a function reaches through others is the call
@@ -123,6 +137,7 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str) -> 
     if not _passes(prefilter, data.decode("utf-8", "replace")):
         return {}  # names nothing the rules know: executes nothing itself
     summary, tree = project.summary_parsed(module, data)
+    tree = tree or (parsed[1] if parsed is not None and parsed[0] == data else None)
     if not summary["functions"]:
         return {}
     derived = derived_names(project)

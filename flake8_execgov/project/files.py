@@ -7,7 +7,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from .modules import MARKERS
 
@@ -82,3 +82,27 @@ def identifiers(data: bytes) -> frozenset[bytes]:
     words.update(name for word in [w for w in words if w[:1].isdigit()]
                  for name in _IDENTIFIER.findall(word))
     return frozenset(words)
+
+
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def word_starts(data: bytes, word: bytes) -> Iterator[int]:
+    """Where ``word`` stands in ``data`` as a whole word: what ``\\bword\\b`` matches (ASCII
+    word bytes), found without compiling a pattern per word (a module asks about every
+    helper it has: a compiled pattern each was 2 % of a cold run)."""
+    size, at = len(word), data.find(word)
+    while at >= 0 and size:
+        end = at + size
+        if _boundary(data, at) and _boundary(data, end):
+            yield at
+            at = data.find(word, end)
+        else:
+            at = data.find(word, at + 1)
+
+
+def _boundary(data: bytes, at: int) -> bool:
+    """Is there a word boundary before ``data[at]`` (``\\b``, ASCII)?"""
+    before = at > 0 and data[at - 1] in _WORD
+    after = at < len(data) and data[at] in _WORD
+    return before != after

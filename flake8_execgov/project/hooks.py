@@ -20,6 +20,7 @@ from ..config.names import is_glob
 from ..model.hooks import module_hooks
 from ..model.registries import written_registries
 from .answers import lasting
+from .files import ANY
 from .index import Project
 from .records import Def
 from .summary import module_statements
@@ -38,13 +39,23 @@ def _declared(project: Project) -> frozenset[str]:
     if cfg.hook_methods == "declared" and names:
         pattern = re.compile(rb"^[ \t]*class[ \t]+(?:" + b"|".join(
             re.escape(n.encode()) for n in names) + rb")\b", re.M)
-        for _path, data in project.texts(pattern):
+        needed = _shortest(names)
+        for _path, data in project.texts(ANY):  # a text the pattern finds names one
+            if not any(name in data for name in needed) or not pattern.search(data):
+                continue
             try:
                 tree = ast.parse(data)
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 continue
             hooks |= module_hooks(module_statements(tree), cfg.plugin_types)
     return frozenset(hooks)
+
+
+def _shortest(names: list[str]) -> list[bytes]:
+    """The names a text holding any of ``names`` holds one of (``Plugin`` for
+    ``BasePlugin`` too): each is a search of every file of the project."""
+    encoded = [name.encode() for name in names]
+    return [name for name in encoded if not any(o in name and o != name for o in encoded)]
 
 
 def project_registries(project: Project) -> frozenset[Def]:
@@ -61,7 +72,10 @@ def _registries(project: Project) -> frozenset[Def]:
     if names:
         pattern = re.compile(rb"def[ \t]+\w*(?:" + b"|".join(
             re.escape(n.encode()) for n in names) + rb")", re.M)
-        for path, data in project.texts(pattern):
+        needed = _shortest(names)
+        for path, data in project.texts(ANY):  # a text the pattern finds names one
+            if not any(name in data for name in needed) or not pattern.search(data):
+                continue
             module = project.module_of(path)
             try:
                 tree = ast.parse(data)

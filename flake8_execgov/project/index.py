@@ -91,8 +91,7 @@ class Project:
     # -- modules and their summaries -------------------------------------------------------
 
     def module_of(self, path: Path | str) -> Optional[str]:
-        """The module a file is (an absolute path, not resolved: flake8's own paths are
-        not), by the package structure (:mod:`.modules`)."""
+        """The module a file (absolute, not resolved) is, by the package structure."""
         self.files()  # the source roots below the root are known first
         return self.names.name_of(path)
 
@@ -268,6 +267,9 @@ class Project:
         files with these bytes rather than reading each file a second time: one snapshot
         of a file per run, for the answers about it and for its own findings."""
         return None if self._snapshot is None else self._snapshot.read(path)
+
+    def indexed(self) -> bool:  # is the index of :meth:`naming` built (lookups are free)?
+        return self._snapshot is not None and self._snapshot.indexed()
 
     def naming(self, *names: bytes) -> list[tuple[Path, bytes]]:
         """The project's files whose text has one of the identifiers ``names``, in the

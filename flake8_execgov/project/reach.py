@@ -5,11 +5,17 @@ found by the model's walk of its module, and the project names its body reads, f
 module's summary); a function *reaches* an execution when it executes one or reads a
 function that reaches one: a least fixed point over the project's call graph, computed
 once per process from the bottom up. The seeds are the functions that execute themselves
-(only modules whose text passes the rules' prefilter can hold one, and only they are
-walked); each round then looks only at the modules whose text names a function found in
-the round before, and adds their functions that read one. A cycle of functions reaches
-only what leaves it; nothing recurses, and a module that names no reaching function is
-never summarised for this.
+(only modules whose text passes the rules' prefilter and holds a module-level ``def`` can
+hold one, and only they are walked); each round then looks only at the modules whose text
+names a function found in the round before, and adds their functions that read one. A
+cycle of functions reaches only what leaves it; nothing recurses, and a module that names
+no reaching function is never summarised for this.
+
+A module no other file can import from is not walked for the names (*deferred*,
+:mod:`.unseen`): what it reaches stays inside it, so it changes no other module's answer.
+A file that could still reach into one (a buffer the project's files do not hold) gets the
+answer with every module walked (:meth:`Reach.whole`), and so does :meth:`Reach.of` when
+its walk enters one.
 
 An answer is the run reached, as a message names it: ``plugin.run() in app.helpers.execute``.
 """
@@ -17,27 +23,38 @@ An answer is the run reached, as a message names it: ``plugin.run() in app.helpe
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Callable, Iterator, Mapping, Optional
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional
 
-from .files import ANY
+from ..config.prefilter import searchable
+from .files import ANY, word_starts
 from .index import Project
 from .records import Def
+from .unseen import Parsed, Unseen, top_level_def
 
-# module -> {module-level function: the run it executes itself, as written}
-Runs = Callable[[str], Mapping[str, str]]
-Screen = Callable[[str], bool]
+# module (and its parse, when made already) -> {module-level function: the run it
+# executes itself, as written}
+Runs = Callable[[str, Optional[Parsed]], Mapping[str, str]]
+Screen = Callable[[str], bool]  # can this text (as the parser reads it: NFKC) hold one?
 
 
 class Reach:
     """The reaching answers of one project, for one configuration (memoised)."""
 
-    def __init__(self, project: Project, runs: Runs, screen: Screen) -> None:
+    def __init__(self, project: Project, runs: Runs, screen: Screen,
+                 prefilter: object = None) -> None:
         self.project = project
         self._runs = runs
         self._screen = screen
+        self.prefilter = prefilter  # what ``screen`` asks (:meth:`screened` answers for it)
+        self._screened: dict[str, bool] = {}  # the screen's answer by path
         self._answers: dict[Def, Optional[str]] = {}
         self._own: dict[str, Mapping[str, str]] = {}
         self._names: Optional[frozenset[str]] = None
+        self._whole: Optional[dict[Def, str]] = None  # :meth:`whole`'s fixed point
+        self._deferred: frozenset[str] = frozenset()  # modules :meth:`names` did not walk
+        # of those, the ones whose answers :meth:`of` cannot take from :meth:`names`' yet
+        self._pending: frozenset[str] = frozenset()
         self._imported: dict[Def, bool] = {}
 
     def function(self, definition: Def) -> bool:
@@ -47,20 +64,28 @@ class Reach:
 
     def of(self, definition: Def) -> Optional[str]:
         """The run this function reaches (``None``: none, or no function of the project).
-        Top down: only the functions below it are looked at (each once per process)."""
-        if definition in self._answers:
+        Top down: only the functions below it are looked at (each once per process). Its
+        walk entering a module :meth:`names` deferred, the answers are first made as if
+        none was (:meth:`whole`): the ones :meth:`names` gives its functions."""
+        while True:
+            if definition.module in self._pending:
+                self.whole()
+            if definition in self._answers:
+                return self._answers[definition]
+            if not self.function(definition):
+                return None
+            edges: dict[Def, list[Def]] = {}
+            stack = [definition]
+            while stack and not (self._pending and stack[-1].module in self._pending):
+                node = stack.pop()
+                if node not in edges and node not in self._answers:
+                    edges[node] = callees = self._callees(node)
+                    stack += [callee for callee in callees if callee not in edges]
+            if stack:
+                self.whole()
+                continue
+            self._settle(edges)
             return self._answers[definition]
-        if not self.function(definition):
-            return None
-        edges: dict[Def, list[Def]] = {}
-        stack = [definition]
-        while stack:
-            node = stack.pop()
-            if node not in edges and node not in self._answers:
-                edges[node] = callees = self._callees(node)
-                stack += [callee for callee in callees if callee not in edges]
-        self._settle(edges)
-        return self._answers[definition]
 
     def _callees(self, node: Def) -> list[Def]:
         module, name = node
@@ -101,9 +126,9 @@ class Reach:
                     self._answers[caller] = self._answers[node]
                     queue.append(caller)
 
-    def _own_runs(self, module: str) -> Mapping[str, str]:
+    def _own_runs(self, module: str, parsed: Optional[Parsed] = None) -> Mapping[str, str]:
         if module not in self._own:
-            self._own[module] = self._runs(module)
+            self._own[module] = self._runs(module, parsed)
         return self._own[module]
 
     def names(self) -> frozenset[str]:
@@ -111,17 +136,78 @@ class Reach:
         the rules' prefilter but names one may call it (and so execute). Bottom up, once:
         the functions of the modules the rules' prefilter passes that execute themselves,
         then, round by round, the functions of the modules whose text names one found in
-        the round before and that read it."""
-        if self._names is not None:
-            return self._names
+        the round before and that read it. Modules no other file can import from are left
+        out (:mod:`.unseen`, :meth:`deferred`)."""
+        if self._names is None:
+            unseen = Unseen(self.project)
+            found = self._rounds(self._seeds(unseen))
+            self._deferred = frozenset(unseen.found)
+            # a function of theirs answered already (a walk from a file the project does
+            # not hold): its answer is the one the whole fixed point gives
+            entered = any(node.module in self._deferred for node in self._answers)
+            self._answers.update(found)
+            self._pending = self._deferred
+            self._names = frozenset(name for _, name in found)
+            if entered or self._whole is not None:
+                self.whole()
+        return self._names
+
+    def deferred(self) -> frozenset[str]:
+        """The modules :meth:`names` left out: a file naming one's stem and one of its
+        functions (:func:`.unseen.exported`) asks :meth:`whole` instead."""
+        self.names()
+        return self._deferred
+
+    def whole(self) -> frozenset[str]:
+        """The names with no module left out. When :meth:`names` was made in this process,
+        its answers become this fixed point's, as if it had left nothing out."""
+        if self._whole is None:
+            self._whole = self._rounds(self._seeds(None))
+        if self._names is not None and self._pending:
+            self._answers.update(self._whole)
+        self._pending = frozenset()
+        return frozenset(name for _, name in self._whole)
+
+    def _seeds(self, unseen: Optional[Unseen]) -> dict[Def, str]:
+        """The functions that execute themselves, in the modules the prefilter passes that
+        have a module-level function (and, with ``unseen``, that another file can import
+        from: asked once every file is read)."""
         project = self.project
-        found: dict[Def, str] = {}
+        passing: list[tuple[Path, str, bytes]] = []
         for path, data in project.texts(ANY):
             module = project.module_of(path)
-            if module is None or not self._screen(data.decode("utf-8", "replace")):
+            if module is None:
                 continue
-            for name, run in self._own_runs(module).items():
+            seen = searchable(data.decode("utf-8", "replace"))
+            if unseen is not None:
+                unseen.saw(path, data, seen)
+            self._screened[str(path)] = passes = self._screen(seen)
+            if passes and top_level_def(data):
+                passing.append((path, module, data))
+        found: dict[Def, str] = {}
+        for path, module, data in passing:
+            if unseen is not None and unseen.worth_looking(data) \
+                    and unseen.defers(module, path, data):
+                continue
+            parsed = unseen.parsed.pop(module, None) if unseen is not None else None
+            for name, run in self._own_runs(module, parsed).items():
                 found[Def(module, name)] = f"{run} in {module}.{name}"
+        return found
+
+    def screened(self, path: str, text: str) -> Optional[bool]:
+        """What the screen said of the project's file at ``path`` (absolute), when ``text``
+        is its bytes as UTF-8 (None: not screened, or other bytes): the gate lints a
+        project's files after the names read them all, and need not search each again."""
+        passes = self._screened.get(path)
+        data = self.project.read(path) if passes is not None else None
+        try:
+            return passes if data is not None and text.encode("utf-8") == data else None
+        except UnicodeEncodeError:  # a lone surrogate: no file's bytes decode to it
+            return None
+
+    def _rounds(self, found: dict[Def, str]) -> dict[Def, str]:
+        """The seeds' callers, round by round (see :meth:`names`)."""
+        project = self.project
         new = set(found)
         while new:
             words = {name.encode() for _, name in new}
@@ -139,9 +225,7 @@ class Reach:
                     if reached is not None:
                         found[Def(caller, name)] = reached
                         new.add(Def(caller, name))
-        self._answers.update(found)
-        self._names = frozenset(name for _, name in found)
-        return self._names
+        return found
 
     def imported_elsewhere(self, definition: Def) -> bool:
         """Does another module of the project import this function (``from m import f``,
@@ -164,30 +248,6 @@ class Reach:
                     break
         self._imported[definition] = found
         return found
-
-
-_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-
-
-def word_starts(data: bytes, word: bytes) -> Iterator[int]:
-    """Where ``word`` stands in ``data`` as a whole word: what ``\\bword\\b`` matches (ASCII
-    word bytes), found without compiling a pattern per word (a module asks about every
-    helper it has: a compiled pattern each was 2 % of a cold run)."""
-    size, at = len(word), data.find(word)
-    while at >= 0 and size:
-        end = at + size
-        if _boundary(data, at) and _boundary(data, end):
-            yield at
-            at = data.find(word, end)
-        else:
-            at = data.find(word, at + 1)
-
-
-def _boundary(data: bytes, at: int) -> bool:
-    """Is there a word boundary before ``data[at]`` (``\\b``, ASCII)?"""
-    before = at > 0 and data[at - 1] in _WORD
-    after = at < len(data) and data[at] in _WORD
-    return before != after
 
 
 def _dotted_before(data: bytes, at: int) -> str:
