@@ -144,8 +144,8 @@ class Project:
                 parsed = ast.parse(data) if tree is None else tree
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 parsed = None
-            found = summarize(parsed if parsed is not None
-                              else ast.Module(body=[], type_ignores=[]))
+            found = summarize(parsed, data) if parsed is not None \
+                else summarize(ast.Module(body=[], type_ignores=[]))
             if kept is not None:
                 kept.put(str(path), {"key": key, "summary": found})
         self._summaries[module] = found
