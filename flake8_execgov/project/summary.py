@@ -77,6 +77,17 @@ def summarize(tree: ast.AST, data: Optional[bytes] = None) -> Summary:
     return out
 
 
+def summary_of(data: bytes) -> Summary:
+    """The summary of the module whose text is ``data`` (an empty one where it does not
+    parse): what :meth:`.index.Project.summarise` hands another process, which knows
+    nothing else of the project."""
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return summarize(ast.Module(body=[], type_ignores=[]))
+    return summarize(tree, data)
+
+
 def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef, known: set[str],
                 text: Optional[Written]) -> tuple[list[str], list[str]]:
     """The imported names and module-level functions a module-level function's body reads
