@@ -14,6 +14,7 @@ from conftest import calls_of
 
 from flake8_execgov.config.options import build_config
 from flake8_execgov.project.cache import SummaryCache
+from flake8_execgov.project import summaries
 from flake8_execgov.project.index import Project
 from flake8_execgov.project.seal import KEY_BYTES, Seal
 from flake8_execgov.project.summary import Summary
@@ -53,7 +54,8 @@ def test_a_patterns_words() -> None:
     assert _word("*") == b""
 
 
-def test_a_rounds_summaries_are_shared_out(tmp_path: Path) -> None:
+def test_a_rounds_summaries_are_shared_out(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Each round's modules are summarised by the map given (the gate's process pool),
     and the answer is the one asking module by module finds; what was summarised is
     known afterwards, and kept (the next run reads it, not the files)."""
@@ -77,3 +79,9 @@ def test_a_rounds_summaries_are_shared_out(tmp_path: Path) -> None:
     again = Project(tmp_path, config, SummaryCache(cache, SEAL))
     again.summarise([("impl", MODULES["impl.py"].encode())], fan_out)
     assert len(rounds) == 2 and again.summarised("impl")  # kept: nothing made again
+    # handed out in batches: a run holds no more modules' bytes at once
+    monkeypatch.setattr(summaries, "BATCH", 1)
+    rounds.clear()
+    assert derived_names(Project(tmp_path, config, None), fan_out) == {
+        "OcrTool", "Deeper", "Scanner"}
+    assert rounds == [["class OcrTool"], ["class Scanner"], ["class Deeper"]]

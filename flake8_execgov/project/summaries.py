@@ -13,6 +13,7 @@ from .summary import Summary, summary_of
 
 # ``map`` or a process pool's: the summaries of several modules' texts, in their order
 FanOut = Callable[[Callable[[bytes], Summary], list[bytes]], Iterable[Summary]]
+BATCH = 256  # modules' bytes handed out at once: a run's peak memory holds no more
 
 
 class Summaries:
@@ -46,14 +47,21 @@ class Summaries:
         todo: list[tuple[str, Optional[Path], str, bytes]] = []
         for module, path, data in texts:
             if module in self.known or any(module == other for other, *_ in todo):
-                continue
+                continue  # (a batch is short)
             key = cache_key(data, self._salt)
             found = self.kept(path, key)
             if found is not None:
                 self.known[module] = found
             else:
                 todo.append((module, path, key, data))
-        made = fan_out(summary_of, [data for *_, data in todo]) if todo else ()
-        for (module, path, key, _), summary in zip(todo, made):
+            if len(todo) == BATCH:
+                self._made(todo, fan_out)
+                todo = []
+        if todo:
+            self._made(todo, fan_out)
+
+    def _made(self, todo: list[tuple[str, Optional[Path], str, bytes]], fan_out: FanOut) -> None:
+        for (module, path, key, _), summary in zip(todo, fan_out(summary_of, [
+                data for *_, data in todo])):
             self.keep(path, key, summary)
             self.known[module] = summary
