@@ -6,6 +6,8 @@
   (flake8 with ``--format=execgov-json``), whatever the file's line endings or BOM.
 - An ASCII file is split into lines without an incremental decoder: the lines are
   flake8's.
+- At ``-j N`` the summaries a project-wide question needs before the workers fork are
+  made by N processes, once there are enough of them to pay for the processes.
 """
 
 from __future__ import annotations
@@ -80,3 +82,20 @@ def test_lines_are_flake8s(tmp_path: Path, data: bytes) -> None:
     path.write_bytes(data)
     assert GateProcessor(str(path), options).lines == \
         processor.FileProcessor(str(path), options).lines
+
+
+def test_a_questions_summaries_are_shared_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_execgov.gate import app
+    from flake8_execgov.project.summary import summary_of
+
+    started: list[int] = []
+    start = app._start_pool
+    monkeypatch.setattr(app, "_start_pool", lambda jobs: started.append(jobs) or start(jobs))
+    texts = [f"import m{i}\n\n\ndef f():\n    return m{i}.run()\n".encode()
+             for i in range(2 * app.FAN_OUT_MINIMUM)]
+    with app._fan_out(2) as fan_out:
+        assert list(fan_out(summary_of, texts[:3])) == [summary_of(t) for t in texts[:3]]
+        assert started == []  # three modules: this process summarises them
+        assert list(fan_out(summary_of, texts)) == [summary_of(t) for t in texts]
+        assert list(fan_out(summary_of, texts)) == [summary_of(t) for t in texts]
+    assert started == [2]  # one pool, for the run's question

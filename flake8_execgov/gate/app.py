@@ -31,7 +31,7 @@ import multiprocessing
 import multiprocessing.pool
 import platform
 import sys
-from typing import Any, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from flake8 import checker, style_guide
 from flake8.options import config, manager
@@ -44,9 +44,14 @@ from .changed import ChangedSinceError
 from .files import GateFileChecker
 from .report import GateApplication, GateOptionManager
 
+if TYPE_CHECKING:
+    from ..project.summaries import FanOut
+    from ..project.summary import Summary
+
 PACKAGE = "flake8-execgov"
 ALWAYS = frozenset(("E902", "E999"))  # a file the gate cannot check fails it
 CHUNKS_PER_WORKER = 4  # files go to the workers in chunks: fewer round trips
+FAN_OUT_MINIMUM = 16  # modules per process before a question's summaries are shared out
 GC_THRESHOLD = 50_000  # allocations between young collections (default 700)
 
 
@@ -68,7 +73,7 @@ def _governance_plugins(load: Any) -> Any:
 def _run_parallel(self: checker.Manager) -> None:
     """flake8's parallel run, handing files to the workers in chunks: one at a time (its
     default), the round trips cost more than checking a file does here."""
-    _project_ready()  # forked workers inherit what the whole project answers
+    _project_ready(self.jobs)  # forked workers inherit what the whole project answers
     with checker._mp_prefork(self.plugins, self.options):
         pool = _start_workers(self.jobs, self.argv)
     if pool is None:  # pragma: no cover - multiprocessing unavailable
@@ -85,16 +90,54 @@ def _run_parallel(self: checker.Manager) -> None:
         pool.join()
 
 
-def _project_ready() -> None:
-    """The answers that need the whole project, found once before the workers fork."""
+def _project_ready(jobs: int) -> None:
+    """The answers that need the whole project, found once before the workers fork. The
+    derived classes' question summarises hundreds of modules on a big project (every
+    module declaring a class with a plugin base): ``jobs`` processes share them out."""
     from ..plugin import ExecGovChecker
     from ..project.web import includes
     from ..project.words import derived_names
 
     project = ExecGovChecker.settings.project
     if project is not None:
-        derived_names(project)
+        with _fan_out(jobs) as fan_out:
+            derived_names(project, fan_out)
         includes(project)
+
+
+@contextlib.contextmanager
+def _fan_out(jobs: int) -> Iterator[FanOut]:
+    """A ``map`` over ``jobs`` processes, started on the first call with enough items to
+    pay for them (a fork costs about what summarising a few modules does), ended on exit;
+    without processes (none can be started) the map is this process's."""
+    pool: list[Optional[multiprocessing.pool.Pool]] = []
+
+    def fan_out(function: Callable[[bytes], Summary], items: list[bytes]) -> Iterable[Summary]:
+        if len(items) < jobs * FAN_OUT_MINIMUM:
+            return list(map(function, items))
+        if not pool:
+            pool.append(_start_pool(jobs))
+        started = pool[0]
+        return started.map(function, items) if started is not None \
+            else list(map(function, items))
+
+    try:
+        yield fan_out
+    finally:
+        if pool and pool[0] is not None:
+            pool[0].terminate()
+            pool[0].join()
+
+
+def _start_pool(jobs: int) -> Optional[multiprocessing.pool.Pool]:
+    try:
+        return multiprocessing.Pool(jobs)
+    except OSError as err:  # pragma: no cover - this process does the work, as flake8 would
+        if err.errno not in checker.SERIAL_RETRY_ERRNOS:
+            raise
+    except ImportError:  # pragma: no cover
+        pass
+    return None
 
 
 def _start_workers(jobs: int, argv: Sequence[str]) -> Optional[multiprocessing.pool.Pool]:

@@ -17,16 +17,17 @@ import contextlib
 import os
 import re
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 from ..config.names import NameMatcher
 from ..config.options import Config
 from ..config.prefilter import Prefilter
 from ..source.files import read_source
-from .cache import PYTHON, SUMMARY, SummaryCache, cache_key, salt_for
+from .cache import SummaryCache, cache_key, salt_for
 from .files import files_state, python_files
 from .modules import ModuleNames
 from .snapshot import Snapshot
+from .summaries import FanOut, Summaries
 from .records import Def, Import, Kind, Linted
 from .summary import Summary, imported_entry, summarize
 
@@ -58,7 +59,7 @@ class Project:
         where their bytes are unchanged). A long-lived process (the language server) calls
         it when a file is saved, so other modules' findings follow the edit."""
         self.names.refresh()
-        self._summaries: dict[str, Summary] = {}
+        self._summaries = Summaries(self.cache, self.salt, self.root)
         self._kinds: dict[tuple[NameMatcher, Def], bool] = {}
         self._files: Optional[list[Path]] = None
         self._state: Optional[str] = None
@@ -105,8 +106,8 @@ class Project:
         return self.names.top_names()
 
     def summary(self, module: str) -> Optional[Summary]:
-        if module in self._summaries:
-            return self._summaries[module]
+        if module in self._summaries.known:
+            return self._summaries.known[module]
         path = self.path_of(module)
         if path is None:
             return None
@@ -120,36 +121,36 @@ class Project:
 
     def summarised(self, module: str) -> bool:
         """Is the module's summary known already (no file read, no parse to ask it)?"""
-        return module in self._summaries
+        return module in self._summaries.known
 
     def summary_parsed(self, module: str, data: bytes) -> tuple[Summary, Optional[ast.AST]]:
         """The summary of ``module``, whose bytes are ``data``, and the parse it was made
         from when it was parsed now (None: it was known, or made from the linted module's
         tree, which no one else walks): a caller that walks the module next parses once."""
-        summary = self._summaries.get(module)
+        summary = self._summaries.known.get(module)
         if summary is not None:
             return summary, None
         linted = self._linted
         tree = linted.tree if linted is not None and linted.module == module \
             and data == linted.text.encode("utf-8", "surrogatepass") else None
-        key = cache_key(data, self.salt)
-        path = self.path_of(module)
-        kept = self.cache.pack(f"{self.salt}:summaries:{PYTHON}:{self.root}", SUMMARY) \
-            if self.cache is not None and path is not None else None
-        entry = kept.get(str(path)) if kept is not None else None
-        found = entry["summary"] if entry is not None and entry["key"] == key else None
+        key, path = cache_key(data, self.salt), self.path_of(module)
+        found = self._summaries.kept(path, key)
         parsed = None
         if found is None:
             try:
                 parsed = ast.parse(data) if tree is None else tree
             except (SyntaxError, ValueError, MemoryError, RecursionError):
                 parsed = None
-            found = summarize(parsed if parsed is not None
-                              else ast.Module(body=[], type_ignores=[]))
-            if kept is not None:
-                kept.put(str(path), {"key": key, "summary": found})
-        self._summaries[module] = found
+            found = summarize(parsed, data) if parsed is not None \
+                else summarize(ast.Module(body=[], type_ignores=[]))
+            self._summaries.keep(path, key, found)
+        self._summaries.known[module] = found
         return found, parsed if tree is None else None
+
+    def summarise(self, texts: Iterable[tuple[str, bytes]], fan_out: FanOut) -> None:
+        """Summaries of modules (name, bytes), made by ``fan_out`` (:class:`.Summaries`)."""
+        self._summaries.make(((module, self.path_of(module), data) for module, data in texts),
+                             fan_out)
 
     # -- names -----------------------------------------------------------------------------
 

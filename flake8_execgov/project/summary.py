@@ -15,6 +15,7 @@ from typing import Any, Iterator, Optional
 
 from ..model.handoffs import param_call, returned_by, signature
 from ..model.nodes import TRY_TYPES, dotted, push_children, str_constant
+from .written import Written, lines_of, on_lines
 
 Summary = dict[str, Any]
 _ROUTE_METHODS = frozenset(
@@ -23,8 +24,10 @@ _BLOCKS = (ast.If, ast.With, ast.AsyncWith) + TRY_TYPES
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def summarize(tree: ast.AST) -> Summary:
-    """The summary of one module (see the module docstring for what it holds)."""
+def summarize(tree: ast.AST, data: Optional[bytes] = None) -> Summary:
+    """The summary of one module (see the module docstring for what it holds); ``data``,
+    the text it was parsed from, when known, spares its functions' walks the statements
+    that name nothing asked about (:mod:`.written`)."""
     out: Summary = {"imports": [], "classes": {}, "alias": {}, "consts": {}, "annotated": {},
                     "lists": {}, "routers": {}, "includes": [], "receivers": [],
                     "functions": {}, "param_calls": {}, "returns": {}}
@@ -62,30 +65,48 @@ def summarize(tree: ast.AST) -> Summary:
             continue
         _statement_calls(out, stmt)
     known = {entry[0] for entry in out["imports"]} | {f.name for f in bodies}
+    text = lines_of(data, known) if bodies else None
     for function in bodies:  # the last definition of a name wins, as at run time
-        out["functions"][function.name], called = _names_used(function, known)
+        out["functions"][function.name], called = _names_used(function, known, text)
         if called:
             out["param_calls"][function.name] = called
         else:
             out["param_calls"].pop(function.name, None)
-        out["returns"][function.name] = _returned_calls(function)
+        out["returns"][function.name] = _returned_calls(
+            function, text.naming(function, b"return") if text is not None else None)
     return out
 
 
-def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef,
-                known: set[str]) -> tuple[list[str], list[str]]:
+def summary_of(data: bytes) -> Summary:
+    """The summary of the module whose text is ``data`` (an empty one where it does not
+    parse): what :meth:`.index.Project.summarise` hands another process, which knows
+    nothing else of the project."""
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return summarize(ast.Module(body=[], type_ignores=[]))
+    return summarize(tree, data)
+
+
+def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef, known: set[str],
+                text: Optional[Written]) -> tuple[list[str], list[str]]:
     """The imported names and module-level functions a module-level function's body reads
     (``execute``, ``helpers.execute``): the edges of the project's call graph, as written.
     Every read counts (a call, a callback handed on): which of them reach an execution is
     decided across modules (:mod:`.reach`). And, from the same walk, the parameters it calls
     (``"0:value"``, ``":fn"`` for a keyword-only one): handing it plugin code executes the
-    plugin (:mod:`..model.handoffs`)."""
+    plugin (:mod:`..model.handoffs`). With the module's ``text``, a statement whose lines
+    write none of those names is not entered."""
     found: set[str] = set()
     order, params = signature(function)
     called: set[str] = set()
+    hot = text.hot(function, params) if text is not None else None
     stack: list[ast.AST] = [function]
     while stack:
         node = stack.pop()
+        if hot is not None and isinstance(node, ast.stmt) and node is not function \
+                and not on_lines(node, hot):
+            continue
         param = param_call(node, order, params)
         if param is not None:
             called.add(param)
@@ -101,14 +122,18 @@ def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef,
     return sorted(found), sorted(called)
 
 
-def _returned_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+def _returned_calls(function: ast.FunctionDef | ast.AsyncFunctionDef,
+                    lines: Optional[list[int]]) -> list[str]:
     """What a module-level function returns, where it returns a call: the callee as
     written (``plugin.steps``), from its statements and blocks, not nested functions. The
-    configuration decides which of them are plugin executions (:mod:`.hooks`)."""
+    configuration decides which of them are plugin executions (:mod:`.hooks`). With the
+    ``lines`` that write ``return``, the statements on none of them are not entered."""
     found: list[str] = []
     stack = list(function.body)
     while stack:
         stmt = stack.pop()
+        if lines is not None and not on_lines(stmt, lines):
+            continue
         if isinstance(stmt, ast.Return) and stmt.value is not None:
             callee = returned_by(stmt.value)
             if callee is not None and callee not in found:

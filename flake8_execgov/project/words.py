@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Optional
 
 from ..config.names import literal_runs
 from .answers import lasting
 from .index import Project
 from .records import Def
+from .summaries import FanOut
 
 
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.|[\w.]+)|import[ \t]+([^\n#;]+))", re.M)
@@ -30,15 +32,16 @@ def imports_from_project(text: str, project: Project) -> bool:
     return False
 
 
-def derived_names(project: Project) -> frozenset[str]:
+def derived_names(project: Project, fan_out: Optional[FanOut] = None) -> frozenset[str]:
     """Names of the project's classes deriving, through other modules, from a plugin type,
     a runner class or a lifecycle enum: a module naming one may hold findings that its
     text alone would not show. A fixed point over the files whose text declares a class
-    with a base named so far (only those are summarised)."""
-    return lasting(project, "derived", lambda: _derived(project))
+    with a base named so far (only those are summarised: each round's by ``fan_out``
+    when given, :meth:`Project.summarise`)."""
+    return lasting(project, "derived", lambda: _derived(project, fan_out))
 
 
-def _derived(project: Project) -> frozenset[str]:
+def _derived(project: Project, fan_out: Optional[FanOut]) -> frozenset[str]:
     cfg = project.config
     matchers = [m for m in (cfg.plugin_types, cfg.runner_classes, cfg.lifecycle_enums) if m]
     words = {_word(p) for m in matchers for p in m.patterns} - {b""}
@@ -47,9 +50,14 @@ def _derived(project: Project) -> frozenset[str]:
     while words:
         pattern = re.compile(rb"class\s+\w+\s*\([^)]*(?:" + b"|".join(sorted(words)) + rb")")
         words = set()
-        for path, _ in project.texts(pattern):
-            module = project.module_of(path)
-            if path in done or module is None:
+        texts = [(path, project.module_of(path)) for path, _ in project.texts(pattern)
+                 if path not in done]
+        if fan_out is not None:  # the bytes the project read, one module at a time
+            project.summarise(((m, data) for path, m in texts
+                               if m is not None and project.path_of(m) == path
+                               for data in [project.read(str(path))] if data is not None), fan_out)
+        for path, module in texts:
+            if module is None:
                 continue
             done.add(path)
             summary = project.summary(module)

@@ -1,0 +1,114 @@
+"""Where a module's text writes the names a summary looks for: the lines of a module-level
+function that its walk must visit (:func:`.summary.summarize`).
+
+A summary asks of each module-level function which imported names and module-level
+functions it reads and which of its parameters it calls. Walking every node of every
+function for that cost more than the parse the summary was made from, and almost every
+statement names none of those: a statement can only hold such a read where the text of its
+lines writes one of the names as a whole word (a parameter's call: the name, then only
+spaces, line breaks, comments or closing brackets before a ``(``). Searching the text is C;
+the walk then skips every statement whose lines write none, and finds the same reads.
+
+The line of a text position is the parser's only when the text is ASCII (an identifier is
+then written as the tree spells it, not normalised, and no line break but ``\\r\\n``,
+``\\r`` and ``\\n`` exists) and has no lone ``\\r`` (which the count of ``\\n`` would miss):
+any other text is walked whole (:func:`lines_of` is None).
+"""
+
+from __future__ import annotations
+
+import ast
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+from typing import Iterable, Optional
+
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+# a line break stays, every other byte that is no part of a name becomes a space
+_WORDS = bytes(c if c in _WORD or c == 0x0A else 0x20 for c in range(256))
+# what may stand between a called name and its ``(``: spaces, line breaks, a backslash
+# continuation, the closing brackets of ``(fn)(x)``; a comment counts as a call (a superset)
+_BEFORE_CALL = frozenset(b" \t\x0c\r\n\\)")
+
+
+class Written:
+    """One module's text and the lines where it writes the names every function of it is
+    asked about (its imports and module-level functions)."""
+
+    def __init__(self, data: bytes, known: Iterable[str]) -> None:
+        self.data = data
+        # the offset each line starts at (line n at index n - 1), and one past the end
+        self._starts = list(accumulate(map(len, data.splitlines(True)), initial=0))
+        self._known = {name.encode() for name in known}
+
+    def _line(self, at: int) -> int:
+        return bisect_right(self._starts, at)
+
+    def span(self, node: ast.stmt) -> tuple[int, int]:
+        """The byte range of a statement's lines, its decorators' included."""
+        first, last = first_line(node), node.end_lineno or node.lineno
+        starts = self._starts
+        return starts[min(first, len(starts)) - 1], starts[min(last, len(starts) - 1)]
+
+    def hot(self, function: ast.FunctionDef | ast.AsyncFunctionDef,
+            params: Iterable[str]) -> list[int]:
+        """The lines of ``function`` (sorted) that write a known name, or call one of
+        ``params``: only statements on them can read or call one."""
+        low, high = self.span(function)
+        first, data, known = first_line(function), self.data, self._known
+        # each line's words against the known names: linear in the function's text
+        lines = {first + at for at, line in enumerate(data[low:high].translate(_WORDS).split(
+            b"\n")) if not known.isdisjoint(line.split())}
+        # a parameter's calls by search: a function's parameters are few, its text short
+        data = self.data
+        for name in params:
+            for at in _word_positions(data, name.encode(), low, high):
+                if _before_call(data, at + len(name)):
+                    lines.add(self._line(at))
+        return sorted(lines)
+
+    def naming(self, function: ast.stmt, word: bytes) -> list[int]:
+        """The lines of the statement (sorted) that hold ``word`` as a whole word (a
+        keyword, ``return``: no statement without it on a line of it returns)."""
+        low, high = self.span(function)
+        return sorted({self._line(at) for at in _word_positions(self.data, word, low, high)})
+
+
+def lines_of(data: Optional[bytes], known: Iterable[str]) -> Optional[Written]:
+    """The module's text for its functions' walks, when its lines are the parser's (see
+    the module docstring); None: walk every statement."""
+    if data is None or not data.isascii() or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    return Written(data, known)
+
+
+def first_line(node: ast.stmt) -> int:
+    """The first line of a statement: a decorated definition's starts at its first
+    decorator (its own ``lineno`` is the ``def`` or ``class`` line)."""
+    decorators = getattr(node, "decorator_list", None)
+    return decorators[0].lineno if decorators else node.lineno
+
+
+def on_lines(node: ast.stmt, lines: list[int]) -> bool:
+    """Is one of ``lines`` (sorted) a line of the statement?"""
+    at = bisect_left(lines, first_line(node))
+    return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
+
+
+def _word_positions(data: bytes, word: bytes, low: int, high: int) -> Iterable[int]:
+    """Where ``word`` stands as a whole word (ASCII word bytes) in ``data[low:high]``."""
+    size = len(word)
+    at = data.find(word, low, high) if size else -1
+    while at >= 0:
+        end = at + size
+        if (at == 0 or data[at - 1] not in _WORD) and (end == len(data) or data[end] not in _WORD):
+            yield at
+        at = data.find(word, at + 1, high)
+
+
+def _before_call(data: bytes, end: int) -> bool:
+    """Can the name ending at ``end`` be called: only spaces, line breaks, backslashes and
+    closing brackets, then ``(`` (or a comment, which may stand before it)?"""
+    size = len(data)
+    while end < size and data[end] in _BEFORE_CALL:
+        end += 1
+    return end < size and data[end] in b"(#"
