@@ -238,3 +238,15 @@ def test_lines_with_a_word_or_a_match_are_every_line_holding_one(text: str, word
     pattern = re.compile(re.escape(word) + "+")
     assert list(index.lines_matching(pattern)) == sorted(
         {index.line_of(at) for at in occurrences})
+
+
+@given(text=st.text(alphabet="ab\n\r\x0c\x1c x", max_size=40))
+def test_a_line_of_bytes_is_a_line_of_text(text: str) -> None:
+    """One definition of a line: the byte offsets :func:`line_starts` gives are where
+    :func:`source_lines`' lines start (``\\n``, ``\\r\\n``, ``\\r``; not a form feed)."""
+    from itertools import accumulate
+
+    from flake8_execgov.source.lines import line_starts, source_lines
+
+    lines = source_lines(text)
+    assert line_starts(text.encode()) == list(accumulate(map(len, lines), initial=0))

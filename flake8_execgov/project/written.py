@@ -9,9 +9,8 @@ lines writes one of the names as a whole word (a parameter's call: the name, the
 spaces, line breaks, comments or closing brackets before a ``(``). Searching the text is C;
 the walk then skips every statement whose lines write none, and finds the same reads.
 
-The line of a text position is the parser's only when the text is ASCII (an identifier is
-then written as the tree spells it, not normalised, and no line break but ``\\r\\n``,
-``\\r`` and ``\\n`` exists) and has no lone ``\\r`` (which the count of ``\\n`` would miss):
+Lines are the parser's (:func:`..source.lines.line_starts`). A name is matched as the
+tree spells it only when the text is ASCII (the parser normalises other identifiers):
 any other text is walked whole (:func:`lines_of` is None).
 """
 
@@ -19,12 +18,13 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from typing import Iterable, Optional
 
+from ..source.lines import line_starts
+
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-# a line break stays, every other byte that is no part of a name becomes a space
-_WORDS = bytes(c if c in _WORD or c == 0x0A else 0x20 for c in range(256))
+# every byte that is no part of a name becomes a space
+_WORDS = bytes(c if c in _WORD else 0x20 for c in range(256))
 # what may stand between a called name and its ``(``: spaces, line breaks, a backslash
 # continuation, the closing brackets of ``(fn)(x)``; a comment counts as a call (a superset)
 _BEFORE_CALL = frozenset(b" \t\x0c\r\n\\)")
@@ -37,7 +37,7 @@ class Written:
     def __init__(self, data: bytes, known: Iterable[str]) -> None:
         self.data = data
         # the offset each line starts at (line n at index n - 1), and one past the end
-        self._starts = list(accumulate(map(len, data.splitlines(True)), initial=0))
+        self._starts = line_starts(data)
         self._known = {name.encode() for name in known}
 
     def _line(self, at: int) -> int:
@@ -54,10 +54,11 @@ class Written:
         """The lines of ``function`` (sorted) that write a known name, or call one of
         ``params``: only statements on them can read or call one."""
         low, high = self.span(function)
-        first, data, known = first_line(function), self.data, self._known
+        data, known, starts = self.data, self._known, self._starts
+        words = data[low:high].translate(_WORDS)
         # each line's words against the known names: linear in the function's text
-        lines = {first + at for at, line in enumerate(data[low:high].translate(_WORDS).split(
-            b"\n")) if not known.isdisjoint(line.split())}
+        lines = {line for line in range(first_line(function), self._line(high - 1) + 1)
+                 if not known.isdisjoint(words[starts[line - 1] - low:starts[line] - low].split())}
         # a parameter's calls by search: a function's parameters are few, its text short
         data = self.data
         for name in params:
@@ -76,7 +77,7 @@ class Written:
 def lines_of(data: Optional[bytes], known: Iterable[str]) -> Optional[Written]:
     """The module's text for its functions' walks, when its lines are the parser's (see
     the module docstring); None: walk every statement."""
-    if data is None or not data.isascii() or data.count(b"\r") != data.count(b"\r\n"):
+    if data is None or not data.isascii():
         return None
     return Written(data, known)
 

@@ -18,6 +18,13 @@ def source_lines(text: str) -> list[str]:
     return io.StringIO(text, newline="").readlines()
 
 
+def line_starts(data: bytes) -> list[int]:
+    """Where each line of ``data`` starts (line n at index n - 1), and one past its end:
+    :func:`source_lines`' definition on bytes (``bytes.splitlines`` breaks at ``\\n``,
+    ``\\r\\n`` and ``\\r`` only, as Python's tokenizer does)."""
+    return list(itertools.accumulate(map(len, data.splitlines(True)), initial=0))
+
+
 def char_col(lines: Sequence[str], line: int, col: int) -> int:
     """``ast`` columns count UTF-8 bytes; flake8 (and editors) show characters."""
     if 0 < line <= len(lines):
