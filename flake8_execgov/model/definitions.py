@@ -9,7 +9,7 @@ import bisect
 from typing import Callable, Optional, Sequence
 
 from .imported import ProjectFacts
-from ..source.statements import first_line
+from ..source.statements import first_line, on_lines
 from .nodes import all_args
 from .records import Access, Route, Scope, StackItem
 from ..config.options import Config
@@ -129,11 +129,7 @@ class DefinitionContext(RouteContext, RunnerContext):
         file-level prefilter, applied to each top-level definition."""
         if self.source is None or self.scope is not self.module_scope:
             return False
-        first = first_line(node)
-        last = getattr(node, "end_lineno", None) or len(self.source.lines)
-        hot = self._hot_lines()
-        index = bisect.bisect_left(hot, first)
-        return index == len(hot) or hot[index] > last
+        return not on_lines(node, self._hot_lines())
 
     def _hot_lines(self) -> list[int]:
         """Lines naming something the rules need, or an alias of such a name: found once

@@ -84,25 +84,27 @@ def identifiers(data: bytes) -> frozenset[bytes]:
     return frozenset(words)
 
 
-_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def word_starts(data: bytes, word: bytes) -> Iterator[int]:
-    """Where ``word`` stands in ``data`` as a whole word: what ``\\bword\\b`` matches (ASCII
-    word bytes), found without compiling a pattern per word (a module asks about every
-    helper it has: a compiled pattern each was 2 % of a cold run)."""
-    size, at = len(word), data.find(word)
+def word_starts(data: bytes, word: bytes, low: int = 0,
+                high: Optional[int] = None) -> Iterator[int]:
+    """Where ``word`` stands in ``data`` (in ``data[low:high]``) as a whole word: what
+    ``\\bword\\b`` matches (ASCII word bytes), found without compiling a pattern per word (a
+    module asks about every helper it has: a compiled pattern each was 2 % of a cold run)."""
+    high = len(data) if high is None else high
+    size, at = len(word), data.find(word, low, high)
     while at >= 0 and size:
         end = at + size
         if _boundary(data, at) and _boundary(data, end):
             yield at
-            at = data.find(word, end)
+            at = data.find(word, end, high)
         else:
-            at = data.find(word, at + 1)
+            at = data.find(word, at + 1, high)
 
 
 def _boundary(data: bytes, at: int) -> bool:
     """Is there a word boundary before ``data[at]`` (``\\b``, ASCII)?"""
-    before = at > 0 and data[at - 1] in _WORD
-    after = at < len(data) and data[at] in _WORD
+    before = at > 0 and data[at - 1] in WORD_BYTES
+    after = at < len(data) and data[at] in WORD_BYTES
     return before != after

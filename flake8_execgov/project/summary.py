@@ -15,7 +15,8 @@ from typing import Any, Iterator, Optional
 
 from ..model.handoffs import param_call, returned_by, signature
 from ..model.nodes import TRY_TYPES, dotted, push_children, str_constant
-from .written import Written, lines_of, on_lines
+from ..source.statements import on_lines
+from .written import Written, lines_of
 
 Summary = dict[str, Any]
 _ROUTE_METHODS = frozenset(

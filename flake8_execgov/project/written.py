@@ -17,14 +17,15 @@ any other text is walked whole (:func:`lines_of` is None).
 from __future__ import annotations
 
 import ast
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from typing import Iterable, Optional
 
 from ..source.lines import line_starts
+from ..source.statements import first_line, last_line
+from .files import WORD_BYTES, word_starts
 
-_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # every byte that is no part of a name becomes a space
-_WORDS = bytes(c if c in _WORD else 0x20 for c in range(256))
+_WORDS = bytes(c if c in WORD_BYTES else 0x20 for c in range(256))
 # what may stand between a called name and its ``(``: spaces, line breaks, a backslash
 # continuation, the closing brackets of ``(fn)(x)``; a comment counts as a call (a superset)
 _BEFORE_CALL = frozenset(b" \t\x0c\r\n\\)")
@@ -45,7 +46,7 @@ class Written:
 
     def span(self, node: ast.stmt) -> tuple[int, int]:
         """The byte range of a statement's lines, its decorators' included."""
-        first, last = first_line(node), node.end_lineno or node.lineno
+        first, last = first_line(node), last_line(node)
         starts = self._starts
         return starts[min(first, len(starts)) - 1], starts[min(last, len(starts) - 1)]
 
@@ -62,7 +63,7 @@ class Written:
         # a parameter's calls by search: a function's parameters are few, its text short
         data = self.data
         for name in params:
-            for at in _word_positions(data, name.encode(), low, high):
+            for at in word_starts(data, name.encode(), low, high):
                 if _before_call(data, at + len(name)):
                     lines.add(self._line(at))
         return sorted(lines)
@@ -71,7 +72,7 @@ class Written:
         """The lines of the statement (sorted) that hold ``word`` as a whole word (a
         keyword, ``return``: no statement without it on a line of it returns)."""
         low, high = self.span(function)
-        return sorted({self._line(at) for at in _word_positions(self.data, word, low, high)})
+        return sorted({self._line(at) for at in word_starts(self.data, word, low, high)})
 
 
 def lines_of(data: Optional[bytes], known: Iterable[str]) -> Optional[Written]:
@@ -80,30 +81,6 @@ def lines_of(data: Optional[bytes], known: Iterable[str]) -> Optional[Written]:
     if data is None or not data.isascii():
         return None
     return Written(data, known)
-
-
-def first_line(node: ast.stmt) -> int:
-    """The first line of a statement: a decorated definition's starts at its first
-    decorator (its own ``lineno`` is the ``def`` or ``class`` line)."""
-    decorators = getattr(node, "decorator_list", None)
-    return decorators[0].lineno if decorators else node.lineno
-
-
-def on_lines(node: ast.stmt, lines: list[int]) -> bool:
-    """Is one of ``lines`` (sorted) a line of the statement?"""
-    at = bisect_left(lines, first_line(node))
-    return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
-
-
-def _word_positions(data: bytes, word: bytes, low: int, high: int) -> Iterable[int]:
-    """Where ``word`` stands as a whole word (ASCII word bytes) in ``data[low:high]``."""
-    size = len(word)
-    at = data.find(word, low, high) if size else -1
-    while at >= 0:
-        end = at + size
-        if (at == 0 or data[at - 1] not in _WORD) and (end == len(data) or data[end] not in _WORD):
-            yield at
-        at = data.find(word, at + 1, high)
 
 
 def _before_call(data: bytes, end: int) -> bool:

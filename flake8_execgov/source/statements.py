@@ -8,6 +8,7 @@ means: below the model (which asks them everywhere) and enough for the ``# noqa`
 from __future__ import annotations
 
 import ast
+import bisect
 from typing import Optional, Sequence, Tuple
 
 Pos = Tuple[int, int]
@@ -34,6 +35,12 @@ def first_line(stmt: ast.stmt) -> int:
 
 def last_line(stmt: ast.stmt) -> int:
     return end(stmt)[0]
+
+
+def on_lines(stmt: ast.stmt, lines: Sequence[int]) -> bool:
+    """Is one of ``lines`` (sorted) a line of ``stmt``, its decorators included?"""
+    at = bisect.bisect_left(lines, first_line(stmt))
+    return at < len(lines) and lines[at] <= last_line(stmt)
 
 
 def blocks(stmt: ast.stmt) -> list[tuple[str, Sequence[ast.stmt]]]:
