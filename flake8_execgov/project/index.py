@@ -29,7 +29,7 @@ from .modules import ModuleNames
 from .snapshot import Snapshot
 from .summaries import FanOut, Summaries
 from .records import Def, Import, Kind, Linted
-from .summary import Summary, imported_entry, summarize
+from .summary import Summary, imported_entry, parsed_summary
 
 _DEFINED = ("classes", "consts", "annotated", "lists", "routers", "functions")
 _MAX_STEPS = 64
@@ -137,12 +137,7 @@ class Project:
         found = self._summaries.kept(path, key)
         parsed = None
         if found is None:
-            try:
-                parsed = ast.parse(data) if tree is None else tree
-            except (SyntaxError, ValueError, MemoryError, RecursionError):
-                parsed = None
-            found = summarize(parsed, data) if parsed is not None \
-                else summarize(ast.Module(body=[], type_ignores=[]))
+            found, parsed = parsed_summary(data, tree)
             self._summaries.keep(path, key, found)
         self._summaries.known[module] = found
         return found, parsed if tree is None else None
@@ -258,9 +253,7 @@ class Project:
     def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:
         """The project's files whose bytes ``pattern`` finds (each file read once, for the
         whole run: :mod:`.snapshot`)."""
-        if self._snapshot is None:
-            self._snapshot = Snapshot(self.files())
-        return self._snapshot.search(pattern)
+        return self._snapshot_of_files().search(pattern)
 
     def read(self, path: str) -> Optional[bytes]:
         """The bytes of the file at ``path`` (absolute) as the project read them for its
@@ -278,6 +271,9 @@ class Project:
         question costs a lookup, not a search of every text (a module may ask about
         hundreds of helpers; the reach's fixed point asks about new names each round, on a
         big project hundreds of rounds)."""
+        return self._snapshot_of_files().naming(*names)
+
+    def _snapshot_of_files(self) -> Snapshot:
         if self._snapshot is None:
             self._snapshot = Snapshot(self.files())
-        return self._snapshot.naming(*names)
+        return self._snapshot

@@ -23,8 +23,8 @@ from .files import identifiers
 
 
 class Snapshot:
-    """The bytes of ``paths``, each read on first use of the snapshot (a file that cannot
-    be read is left out), with an index of the identifiers each holds."""
+    """The bytes of ``paths``, all read when it is made (a file that cannot be read is
+    left out), with an index of the identifiers each holds, built when first asked."""
 
     def __init__(self, paths: Iterable[Path]) -> None:
         self._texts: list[tuple[Path, bytes]] = []
@@ -37,9 +37,6 @@ class Snapshot:
         self._by_path: Optional[dict[str, int]] = None
         # identifier -> the positions of the files holding it (:meth:`naming`)
         self._naming: Optional[dict[bytes, list[int]]] = None
-
-    def __len__(self) -> int:
-        return len(self._texts)
 
     def search(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:
         """The files whose bytes ``pattern`` finds, in the project's order."""

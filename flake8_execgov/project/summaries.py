@@ -46,8 +46,8 @@ class Summaries:
         asked one by one: a summary is the one its bytes give, wherever it is made."""
         todo: list[tuple[str, Optional[Path], str, bytes]] = []
         for module, path, data in texts:
-            if module in self.known or any(module == other for other, *_ in todo):
-                continue  # (a batch is short)
+            if module in self.known or module in {other for other, *_ in todo}:
+                continue
             key = cache_key(data, self._salt)
             found = self.kept(path, key)
             if found is not None:

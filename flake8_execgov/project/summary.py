@@ -79,14 +79,23 @@ def summarize(tree: ast.AST, data: Optional[bytes] = None) -> Summary:
 
 
 def summary_of(data: bytes) -> Summary:
+    """The summary of the module whose text is ``data``: what
+    :meth:`.index.Project.summarise` hands another process, which knows nothing else of
+    the project."""
+    return parsed_summary(data)[0]
+
+
+def parsed_summary(data: bytes, tree: Optional[ast.AST] = None
+                   ) -> tuple[Summary, Optional[ast.AST]]:
     """The summary of the module whose text is ``data`` (an empty one where it does not
-    parse): what :meth:`.index.Project.summarise` hands another process, which knows
-    nothing else of the project."""
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return summarize(ast.Module(body=[], type_ignores=[]))
-    return summarize(tree, data)
+    parse), and its parse: ``tree`` when given (the linted module's, flake8's), else
+    parsed now (None: it does not parse)."""
+    if tree is None:
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return summarize(ast.Module(body=[], type_ignores=[])), None
+    return summarize(tree, data), tree
 
 
 def _names_used(function: ast.FunctionDef | ast.AsyncFunctionDef, known: set[str],

@@ -50,13 +50,12 @@ def _derived(project: Project, fan_out: Optional[FanOut]) -> frozenset[str]:
     while words:
         pattern = re.compile(rb"class\s+\w+\s*\([^)]*(?:" + b"|".join(sorted(words)) + rb")")
         words = set()
-        texts = [(path, project.module_of(path)) for path, _ in project.texts(pattern)
+        texts = [(path, project.module_of(path), data) for path, data in project.texts(pattern)
                  if path not in done]
-        if fan_out is not None:  # the bytes the project read, one module at a time
-            project.summarise(((m, data) for path, m in texts
-                               if m is not None and project.path_of(m) == path
-                               for data in [project.read(str(path))] if data is not None), fan_out)
-        for path, module in texts:
+        if fan_out is not None:  # the module's own file (not one its name resolves past)
+            project.summarise([(m, data) for path, m, data in texts
+                               if m is not None and project.path_of(m) == path], fan_out)
+        for path, module, _ in texts:
             if module is None:
                 continue
             done.add(path)
