@@ -76,7 +76,7 @@ def runners_of(host: list[ModuleFacts], names: NameMatcher, run: NameMatcher,
 
 
 def dispatchers(host: list[ModuleFacts], registries: set[str],
-                executes: Callable[[str], bool]) -> list[Item]:
+                runs_plugin: Callable[[str], bool]) -> list[Item]:
     """Classes that call the entries of a registry of plugin callables they hold
     (``for method in self.events[name]: method(**kwargs)``) and execute plugin code in no
     other way: whatever plugins registered runs there, so the class is the host's
@@ -90,7 +90,7 @@ def dispatchers(host: list[ModuleFacts], registries: set[str],
     direct: set[str] = set()
     for m in host:
         for f in m.functions:
-            if f.owner and any(executes(c.name) for c in f.calls):
+            if f.owner and any(runs_plugin(c.name) for c in f.calls):
                 direct.add(f.owner)
             for attr, at in f.entry_calls:
                 if f.owner and attr in registries and f.owner not in found:

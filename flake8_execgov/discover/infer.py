@@ -109,7 +109,8 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
 
     matcher_names = NameMatcher([i.value for i in names] or default("plugin-names"))
     run = NameMatcher([i.value for i in methods] or default("run-methods"))
-    runners = runners_of(host, matcher_names, run, {s for s, _ in specs}, proposal.considered)
+    spec_names = {s for s, _ in specs}
+    runners = runners_of(host, matcher_names, run, spec_names, proposal.considered)
     proposal.machinery = proposal.machinery or bool(runners)
     wrappers = [Item(c.name, f"{c.where}: derives from {base} and passes "
                      f"{', '.join(m for m, _ in c.delegates[:3])}() on to the {base} it "
@@ -118,7 +119,7 @@ def infer(modules: list[ModuleFacts]) -> Proposal:
                 for base in [b.rsplit(".", 1)[-1] for b in c.bases if b.rsplit(".", 1)[-1] in types]
                 if sum(1 for _, held in c.delegates if matcher_names(held)) >= 2][:20]
     wrappers += dispatchers(host, {i.value for i in dispatch}, lambda called: executes(
-        called, matcher_names, run, {s for s, _ in specs}))
+        called, matcher_names, run, spec_names))
     runner_options(proposal, runners, classes, wrappers)
     proposal.add_found("execgov-plugin-types",
                        "classes whose instances are plugins (and classes deriving from them)",
