@@ -19,7 +19,8 @@ from .config.prefilter import Prefilter, searchable
 from .project.facts import facts_of_tree, reach_of, reaching_names
 from .project.files import identifiers
 from .project.hooks import project_registries
-from .project.words import derived_names, imports_from_project
+from .project.words import (all_derived_names, derived_names, imports_from_project,
+                            unnamed_derived)
 from .project.unseen import deferred_stems, exported
 from .project.index import Project
 from .rules import analyze, prefilter_for
@@ -104,6 +105,9 @@ def _names_derived(seen: str, project: Optional[Project], held: bool = False) ->
 
     if named(_encoded(project, "derived", lambda: derived_names(project))):
         return True
+    if named(_encoded(project, "derived:unnamed", lambda: unnamed_derived(project))) and named(
+            _encoded(project, "derived:all", lambda: all_derived_names(project))):
+        return True  # a text no project file holds: a class only its declaring file named
     if named(_encoded(project, "registries", lambda: {  # plugins fill them
             name for _, name in project_registries(project)})):
         return True

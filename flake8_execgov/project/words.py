@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import Optional
 
 from ..config.names import literal_runs
+from ..config.prefilter import searchable
 from .answers import lasting
+from .files import ANY, identifiers, word_starts
 from .index import Project
 from .records import Def
 from .summaries import FanOut
 
 
+_CLASS = re.compile(rb"\bclass\s+(\w+)")
+_INDEX_AT = 32  # files asked about, above which the identifier index is built for them
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.|[\w.]+)|import[ \t]+([^\n#;]+))", re.M)
 
 
@@ -34,24 +38,67 @@ def imports_from_project(text: str, project: Project) -> bool:
 
 def derived_names(project: Project, fan_out: Optional[FanOut] = None) -> frozenset[str]:
     """Names of the project's classes deriving, through other modules, from a plugin type,
-    a runner class or a lifecycle enum: a module naming one may hold findings that its
-    text alone would not show. A fixed point over the files whose text declares a class
-    with a base named so far (only those are summarised: each round's by ``fan_out``
-    when given, :meth:`Project.summarise`)."""
-    return lasting(project, "derived", lambda: _derived(project, fan_out))
+    a runner class or a lifecycle enum, that a file of the project other than the one
+    declaring them names: a module naming one may hold findings that its text alone would
+    not show. A fixed point over the files whose text declares a class with a base named so
+    far (only those are summarised, each round's by ``fan_out`` when given,
+    :meth:`Project.summarise`; and of those, when many, only the ones declaring a class
+    another file names: :class:`_Elsewhere`).
+
+    Why only classes another file names: the file declaring one passes the prefilter by
+    itself (the base it names is a configured name, or a class of this answer that it
+    names), so a class no other file names changes no project file's answer; on a monorepo
+    of a thousand runners and plugins, each named only where it is declared, this answer
+    summarised a third of the project before the first file was linted. A text the
+    project's files do not hold (a buffer, standard input) may name one: see
+    :func:`unnamed_derived` and :func:`all_derived_names`."""
+    return lasting(project, "derived", lambda: _parts(project, fan_out)[0])
 
 
-def _derived(project: Project, fan_out: Optional[FanOut]) -> frozenset[str]:
+def unnamed_derived(project: Project) -> frozenset[str]:
+    """The classes :func:`derived_names` left out because no other file names them (a
+    superset: every class a file left unsummarised declares). Only a text the project does
+    not hold can name one; then :func:`all_derived_names` answers."""
+    return lasting(project, "derived:unnamed", lambda: _parts(project, None)[1])
+
+
+def all_derived_names(project: Project) -> frozenset[str]:
+    """:func:`derived_names` with the classes no other file names: every file declaring a
+    class with a base named so far summarised (what a buffer naming one of
+    :func:`unnamed_derived` asks)."""
+    return lasting(project, "derived:all",
+                   lambda: _derived(project, None, None)[0])
+
+
+def _parts(project: Project, fan_out: Optional[FanOut]) -> tuple[frozenset[str], frozenset[str]]:
+    return project.answer("derived:parts",
+                          lambda: _derived(project, fan_out, _Elsewhere(project)))
+
+
+def _derived(project: Project, fan_out: Optional[FanOut], elsewhere: Optional["_Elsewhere"]
+             ) -> tuple[frozenset[str], frozenset[str]]:
+    """(the derived classes, those left out as no other file names them); ``elsewhere``
+    None: none left out."""
     cfg = project.config
     matchers = [m for m in (cfg.plugin_types, cfg.runner_classes, cfg.lifecycle_enums) if m]
     words = {_word(p) for m in matchers for p in m.patterns} - {b""}
     found: set[str] = set()
+    unnamed: set[str] = set()
     done: set[Path] = set()
     while words:
         pattern = re.compile(rb"class\s+\w+\s*\([^)]*(?:" + b"|".join(sorted(words)) + rb")")
         words = set()
         texts = [(path, project.module_of(path), data) for path, data in project.texts(pattern)
                  if path not in done]
+        if elsewhere is not None and elsewhere.indexed(len(texts)):
+            elsewhere.index()
+            kept = [text for text in texts if elsewhere.declares_named(text[0], text[2])]
+            held = {path for path, _, _ in kept}
+            for path, _, data in texts:
+                if path not in held:
+                    done.add(path)
+                    unnamed.update(elsewhere.declared(data))
+            texts = kept
         if fan_out is not None:  # the module's own file (not one its name resolves past)
             project.summarise([(m, data) for path, m, data in texts
                                if m is not None and project.path_of(m) == path], fan_out)
@@ -61,10 +108,72 @@ def _derived(project: Project, fan_out: Optional[FanOut]) -> frozenset[str]:
             done.add(path)
             summary = project.summary(module)
             for name in summary["classes"] if summary is not None else ():
-                if name not in found and any(project.derives(Def(module, name), m) for m in matchers):
-                    found.add(name)
-                    words.add(rb"\b" + re.escape(name.encode()) + rb"\b")
-    return frozenset(found)
+                if name in found or not any(
+                        project.derives(Def(module, name), m) for m in matchers):
+                    continue
+                if elsewhere is not None and not elsewhere.names(name, path):
+                    unnamed.add(name)
+                    continue
+                found.add(name)
+                words.add(rb"\b" + re.escape(name.encode()) + rb"\b")
+    return frozenset(found), frozenset(unnamed)
+
+
+class _Elsewhere:
+    """Does a file of the project other than ``path`` name this class? From the index of
+    every file's identifiers (:meth:`Project.naming`) when it is built or the question is
+    asked of many files (building it costs about what summarising thirty modules does),
+    else by a search of the texts per name. A name is compared as the parser reads names:
+    a file that is not ASCII is normalised (NFKC) first; a class whose name is not ASCII
+    is taken as named (it stays in the answer, as it did before)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._other: Optional[list[tuple[Path, frozenset[bytes]]]] = None
+        self._searches = 0  # names searched for without the index
+
+    def indexed(self, files: int = 0) -> bool:
+        """Is the index worth using for a question about ``files`` files' classes (or a
+        name, once ``_INDEX_AT`` names were searched for)?"""
+        return self.project.indexed() or max(files, self._searches) > _INDEX_AT
+
+    def index(self) -> None:
+        """Build the index now: the names that follow are looked up in it."""
+        self.project.naming()
+
+    @staticmethod
+    def declared(data: bytes) -> set[str]:
+        """The names after ``class`` in the text (a superset of its classes)."""
+        return {name.decode() for name in _CLASS.findall(data)}
+
+    def declares_named(self, path: Path, data: bytes) -> bool:
+        """Does another file name one of the classes this text declares? (Not ASCII: yes,
+        the text's class names are not all seen by :data:`_CLASS`.)"""
+        return not data.isascii() or any(self.names(name, path) for name in self.declared(data))
+
+    def names(self, name: str, path: Path) -> bool:
+        if not name.isascii():
+            return True
+        word = name.encode()
+        if self.indexed():
+            if any(other != path for other, _ in self.project.naming(word)):
+                return True
+        else:
+            self._searches += 1
+            if any(other != path and word in data and data.isascii()
+                   and next(word_starts(data, word), None) is not None
+                   for other, data in self.project.texts(ANY)):
+                return True
+        return any(other != path and word in words for other, words in self._others())
+
+    def _others(self) -> list[tuple[Path, frozenset[bytes]]]:
+        """The identifiers of the files that are not ASCII, as the parser reads them."""
+        if self._other is None:
+            self._other = [
+                (path, identifiers(searchable(data.decode("utf-8", "replace")).encode(
+                    "utf-8", "surrogatepass")))
+                for path, data in self.project.texts(ANY) if not data.isascii()]
+        return self._other
 
 
 def _word(pattern: str) -> bytes:
