@@ -51,3 +51,37 @@ def test_identifiers_holds_every_name_the_pattern_finds(text: bytes) -> None:
     assert {word for word in identifiers(text) if not word.isdigit()} == \
         {word for word in identifiers(text) if word[:1].isdigit() and not word.isdigit()} \
         | set(_IDENTIFIER.findall(text))
+
+
+def test_a_linted_module_no_file_names_is_not_looked_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the identifier index is built, a linted module that no file names is not
+    summarised, and its path and bytes are not asked for that: one lookup in the index.
+    A module another file names is summarised from the linted parse, as before."""
+    import ast
+
+    from flake8_execgov.config.options import DEFAULT_CONFIG
+    from flake8_execgov.project import facts
+    from flake8_execgov.project.index import Project
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "alone.py").write_text("def f():\n    return 1\n")
+    (tmp_path / "pkg" / "used.py").write_text("def g():\n    return 2\n")
+    (tmp_path / "pkg" / "user.py").write_text("from pkg import used\n")
+    project = Project(tmp_path, DEFAULT_CONFIG, None)
+    project.naming(b"anything")  # the index built (as a run asking about names does)
+    asked: list[str] = []
+    path_of = Project.path_of
+
+    def counted(self: Project, module: str) -> object:
+        asked.append(module)
+        return path_of(self, module)
+
+    monkeypatch.setattr(Project, "path_of", counted)
+    for module in ("pkg.alone", "pkg.used"):
+        text = (tmp_path / "pkg" / f"{module[4:]}.py").read_text()
+        with project.linting(module, ast.parse(text), text):
+            facts._summarise_linted(project, module, text)
+    assert "pkg.alone" not in asked and not project.summarised("pkg.alone")
+    assert "pkg.used" in asked and project.summarised("pkg.used")
