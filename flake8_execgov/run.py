@@ -69,10 +69,13 @@ Planner = Callable[[ast.AST, Sequence[str], list[Finding]], list[str]]
 
 
 class _Missed(NamedTuple):
-    """The lines the gate last asked about and missed, and the key it computed."""
+    """The lines the gate last asked about and missed, and what it computed for them (the
+    key, the module's place and its text): the walk that follows computes none again."""
 
     lines: Sequence[str]
     key: str
+    place: "_Place"
+    text: str
 
 
 class _Place(NamedTuple):
@@ -125,16 +128,19 @@ class Run:
     def findings(self, tree: ast.AST, lines: Sequence[str], filename: str = "") -> list[Kept]:
         """The module's findings as flake8 reports them: kept ones when they still hold,
         else walked (and kept for the next run)."""
-        place = self._place(filename)
-        project = self.project
-        if place is None or project is None or filename in UNPLACED:
-            return self._as_kept(tree, lines, self._analyse(tree, lines, filename))
         missed, self._missed = self._missed, None
-        if missed is not None and missed.lines is lines:  # the gate asked just before
+        project = self.project
+        if missed is not None and missed.lines is lines and project is not None:
+            # the gate asked just before, about these very lines: its place, key and text
+            place, text = missed.place, missed.text
             key: Optional[str] = missed.key
             found: Optional[list[Kept]] = None
         else:
-            key = self._key(lines, place)
+            placed = self._place(filename)
+            if placed is None or project is None or filename in UNPLACED:
+                return self._as_kept(tree, lines, self._analyse(tree, lines, filename))
+            place, text = placed, "".join(lines)
+            key = self._key(lines, place, text)
             if key is None:
                 return []  # its text names nothing the rules know (the engine's own answer)
             found = self._read(place, key, filename)
@@ -142,8 +148,8 @@ class Run:
             return found
         state = project.state()  # before the facts read the project's files
         imports, receivers = live_imports(tree, lines)
-        facts = facts_of_imports(project, filename, imports, receivers, self.prefilter,
-                                 (tree, "".join(lines)))
+        facts = facts_of_imports(project, place.path, imports, receivers, self.prefilter,
+                                 (tree, text))
         asked: dict[str, bool] = {}
 
         def exported(name: str) -> bool:
@@ -168,10 +174,11 @@ class Run:
             project = None if filename in UNPLACED else self.project
             return None if worth_parsing("".join(lines), self.config, project,
                                          self.prefilter, os.path.abspath(filename)) else []
-        key = self._key(lines, place)
+        text = "".join(lines)
+        key = self._key(lines, place, text)
         found = [] if key is None else self._read(place, key, filename)
-        if found is None and key is not None:
-            self._missed = _Missed(lines, key)
+        if found is None and key is not None and self.project is not None:
+            self._missed = _Missed(lines, key, place, text)
         return found
 
     def _analyse(self, tree: ast.AST, lines: Sequence[str], filename: str,
@@ -206,10 +213,10 @@ class Run:
         recorded = self.baseline.identity_for(filename) if self.baseline is not None else ""
         return _Place(self._document, os.path.abspath(filename), recorded)
 
-    def _key(self, lines: Sequence[str], place: _Place) -> Optional[str]:
+    def _key(self, lines: Sequence[str], place: _Place, text: str) -> Optional[str]:
         """What the entry must name to be this module's (None: the prefilter rules the
-        module out, nothing to keep): its text and what the baseline records for it."""
-        text = "".join(lines)
+        module out, nothing to keep): its text (``lines`` joined) and what the baseline
+        records for it."""
         if not worth_parsing(text, self.config, self.project, self.prefilter, place.path):
             return None
         return cache_key(text.encode("utf-8", "surrogatepass"), place.recorded)

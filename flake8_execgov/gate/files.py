@@ -86,9 +86,10 @@ class GateProcessor(processor.FileProcessor):  # type: ignore[misc]  # flake8 is
 
         # the project's bytes only for a path the system resolves as ``abspath`` does: a
         # ``..`` after a linked folder leaves the link's target, not the folder holding it
+        # (a name without ".." anywhere has no such part: no Path made per file for it)
         project = ExecGovChecker.settings.the_run.project
-        data = project.read(os.path.abspath(self.filename)) \
-            if project is not None and ".." not in Path(self.filename).parts else None
+        data = project.read(os.path.abspath(self.filename)) if project is not None and (
+            ".." not in self.filename or ".." not in Path(self.filename).parts) else None
         if data is None:
             with open_regular(self.filename) as handle:
                 data = handle.read()

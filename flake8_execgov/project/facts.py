@@ -77,13 +77,16 @@ def _summarise_linted(project: Project, module: str, text: str) -> None:
     imported was not. Only once the project's texts are read (:meth:`Project.read`; a run
     that asked a project-wide question), never for this alone. The summary is the one the
     file's bytes give, so no answer depends on when it is made."""
-    if project.summarised(module):
+    if project.summarised(module) or not project.snapshotted():
         return
+    stem = module.rpartition(".")[2].encode()
+    if project.indexed() and not project.naming(stem):
+        return  # named by no file (a lookup): its path and bytes are not asked (a stat each)
     path = project.path_of(module)
     data = project.read(str(path)) if path is not None else None
     if data is None or data != text.encode("utf-8", "surrogatepass"):
         return
-    if any(other != path for other, _ in project.naming(module.rpartition(".")[2].encode())):
+    if any(other != path for other, _ in project.naming(stem)):
         project.summary_parsed(module, data)  # from the linted tree (:meth:`Project.linting`)
 
 

@@ -79,8 +79,8 @@ def identifiers(data: bytes) -> frozenset[bytes]:
     of the time a regular expression takes; a run starting with a digit (``0x1f``) is
     searched for the names in it."""
     words = set(data.translate(_SPACES).split())
-    words.update(name for word in [w for w in words if w[:1].isdigit()]
-                 for name in _IDENTIFIER.findall(word))
+    words.update(name for word in [w for w in words if w[:1].isdigit() and not w.isdigit()]
+                 for name in _IDENTIFIER.findall(word))  # a number alone holds no name
     return frozenset(words)
 
 

@@ -262,6 +262,9 @@ class Project:
         of a file per run, for the answers about it and for its own findings."""
         return None if self._snapshot is None else self._snapshot.read(path)
 
+    def snapshotted(self) -> bool:  # are the texts read (:meth:`read` can answer)?
+        return self._snapshot is not None
+
     def indexed(self) -> bool:  # is the index of :meth:`naming` built (lookups are free)?
         return self._snapshot is not None and self._snapshot.indexed()
 
