@@ -93,14 +93,13 @@ def _names_derived(seen: str, project: Optional[Project], held: bool = False) ->
     reach's names left out, and names no stem of theirs as an import would."""
     if project is None:
         return False
-    data = seen.encode("utf-8", "surrogatepass")
-    split: list[frozenset[bytes]] = []
+    split: list[frozenset[bytes]] = []  # the text's names, split on first need
 
     def named(answer: Collection[bytes]) -> bool:
         if not answer:
             return False
         if not split:
-            split.append(identifiers(data))
+            split.append(identifiers(seen.encode("utf-8", "surrogatepass")))
         return not split[0].isdisjoint(answer)
 
     if named(_encoded(project, "derived", lambda: derived_names(project))):
@@ -120,6 +119,7 @@ def _names_derived(seen: str, project: Optional[Project], held: bool = False) ->
         project, prefilter, "deferred")))
     if held:
         return False
+    data = seen.encode("utf-8", "surrogatepass")  # encoded only for a text that may ask
     stems_held = [stem for stem in stems if stem in data]  # a superset of the words named
     return bool(stems_held) and named(stems_held) and _names_deferred(
         split[0], [module for stem in stems_held if stem in split[0] for module in stems[stem]],

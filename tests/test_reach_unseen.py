@@ -159,3 +159,18 @@ def test_a_project_file_the_names_screened_is_not_searched_again(
     assert engine.worth_parsing(edited, DEFAULT_CONFIG, project, PREFILTER,
                                 str(root / "pkg" / "notes.py"))
     assert searched == [edited]  # other bytes than the file's: searched
+
+
+@pytest.mark.parametrize(("user", "deferred"), [
+    # not ASCII: its names are read as the parser reads them (the fullwidth "ｓ" is "s")
+    ("# café\nfrom pkg import \uff53uite\n\n\ndef again():\n    return suite.helper(2)\n",
+     frozenset()),
+    # not ASCII, names the stem, but none of the suite's functions
+    ("# café\nSEE = 'pkg.suite'\n", frozenset({"pkg.suite"})),
+    # not ASCII, names a function of the suite but not its stem
+    ("# café\nfrom pkg.other import helper\n", frozenset({"pkg.suite"})),
+])
+def test_a_file_that_is_not_ascii_is_looked_at_as_the_parser_reads_it(
+        tmp_path: Path, user: str, deferred: frozenset[str]) -> None:
+    reach, _ = reach_counted(write(tmp_path, {**FILES, "pkg/user.py": user}))
+    assert reach.deferred() == deferred

@@ -62,8 +62,9 @@ class Unseen:
         self.project = project
         self._total = 0
         self._ascii: list[tuple[Path, bytes]] = []
-        # names as Python reads them (NFKC) differ from the bytes only in the others
-        self._other: list[tuple[Path, bytes]] = []
+        # names as Python reads them (NFKC) differ from the bytes only in the others: kept
+        # as text, encoded only when a look finds its stem there (most are never)
+        self._other: list[tuple[Path, str]] = []
         self._looks = 0
         self.found: list[str] = []  # the modules deferred
         self.parsed: dict[str, Parsed] = {}  # the others parsed to be looked at
@@ -75,7 +76,7 @@ class Unseen:
         if data.isascii():
             self._ascii.append((path, data))
         else:
-            self._other.append((path, seen.encode("utf-8", "surrogatepass")))
+            self._other.append((path, seen))
 
     def worth_looking(self, data: bytes) -> bool:
         """Is this module worth a search of the project (counted: ``_LOOKS`` at most)?"""
@@ -108,8 +109,10 @@ class Unseen:
         texts = self.project.naming(word) if self.project.indexed() else self._ascii
         found = [data for other, data in texts if word in data and other is not path
                  and data.isascii() and next(word_starts(data, word), None) is not None]
-        return found + [data for other, data in self._other if word in data
-                        and other is not path and word in identifiers(data)]
+        text = word.decode("utf-8")  # UTF-8 bytes hold a name exactly where the text does
+        others = (seen.encode("utf-8", "surrogatepass") for other, seen in self._other
+                  if text in seen and other is not path)
+        return found + [data for data in others if word in identifiers(data)]
 
 
 def deferred_stems(modules: Iterable[str]) -> dict[bytes, list[str]]:
