@@ -174,3 +174,46 @@ def test_a_file_that_is_not_ascii_is_looked_at_as_the_parser_reads_it(
         tmp_path: Path, user: str, deferred: frozenset[str]) -> None:
     reach, _ = reach_counted(write(tmp_path, {**FILES, "pkg/user.py": user}))
     assert reach.deferred() == deferred
+
+
+@pytest.mark.parametrize("reexport", [
+    "from pkg import suite as ts\n",
+    "import pkg.suite as ts\n",
+    "from pkg import suite\n\nts = suite\n",
+])
+def test_a_module_re_exported_under_another_name_keeps_its_functions_reachable(
+        tmp_path: Path, reexport: str) -> None:
+    """The re-export names the suite's stem and none of its functions;
+    ``reexport.ts.helper(3)`` in a third file names a function and not the stem. No single
+    file names both, yet the call resolves into the suite: what its functions reach is not
+    the suite's alone, and the names are the whole fixed point's."""
+    files = {**FILES, "pkg/reexport.py": reexport,
+             "pkg/caller.py": "from pkg import reexport\n\n\n"
+                              "def run_it():\n    return reexport.ts.helper(3)\n"}
+    reach, _ = reach_counted(write(tmp_path, files))
+    assert reach.project.resolve("pkg.caller", "reexport.ts.helper") == Def("pkg.suite", "helper")
+    assert "run_it" in reach.whole()
+    assert reach.names() == reach.whole() and not reach.deferred()
+
+
+def test_a_module_imported_under_its_own_name_is_still_deferred(tmp_path: Path) -> None:
+    """``from pkg import suite`` binds the stem itself: a chain through it names the stem."""
+    files = {**FILES, "pkg/reexport.py": "from pkg import suite\n"}
+    reach, _ = reach_counted(write(tmp_path, files))
+    assert reach.deferred() == {"pkg.suite"}
+
+
+def test_the_gate_finds_a_call_through_a_renamed_module(
+        tmp_path: Path, execgov_cli: Execgov, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file naming no rule's vocabulary calls ``run_it``, which reaches the suite's run
+    through ``reexport.ts``: found with the suite looked at, as with nothing deferred."""
+    files = {**FILES, "pkg/reexport.py": "from pkg import suite as ts\n",
+             "pkg/caller.py": "from pkg import reexport\n\n\n"
+                              "def run_it():\n    return reexport.ts.helper(3)\n",
+             "pkg/job.py": "from pkg.caller import run_it\n\nrun_it()\n"}
+    execgov_cli.path = write(tmp_path, files)
+    looked = execgov_cli("check", "-j1", "--no-cache", "--exit-zero", ".")
+    monkeypatch.setattr(unseen, "_LOOKS", 0)
+    walked = execgov_cli("check", "-j1", "--no-cache", "--exit-zero", ".")
+    assert looked.out == walked.out
+    assert b"pkg/job.py:3:1:" in looked.out

@@ -11,7 +11,9 @@ project names both the stem and one of those names, no other module's answer can
 what ``M``'s functions reach, and walking ``M`` for it (a parse and the model's walk, the
 cost of the whole question on a project of large test suites) changes nothing but the
 names of ``M``'s own functions. A package's ``__init__`` is never deferred (``from . import
-f`` names no stem).
+f`` names no stem). One step does not name both: a file binding ``M`` itself under another
+name (``from pkg import m as mm``, ``mm = m``) lets a third file write ``that.mm.f``, naming
+the function only; a module some file binds so is not deferred.
 
 Looking costs a search of every file of the project for the stem (or a lookup, when the
 identifier index is built already): about as much as walking a module of a thousandth of
@@ -28,6 +30,7 @@ from typing import Iterable, Optional
 
 from .files import identifiers, word_starts
 from .index import Project
+from .records import Def
 from .summary import Summary
 
 Parsed = tuple[bytes, ast.AST]  # a module's bytes and its parse
@@ -87,32 +90,48 @@ class Unseen:
 
     def defers(self, module: str, path: Path, data: bytes) -> bool:
         """No other file of the project names both this module's stem and a name that
-        resolves to one of its functions (the module docstring): then it is deferred
-        (:attr:`found`)."""
+        resolves to one of its functions (the module docstring), and none binds the module
+        itself under another name: then it is deferred (:attr:`found`)."""
         if path.name == "__init__.py":
             return False
-        holders = self._holders(module.rpartition(".")[2].encode(), path)
+        stem = module.rpartition(".")[2]
+        holders = self._holders(stem.encode(), path)
         if holders:
             summary, tree = self.project.summary_parsed(module, data)
             names = {name.encode() for name in exported(summary)}
-            if any(not names.isdisjoint(identifiers(text)) for text in holders):
+            if any(not names.isdisjoint(identifiers(text)) for _, text in holders) or any(
+                    self._renames(holder, module, stem) for holder, _ in holders):
                 if tree is not None:  # walked next: parsed once
                     self.parsed[module] = (data, tree)
                 return False
         self.found.append(module)
         return True
 
-    def _holders(self, word: bytes, path: Path) -> list[bytes]:
-        """The texts (as Python reads their names: NFKC) of the other files naming
-        ``word``: the ASCII ones from the identifier index when it is built, else by a
+    def _renames(self, holder: Path, module: str, stem: str) -> bool:
+        """Does the file at ``holder`` bind ``module`` itself under a name other than its
+        stem (``from pkg import suite as ts``, ``import pkg.suite as ts``, ``ts = suite``)?
+        Then ``holder.ts.helper`` in a third file resolves into the module naming only the
+        function: no single file names both, and the module is not deferred."""
+        project = self.project
+        importer = project.module_of(holder)
+        summary = project.summary(importer) if importer is not None else None
+        if importer is None or summary is None:
+            return False
+        bound = [entry[0] for entry in summary["imports"]] + list(summary["alias"])
+        return any(local != stem and project.resolve(importer, local) == Def(module, "")
+                   for local in bound)
+
+    def _holders(self, word: bytes, path: Path) -> list[tuple[Path, bytes]]:
+        """The other files naming ``word``, each with its text as Python reads its names
+        (NFKC): the ASCII ones from the identifier index when it is built, else by a
         search; the others normalised, either way."""
         texts = self.project.naming(word) if self.project.indexed() else self._ascii
-        found = [data for other, data in texts if word in data and other is not path
+        found = [(other, data) for other, data in texts if word in data and other is not path
                  and data.isascii() and next(word_starts(data, word), None) is not None]
         text = word.decode("utf-8")  # UTF-8 bytes hold a name exactly where the text does
-        others = (seen.encode("utf-8", "surrogatepass") for other, seen in self._other
+        others = ((other, seen.encode("utf-8", "surrogatepass")) for other, seen in self._other
                   if text in seen and other is not path)
-        return found + [data for data in others if word in identifiers(data)]
+        return found + [(other, data) for other, data in others if word in identifiers(data)]
 
 
 def deferred_stems(modules: Iterable[str]) -> dict[bytes, list[str]]:
