@@ -70,9 +70,13 @@ class Prefilter:
     """The words and patterns of every family's :class:`Needs`; a file containing none
     of them cannot hold a finding."""
 
-    def __init__(self, words: Iterable[str], patterns: Sequence[Pattern[str]] = ()) -> None:
+    def __init__(self, words: Iterable[str], patterns: Sequence[Pattern[str]] = (),
+                 runs: Optional["Prefilter"] = None) -> None:
         self.literals = _without_superstrings(words)
         self.patterns = tuple(patterns)
+        # what a module must contain to execute a plugin itself: the execution rules' own
+        # needs (None: not known, any module this prefilter passes may)
+        self.runs = runs
 
     def search(self, text: str) -> bool:
         """Does ``text`` (normalised first, see :func:`searchable`) need a walk?"""
@@ -94,9 +98,10 @@ class Prefilter:
         return sorted(found)
 
 
-def prefilter(needs: Iterable[Needs]) -> Optional[Prefilter]:
+def prefilter(needs: Iterable[Needs], runs: Optional[Needs] = None) -> Optional[Prefilter]:
     """The prefilter for these needs; None (walk every file) when a name pattern has no
-    literal part (``*``): any identifier could match it."""
+    literal part (``*``): any identifier could match it. ``runs``: the needs of the rules
+    that find executions, kept as the prefilter's :attr:`Prefilter.runs`."""
     words: list[str] = []
     patterns: list[Pattern[str]] = []
     for need in needs:
@@ -106,7 +111,7 @@ def prefilter(needs: Iterable[Needs]) -> Optional[Prefilter]:
             words += matcher.literals
         words += need.words
         patterns += need.patterns
-    return Prefilter(words, patterns)
+    return Prefilter(words, patterns, prefilter([runs]) if runs is not None else None)
 
 
 def _without_superstrings(words: Iterable[str]) -> tuple[str, ...]:

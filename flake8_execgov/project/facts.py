@@ -28,7 +28,7 @@ from .unseen import Parsed
 from .hooks import (declared_hooks, is_class, param_calls, project_registries,
                     returns_plugin_code)
 from .web import authorizes, granted, includes
-from .words import derived_names
+from .words import derived_names, may_run
 from .imports import live_imports
 
 
@@ -93,8 +93,9 @@ def _summarise_linted(project: Project, module: str, text: str) -> None:
 def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
     """The project's answers about helpers that execute plugins (made once per project:
     its configuration, so its prefilter, is fixed)."""
-    return project.answer("reach", lambda: Reach(project, partial(_own_runs, project, prefilter),
-                                                 partial(_found, prefilter), prefilter))
+    return project.answer("reach", lambda: Reach(
+        project, partial(_own_runs, project, prefilter), partial(_found, prefilter), prefilter,
+        partial(may_run, project, prefilter)))
 
 
 def reaching_names(project: Project, prefilter: Optional[Prefilter],
@@ -109,10 +110,6 @@ def reaching_names(project: Project, prefilter: Optional[Prefilter],
     return frozenset(name for what, name in lasting(project, "reaching", lambda: frozenset(
         [*(("names", name) for name in reach().names()),
          *(("deferred", module) for module in reach().deferred())])) if what == kind)
-
-
-def _passes(prefilter: Optional[Prefilter], text: str) -> bool:
-    return _found(prefilter, searchable(text))
 
 
 def _found(prefilter: Optional[Prefilter], seen: str) -> bool:
@@ -137,8 +134,9 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str,
         data = read_source(str(path))
     except OSError:
         return {}
-    if not _passes(prefilter, data.decode("utf-8", "replace")):
-        return {}  # names nothing the rules know: executes nothing itself
+    seen = searchable(data.decode("utf-8", "replace"))
+    if not _found(prefilter, seen) or not may_run(project, prefilter, seen):
+        return {}  # names nothing the execution rules know: executes nothing itself
     summary, tree = project.summary_parsed(module, data)
     tree = tree or (parsed[1] if parsed is not None and parsed[0] == data else None)
     if not summary["functions"]:

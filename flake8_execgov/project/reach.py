@@ -42,10 +42,12 @@ class Reach:
     """The reaching answers of one project, for one configuration (memoised)."""
 
     def __init__(self, project: Project, runs: Runs, screen: Screen,
-                 prefilter: object = None) -> None:
+                 prefilter: object = None, may_run: Screen = lambda seen: True) -> None:
         self.project = project
         self._runs = runs
         self._screen = screen
+        # can a module whose text the screen passed execute a plugin itself? (a seed)
+        self._may_run = may_run
         self.prefilter = prefilter  # what ``screen`` asks (:meth:`screened` answers for it)
         self._screened: dict[str, bool] = {}  # the screen's answer by path
         self._answers: dict[Def, Optional[str]] = {}
@@ -170,8 +172,10 @@ class Reach:
 
     def _seeds(self, unseen: Optional[Unseen]) -> dict[Def, str]:
         """The functions that execute themselves, in the modules the prefilter passes that
-        have a module-level function (and, with ``unseen``, that another file can import
-        from: asked once every file is read)."""
+        have a module-level function and may execute a plugin themselves (``may_run``: the
+        execution rules' own words; a test suite passing the prefilter by a ``@mock.patch(``
+        that looks like a route does not), and, with ``unseen``, that another file can
+        import from (asked once every file is read)."""
         project = self.project
         passing: list[tuple[Path, str, bytes]] = []
         for path, data in project.texts(ANY):
@@ -182,7 +186,7 @@ class Reach:
             if unseen is not None:
                 unseen.saw(path, data, seen)
             self._screened[str(path)] = passes = self._screen(seen)
-            if passes and top_level_def(data):
+            if passes and top_level_def(data) and self._may_run(seen):
                 passing.append((path, module, data))
         found: dict[Def, str] = {}
         for path, module, data in passing:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..config.names import literal_runs
-from ..config.prefilter import searchable
+from ..config.prefilter import Prefilter, searchable
 from .answers import lasting
 from .files import ANY, identifiers, word_starts
 from .index import Project
@@ -34,6 +34,20 @@ def imports_from_project(text: str, project: Project) -> bool:
         elif any(part.split(".", 1)[0].strip() in top for part in names.split(",")):
             return True
     return False
+
+
+def may_run(project: Project, prefilter: Optional[Prefilter], seen: str) -> bool:
+    """Can a module with this text (searchable, and passing the prefilter) execute a plugin
+    itself? A run is an access on a plugin expression, a dispatch registry's entry, or what
+    an execution returned; the model knows a plugin only by the execution rules' own words
+    (:attr:`Prefilter.runs`) or, in :func:`_own_runs`, by an import of a class deriving
+    from a plugin type elsewhere (:func:`derived_names`), which the text names."""
+    runs = prefilter.runs if prefilter is not None else None
+    if runs is None or runs.found_in(seen):
+        return True
+    derived = derived_names(project)
+    return bool(derived) and not identifiers(
+        seen.encode("utf-8", "surrogatepass")).isdisjoint(n.encode() for n in derived)
 
 
 def derived_names(project: Project, fan_out: Optional[FanOut] = None) -> frozenset[str]:

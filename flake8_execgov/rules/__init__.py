@@ -23,7 +23,7 @@ from ..model.records import Finding
 from ..model.runner_coverage import RunnerCoverage
 from ..model.semantic import Dispatch, Hook, SemanticModel, StateHook
 from ..source.lines import LineIndex
-from .base import Finish, Hooks, Rule
+from .base import Finish, Hooks, Rule, executions
 
 
 _SUPPORT = frozenset(("base", "docs"))  # what rules are made of, and their documentation
@@ -62,7 +62,8 @@ def prefilter_for(config: Config) -> Optional[Prefilter]:
     """What a file must contain for any registered rule to find anything in it, with this
     configuration (None: every file can). Built by whoever starts a run, once (it costs
     about as much as walking a small module): :class:`run.Run` and the project keep it."""
-    return prefilter(family.hooks.needs(config) for family in FAMILIES)
+    return prefilter((family.hooks.needs(config) for family in FAMILIES),
+                     runs=executions(config))
 
 
 def analyze(tree: ast.AST, config: Config, source: Optional[LineIndex] = None,
