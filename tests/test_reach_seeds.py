@@ -11,6 +11,7 @@ from typing import Mapping, Optional
 from conftest import Execgov
 
 from flake8_execgov.config.options import DEFAULT_CONFIG
+from flake8_execgov.project import facts
 from flake8_execgov.project.facts import _found, _own_runs
 from flake8_execgov.project.words import may_run
 from flake8_execgov.project.index import Project
@@ -67,3 +68,20 @@ def test_a_call_of_a_helper_running_a_derived_plugin_is_found(
     execgov_cli.path = write(tmp_path, FILES)
     found = execgov_cli("check", "-j1", "--no-cache", "--exit-zero", ".")
     assert b"pkg/job.py:3:1: GOV" in found.out, found
+
+
+def test_without_derived_classes_only_the_run_words_are_searched(tmp_path: Path) -> None:
+    """No class derives elsewhere: a module without the execution rules' words cannot run,
+    so the prefilter's other words are not searched for in it (a lint asks them later,
+    :meth:`Reach.screened` None); one with them passes the prefilter too."""
+    files = {"pkg/__init__.py": "",
+             "pkg/tools.py": "def go(n):\n    return get_plugin(n).run()\n",
+             "pkg/app.py": "from pkg.tools import go\n",
+             "pkg/test_mocks.py": FILES["pkg/test_mocks.py"]}
+    root = write(tmp_path, files)
+    project = Project(root, DEFAULT_CONFIG, None, prefilter=PREFILTER)
+    reach = facts.reach_of(project, PREFILTER)
+    assert reach.names() == {"go"}
+    mocks, tools = (root / "pkg/test_mocks.py"), (root / "pkg/tools.py")
+    assert reach.screened(str(mocks), mocks.read_text()) is None
+    assert reach.screened(str(tools), tools.read_text()) is True

@@ -93,9 +93,11 @@ def _summarise_linted(project: Project, module: str, text: str) -> None:
 def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
     """The project's answers about helpers that execute plugins (made once per project:
     its configuration, so its prefilter, is fixed)."""
+    runs = prefilter.runs if prefilter is not None else None
     return project.answer("reach", lambda: Reach(
         project, partial(_own_runs, project, prefilter), partial(_found, prefilter), prefilter,
-        partial(may_run, project, prefilter)))
+        partial(may_run, project, prefilter), None if runs is None else partial(_found, runs),
+        lambda: bool(derived_names(project))))
 
 
 def reaching_names(project: Project, prefilter: Optional[Prefilter],

@@ -42,12 +42,18 @@ class Reach:
     """The reaching answers of one project, for one configuration (memoised)."""
 
     def __init__(self, project: Project, runs: Runs, screen: Screen,
-                 prefilter: object = None, may_run: Screen = lambda seen: True) -> None:
+                 prefilter: object = None, may_run: Screen = lambda seen: True,
+                 run_words: Optional[Screen] = None,
+                 derived: Callable[[], bool] = lambda: True) -> None:
         self.project = project
         self._runs = runs
         self._screen = screen
         # can a module whose text the screen passed execute a plugin itself? (a seed)
         self._may_run = may_run
+        # does the text hold the execution rules' own words (then the screen passes it and
+        # it may run)? And is any class derived elsewhere (the other way a module may run)?
+        self._run_words = run_words
+        self._derived = derived
         self.prefilter = prefilter  # what ``screen`` asks (:meth:`screened` answers for it)
         self._screened: dict[str, bool] = {}  # the screen's answer by path
         self._answers: dict[Def, Optional[str]] = {}
@@ -185,8 +191,7 @@ class Reach:
             seen = searchable(data.decode("utf-8", "replace"))
             if unseen is not None:
                 unseen.saw(path, data, seen)
-            self._screened[str(path)] = passes = self._screen(seen)
-            if passes and top_level_def(data) and self._may_run(seen):
+            if self._seed(str(path), seen) and top_level_def(data):
                 passing.append((path, module, data))
         found: dict[Def, str] = {}
         for path, module, data in passing:
@@ -197,6 +202,20 @@ class Reach:
             for name, run in self._own_runs(module, parsed).items():
                 found[Def(module, name)] = f"{run} in {module}.{name}"
         return found
+
+    def _seed(self, path: str, seen: str) -> bool:
+        """Does the screen pass this project file, and may it run? With the execution
+        rules' words, both (they are words of the screen); without them, only a module
+        naming a derived class may run, so the screen is asked only when there is one: on
+        a project without, a file neither run's words nor a lint names is searched for the
+        execution rules' words alone (a third of the screen's, on the default options)."""
+        if self._run_words is not None and self._run_words(seen):
+            self._screened[path] = True
+            return True
+        if self._run_words is not None and not self._derived():
+            return False
+        passes = self._screened[path] = self._screen(seen)
+        return passes and self._may_run(seen)
 
     def screened(self, path: str, text: str) -> Optional[bool]:
         """What the screen said of the project's file at ``path`` (absolute), when ``text``
