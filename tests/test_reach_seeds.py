@@ -15,7 +15,7 @@ from flake8_execgov.project import facts
 from flake8_execgov.project.facts import _found, _own_runs
 from flake8_execgov.project.words import may_run
 from flake8_execgov.project.index import Project
-from flake8_execgov.project.reach import Reach
+from flake8_execgov.project.reach import Reach, Screens
 from flake8_execgov.project.unseen import Parsed
 from flake8_execgov.rules import prefilter_for
 
@@ -53,8 +53,9 @@ def test_the_seeds_are_the_modules_thatmay_run(tmp_path: Path) -> None:
         walked.append(module)
         return _own_runs(project, PREFILTER, module, parsed)
 
-    reach = Reach(project, runs, lambda seen: _found(PREFILTER, seen), PREFILTER,
-                  lambda seen: may_run(project, PREFILTER, seen))
+    reach = Reach(project, runs, Screens(lambda seen: _found(PREFILTER, seen),
+                                         lambda seen: may_run(project, PREFILTER, seen)),
+                  PREFILTER)
     assert reach.names() == {"go"}
     assert "pkg.test_mocks" not in walked and "pkg.val" in walked
     mocks = (tmp_path / "pkg/test_mocks.py").read_text()

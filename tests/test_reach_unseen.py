@@ -17,7 +17,7 @@ from flake8_execgov.config.prefilter import Prefilter
 from flake8_execgov.project import unseen
 from flake8_execgov.project.facts import _found, _own_runs, reach_of
 from flake8_execgov.project.index import Project
-from flake8_execgov.project.reach import Reach
+from flake8_execgov.project.reach import Reach, Screens
 from flake8_execgov.project.records import Def
 from flake8_execgov.project.unseen import Parsed, top_level_def
 from flake8_execgov.rules import prefilter_for
@@ -53,7 +53,7 @@ def reach_counted(root: Path) -> tuple[Reach, list[str]]:
         walked.append(module)
         return _own_runs(project, PREFILTER, module, parsed)
 
-    return Reach(project, runs, lambda seen: _found(PREFILTER, seen)), walked
+    return Reach(project, runs, Screens(lambda seen: _found(PREFILTER, seen))), walked
 
 
 def test_a_module_no_other_file_imports_from_is_not_walked(tmp_path: Path) -> None:

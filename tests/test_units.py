@@ -217,7 +217,7 @@ def test_word_starts_is_what_a_word_bounded_pattern_matches(data: bytes, word: b
     compiling a pattern per name."""
     import re
 
-    from flake8_execgov.project.reach import word_starts
+    from flake8_execgov.project.files import word_starts
 
     want = [m.start() for m in re.finditer(rb"\b" + re.escape(word) + rb"\b", data)]
     assert list(word_starts(data, word)) == want

@@ -21,9 +21,10 @@ from ..source.files import read_source
 from ..source.lines import LineIndex, source_lines
 from .cache import RUNS, cache_key
 from .answers import lasting
+from .importers import imported_elsewhere
 from .index import Project
 from .records import Def, Import, Kind
-from .reach import Reach
+from .reach import Reach, Screens
 from .unseen import Parsed
 from .hooks import (declared_hooks, is_class, param_calls, project_registries,
                     returns_plugin_code)
@@ -58,7 +59,7 @@ def facts_of_imports(project: Project, filename: str, imports: list[Import],
         return NO_FACTS
     reach = reach_of(project, prefilter)
     imports = _project_imports(project, imports)
-    exported = partial(_exported, reach, module)
+    exported = partial(_exported, project, module)
     with project.linting(module, *linted) if linted is not None else nullcontext():
         if not imports and not (receivers and includes(project)):
             facts = ProjectFacts(exported=exported, hooks=declared_hooks(project), module=module)
@@ -93,11 +94,11 @@ def _summarise_linted(project: Project, module: str, text: str) -> None:
 def reach_of(project: Project, prefilter: Optional[Prefilter]) -> Reach:
     """The project's answers about helpers that execute plugins (made once per project:
     its configuration, so its prefilter, is fixed)."""
-    runs = prefilter.runs if prefilter is not None else None
+    runs = None if prefilter is None or prefilter.runs is None else partial(_found, prefilter.runs)
+    screens = Screens(partial(_found, prefilter), partial(may_run, project, prefilter), runs,
+                      lambda: bool(derived_names(project)))
     return project.answer("reach", lambda: Reach(
-        project, partial(_own_runs, project, prefilter), partial(_found, prefilter), prefilter,
-        partial(may_run, project, prefilter), None if runs is None else partial(_found, runs),
-        lambda: bool(derived_names(project))))
+        project, partial(_own_runs, project, prefilter), screens, prefilter))
 
 
 def reaching_names(project: Project, prefilter: Optional[Prefilter],
@@ -118,8 +119,8 @@ def _found(prefilter: Optional[Prefilter], seen: str) -> bool:
     return prefilter is None or prefilter.found_in(seen)
 
 
-def _exported(reach: Reach, module: str, name: str) -> bool:
-    return reach.imported_elsewhere(Def(module, name))
+def _exported(project: Project, module: str, name: str) -> bool:
+    return imported_elsewhere(project, Def(module, name))
 
 
 def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str,

@@ -23,11 +23,12 @@ An answer is the run reached, as a message names it: ``plugin.run() in app.helpe
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from ..config.prefilter import searchable
-from .files import ANY, word_starts
+from .files import ANY
 from .index import Project
 from .records import Def
 from .unseen import Parsed, Unseen, top_level_def
@@ -38,23 +39,29 @@ Runs = Callable[[str, Optional[Parsed]], Mapping[str, str]]
 Screen = Callable[[str], bool]  # can this text (as the parser reads it: NFKC) hold one?
 
 
+@dataclass(frozen=True)
+class Screens:
+    """What the reach asks of a project file's text (as the parser reads it) to find the
+    modules that execute a plugin themselves (its seeds): does the rules' prefilter pass
+    it (what :meth:`Reach.screened` keeps); passing it, may it execute a plugin itself;
+    does it hold the execution rules' own words (then both hold; None: unknown); does any
+    class of the project derive elsewhere (the other way a module may run)?"""
+
+    passes: Screen
+    may_run: Screen = lambda seen: True
+    run_words: Optional[Screen] = None
+    derived: Callable[[], bool] = lambda: True
+
+
 class Reach:
     """The reaching answers of one project, for one configuration (memoised)."""
 
-    def __init__(self, project: Project, runs: Runs, screen: Screen,
-                 prefilter: object = None, may_run: Screen = lambda seen: True,
-                 run_words: Optional[Screen] = None,
-                 derived: Callable[[], bool] = lambda: True) -> None:
+    def __init__(self, project: Project, runs: Runs, screens: Screens,
+                 prefilter: object = None) -> None:
         self.project = project
         self._runs = runs
-        self._screen = screen
-        # can a module whose text the screen passed execute a plugin itself? (a seed)
-        self._may_run = may_run
-        # does the text hold the execution rules' own words (then the screen passes it and
-        # it may run)? And is any class derived elsewhere (the other way a module may run)?
-        self._run_words = run_words
-        self._derived = derived
-        self.prefilter = prefilter  # what ``screen`` asks (:meth:`screened` answers for it)
+        self._screens = screens
+        self.prefilter = prefilter  # what ``screens.passes`` asks (:meth:`screened` keeps)
         self._screened: dict[str, bool] = {}  # the screen's answer by path
         self._answers: dict[Def, Optional[str]] = {}
         self._own: dict[str, Mapping[str, str]] = {}
@@ -63,7 +70,6 @@ class Reach:
         self._deferred: frozenset[str] = frozenset()  # modules :meth:`names` did not walk
         # of those, the ones whose answers :meth:`of` cannot take from :meth:`names`' yet
         self._pending: frozenset[str] = frozenset()
-        self._imported: dict[Def, bool] = {}
 
     def function(self, definition: Def) -> bool:
         """Is this (module, name) a module-level function of the project?"""
@@ -177,11 +183,9 @@ class Reach:
         return frozenset(name for _, name in self._whole)
 
     def _seeds(self, unseen: Optional[Unseen]) -> dict[Def, str]:
-        """The functions that execute themselves, in the modules the prefilter passes that
-        have a module-level function and may execute a plugin themselves (``may_run``: the
-        execution rules' own words; a test suite passing the prefilter by a ``@mock.patch(``
-        that looks like a route does not), and, with ``unseen``, that another file can
-        import from (asked once every file is read)."""
+        """The functions that execute themselves, in the modules that may (:meth:`_seed`)
+        and have a module-level function, and, with ``unseen``, that another file can import
+        from (asked once every file is read)."""
         project = self.project
         passing: list[tuple[Path, str, bytes]] = []
         for path, data in project.texts(ANY):
@@ -204,18 +208,19 @@ class Reach:
         return found
 
     def _seed(self, path: str, seen: str) -> bool:
-        """Does the screen pass this project file, and may it run? With the execution
-        rules' words, both (they are words of the screen); without them, only a module
-        naming a derived class may run, so the screen is asked only when there is one: on
-        a project without, a file neither run's words nor a lint names is searched for the
-        execution rules' words alone (a third of the screen's, on the default options)."""
-        if self._run_words is not None and self._run_words(seen):
-            self._screened[path] = True
-            return True
-        if self._run_words is not None and not self._derived():
-            return False
-        passes = self._screened[path] = self._screen(seen)
-        return passes and self._may_run(seen)
+        """Does the prefilter pass this project file, and may it run (a test suite passing
+        the prefilter by a ``@mock.patch(`` that looks like a route may not)? With the
+        execution rules' words, both; without, only by naming a derived class: where no class
+        derives, those words alone are searched (a third of the prefilter's, by default)."""
+        screens = self._screens
+        if screens.run_words is not None:
+            if screens.run_words(seen):
+                self._screened[path] = True
+                return True
+            if not screens.derived():
+                return False
+        passes = self._screened[path] = screens.passes(seen)
+        return passes and screens.may_run(seen)
 
     def screened(self, path: str, text: str) -> Optional[bool]:
         """What the screen said of the project's file at ``path`` (absolute), when ``text``
@@ -249,48 +254,3 @@ class Reach:
                         found[Def(caller, name)] = reached
                         new.add(Def(caller, name))
         return found
-
-    def imported_elsewhere(self, definition: Def) -> bool:
-        """Does another module of the project import this function (``from m import f``,
-        ``import m`` ... ``m.f``, through re-exports too)? Its uses there are judged there.
-        The files whose text names it are found with one search; their names are resolved
-        in their own summaries. An import counts as a use (an ``__init__`` re-export too);
-        a file flake8 excludes does not count."""
-        if definition in self._imported:
-            return self._imported[definition]
-        project, (module, name) = self.project, definition
-        found = False
-        for path, data in self.project.naming(name.encode()):
-            importer = project.module_of(path)
-            if found or importer is None or importer == module or project.unlinted(path):
-                continue  # a use in a file nobody lints is judged nowhere
-            for start in word_starts(data, name.encode()):
-                written = _dotted_before(data, start) + name
-                if project.resolve(importer, written) == definition:
-                    found = True
-                    break
-        self._imported[definition] = found
-        return found
-
-
-def _dotted_before(data: bytes, at: int) -> str:
-    """``helpers.`` when the name at ``at`` is written ``helpers.execute`` (a dotted
-    chain, spaces around the dots allowed), else "": read backwards, linear in the chain."""
-    chain = b""
-    while True:
-        dot = at
-        while dot > 0 and data[dot - 1:dot] in b" \t":
-            dot -= 1
-        if dot == 0 or data[dot - 1:dot] != b".":
-            return chain.decode("utf-8", "replace")
-        start = dot - 1
-        while start > 0 and data[start - 1:start] in b" \t":
-            start -= 1
-        word_end = start
-        while start > 0 and (data[start - 1:start].isalnum() or data[start - 1:start] == b"_"
-                             or data[start - 1] >= 0x80):
-            start -= 1
-        if start == word_end:
-            return chain.decode("utf-8", "replace")
-        chain = data[start:word_end] + b"." + chain
-        at = start
