@@ -228,7 +228,8 @@ class Run:
             return None
         found = [Kept(line, col, code, message, (first, last), fix)
                  for line, col, code, message, first, last, fix in entry["found"]]
-        if entry["state"] and entry["state"] == project.state():
+        state = project.state()
+        if entry["state"] and entry["state"] == state:
             return found  # no file of the project changed since: nor did its answers
         imports = [Import(*stored) for stored in entry["imports"]]
         facts = facts_of_imports(project, filename, imports, list(entry["receivers"]),
@@ -236,6 +237,8 @@ class Run:
         if facts.identity() != entry["facts"] or any(
                 facts.exported(name) is not answer for name, answer in entry["asked"].items()):
             return None  # another module changed what this one's imports are
+        if state:  # the answers hold for this state: the next run takes the entry as it is
+            place.document.put(place.path, {**entry, "state": state})
         return found
 
 
