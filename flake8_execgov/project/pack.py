@@ -98,8 +98,10 @@ class Pack:
         try:
             if fcntl is not None:
                 fcntl.flock(lock, fcntl.LOCK_EX)
+            # what other processes wrote and still holds (an entry this one replaces is
+            # not opened: a run that confirmed every entry would check each seal twice)
             entries = {p: e for p, e in self._read().items()
-                       if os.path.exists(p) and self.opens(p, e) is not None}
+                       if p not in new and os.path.exists(p) and self.opens(p, e) is not None}
             entries.update(new)
             self._write(json.dumps({"salt": self.salt, "entries": entries},
                                    separators=(",", ":")))
