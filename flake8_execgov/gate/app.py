@@ -116,7 +116,7 @@ def _fan_out(jobs: int) -> Iterator[FanOut]:
         if len(items) < jobs * FAN_OUT_MINIMUM:
             return list(map(function, items))
         if not pool:
-            pool.append(_start_pool(jobs))
+            pool.append(_start_pool(jobs))  # no initializer: it only summarises
         started = pool[0]
         return started.map(function, items) if started is not None \
             else list(map(function, items))
@@ -129,9 +129,13 @@ def _fan_out(jobs: int) -> Iterator[FanOut]:
             pool[0].join()
 
 
-def _start_pool(jobs: int) -> Optional[multiprocessing.pool.Pool]:
+def _start_pool(jobs: int, initializer: Optional[Callable[..., None]] = None,
+                initargs: tuple[Any, ...] = ()) -> Optional[multiprocessing.pool.Pool]:
+    """A pool of ``jobs`` processes as flake8 starts its own
+    (``_try_initialize_processpool``): None where none can be started (flake8 then runs
+    serially, as the callers here do)."""
     try:
-        return multiprocessing.Pool(jobs)
+        return multiprocessing.Pool(jobs, initializer, initargs)
     except OSError as err:  # pragma: no cover - this process does the work, as flake8 would
         if err.errno not in checker.SERIAL_RETRY_ERRNOS:
             raise
@@ -141,15 +145,8 @@ def _start_pool(jobs: int) -> Optional[multiprocessing.pool.Pool]:
 
 
 def _start_workers(jobs: int, argv: Sequence[str]) -> Optional[multiprocessing.pool.Pool]:
-    """flake8's worker pool (``_try_initialize_processpool``), each worker the gate too."""
-    try:
-        return multiprocessing.Pool(jobs, worker_init, initargs=(argv,))
-    except OSError as err:  # pragma: no cover - flake8 then runs serially, as here
-        if err.errno not in checker.SERIAL_RETRY_ERRNOS:
-            raise
-    except ImportError:  # pragma: no cover
-        pass
-    return None
+    """flake8's worker pool, each worker the gate too."""
+    return _start_pool(jobs, worker_init, (argv,))
 
 
 def worker_init(argv: Sequence[str]) -> None:

@@ -45,9 +45,11 @@ class Summaries:
         hundreds of modules before the workers fork shares them out), then known as if
         asked one by one: a summary is the one its bytes give, wherever it is made."""
         todo: list[tuple[str, Optional[Path], str, bytes]] = []
+        queued: set[str] = set()  # the modules of this call handed out (or about to be)
         for module, path, data in texts:
-            if module in self.known or module in {other for other, *_ in todo}:
+            if module in self.known or module in queued:
                 continue
+            queued.add(module)
             key = cache_key(data, self._salt)
             found = self.kept(path, key)
             if found is not None:
