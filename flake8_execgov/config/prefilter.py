@@ -72,7 +72,7 @@ class Prefilter:
 
     def __init__(self, words: Iterable[str], patterns: Sequence[Pattern[str]] = (),
                  runs: Optional["Prefilter"] = None) -> None:
-        self.literals = _without_superstrings(words)
+        self.literals = without_superstrings(words)
         self.patterns = tuple(patterns)
         # what a module must contain to execute a plugin itself: the execution rules' own
         # needs (None: not known, any module this prefilter passes may)
@@ -114,7 +114,7 @@ def prefilter(needs: Iterable[Needs], runs: Optional[Needs] = None) -> Optional[
     return Prefilter(words, patterns, prefilter([runs]) if runs is not None else None)
 
 
-def _without_superstrings(words: Iterable[str]) -> tuple[str, ...]:
+def without_superstrings(words: Iterable[str]) -> tuple[str, ...]:
     """The words, minus those containing a shorter one ("plugin" covers "get_plugin"),
     shortest first. Each word's substrings are looked up in a set: linear in the number
     of words (a name's length is bounded in practice), not a comparison of every pair."""

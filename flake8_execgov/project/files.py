@@ -69,8 +69,8 @@ def files_state(files: list[Path], roots: list[Path], extra: str) -> Optional[st
 ANY = re.compile(rb"")  # every file of the project (Project.texts)
 _IDENTIFIER = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")  # UTF-8 names too
 # every byte that is no part of a name (nor of a number) becomes a space
-_SPACES = bytes(c if chr(c).isalnum() and c < 0x80 or c == 0x5F or c >= 0x80 else 0x20
-                for c in range(256))
+SPACED = bytes(c if chr(c).isalnum() and c < 0x80 or c == 0x5F or c >= 0x80 else 0x20
+               for c in range(256))
 
 
 def identifiers(data: bytes) -> frozenset[bytes]:
@@ -78,7 +78,7 @@ def identifiers(data: bytes) -> frozenset[bytes]:
     Split at every byte that cannot be in a name: two passes of C over the text, a third
     of the time a regular expression takes; a run starting with a digit (``0x1f``) is
     searched for the names in it."""
-    words = set(data.translate(_SPACES).split())
+    words = set(data.translate(SPACED).split())
     words.update(name for word in [w for w in words if w[:1].isdigit() and not w.isdigit()]
                  for name in _IDENTIFIER.findall(word))  # a number alone holds no name
     return frozenset(words)

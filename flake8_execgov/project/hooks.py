@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..config.names import is_glob
+from ..config.prefilter import without_superstrings
 from ..model.hooks import module_hooks
 from ..model.registries import written_registries
 from .answers import lasting
@@ -52,8 +53,8 @@ def _trees_found(project: Project, pattern: re.Pattern[bytes],
     only where one of ``names`` is written: a text is searched with it only when it holds
     one of them (a substring test in C; the line-anchored pattern over every file was most
     of the question's cost). A file that does not parse is left out."""
-    encoded = [name.encode() for name in names]  # ``Plugin`` stands for ``BasePlugin`` too
-    needed = [name for name in encoded if not any(o in name and o != name for o in encoded)]
+    # ``Plugin`` stands for ``BasePlugin`` too (the prefilter's own reduction)
+    needed = [name.encode() for name in without_superstrings(names)]
     for path, data in project.texts(ANY):
         if not any(name in data for name in needed) or not pattern.search(data):
             continue

@@ -22,10 +22,8 @@ from typing import Iterable, Optional
 
 from ..source.lines import line_starts
 from ..source.statements import first_line, last_line
-from .files import WORD_BYTES, word_starts
+from .files import SPACED, word_starts
 
-# every byte that is no part of a name becomes a space
-_WORDS = bytes(c if c in WORD_BYTES else 0x20 for c in range(256))
 # what may stand between a called name and its ``(``: spaces, line breaks, a backslash
 # continuation, the closing brackets of ``(fn)(x)``; a comment counts as a call (a superset)
 _BEFORE_CALL = frozenset(b" \t\x0c\r\n\\)")
@@ -56,12 +54,11 @@ class Written:
         ``params``: only statements on them can read or call one."""
         low, high = self.span(function)
         data, known, starts = self.data, self._known, self._starts
-        words = data[low:high].translate(_WORDS)
+        words = data[low:high].translate(SPACED)  # ASCII text: its names' bytes kept
         # each line's words against the known names: linear in the function's text
         lines = {line for line in range(first_line(function), self._line(high - 1) + 1)
                  if not known.isdisjoint(words[starts[line - 1] - low:starts[line] - low].split())}
         # a parameter's calls by search: a function's parameters are few, its text short
-        data = self.data
         for name in params:
             for at in word_starts(data, name.encode(), low, high):
                 if _before_call(data, at + len(name)):
