@@ -17,7 +17,6 @@ from ..config.names import NameMatcher
 from ..config.prefilter import Prefilter, searchable
 from ..model.imported import NO_FACTS, ProjectFacts
 from ..model.semantic import NO_RULES, SemanticModel
-from ..source.files import read_source
 from ..source.lines import LineIndex, source_lines
 from .cache import RUNS, cache_key
 from .answers import lasting
@@ -131,11 +130,8 @@ def _own_runs(project: Project, prefilter: Optional[Prefilter], module: str,
     graph's answer (:mod:`.reach`), so only the imports that can make a plugin or a runner
     here are resolved: those of classes deriving from one (:func:`derived_names`)."""
     path = project.path_of(module)
-    if path is None:
-        return {}
-    try:
-        data = read_source(str(path))
-    except OSError:
+    data = project.bytes_of(path) if path is not None else None
+    if data is None:
         return {}
     seen = searchable(data.decode("utf-8", "replace"))
     if not _found(prefilter, seen) or not may_run(project, prefilter, seen):

@@ -109,15 +109,19 @@ class Project:
         if module in self._summaries.known:
             return self._summaries.known[module]
         path = self.path_of(module)
-        if path is None:
-            return None
-        data = self.read(str(path))  # the run's snapshot when it has one
+        data = self.bytes_of(path) if path is not None else None
+        return None if data is None else self.summary_parsed(module, data)[0]
+
+    def bytes_of(self, path: Path) -> Optional[bytes]:
+        """The bytes of a project file: the run's snapshot's when it has read them (one
+        version of a file per run), else read now (regular files only; None: unreadable)."""
+        data = self.read(str(path))
         if data is None:
             try:
-                data = read_source(str(path))  # regular files only
+                data = read_source(str(path))
             except OSError:
                 return None
-        return self.summary_parsed(module, data)[0]
+        return data
 
     def summarised(self, module: str) -> bool:
         """Is the module's summary known already (no file read, no parse to ask it)?"""
