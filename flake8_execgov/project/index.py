@@ -280,6 +280,15 @@ class Project:
         big project hundreds of rounds)."""
         return self._snapshot_of_files().naming(*names)
 
+    def as_read(self) -> Iterator[tuple[Path, bytes, str]]:
+        """Every project file, its bytes and its text as the parser reads names."""
+        return self._snapshot_of_files().as_read()
+
+    def named_as_read(self, word: bytes) -> list[tuple[Path, bytes]]:
+        """The project's files naming ``word`` as the parser reads names, each with its
+        text so read; from the identifier index when it is built, else by a search."""
+        return self._snapshot_of_files().named_as_read(word, self.indexed())
+
     def _snapshot_of_files(self) -> Snapshot:
         if self._snapshot is None:
             self._snapshot = Snapshot(self.files())

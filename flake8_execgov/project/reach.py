@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
-from ..config.prefilter import searchable
-from .files import ANY
 from .index import Project
 from .records import Def
 from .unseen import Parsed, Unseen, top_level_def
@@ -188,13 +186,12 @@ class Reach:
         from (asked once every file is read)."""
         project = self.project
         passing: list[tuple[Path, str, bytes]] = []
-        for path, data in project.texts(ANY):
+        for path, data, seen in project.as_read():
             module = project.module_of(path)
             if module is None:
                 continue
-            seen = searchable(data.decode("utf-8", "replace"))
             if unseen is not None:
-                unseen.saw(path, data, seen)
+                unseen.saw(data)
             if self._seed(str(path), seen) and top_level_def(data):
                 passing.append((path, module, data))
         found: dict[Def, str] = {}

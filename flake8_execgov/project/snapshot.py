@@ -18,8 +18,9 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from ..config.prefilter import searchable
 from ..source.files import read_source
-from .files import identifiers
+from .files import identifiers, word_starts
 
 
 class Snapshot:
@@ -35,6 +36,9 @@ class Snapshot:
                 continue
             self._texts.append((path, data))
         self._by_path: Optional[dict[str, int]] = None
+        # the files that are not ASCII, by position, with their text as the parser reads
+        # names (NFKC), made once when first asked (:meth:`as_read`)
+        self._seen: Optional[dict[int, str]] = None
         # identifier -> the positions of the files holding it (:meth:`naming`)
         self._naming: Optional[dict[bytes, list[int]]] = None
 
@@ -43,6 +47,36 @@ class Snapshot:
         for path, data in self._texts:
             if pattern.search(data):
                 yield path, data
+
+    def as_read(self) -> Iterator[tuple[Path, bytes, str]]:
+        """Every file, with its bytes and its text as the parser reads names
+        (:func:`~flake8_execgov.config.prefilter.searchable`), normalised once a snapshot."""
+        seen = self._others()
+        for position, (path, data) in enumerate(self._texts):
+            yield path, data, seen[position] if position in seen else data.decode("ascii")
+
+    def named_as_read(self, word: bytes, index: bool) -> list[tuple[Path, bytes]]:
+        """The files whose names, as the parser reads them, include the ASCII name
+        ``word``, each with its text as the parser reads its names (UTF-8): the ASCII ones
+        from the identifier index (``index``) or by a search of each, the others by their
+        normalised text (encoded only where it holds the word)."""
+        found = [(path, data) for path, data in (self.naming(word) if index else self._texts)
+                 if data.isascii() and word in data
+                 and next(word_starts(data, word), None) is not None]
+        text = word.decode("ascii")
+        for position, seen in self._others().items():
+            if text in seen:
+                encoded = seen.encode("utf-8", "surrogatepass")
+                if word in identifiers(encoded):
+                    found.append((self._texts[position][0], encoded))
+        return found
+
+    def _others(self) -> dict[int, str]:
+        if self._seen is None:
+            self._seen = {position: searchable(data.decode("utf-8", "replace"))
+                          for position, (_, data) in enumerate(self._texts)
+                          if not data.isascii()}
+        return self._seen
 
     def read(self, path: str) -> Optional[bytes]:
         """The bytes of the file at ``path`` (as listed), None when it is not here."""

@@ -28,7 +28,7 @@ import ast
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .files import identifiers, word_starts
+from .files import identifiers
 from .index import Project
 from .records import Def
 from .summary import Summary
@@ -59,27 +59,18 @@ def exported(summary: Optional[Summary]) -> frozenset[str]:
 
 class Unseen:
     """The question "can another file import from this module?", for one project and one
-    walk over its files (the texts' sizes and normalised forms read once)."""
+    walk over its files (the texts' sizes, read once)."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
         self._total = 0
-        self._ascii: list[tuple[Path, bytes]] = []
-        # names as Python reads them (NFKC) differ from the bytes only in the others: kept
-        # as text, encoded only when a look finds its stem there (most are never)
-        self._other: list[tuple[Path, str]] = []
         self._looks = 0
         self.found: list[str] = []  # the modules deferred
         self.parsed: dict[str, Parsed] = {}  # the others parsed to be looked at
 
-    def saw(self, path: Path, data: bytes, seen: str) -> None:
-        """Every file of the project, as it is read: its bytes and its text as
-        :func:`~flake8_execgov.config.prefilter.searchable` made it (before any is asked)."""
+    def saw(self, data: bytes) -> None:
+        """Every file of the project, as it is read (before any is asked): its size."""
         self._total += len(data)
-        if data.isascii():
-            self._ascii.append((path, data))
-        else:
-            self._other.append((path, seen))
 
     def worth_looking(self, data: bytes) -> bool:
         """Is this module worth a search of the project (counted: ``_LOOKS`` at most)?"""
@@ -123,15 +114,9 @@ class Unseen:
 
     def _holders(self, word: bytes, path: Path) -> list[tuple[Path, bytes]]:
         """The other files naming ``word``, each with its text as Python reads its names
-        (NFKC): the ASCII ones from the identifier index when it is built, else by a
-        search; the others normalised, either way."""
-        texts = self.project.naming(word) if self.project.indexed() else self._ascii
-        found = [(other, data) for other, data in texts if word in data and other is not path
-                 and data.isascii() and next(word_starts(data, word), None) is not None]
-        text = word.decode("utf-8")  # UTF-8 bytes hold a name exactly where the text does
-        others = ((other, seen.encode("utf-8", "surrogatepass")) for other, seen in self._other
-                  if text in seen and other is not path)
-        return found + [(other, data) for other, data in others if word in identifiers(data)]
+        (:meth:`.index.Project.named_as_read`)."""
+        return [(other, data) for other, data in self.project.named_as_read(word)
+                if other != path]
 
 
 def deferred_stems(modules: Iterable[str]) -> dict[bytes, list[str]]:

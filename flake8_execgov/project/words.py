@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Optional
 
 from ..config.names import literal_runs
-from ..config.prefilter import Prefilter, searchable
+from ..config.prefilter import Prefilter
 from .answers import lasting
-from .files import ANY, identifiers, word_starts
+from .files import identifiers
 from .index import Project
 from .records import Def
 from .summaries import FanOut
@@ -143,7 +143,6 @@ class _Elsewhere:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self._other: Optional[list[tuple[Path, frozenset[bytes]]]] = None
         self._searches = 0  # names searched for without the index
 
     def indexed(self, files: int = 0) -> bool:
@@ -168,26 +167,11 @@ class _Elsewhere:
     def names(self, name: str, path: Path) -> bool:
         if not name.isascii():
             return True
-        word = name.encode()
-        if self.indexed():
-            if any(other != path for other, _ in self.project.naming(word)):
-                return True
-        else:
+        if not self.indexed():
             self._searches += 1
-            if any(other != path and word in data and data.isascii()
-                   and next(word_starts(data, word), None) is not None
-                   for other, data in self.project.texts(ANY)):
-                return True
-        return any(other != path and word in words for other, words in self._others())
-
-    def _others(self) -> list[tuple[Path, frozenset[bytes]]]:
-        """The identifiers of the files that are not ASCII, as the parser reads them."""
-        if self._other is None:
-            self._other = [
-                (path, identifiers(searchable(data.decode("utf-8", "replace")).encode(
-                    "utf-8", "surrogatepass")))
-                for path, data in self.project.texts(ANY) if not data.isascii()]
-        return self._other
+        elif not self.project.indexed():
+            self.index()  # built once: a lookup each name from now on
+        return any(other != path for other, _ in self.project.named_as_read(name.encode()))
 
 
 def _word(pattern: str) -> bytes:
