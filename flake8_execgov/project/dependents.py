@@ -38,7 +38,6 @@ from ..model.nodes import dotted
 from ..source.files import read_source
 from .index import Project
 from .modules import MARKERS
-from .files import ANY
 from .records import Import
 
 # files whose change can change every module's findings or name: the configuration flake8
@@ -171,11 +170,11 @@ class Dependents:
     def _candidates(self, module: str) -> list[Path]:
         """The files that may import ``module``: their text names its last part, or they
         are below its package's folder (a relative import names no part of it)."""
-        found = [path for path, _ in self.project.naming(module.rpartition(".")[2].encode())]
+        found = self.project.named(module.rpartition(".")[2].encode())
         where = self.project.path_of(module)
         if where is not None and where.name == "__init__.py":
             folder = os.path.join(str(where.parent), "")
-            found += [p for p, _ in self.project.texts(ANY) if str(p).startswith(folder)]
+            found += [p for p in self.project.files() if str(p).startswith(folder)]
         return found
 
     def _read(self, path: Path) -> bytes:

@@ -80,13 +80,13 @@ def _summarise_linted(project: Project, module: str, text: str) -> None:
     if project.summarised(module) or not project.snapshotted():
         return
     stem = module.rpartition(".")[2].encode()
-    if project.indexed() and not project.naming(stem):
+    if project.indexed() and not project.named(stem):
         return  # named by no file (a lookup): its path and bytes are not asked (a stat each)
     path = project.path_of(module)
     data = project.read(str(path)) if path is not None else None
     if data is None or data != text.encode("utf-8", "surrogatepass"):
         return
-    if any(other != path for other, _ in project.naming(stem)):
+    if any(other != path for other in project.named(stem)):
         project.summary_parsed(module, data)  # from the linted tree (:meth:`Project.linting`)
 
 

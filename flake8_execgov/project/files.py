@@ -32,7 +32,8 @@ def python_files(root: Path, cache: Optional[Path]) -> tuple[list[Path], list[Pa
                          and os.path.join(top, d) != skipped)
         if os.path.basename(top) == "src" or any(m in names for m in MARKERS):
             roots.append(Path(top))
-        found += [Path(top, n) for n in sorted(names) if n.endswith(".py")]
+        folder = Path(top)  # its children share its parts: a path each, not its parts too
+        found += [folder / n for n in sorted(names) if n.endswith(".py")]
         if len(found) > MAX_FILES:
             break
     return found[:MAX_FILES], roots

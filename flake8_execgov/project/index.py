@@ -63,7 +63,7 @@ class Project:
         self._kinds: dict[tuple[NameMatcher, Def], bool] = {}
         self._files: Optional[list[Path]] = None
         self._state: Optional[str] = None
-        self._snapshot: Optional[Snapshot] = None  # the files' bytes, read once (:meth:`texts`)
+        self._snapshot: Optional[Snapshot] = None  # the files' bytes, one version (:meth:`texts`)
         # answers for linted modules (:mod:`.facts`): what an import binds, what it is
         self.bound: dict[Import, list[tuple[str, Def]]] = {}
         self.kinds: dict[Def, Optional[Kind]] = {}
@@ -279,6 +279,10 @@ class Project:
         hundreds of helpers; the reach's fixed point asks about new names each round, on a
         big project hundreds of rounds)."""
         return self._snapshot_of_files().naming(*names)
+
+    def named(self, *names: bytes) -> list[Path]:
+        """The paths :meth:`naming` gives, without reading the files."""
+        return self._snapshot_of_files().named(*names)
 
     def as_read(self) -> Iterator[tuple[Path, bytes, str]]:
         """Every project file, its bytes and its text as the parser reads names."""

@@ -103,19 +103,26 @@ class Pack:
             entries = {p: e for p, e in self._read().items()
                        if p not in new and os.path.exists(p) and self.opens(p, e) is not None}
             entries.update(new)
-            self._write(json.dumps({"salt": self.salt, "entries": entries},
-                                   separators=(",", ":")))
+            self._write(entries)
             self._entries = entries  # what every process wrote, as this one read it
         except Exception:  # noqa: BLE001 - a read-only checkout, a full disk: the next run
             return  # walks again (at exit, an exception would print a traceback)
         finally:
             os.close(lock)
 
-    def _write(self, text: str) -> None:
+    def _write(self, entries: dict[str, Any]) -> None:
+        """The document, written an entry at a time: made whole first, its text (and that
+        text encoded) was the largest allocation of a big project's run, at its very end."""
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
+                out.write('{"salt":%s,"entries":{' % json.dumps(self.salt))
+                separator = ""
+                for path, entry in entries.items():
+                    out.write(f"{separator}{json.dumps(path)}:"
+                              f"{json.dumps(entry, separators=(',', ':'))}")
+                    separator = ","
+                out.write("}}")
             os.replace(temporary, self.path)
         except BaseException:
             try:

@@ -237,7 +237,7 @@ class Reach:
         while new:
             words = {name.encode() for _, name in new}
             new = set()
-            for path, _ in project.naming(*words):
+            for path in project.named(*words):
                 caller = project.module_of(path)
                 summary = project.summary(caller) if caller is not None else None
                 if caller is None or summary is None:

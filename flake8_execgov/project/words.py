@@ -152,7 +152,7 @@ class _Elsewhere:
 
     def index(self) -> None:
         """Build the index now: the names that follow are looked up in it."""
-        self.project.naming()
+        self.project.named()
 
     @staticmethod
     def declared(data: bytes) -> set[str]:
