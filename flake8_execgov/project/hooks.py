@@ -42,20 +42,22 @@ def _declared(project: Project) -> frozenset[str]:
     if cfg.hook_methods == "declared" and names:
         pattern = re.compile(rb"^[ \t]*class[ \t]+(?:" + b"|".join(
             re.escape(n.encode()) for n in names) + rb")\b", re.M)
-        for _path, tree in _trees_found(project, pattern, names):
+        for _path, tree in _trees_found(project, pattern, names, whole=True):
             hooks |= module_hooks(module_statements(tree), cfg.plugin_types)
     return frozenset(hooks)
 
 
-def _trees_found(project: Project, pattern: re.Pattern[bytes],
-                 names: list[str]) -> Iterator[tuple[Path, ast.Module]]:
+def _trees_found(project: Project, pattern: re.Pattern[bytes], names: list[str],
+                 whole: bool = False) -> Iterator[tuple[Path, ast.Module]]:
     """The parses of the project's files that ``pattern`` finds, a pattern that matches
-    only where one of ``names`` is written: a text is searched with it only when it holds
-    one of them (a substring test in C; the line-anchored pattern over every file was most
-    of the question's cost). A file that does not parse is left out."""
+    only where one of ``names`` is written (``whole``: as a whole identifier): a text is
+    searched with it only when it holds one of them (a substring test in C; the
+    line-anchored pattern over every file was most of the question's cost; whole names
+    are looked up in the identifier index when it is built). A file that does not parse is
+    left out."""
     # ``Plugin`` stands for ``BasePlugin`` too (the prefilter's own reduction)
     needed = [name.encode() for name in without_superstrings(names)]
-    for path, data in project.texts(ANY):
+    for path, data in project.texts(ANY, tuple(n.encode() for n in names) if whole else ()):
         if not any(name in data for name in needed) or not pattern.search(data):
             continue
         try:

@@ -254,10 +254,11 @@ class Project:
         self.files()
         return self._state
 
-    def texts(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:
-        """The project's files whose bytes ``pattern`` finds (each file read once, for the
-        whole run: :mod:`.snapshot`)."""
-        return self._snapshot_of_files().search(pattern)
+    def texts(self, pattern: re.Pattern[bytes],
+              words: tuple[bytes, ...] = ()) -> Iterator[tuple[Path, bytes]]:
+        """The project's files whose bytes ``pattern`` finds (each file the same bytes for
+        the whole run: :mod:`.snapshot`); ``words``: see :meth:`.Snapshot.search`."""
+        return self._snapshot_of_files().search(pattern, words)
 
     def read(self, path: str) -> Optional[bytes]:
         """The bytes of the file at ``path`` (absolute) as the project read them for its

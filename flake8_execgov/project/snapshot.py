@@ -1,11 +1,13 @@
 """One snapshot of the project's files for a run: their bytes, searched and looked up.
 
 Every answer about a file and the file's own findings come from the same bytes: the first
-read of a file marks it (its length and CRC-32), and every later read must match the mark,
-else the file changed during the run and is, from then on, a file the run cannot read (as
-one that vanished: None, left out of every search). An edit made while a run reads the
-project is also newer than the state the run keeps its entries under
-(:func:`.files.files_state`), so the next run takes none of them as they are.
+read of a file marks it (its length, and the inode and times the open file has), and every
+later read must match the mark, else the file changed during the run and is, from then
+on, a file the run cannot read (as one that vanished: None, left out of every search). The
+mark is what the file system says, as the project's state is (:func:`.files.files_state`;
+a checksum of the bytes was a tenth of a cold run on the standard library); an edit made
+while a run reads the project is newer than that state, so the next run takes none of
+this run's entries as they are.
 
 The bytes are not kept: a whole-project question reads the files again from the page cache
 (about 4 microseconds a file here: 0.04 s for a 10,000-module monorepo, a hundredth of a
@@ -18,17 +20,14 @@ cold run (docs/performance.md, "The project's texts compressed, and why not").
 from __future__ import annotations
 
 import re
-import zlib
 from array import array
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
 from ..config.prefilter import searchable
-from ..source.files import read_source
+from ..source.files import read_source_stat
 from .files import identifiers, word_starts
 
-_UNREAD = -1  # a file's mark before its first read
-_GONE = -2  # a file that cannot be read, or changed since its first read
 
 
 class Snapshot:
@@ -37,7 +36,10 @@ class Snapshot:
 
     def __init__(self, paths: Sequence[Path]) -> None:
         self._paths = paths
-        self._marks = [_UNREAD] * len(paths)  # length << 32 | CRC-32 of the first read
+        self._marks: list[Optional[int]] = [None] * len(paths)  # of the first read
+        self._gone: set[int] = set()  # cannot be read, or changed since the first read
+        self._unread = len(paths)  # how many files were never read
+        self._ascii = bytearray(len(paths))  # 1: the first read was ASCII
         self._by_path: Optional[dict[str, int]] = None
         # the files that are not ASCII, by position, with their text as the parser reads
         # names (NFKC), made once when first asked (:meth:`as_read`): few files, and
@@ -51,21 +53,28 @@ class Snapshot:
     def _bytes(self, position: int) -> Optional[bytes]:
         """The bytes of the file at ``position``, as its first read gave them (None: it
         cannot be read, or no longer holds them)."""
+        if position in self._gone:
+            return None
         mark = self._marks[position]
-        if mark == _GONE:
-            return None
         try:
-            data = read_source(str(self._paths[position]))  # regular files only
+            data, status = read_source_stat(str(self._paths[position]))  # regular files only
         except OSError:
-            self._marks[position] = _GONE
+            self._leave_out(position, mark)
             return None
-        read = len(data) << 32 | zlib.crc32(data)
-        if mark == _UNREAD:
+        read = hash((len(data), status.st_ino, status.st_mtime_ns, status.st_ctime_ns))
+        if mark is None:
             self._marks[position] = read
+            self._unread -= 1
+            self._ascii[position] = data.isascii()
         elif mark != read:
-            self._marks[position] = _GONE
+            self._leave_out(position, mark)
             return None
         return data
+
+    def _leave_out(self, position: int, mark: Optional[int]) -> None:
+        self._gone.add(position)
+        if mark is None:
+            self._unread -= 1
 
     def _files(self) -> Iterator[tuple[int, Path, bytes]]:
         """Every file that can be read, in the project's order."""
@@ -74,18 +83,35 @@ class Snapshot:
             if data is not None:
                 yield position, path, data
 
-    def search(self, pattern: re.Pattern[bytes]) -> Iterator[tuple[Path, bytes]]:
-        """The files whose bytes ``pattern`` finds, in the project's order."""
-        for _, path, data in self._files():
+    def search(self, pattern: re.Pattern[bytes],
+               words: tuple[bytes, ...] = ()) -> Iterator[tuple[Path, bytes]]:
+        """The files whose bytes ``pattern`` finds, in the project's order. ``words``:
+        identifiers one of which every text the pattern finds holds; once the index is
+        built, only the files holding one are read (not the whole project again)."""
+        found = self.naming(*words) if words and self.indexed() else (
+            (path, data) for _, path, data in self._files())
+        for path, data in found:
             if pattern.search(data):
                 yield path, data
 
     def as_read(self) -> Iterator[tuple[Path, bytes, str]]:
         """Every file, with its bytes and its text as the parser reads names
-        (:func:`~flake8_execgov.config.prefilter.searchable`), normalised once a snapshot."""
-        seen = self._others()
+        (:func:`~flake8_execgov.config.prefilter.searchable`), normalised once a snapshot
+        (in the same pass, when it is the first to read every file)."""
+        if self._seen is not None or not self._unread:
+            seen = self._others()
+            for position, path, data in self._files():
+                yield path, data, seen[position] if position in seen else data.decode("ascii")
+            return
+        made: dict[int, str] = {}
         for position, path, data in self._files():
-            yield path, data, seen[position] if position in seen else data.decode("ascii")
+            if data.isascii():
+                yield path, data, data.decode("ascii")
+            else:
+                made[position] = searchable(data.decode("utf-8", "replace"))
+                yield path, data, made[position]
+        if self._seen is None:  # every file was read: these are all that are not ASCII
+            self._seen = made
 
     def named_as_read(self, word: bytes, index: bool) -> list[tuple[Path, bytes]]:
         """The files whose names, as the parser reads them, include the ASCII name
@@ -98,16 +124,21 @@ class Snapshot:
                  and next(word_starts(data, word), None) is not None]
         text = word.decode("ascii")
         for position, seen in self._others().items():
-            if text in seen and self._marks[position] != _GONE:
+            if text in seen and position not in self._gone:
                 encoded = seen.encode("utf-8", "surrogatepass")
                 if word in identifiers(encoded):
                     found.append((self._paths[position], encoded))
         return found
 
     def _others(self) -> dict[int, str]:
+        """Once every file was read (by any search), only those that are not ASCII are
+        read again for this: not the whole project a second time."""
         if self._seen is None:
+            found = ((position, self._bytes(position)) for position, ascii in
+                     enumerate(self._ascii) if not ascii) if not self._unread else (
+                (position, data) for position, _, data in self._files())
             self._seen = {position: searchable(data.decode("utf-8", "replace"))
-                          for position, _, data in self._files() if not data.isascii()}
+                          for position, data in found if data is not None and not data.isascii()}
         return self._seen
 
     def read(self, path: str) -> Optional[bytes]:
@@ -132,7 +163,7 @@ class Snapshot:
         order, from one index of every file's identifiers (:meth:`.index.Project.naming`);
         none is read again."""
         return [self._paths[position] for position in self._named(names)
-                if self._marks[position] != _GONE]
+                if position not in self._gone]
 
     def _named(self, names: tuple[bytes, ...]) -> Sequence[int]:
         """The index holds a file's position, not a (path, text) pair per identifier: on a

@@ -57,7 +57,7 @@ def includes(project: Project) -> Includes:
 
 def _includes(project: Project) -> Includes:
     found: Includes = {}
-    for path, _ in project.texts(_INCLUDE):
+    for path, _ in project.texts(_INCLUDE, (_INCLUDE.pattern,)):
         module = project.module_of(path)
         summary = project.summary(module) if module is not None else None
         if module is None or summary is None:

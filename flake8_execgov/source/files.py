@@ -150,7 +150,7 @@ def open_regular(path: str) -> BinaryIO:
     device, socket or folder is an ``OSError`` naming what it is, never read (a FIFO would
     block, ``/dev/zero`` would never end). Opened without blocking, checked on the open
     file, so that a file swapped in between cannot be one either."""
-    fd = _regular_fd(path)
+    fd, _ = _regular_fd(path)
     try:
         return os.fdopen(fd, "rb")
     except BaseException:  # pragma: no cover - fdopen of a fresh descriptor
@@ -158,16 +158,19 @@ def open_regular(path: str) -> BinaryIO:
         raise
 
 
-def _regular_fd(path: str) -> int:
+def _regular_fd(path: str, blocking: bool = True) -> tuple[int, os.stat_result]:
+    """The open file, and what ``fstat`` says of it; made blocking again for a file object
+    (``blocking``): a regular file reads the same either way, so a read of its bytes alone
+    saves the two calls."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise OSError(f"not a regular file ({_kind(mode)})")
-        if hasattr(os, "set_blocking"):
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(f"not a regular file ({_kind(status.st_mode)})")
+        if blocking and hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
-        return fd
+        return fd, status
     except BaseException:
         os.close(fd)
         raise
@@ -175,13 +178,23 @@ def _regular_fd(path: str) -> int:
 
 def read_source(path: str) -> bytes:
     """The bytes of a regular file (see :func:`open_regular`): read with ``os.read`` into
-    one buffer, no file object (the project model reads every file of a project once)."""
-    fd = _regular_fd(path)
+    one buffer, no file object (the project model reads every file of a project often)."""
+    return read_source_stat(path)[0]
+
+
+def read_source_stat(path: str) -> tuple[bytes, os.stat_result]:
+    """:func:`read_source`, with what the file system said of the open file. One read
+    when it gives the size ``fstat`` said (asking one byte more tells the file did not
+    grow): a run reads a big project's files several times (:mod:`project.snapshot`)."""
+    fd, status = _regular_fd(path, blocking=False)
     try:
-        chunks = [os.read(fd, max(os.fstat(fd).st_size, 0) + 1)]
+        data = os.read(fd, max(status.st_size, 0) + 1)
+        if len(data) == status.st_size:
+            return data, status
+        chunks = [data]
         while chunks[-1]:  # the file grew since fstat, or was larger than said
             chunks.append(os.read(fd, 1 << 20))
-        return b"".join(chunks)
+        return b"".join(chunks), status
     finally:
         os.close(fd)
 
