@@ -69,6 +69,8 @@ class Pack:
             self._new = {}
             util.Finalize(self, self.flush, exitpriority=10)
         self._new[path] = self.seals(path, entry)
+        if self._entries is not None:  # replaced (:meth:`get` asks ``_new`` first): a run
+            self._entries.pop(path, None)  # confirming every entry holds one copy of each
 
     def _read(self) -> dict[str, Any]:
         data = read_private(self.path, DOCUMENT_LIMIT)
@@ -89,12 +91,17 @@ class Pack:
         if not self._new or self._owner != os.getpid():
             return
         new, self._new = self._new, {}
-        self._entries = {**(self._entries or {}), **new}  # still read by a long-lived process
         if not self.ready():
+            self._entries = {**(self._entries or {}), **new}  # a long-lived process reads them
             return
+        # what this process read goes before the document is read again below (a run that
+        # confirmed every entry held both, and as many new ones, at its end); a later
+        # question reads the document as written (or, when it was not, with the new ones)
+        self._entries = None
         lock = open_private_for_writing(self.path.with_suffix(".lock"))
-        if lock is None:
-            return  # a planted link or FIFO: this run's findings are not kept
+        if lock is None:  # a planted link or FIFO: this run's findings are not kept
+            self._entries = {**self._read(), **new}
+            return
         try:
             if fcntl is not None:
                 fcntl.flock(lock, fcntl.LOCK_EX)
@@ -106,7 +113,8 @@ class Pack:
             self._write(entries)
             self._entries = entries  # what every process wrote, as this one read it
         except Exception:  # noqa: BLE001 - a read-only checkout, a full disk: the next run
-            return  # walks again (at exit, an exception would print a traceback)
+            self._entries = {**self._read(), **new}  # walks again (at exit, an exception
+            # would print a traceback)
         finally:
             os.close(lock)
 

@@ -55,8 +55,8 @@ def read_private(path: Path, limit: int) -> Optional[bytes]:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
-        data = os.read(fd, limit + 1)
-        return data if len(data) <= limit else None
+        data = os.read(fd, info.st_size + 1)  # not ``limit``: a buffer that big, every time
+        return data if len(data) == info.st_size else None  # no more, nor less, than said
     except OSError:
         return None
     finally:
