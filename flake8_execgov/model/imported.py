@@ -7,6 +7,7 @@ of the project, keyed by the name as this module writes it (``CurrentUser``,
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -49,16 +50,18 @@ class ProjectFacts:
     exported: Callable[[str], bool] = _nowhere
 
     def identity(self) -> str:
-        """Every fact but ``exported`` (a question, not a value), as text: two modules
-        analysed with equal identities and equal answers to ``exported`` have equal
-        findings (the findings kept on disk are checked against it)."""
-        return repr((sorted(self.plugin_classes), sorted(self.runner_classes),
+        """Every fact but ``exported`` (a question, not a value), as a digest of their
+        text: two modules analysed with equal identities and equal answers to ``exported``
+        have equal findings (the findings kept on disk are checked against it; the text
+        itself was a third of each kept entry, held by a run until it ends)."""
+        return hashlib.blake2b(repr((sorted(self.plugin_classes), sorted(self.runner_classes),
                      sorted(self.lifecycle_enums), sorted(self.auth_annotations),
                      sorted(self.auth_lists), sorted(self.granted_routers),
                      sorted(self.state_constants.items()), sorted(self.reaching.items()),
                      sorted(self.hooks), sorted(self.classes), self.module,
                      sorted(self.registries), sorted(self.param_callers.items()),
-                     sorted(self.producers)))
+                     sorted(self.producers))).encode("utf-8", "surrogatepass"),
+                              digest_size=16).hexdigest()
 
     def __bool__(self) -> bool:
         return bool(self.plugin_classes or self.runner_classes or self.lifecycle_enums
