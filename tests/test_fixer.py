@@ -295,3 +295,24 @@ def test_unwritable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert (tmp_path / "a.py").read_text() == SAFE_BEFORE
     assert (tmp_path / "b.py").read_text() == SAFE_AFTER
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]
+
+
+def test_every_file_is_judged_before_any_is_written(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run reads each project file as its first read gave it, and leaves out one written
+    since (project.snapshot): so ``fix`` writes its files once every file was judged
+    against the project as it was, never a fixed file before a later file's analysis."""
+    from flake8_execgov.cli import fix as fix_module
+
+    for name in ("a.py", "b.py", "c.py"):
+        (tmp_path / name).write_text(SAFE_BEFORE)
+    events: list[str] = []
+    judge, write = fix_module.fix_text, fix_module.write_file
+    monkeypatch.setattr(fix_module, "fix_text", lambda *a, **k: (
+        events.append("judge"), judge(*a, **k))[1])
+    monkeypatch.setattr(fix_module, "write_file", lambda path, data: (
+        events.append("write"), write(path, data))[1])
+    result = execgov("fix", ".", cwd=tmp_path)
+    assert sorted(result.stdout.decode().splitlines()) == [
+        "./a.py: fixed", "./b.py: fixed", "./c.py: fixed"]
+    assert events == ["judge"] * 3 + ["write"] * 3

@@ -4,11 +4,14 @@ memory does not grow with the size of the project's texts)."""
 
 from __future__ import annotations
 
+import os
 import re
 import tracemalloc
 from pathlib import Path
 
+from flake8_execgov.config.options import DEFAULT_CONFIG
 from flake8_execgov.project.files import ANY
+from flake8_execgov.project.index import Project
 from flake8_execgov.project.snapshot import Snapshot
 
 
@@ -71,3 +74,43 @@ def test_the_texts_are_not_kept(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert held < 200_000
+
+
+def test_a_change_of_metadata_alone_keeps_the_file(tmp_path: Path) -> None:
+    """``chmod`` (or a new hard link) moves the change time, not the bytes: the file stays
+    (the mark is its length, inode and modification time)."""
+    (a,) = files(tmp_path, {"a.py": "helper = 1\n"})
+    snapshot = Snapshot([a])
+    assert snapshot.named(b"helper") == [a]
+    a.chmod(0o600)
+    os.link(a, tmp_path / "b.py")
+    assert snapshot.read(str(a)) == b"helper = 1\n"
+    assert not snapshot.changed
+
+
+def test_a_left_out_file_is_not_read_again_for_its_summary(tmp_path: Path) -> None:
+    """Every question of the run agrees that a changed file is gone: its summary is not
+    made from the new bytes while the searches leave it out."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    helper = tmp_path / "app" / "helpers.py"
+    helper.write_text("def orphan():\n    pass\n")
+    project = Project(tmp_path, DEFAULT_CONFIG, None)
+    assert project.named(b"orphan") == [helper]
+    helper.write_text("def orphan():\n    return 1\n")
+    assert project.bytes_of(helper) is None and project.summary("app.helpers") is None
+    assert project.changed()
+
+
+def test_a_text_not_ascii_is_searched_beside_the_index(tmp_path: Path) -> None:
+    """``class Plugin\\b`` finds ``class Pluginé`` (a byte that is not ASCII is no word
+    byte to a bytes pattern) where the index holds ``Pluginé``: such texts are searched
+    whatever the index says."""
+    paths = files(tmp_path, {"a.py": "class Plugin:\n    pass\n",
+                             "b.py": "class Plugin\u00e9:\n    pass\n",
+                             "c.py": "class Other:\n    pass\n"})
+    snapshot = Snapshot(paths)
+    pattern = re.compile(rb"^class Plugin\b", re.M)
+    before = [path for path, _ in snapshot.search(pattern, (b"Plugin",))]
+    snapshot.named(b"Plugin")  # the index is built: the words now pick the files
+    assert [path for path, _ in snapshot.search(pattern, (b"Plugin",))] == before == paths[:2]

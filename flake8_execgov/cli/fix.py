@@ -52,6 +52,7 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError(f"no such file or directory: {path}")
     baseline = None if args.include_baselined else settings.plugin.baseline
     changed = failed = 0
+    fixed_files: list[tuple[str, bytes]] = []  # written at the end (see below)
     left: list[Finding] = []
     for filename in settings.files(args.paths):
         notes: list[str] = []
@@ -80,13 +81,17 @@ def run_fix(args: argparse.Namespace, out: TextIO) -> int:
         elif args.check:
             out.write(f"{filename}: would fix\n")
         else:
-            try:
-                write_file(Path(filename), new_data)  # through symlinks, keeping metadata
-            except OSError as exc:
-                sys.stderr.write(f"{filename}: skipped: cannot write: {exc}\n")
-                failed += 1
-                continue
-            out.write(f"{filename}: fixed\n")
+            fixed_files.append((filename, new_data))
+            continue
+        changed += 1
+    for filename, new_data in fixed_files:  # once every file was judged against the
+        try:  # project as it was (a file written now is one the run's snapshot leaves out)
+            write_file(Path(filename), new_data)  # through symlinks, keeping metadata
+        except OSError as exc:
+            sys.stderr.write(f"{filename}: skipped: cannot write: {exc}\n")
+            failed += 1
+            continue
+        out.write(f"{filename}: fixed\n")
         changed += 1
     _left_alone(left, args)
     return 1 if changed or failed else 0

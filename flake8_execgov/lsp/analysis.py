@@ -126,6 +126,9 @@ def lint(text: str, filename: str, settings: Settings, encoding: str = "utf-16")
     """The findings flake8 would report in this buffer. Raises ``SyntaxError`` (and
     ``ValueError``, ``RecursionError``, ``MemoryError``) when it does not parse."""
     document = Document(text, encoding)
+    project = settings.plugin.project
+    if project is not None and project.changed():  # a file changed outside the editor
+        project.refresh()  # (a save refreshes too): read afresh, not left out
     if not worth_parsing(text, settings.config, settings.plugin.project):
         # names nothing the rules know: no finding (the engine's first test), no parse
         return Linted(document, filename, settings, None, [], [])

@@ -54,14 +54,14 @@ class ProjectFacts:
         text: two modules analysed with equal identities and equal answers to ``exported``
         have equal findings (the findings kept on disk are checked against it; the text
         itself was a third of each kept entry, held by a run until it ends)."""
-        return hashlib.blake2b(repr((sorted(self.plugin_classes), sorted(self.runner_classes),
+        text = repr((sorted(self.plugin_classes), sorted(self.runner_classes),
                      sorted(self.lifecycle_enums), sorted(self.auth_annotations),
                      sorted(self.auth_lists), sorted(self.granted_routers),
                      sorted(self.state_constants.items()), sorted(self.reaching.items()),
                      sorted(self.hooks), sorted(self.classes), self.module,
                      sorted(self.registries), sorted(self.param_callers.items()),
-                     sorted(self.producers))).encode("utf-8", "surrogatepass"),
-                              digest_size=16).hexdigest()
+                     sorted(self.producers)))
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     def __bool__(self) -> bool:
         return bool(self.plugin_classes or self.runner_classes or self.lifecycle_enums

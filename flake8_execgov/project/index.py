@@ -113,15 +113,15 @@ class Project:
         return None if data is None else self.summary_parsed(module, data)[0]
 
     def bytes_of(self, path: Path) -> Optional[bytes]:
-        """The bytes of a project file: the run's snapshot's when it has read them (one
-        version of a file per run), else read now (regular files only; None: unreadable)."""
-        data = self.read(str(path))
-        if data is None:
-            try:
-                data = read_source(str(path))
-            except OSError:
-                return None
-        return data
+        """The bytes of a project file: the run's snapshot's when it has one (one version
+        of a file per run; None: left out), else read now (None: unreadable)."""
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.holds(str(path)):
+            return snapshot.read(str(path))
+        try:
+            return read_source(str(path))
+        except OSError:
+            return None
 
     def summarised(self, module: str) -> bool:
         """Is the module's summary known already (no file read, no parse to ask it)?"""
@@ -261,28 +261,28 @@ class Project:
         return self._snapshot_of_files().search(pattern, words)
 
     def read(self, path: str) -> Optional[bytes]:
-        """The bytes of the file at ``path`` (absolute) as the project read them for its
-        text searches, when it has (None: read it yourself). The gate lints a project's
-        files with these bytes rather than reading each file a second time: one snapshot
-        of a file per run, for the answers about it and for its own findings."""
+        """The bytes of the file at ``path`` (absolute) as the project's snapshot gives
+        them, once a question made one (None: read it yourself): the gate lints through
+        it, so a file's answers and its own findings come from one version of it."""
         return None if self._snapshot is None else self._snapshot.read(path)
 
     def snapshotted(self) -> bool:  # are the texts read (:meth:`read` can answer)?
         return self._snapshot is not None
+
+    def changed(self) -> bool:
+        """Did a file change after its first read (then left out: the server refreshes)?"""
+        return self._snapshot is not None and self._snapshot.changed
 
     def indexed(self) -> bool:  # is the index of :meth:`naming` built (lookups are free)?
         return self._snapshot is not None and self._snapshot.indexed()
 
     def naming(self, *names: bytes) -> list[tuple[Path, bytes]]:
         """The project's files whose text has one of the identifiers ``names``, in the
-        order :meth:`texts` gives them, from one index of every file's identifiers: a
-        question costs a lookup, not a search of every text (a module may ask about
-        hundreds of helpers; the reach's fixed point asks about new names each round, on a
-        big project hundreds of rounds)."""
+        project's order, from one index of every file's identifiers: a lookup, not a
+        search of every text (the reach asks about new names each round, hundreds)."""
         return self._snapshot_of_files().naming(*names)
 
-    def named(self, *names: bytes) -> list[Path]:
-        """The paths :meth:`naming` gives, without reading the files."""
+    def named(self, *names: bytes) -> list[Path]:  # :meth:`naming`'s paths, none read
         return self._snapshot_of_files().named(*names)
 
     def as_read(self) -> Iterator[tuple[Path, bytes, str]]:

@@ -10,7 +10,8 @@ from .index import Project
 from .records import Def, Include
 
 Includes = dict[Def, list[Include]]
-_INCLUDE = re.compile(rb"include_router")
+_INCLUDE_NAME = b"include_router"  # the call's name (each file's summary decides)
+_INCLUDE = re.compile(rb"\b%s\b" % _INCLUDE_NAME)
 
 
 def authorizes(project: Project, module: str, deps: list[str], depth: int = 0) -> bool:
@@ -57,7 +58,7 @@ def includes(project: Project) -> Includes:
 
 def _includes(project: Project) -> Includes:
     found: Includes = {}
-    for path, _ in project.texts(_INCLUDE, (_INCLUDE.pattern,)):
+    for path, _ in project.texts(_INCLUDE, (_INCLUDE_NAME,)):
         module = project.module_of(path)
         summary = project.summary(module) if module is not None else None
         if module is None or summary is None:
