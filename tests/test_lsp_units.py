@@ -529,3 +529,22 @@ def test_execgov_lsp_serves_stdio_in_process(tmp_path: Path) -> None:
     assert sent[2]["error"] == {"code": -32602, "message": "Invalid Params: Position.line "
                                 "should be in range [0:2147483647], but was -1."}
     assert sent[3]["result"] is None
+
+
+def test_a_project_that_saw_a_file_change_is_read_afresh(tmp_path: Path) -> None:
+    """A file changed outside the editor (a checkout) is left out by the run that saw it
+    change (project.snapshot); the server lints the next buffer with the project read
+    afresh, not with the file left out until the next save."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    helpers = tmp_path / "app" / "helpers.py"
+    helpers.write_text("def execute(plugin):\n    return 1\n", encoding="utf-8")
+    settings = settings_in(tmp_path)
+    project = settings.plugin.project
+    assert project is not None and project.named(b"execute") == [helpers]
+    helpers.write_text("def execute(plugin):\n    return plugin.run()\n", encoding="utf-8")
+    assert project.read(str(helpers)) is None and project.changed()
+    buffer = "from app.helpers import execute\n\n\ndef go(plugin):\n    return execute(plugin)\n"
+    found = lint(buffer, str(tmp_path / "svc.py"), settings)
+    assert not project.changed() and project.read(str(helpers)) is not None
+    assert [(f.code, f.line, f.col) for f in found.findings] == [("GOV001", 5, 11)]
