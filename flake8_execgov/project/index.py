@@ -289,7 +289,7 @@ class Project:
         """Every project file, its bytes and its text as the parser reads names."""
         return self._snapshot_of_files().as_read()
 
-    def named_as_read(self, word: bytes) -> list[tuple[Path, bytes]]:
+    def named_as_read(self, word: bytes) -> Iterator[tuple[Path, bytes]]:
         """The project's files naming ``word`` as the parser reads names, each with its
         text so read; from the identifier index when it is built, else by a search."""
         return self._snapshot_of_files().named_as_read(word, self.indexed())

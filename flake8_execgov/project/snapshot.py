@@ -124,22 +124,23 @@ class Snapshot:
         if self._seen is None:  # every file was read: these are all that are not ASCII
             self._seen = made
 
-    def named_as_read(self, word: bytes, index: bool) -> list[tuple[Path, bytes]]:
+    def named_as_read(self, word: bytes, index: bool) -> Iterator[tuple[Path, bytes]]:
         """The files whose names, as the parser reads them, include the ASCII name
         ``word``, each with its text as the parser reads its names (UTF-8): the ASCII ones
         from the identifier index (``index``) or by a search of each, the others by their
-        normalised text (encoded only where it holds the word)."""
-        found = [(path, data) for path, data in (self.naming(word) if index else (
-                     (path, data) for _, path, data in self._files()))
-                 if data.isascii() and word in data
-                 and next(word_starts(data, word), None) is not None]
+        normalised text (encoded only where it holds the word). Found as they are asked
+        for: "does another file name this class?" stops at the first (each is a read,
+        and a class every module imports is named by thousands)."""
+        for path, data in self._at(self._named((word,))) if index else (
+                (path, data) for _, path, data in self._files()):
+            if data.isascii() and word in data and next(word_starts(data, word), None) is not None:
+                yield path, data
         text = word.decode("ascii")
         for position, seen in self._others().items():
             if text in seen and position not in self._gone:
                 encoded = seen.encode("utf-8", "surrogatepass")
                 if word in identifiers(encoded):
-                    found.append((self._paths[position], encoded))
-        return found
+                    yield self._paths[position], encoded
 
     def _others(self) -> dict[int, str]:
         """Once every file was read (by any search), only those that are not ASCII are
