@@ -2,14 +2,15 @@
 
 Every answer about a file and the file's own findings come from the same bytes: the first
 read of a file marks it (its length, and the inode and modification time the open file
-has), and every later read must match the mark, else the file changed during the run and is, from then
-on, a file the run cannot read (as one that vanished: None, left out of every search). The
-mark is what the file system says, as the project's state is (:func:`.files.files_state`;
-a checksum of the bytes was a tenth of a cold run on the standard library), but not the
-change time, which a ``chmod`` or a new hard link moves too: there a mismatch would cost
-findings, not speed. A same-size edit within the file system's clock tick keeps the mark
-(the run is as blind to it as the state is); an edit made while a run reads the project
-is newer than that state, so the next run takes none of this run's entries as they are.
+has), and every later read must match the mark, else the file changed during the run and
+is, from then on, a file the run cannot read (as one that vanished: None, left out of
+every search). The mark is what the file system says, as the project's state is
+(:func:`.files.files_state`; a checksum of the bytes was a tenth of a cold run on the
+standard library), but not the change time, which a ``chmod`` or a new hard link moves
+too: there a mismatch would cost findings, not speed. A same-size edit within the file
+system's clock tick keeps the mark (the run is as blind to it as the state is); an edit
+made while a run reads the project is newer than that state, so the next run takes none
+of this run's entries as they are.
 
 The bytes are not kept: a whole-project question reads the files again from the page cache
 (about 4 microseconds a file here: 0.04 s for a 10,000-module monorepo, a hundredth of a
@@ -52,7 +53,7 @@ class Snapshot:
         # identifier -> the positions of the files holding it (:meth:`naming`), two bytes
         # each where they fit (a list of ints took twice the memory)
         self._naming: Optional[dict[bytes, array[int]]] = None
-        self._code = "H" if len(paths) <= 1 << 16 else "I"
+        self._code = "H" if len(paths) <= 1 << 16 else "I"  # any list of paths may come
 
     def _bytes(self, position: int) -> Optional[bytes]:
         """The bytes of the file at ``position``, as its first read gave them (None: it
