@@ -140,7 +140,7 @@ class Run:
             if placed is None or project is None or filename in UNPLACED:
                 return self._as_kept(tree, lines, self._analyse(tree, lines, filename))
             place, text = placed, "".join(lines)
-            key = self._key(lines, place, text)
+            key = self._key(place, text)
             if key is None:
                 return []  # its text names nothing the rules know (the engine's own answer)
             found = self._read(place, key, filename)
@@ -175,7 +175,7 @@ class Run:
             return None if worth_parsing("".join(lines), self.config, project,
                                          self.prefilter, os.path.abspath(filename)) else []
         text = "".join(lines)
-        key = self._key(lines, place, text)
+        key = self._key(place, text)
         found = [] if key is None else self._read(place, key, filename)
         if found is None and key is not None and self.project is not None:
             self._missed = _Missed(lines, key, place, text)
@@ -213,9 +213,9 @@ class Run:
         recorded = self.baseline.identity_for(filename) if self.baseline is not None else ""
         return _Place(self._document, os.path.abspath(filename), recorded)
 
-    def _key(self, lines: Sequence[str], place: _Place, text: str) -> Optional[str]:
+    def _key(self, place: _Place, text: str) -> Optional[str]:
         """What the entry must name to be this module's (None: the prefilter rules the
-        module out, nothing to keep): its text (``lines`` joined) and what the baseline
+        module out, nothing to keep): its text (its lines joined) and what the baseline
         records for it."""
         if not worth_parsing(text, self.config, self.project, self.prefilter, place.path):
             return None

@@ -29,9 +29,9 @@ def test_a_cold_gate_places_and_keys_each_file_once(
         placed[filename] += 1
         return place(self, filename)
 
-    def counted_key(self: Run, lines: object, where: object, *text: str) -> object:
+    def counted_key(self: Run, where: object, text: str) -> object:
         keyed[where.path] += 1  # type: ignore[attr-defined]
-        return key(self, lines, where, *text)  # type: ignore[arg-type]
+        return key(self, where, text)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Run, "_place", counted_place)
     monkeypatch.setattr(Run, "_key", counted_key)
