@@ -102,17 +102,25 @@ def _derived(project: Project, fan_out: Optional[FanOut], elsewhere: Optional["_
     while words:
         pattern = re.compile(rb"class\s+\w+\s*\([^)]*(?:" + b"|".join(sorted(words)) + rb")")
         words = set()
-        texts = [(path, project.module_of(path), data) for path, data in project.texts(pattern)
-                 if path not in done]
-        if elsewhere is not None and elsewhere.indexed(len(texts)):
-            elsewhere.index()
-            kept = [text for text in texts if elsewhere.declares_named(text[0], text[2])]
-            held = {path for path, _, _ in kept}
-            for path, _, data in texts:
-                if path not in held:
-                    done.add(path)
-                    unnamed.update(elsewhere.declared(data))
-            texts = kept
+        # the files found, their bytes read again where asked (a round's files can be a
+        # third of a monorepo: their texts are not held, only those summarised next)
+        candidates = [(path, project.module_of(path)) for path, _ in project.texts(pattern)
+                      if path not in done]
+        # many files: only those declaring a class another file names go on
+        named = elsewhere if elsewhere is not None and elsewhere.indexed(len(candidates)) \
+            else None
+        if named is not None:
+            named.index()
+        texts: list[tuple[Path, Optional[str], bytes]] = []
+        for path, module in candidates:
+            data = project.read(str(path))
+            if data is None:
+                continue  # changed since the search read it: left out (:mod:`.snapshot`)
+            if named is None or named.declares_named(path, data):
+                texts.append((path, module, data))
+            else:
+                done.add(path)
+                unnamed.update(named.declared(data))
         if fan_out is not None:  # the module's own file (not one its name resolves past)
             project.summarise([(m, data) for path, m, data in texts
                                if m is not None and project.path_of(m) == path], fan_out)
